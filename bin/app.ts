@@ -1,0 +1,48 @@
+/**
+ * The CDK app: regions.config.ts (or `-c config=<path>`) -> validated plan -> one stage per environment x region.
+ * Bad config or bad `-c` values are reported all at once and the process exits 2 before any stage exists, so
+ * nothing is written to cdk.out. A compliance or limits finding fails synthesis with exit 1.
+ */
+import { App } from 'aws-cdk-lib';
+import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/errors';
+import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/config';
+import { formatSummary } from '../lib/summary';
+import { addStages } from '../stacks/app';
+import { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } from '../stacks/assembly-summary';
+
+async function main(): Promise<void> {
+  // The CDK CLI sets failSynthOnValidationErrors=false to report findings itself, which `cdk synth` does not do;
+  // turning it back on makes CDK print the findings to stderr and fail the process.
+  const app = new App({ postCliContext: { '@aws-cdk/core:failSynthOnValidationErrors': true } });
+  const context = Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, app.node.tryGetContext(k) as unknown]));
+  const overrides = parseOverrides(context);
+  const plan = resolvePlan(await loadConfigModule(overrides.config), overrides);
+
+  addStages(app, plan);
+  let assembly;
+  try {
+    assembly = app.synth();
+  } catch (e) {
+    // CDK has already printed the validation report above this line.
+    console.error(`gigascale: synthesis failed: ${(e as Error).message}`);
+    process.exit(EXIT_CHECK_FAILED);
+  }
+  const failed = failedValidationPlugins(assembly);
+  if (failed.length > 0) {
+    console.error(
+      `gigascale: compliance gate failed: unacknowledged findings from ${failed.join(', ')} (listed above and in ` +
+        `${VALIDATION_REPORT_FILE}). Fix the resource, or acknowledge the rule with a reason in stacks/compliance/acknowledgments.ts.`,
+    );
+    process.exit(EXIT_CHECK_FAILED);
+  }
+  // stderr: stdout belongs to the CDK CLI (`cdk synth` prints a lone stack's template there).
+  console.error(formatSummary(summarizeAssembly(assembly)));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof GigascaleError) {
+    console.error(`gigascale: ${e.message}`);
+    process.exit(e.exitCode);
+  }
+  throw e;
+});

@@ -1,0 +1,109 @@
+/**
+ * Context overrides from the command line (`npx cdk synth -c env=prod -c regions=eu-west-1,us-east-1 -c shards=32`).
+ * They are parsed here, naming the flag in every error, and then applied to the config before it is validated
+ * as a whole, so an override can never produce a plan the file itself could not.
+ */
+import { GigascaleError, type Issue } from '../errors';
+import { catalogRegion, REGION_NAME } from '../regions';
+import { ENV_NAME, MAX_SHARDS, type EnvironmentInput, type GigascaleConfig, type RegionInput } from './schema';
+
+/** Context keys gigascale reads; every other key is CDK's own. */
+export const OVERRIDE_KEYS = ['config', 'env', 'regions', 'shards'] as const;
+
+export interface Overrides {
+  /** `-c config=<path>`: config module to load instead of regions.config.ts. */
+  readonly config?: string;
+  /** `-c env=<name>`: synthesize this environment only. */
+  readonly env?: string;
+  /** `-c regions=<r1,r2,...>`: the regions of the selected environment(s); the first is the write region. */
+  readonly regions?: readonly string[];
+  /** `-c shards=<n>`: the shard count of the selected environment(s). */
+  readonly shards?: number;
+}
+
+const asText = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
+
+/** Reads the gigascale keys out of a CDK context object; throws a GigascaleError naming each bad flag. */
+export function parseOverrides(context: Readonly<Record<string, unknown>>): Overrides {
+  const issues: Issue[] = [];
+  const out: { config?: string; env?: string; regions?: string[]; shards?: number } = {};
+
+  if (context.config !== undefined) {
+    const v = asText(context.config);
+    if (!v) issues.push({ at: '-c config', message: 'must be the path of a config module, e.g. -c config=./staging.config.ts' });
+    else out.config = v;
+  }
+  if (context.env !== undefined) {
+    const v = asText(context.env);
+    if (!v || !ENV_NAME.test(v)) issues.push({ at: '-c env', message: `must be an environment name like prod, got ${JSON.stringify(context.env)}` });
+    else out.env = v;
+  }
+  if (context.regions !== undefined) {
+    const v = asText(context.regions);
+    const names = (v ?? '').split(',').map((s) => s.trim());
+    const bad = names.filter((n) => !REGION_NAME.test(n));
+    const dupes = names.filter((n, i) => names.indexOf(n) !== i);
+    if (!v || bad.length > 0) {
+      issues.push({ at: '-c regions', message: `must be a comma-separated list of region names like us-east-1,eu-west-1, got ${JSON.stringify(context.regions)}` });
+    } else if (dupes.length > 0) {
+      issues.push({ at: '-c regions', message: `lists ${[...new Set(dupes)].join(', ')} more than once` });
+    } else {
+      out.regions = names;
+    }
+  }
+  if (context.shards !== undefined) {
+    const v = asText(context.shards);
+    const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= 1 && n <= MAX_SHARDS)) {
+      issues.push({ at: '-c shards', message: `must be an integer in 1..${MAX_SHARDS}, got ${JSON.stringify(context.shards)}` });
+    } else {
+      out.shards = n;
+    }
+  }
+  if (issues.length > 0) throw new GigascaleError('Invalid context override', issues);
+  return out;
+}
+
+/**
+ * Returns the config narrowed and changed by the overrides. A region named in `-c regions` keeps the AZs and CIDR
+ * the file gives it, if any; a region the file does not mention must be in the region catalog.
+ */
+export function applyOverrides(config: GigascaleConfig, overrides: Overrides): GigascaleConfig {
+  const known = Object.keys(config.environments ?? {});
+  let names = known;
+  if (overrides.env !== undefined) {
+    if (!known.includes(overrides.env)) {
+      throw new GigascaleError('Invalid context override', [
+        { at: '-c env', message: `unknown environment ${overrides.env}; the config defines ${known.join(', ') || 'none'}` },
+      ]);
+    }
+    names = [overrides.env];
+  }
+
+  const issues: Issue[] = [];
+  const environments: Record<string, EnvironmentInput> = {};
+  for (const name of names) {
+    let env = config.environments[name];
+    if (overrides.regions) {
+      const fromFile = new Map<string, RegionInput>();
+      for (const r of Array.isArray(env.regions) ? env.regions : []) {
+        const rName = typeof r === 'string' ? r : r?.name;
+        if (typeof rName === 'string') fromFile.set(rName, r);
+      }
+      for (const r of overrides.regions) {
+        if (!fromFile.has(r) && !catalogRegion(r)) {
+          issues.push({
+            at: '-c regions',
+            message: `region ${r} is neither in the region catalog nor defined in environment ${name}; add it with its azs to the config file`,
+          });
+        }
+      }
+      env = { ...env, regions: overrides.regions.map((r) => fromFile.get(r) ?? r), writeRegion: overrides.regions[0] };
+    }
+    if (overrides.shards !== undefined) env = { ...env, shards: overrides.shards };
+    environments[name] = env;
+  }
+  if (issues.length > 0) throw new GigascaleError('Invalid context override', issues);
+  return { ...config, environments };
+}

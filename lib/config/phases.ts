@@ -1,0 +1,52 @@
+/**
+ * Phase presets of the seed roadmap. A phase fills every size an environment does not set itself; the stacks
+ * read sizes only from the resolved plan, never from here.
+ *
+ * - phase 3: one region, 10 shards, NAT per AZ.
+ * - phase 4: four regions, single write region, 100+ shards.
+ * - phase 5: sized for 500K-1M req/s and 100K-500K DB writes/s.
+ */
+export const PHASES = [3, 4, 5] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type NatGateways = 'one' | 'per-az';
+
+export interface NetworkSizes {
+  /** NAT gateways per region: one shared (cheap, one AZ's failure cuts egress) or one per AZ. */
+  readonly natGateways: NatGateways;
+  /** Days VPC flow logs are kept in CloudWatch Logs. */
+  readonly flowLogRetentionDays: number;
+}
+
+export interface PhasePreset {
+  /** Default number of database shards. */
+  readonly shards: number;
+  readonly network: NetworkSizes;
+}
+
+export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
+  3: { shards: 10, network: { natGateways: 'per-az', flowLogRetentionDays: 90 } },
+  4: { shards: 100, network: { natGateways: 'per-az', flowLogRetentionDays: 365 } },
+  5: { shards: 256, network: { natGateways: 'per-az', flowLogRetentionDays: 365 } },
+};
+
+/** Retention values CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * The seed's chat-flow hop budgets (P95, milliseconds): user send 10, load balancer 1, API gateway 2,
+ * Kafka producer 5, WebSocket push 10, which add up to the flow's ~30 ms target.
+ */
+export const DEFAULT_HOP_BUDGETS_MS: Readonly<Record<string, number>> = {
+  'client.send': 10,
+  'lb': 1,
+  'gateway': 2,
+  'kafka.produce': 5,
+  'ws.push': 10,
+};
+
+export const DEFAULT_FLOW_TARGETS_MS: Readonly<Record<string, number>> = {
+  'chat.send': 30,
+};

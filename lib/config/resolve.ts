@@ -1,0 +1,78 @@
+/**
+ * config (+ overrides) -> validated, defaulted, frozen plan. The only way from `regions.config.ts` to resources.
+ */
+import { GigascaleError } from '../errors';
+import { catalogRegion } from '../regions';
+import { assignCidrs, formatCidr, parseCidr, type Cidr } from '../net/cidr';
+import { subnetLayout } from '../net/subnets';
+import { applyOverrides, type Overrides } from './overrides';
+import { DEFAULT_FLOW_TARGETS_MS, DEFAULT_HOP_BUDGETS_MS, PHASE_PRESETS } from './phases';
+import type { EnvironmentPlan, Plan, RegionPlan } from './plan';
+import type { EnvironmentInput, GigascaleConfig } from './schema';
+import { validateConfig } from './validate';
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const sortedRecord = (r: Readonly<Record<string, number>>): Record<string, number> =>
+  Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+
+function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPlan {
+  const preset = PHASE_PRESETS[env.phase];
+  const regions = env.regions.map((r) => (typeof r === 'string' ? { name: r } : r));
+  const writeRegion = env.writeRegion ?? regions[0].name;
+  const cidrs = assignCidrs(
+    regions.map((r) => ({
+      region: r.name,
+      given: r.cidr === undefined ? undefined : (parseCidr(r.cidr) as Cidr),
+      slot: catalogRegion(r.name)?.slot,
+    })),
+  );
+  const regionPlans: RegionPlan[] = regions.map((r, i) => {
+    const azs = [...(r.azs ?? catalogRegion(r.name)!.azs)];
+    return {
+      name: r.name,
+      azs,
+      cidr: formatCidr(cidrs[i]),
+      subnets: subnetLayout(cidrs[i].prefix, azs.length),
+      isWriteRegion: r.name === writeRegion,
+    };
+  });
+  return {
+    name,
+    phase: env.phase,
+    account: env.account,
+    domain: env.domain,
+    owner: env.owner,
+    costCentre: env.costCentre,
+    writeRegion,
+    shards: env.shards ?? preset.shards,
+    network: { ...preset.network, ...env.sizes?.network },
+    latencyBudgets: {
+      hopsMs: sortedRecord({ ...DEFAULT_HOP_BUDGETS_MS, ...env.latencyBudgets?.hopsMs }),
+      flowTargetsMs: sortedRecord({ ...DEFAULT_FLOW_TARGETS_MS, ...env.latencyBudgets?.flowTargetsMs }),
+    },
+    regions: regionPlans,
+  };
+}
+
+/**
+ * Validates the config with the overrides applied and resolves it into a frozen plan.
+ * Throws a GigascaleError listing every problem; nothing else happens before the plan exists.
+ */
+export function resolvePlan(config: unknown, overrides: Overrides = {}): Plan {
+  const preIssues = validateConfig(config);
+  // Overrides are applied to a config that is at least well-formed at the environment level; a config with
+  // problems is reported as the file is, so the paths in the messages point into the file.
+  if (preIssues.length > 0) throw new GigascaleError('Invalid config', preIssues);
+  const merged = applyOverrides(config as GigascaleConfig, overrides);
+  const issues = validateConfig(merged);
+  if (issues.length > 0) throw new GigascaleError('Invalid config after context overrides', issues);
+  const environments = Object.entries(merged.environments).map(([name, env]) => resolveEnvironment(name, env));
+  return deepFreeze({ environments });
+}

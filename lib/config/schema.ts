@@ -1,0 +1,130 @@
+/**
+ * The shape of `regions.config.ts`: field types and per-field rules. Rules that relate fields to each other
+ * (duplicate regions, overlapping CIDRs, the write region) live in `validate.ts`.
+ */
+import { z } from 'zod';
+import { REGION_NAME } from '../regions';
+import { MAX_AZS, MIN_AZS } from '../net/subnets';
+import { LOG_RETENTION_DAYS, PHASES } from './phases';
+
+export const MAX_SHARDS = 4096;
+export const ENV_NAME = /^[a-z][a-z0-9]{0,9}$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const BUDGET_KEY = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)*$/;
+
+const regionName = z.string().regex(REGION_NAME, { error: (i) => `must be an AWS region name like us-east-1, got ${JSON.stringify(i.input)}` });
+
+const positiveMs = z
+  .number({ error: (i) => `must be a number of milliseconds, got ${JSON.stringify(i.input)}` })
+  .refine((n) => Number.isFinite(n) && n > 0 && n <= 60_000, { error: (i) => `must be a budget in milliseconds, > 0 and <= 60000, got ${String(i.input)}` });
+
+const budgetMap = z.record(z.string().regex(BUDGET_KEY, { error: (i) => `must be a dotted lower-case name like chat.send, got ${JSON.stringify(i.input)}` }), positiveMs);
+
+export const regionSchema = z.strictObject({
+  name: regionName,
+  azs: z
+    .array(z.string())
+    .min(MIN_AZS, { error: `must list ${MIN_AZS}..${MAX_AZS} availability zones` })
+    .max(MAX_AZS, { error: `must list ${MIN_AZS}..${MAX_AZS} availability zones` })
+    .optional(),
+  cidr: z.string().optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  phase: z.union(PHASES.map((p) => z.literal(p)), {
+    error: (i) => (i.input === undefined ? 'is required' : `must be one of ${PHASES.join(', ')}, got ${JSON.stringify(i.input)}`),
+  }),
+  account: z.string().regex(/^\d{12}$/, { error: (i) => `must be a 12-digit AWS account id, got ${JSON.stringify(i.input)}` }),
+  domain: z.string().regex(HOSTNAME, { error: (i) => `must be a lower-case DNS name like example.com, got ${JSON.stringify(i.input)}` }),
+  owner: z.string().min(1, { error: 'must name the owning team' }),
+  costCentre: z.string().min(1, { error: 'must name the cost centre billed' }),
+  regions: z
+    .array(z.preprocess((v) => (typeof v === 'string' ? { name: v } : v), regionSchema))
+    .min(1, { error: 'must list at least one region' }),
+  writeRegion: regionName.optional(),
+  shards: z
+    .number()
+    .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SHARDS, { error: (i) => `must be an integer in 1..${MAX_SHARDS}, got ${String(i.input)}` })
+    .optional(),
+  sizes: z
+    .strictObject({
+      network: z
+        .strictObject({
+          natGateways: z.enum(['one', 'per-az'], { error: (i) => `must be "one" or "per-az", got ${JSON.stringify(i.input)}` }).optional(),
+          flowLogRetentionDays: z
+            .number()
+            .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+              error: (i) => `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')}), got ${String(i.input)}`,
+            })
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  latencyBudgets: z
+    .strictObject({
+      hopsMs: budgetMap.optional(),
+      flowTargetsMs: budgetMap.optional(),
+    })
+    .optional(),
+});
+
+export const configSchema = z.strictObject({
+  environments: z
+    .record(z.string(), environmentSchema)
+    .refine((envs) => Object.keys(envs).length > 0, { error: 'must define at least one environment' }),
+});
+
+/** A region of an environment: its name alone when the region catalog knows it, or with pinned AZs/CIDR. */
+export type RegionInput =
+  | string
+  | {
+      /** AWS region name, e.g. `eu-west-1`. */
+      readonly name: string;
+      /** Availability zones, 2..4. @default - the region catalog's AZs (required for regions not in the catalog) */
+      readonly azs?: readonly string[];
+      /** VPC CIDR, an RFC 1918 block /16../20. @default - 10.<catalog slot>.0.0/16, or the lowest free /16 */
+      readonly cidr?: string;
+    };
+
+/** One deployment environment (`dev`, `prod`): an account, a domain and a set of regions. */
+export interface EnvironmentInput {
+  /** Roadmap phase whose preset fills every size not set in `sizes`: 3, 4 or 5. */
+  readonly phase: 3 | 4 | 5;
+  /** 12-digit AWS account id every stack of the environment deploys to. */
+  readonly account: string;
+  /** DNS zone of the environment; the ALB of each region is `origin-<region>.<domain>`. */
+  readonly domain: string;
+  /** Owning team, tagged on every resource as `owner`. */
+  readonly owner: string;
+  /** Cost centre billed, tagged on every resource as `cost-centre`. */
+  readonly costCentre: string;
+  /** Regions, in order; the first is the write region unless `writeRegion` says otherwise. */
+  readonly regions: readonly RegionInput[];
+  /** Region that holds the database writers. @default - the first region */
+  readonly writeRegion?: string;
+  /** Number of database shards, 1..4096. @default - the phase preset (10, 100, 256) */
+  readonly shards?: number;
+  /** Sizes that override the phase preset. @default - the phase preset */
+  readonly sizes?: {
+    readonly network?: {
+      /** NAT gateways per region. @default 'per-az' */
+      readonly natGateways?: 'one' | 'per-az';
+      /** VPC flow log retention in days (a CloudWatch Logs retention value). @default - 90 (phase 3), 365 (4, 5) */
+      readonly flowLogRetentionDays?: number;
+    };
+  };
+  /** Latency budgets in milliseconds (P95), merged over the seed's values. @default - the seed's chat budget */
+  readonly latencyBudgets?: {
+    /** P95 budget per hop, e.g. `{ gateway: 2 }`. */
+    readonly hopsMs?: Readonly<Record<string, number>>;
+    /** P95 target per flow, e.g. `{ 'chat.send': 30 }`. */
+    readonly flowTargetsMs?: Readonly<Record<string, number>>;
+  };
+}
+
+/** The whole of `regions.config.ts`. */
+export interface GigascaleConfig {
+  /** Environments by name (lower-case, at most 10 characters: they prefix every stack name). */
+  readonly environments: Readonly<Record<string, EnvironmentInput>>;
+}

@@ -1,0 +1,35 @@
+/**
+ * The one file users edit. Everything gigascale provisions follows from it; `npx cdk synth` validates it and
+ * reports every problem with its path before anything is written.
+ *
+ * The account ids below are examples: replace them with your own. Deploying to an account other than the one
+ * named here is refused by the CDK CLI, so a wrong id fails safely.
+ */
+import { defineConfig } from './lib/config';
+
+export default defineConfig({
+  environments: {
+    dev: {
+      phase: 3,
+      account: '111111111111',
+      domain: 'dev.gigascale.example',
+      owner: 'platform',
+      costCentre: 'cc-platform-dev',
+      regions: ['us-east-1'],
+      shards: 2,
+      // Smallest sizes: one shared NAT gateway, short flow-log retention.
+      sizes: { network: { natGateways: 'one', flowLogRetentionDays: 30 } },
+    },
+    prod: {
+      phase: 4,
+      account: '222222222222',
+      domain: 'gigascale.example',
+      owner: 'platform',
+      costCentre: 'cc-platform-prod',
+      // The seed's US-East, US-West, EU and APAC; the first is the write region.
+      regions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'],
+      writeRegion: 'us-east-1',
+      shards: 16,
+    },
+  },
+});

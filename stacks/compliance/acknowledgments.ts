@@ -1,0 +1,38 @@
+/**
+ * Every cdk-nag finding gigascale accepts, with the reason, in one place. A reviewer who wants to know what the
+ * compliance gate lets through reads this file and nothing else.
+ *
+ * An acknowledgment names the rule as cdk-nag reports it (`<pack>::<rule id>`), the reason, and which resources it
+ * covers: a CloudFormation type plus a test on the construct path, never a whole stack.
+ */
+import { CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+export interface NagAcknowledgment {
+  /** Rule as cdk-nag prints it after "Acknowledge with". */
+  readonly rule: string;
+  /** Why the finding is acceptable, for the reviewer and the auditor. */
+  readonly reason: string;
+  /** CloudFormation type of the resources covered. */
+  readonly resourceType: string;
+  /** Covers only resources whose construct path matches. */
+  readonly pathPattern: RegExp;
+}
+
+export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+    reason:
+      'Public subnets exist to hold the internet-facing ALB and the NAT gateways; both need the 0.0.0.0/0 route to the ' +
+      'internet gateway. Nothing else is placed in them (no public IPs are auto-assigned), and private and isolated ' +
+      'subnets have no IGW route.',
+    resourceType: 'AWS::EC2::Route',
+    pathPattern: /\/Vpc\/PublicSubnet\d+\/DefaultRoute$/,
+  },
+];
+
+/** Records the acknowledgments on every matching resource below `scope`. */
+export function acknowledgedRules(node: IConstruct): NagAcknowledgment[] {
+  if (!CfnResource.isCfnResource(node)) return [];
+  return NAG_ACKNOWLEDGMENTS.filter((a) => node.cfnResourceType === a.resourceType && a.pathPattern.test(node.node.path));
+}

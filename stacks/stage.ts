@@ -1,0 +1,39 @@
+import { Stage, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { EnvironmentPlan, RegionPlan } from '../lib/config';
+import { PROJECT, stageName, TAG_KEYS } from '../lib/naming';
+import { applyComplianceGate } from './compliance';
+import { NetworkStack } from './network/network-stack';
+
+export interface RegionStageProps {
+  /** The environment, from the resolved plan. */
+  readonly environment: EnvironmentPlan;
+  /** The region of that environment this stage deploys. */
+  readonly region: RegionPlan;
+}
+
+/**
+ * One environment in one region (`prod-eu-west-1`): every regional stack of it, tagged, behind the compliance
+ * gate. The same class serves `bin/app.ts`, the tests and any pipeline, so what is tested is what deploys.
+ */
+export class RegionStage extends Stage {
+  readonly network: NetworkStack;
+
+  constructor(scope: Construct, props: RegionStageProps) {
+    const { environment, region } = props;
+    super(scope, stageName(environment.name, region.name), {
+      env: { account: environment.account, region: region.name },
+    });
+
+    const tags = Tags.of(this);
+    tags.add(TAG_KEYS.project, PROJECT);
+    tags.add(TAG_KEYS.env, environment.name);
+    tags.add(TAG_KEYS.region, region.name);
+    tags.add(TAG_KEYS.owner, environment.owner);
+    tags.add(TAG_KEYS.costCentre, environment.costCentre);
+
+    this.network = new NetworkStack(this, 'Network', { environment, region });
+
+    applyComplianceGate(this);
+  }
+}
