@@ -15,8 +15,8 @@ async function main(): Promise<void> {
   // turning it back on makes CDK print the findings to stderr and fail the process.
   const app = new App({ postCliContext: { '@aws-cdk/core:failSynthOnValidationErrors': true } });
   const context = Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, app.node.tryGetContext(k) as unknown]));
-  const overrides = parseOverrides(context);
-  const plan = resolvePlan(await loadConfigModule(overrides.config), overrides);
+  const { overrides } = parseOverrides(context);
+  const plan = resolvePlan(await loadConfigModule(overrides.config), context);
 
   addStages(app, plan);
   let assembly;

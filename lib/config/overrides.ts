@@ -3,7 +3,7 @@
  * They are parsed here, naming the flag in every error, and then applied to the config before it is validated
  * as a whole, so an override can never produce a plan the file itself could not.
  */
-import { GigascaleError, type Issue } from '../errors';
+import type { Issue } from '../errors';
 import { catalogRegion, REGION_NAME } from '../regions';
 import { ENV_NAME, MAX_SHARDS, type EnvironmentInput, type GigascaleConfig, type RegionInput } from './schema';
 
@@ -24,8 +24,15 @@ export interface Overrides {
 const asText = (v: unknown): string | undefined =>
   typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
 
-/** Reads the gigascale keys out of a CDK context object; throws a GigascaleError naming each bad flag. */
-export function parseOverrides(context: Readonly<Record<string, unknown>>): Overrides {
+export interface ParsedOverrides {
+  /** The well-formed overrides. */
+  readonly overrides: Overrides;
+  /** One issue per malformed flag, naming it. */
+  readonly issues: readonly Issue[];
+}
+
+/** Reads the gigascale keys out of a CDK context object; malformed flags become issues that name the flag. */
+export function parseOverrides(context: Readonly<Record<string, unknown>>): ParsedOverrides {
   const issues: Issue[] = [];
   const out: { config?: string; env?: string; regions?: string[]; shards?: number } = {};
 
@@ -61,27 +68,25 @@ export function parseOverrides(context: Readonly<Record<string, unknown>>): Over
       out.shards = n;
     }
   }
-  if (issues.length > 0) throw new GigascaleError('Invalid context override', issues);
-  return out;
+  return { overrides: out, issues };
 }
 
 /**
- * Returns the config narrowed and changed by the overrides. A region named in `-c regions` keeps the AZs and CIDR
- * the file gives it, if any; a region the file does not mention must be in the region catalog.
+ * Returns the config narrowed and changed by the overrides, and the issues of overrides that do not fit the
+ * config. A region named in `-c regions` keeps the AZs and CIDR the file gives it, if any; a region the file does
+ * not mention must be in the region catalog.
  */
-export function applyOverrides(config: GigascaleConfig, overrides: Overrides): GigascaleConfig {
-  const known = Object.keys(config.environments ?? {});
+export function applyOverrides(config: GigascaleConfig, overrides: Overrides): { config: GigascaleConfig; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const known = Object.keys(config.environments);
   let names = known;
   if (overrides.env !== undefined) {
     if (!known.includes(overrides.env)) {
-      throw new GigascaleError('Invalid context override', [
-        { at: '-c env', message: `unknown environment ${overrides.env}; the config defines ${known.join(', ') || 'none'}` },
-      ]);
+      issues.push({ at: '-c env', message: `unknown environment ${overrides.env}; the config defines ${known.join(', ') || 'none'}` });
     }
-    names = [overrides.env];
+    names = known.filter((n) => n === overrides.env);
   }
 
-  const issues: Issue[] = [];
   const environments: Record<string, EnvironmentInput> = {};
   for (const name of names) {
     let env = config.environments[name];
@@ -104,6 +109,5 @@ export function applyOverrides(config: GigascaleConfig, overrides: Overrides): G
     if (overrides.shards !== undefined) env = { ...env, shards: overrides.shards };
     environments[name] = env;
   }
-  if (issues.length > 0) throw new GigascaleError('Invalid context override', issues);
-  return { ...config, environments };
+  return { config: { ...config, environments }, issues };
 }

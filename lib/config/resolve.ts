@@ -5,7 +5,7 @@ import { GigascaleError } from '../errors';
 import { catalogRegion } from '../regions';
 import { assignCidrs, formatCidr, parseCidr, type Cidr } from '../net/cidr';
 import { subnetLayout } from '../net/subnets';
-import { applyOverrides, type Overrides } from './overrides';
+import { applyOverrides, parseOverrides } from './overrides';
 import { DEFAULT_FLOW_TARGETS_MS, DEFAULT_HOP_BUDGETS_MS, PHASE_PRESETS } from './phases';
 import type { EnvironmentPlan, Plan, RegionPlan } from './plan';
 import type { EnvironmentInput, GigascaleConfig } from './schema';
@@ -62,17 +62,20 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
 }
 
 /**
- * Validates the config with the overrides applied and resolves it into a frozen plan.
- * Throws a GigascaleError listing every problem; nothing else happens before the plan exists.
+ * Validates the config and the context overrides (`-c env=... -c regions=... -c shards=...`) and resolves them
+ * into a frozen plan. Throws one GigascaleError listing every problem of the file and the flags; nothing else
+ * happens before the plan exists.
  */
-export function resolvePlan(config: unknown, overrides: Overrides = {}): Plan {
-  const preIssues = validateConfig(config);
-  // Overrides are applied to a config that is at least well-formed at the environment level; a config with
-  // problems is reported as the file is, so the paths in the messages point into the file.
-  if (preIssues.length > 0) throw new GigascaleError('Invalid config', preIssues);
-  const merged = applyOverrides(config as GigascaleConfig, overrides);
-  const issues = validateConfig(merged);
+export function resolvePlan(config: unknown, context: Readonly<Record<string, unknown>> = {}): Plan {
+  const parsed = parseOverrides(context);
+  // The file is validated as written first, so the paths in its messages point into the file.
+  const fileIssues = validateConfig(config);
+  if (fileIssues.length > 0) throw new GigascaleError('Invalid config', [...parsed.issues, ...fileIssues]);
+  const applied = applyOverrides(config as GigascaleConfig, parsed.overrides);
+  const flagIssues = [...parsed.issues, ...applied.issues];
+  if (flagIssues.length > 0) throw new GigascaleError('Invalid context override', flagIssues);
+  const issues = validateConfig(applied.config);
   if (issues.length > 0) throw new GigascaleError('Invalid config after context overrides', issues);
-  const environments = Object.entries(merged.environments).map(([name, env]) => resolveEnvironment(name, env));
+  const environments = Object.entries(applied.config.environments).map(([name, env]) => resolveEnvironment(name, env));
   return deepFreeze({ environments });
 }

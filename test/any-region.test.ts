@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { Template } from 'aws-cdk-lib/assertions';
+import { catalogRegion, catalogRegionNames } from '../lib/regions';
+import { planOf, stagesOf } from './support/synth';
+
+describe('any region list from the catalog', () => {
+  it('synthesizes prod over every catalog region, passing the compliance gate, each VPC over its own AZs and CIDR', () => {
+    const names = catalogRegionNames();
+    const { app, stages } = stagesOf(planOf({ env: 'prod', regions: names.join(','), shards: '4096' }));
+    expect(() => app.synth()).not.toThrow();
+    expect(stages.map((s) => s.stageName)).toEqual(names.map((n) => `prod-${n}`));
+    const cidrs = new Set<string>();
+    for (const s of stages) {
+      const t = Template.fromStack(s.network);
+      const vpc = Object.values(t.findResources('AWS::EC2::VPC'))[0] as { Properties: { CidrBlock: string } };
+      cidrs.add(vpc.Properties.CidrBlock);
+      const azs = Object.values(t.findResources('AWS::EC2::Subnet')).map((r) => (r as { Properties: { AvailabilityZone: string } }).Properties.AvailabilityZone);
+      expect(new Set(azs)).toEqual(new Set(catalogRegion(s.region!)!.azs));
+    }
+    expect(cidrs.size).toBe(names.length);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * `npx cdk synth` end to end, as a platform engineer runs it: offline, no credentials, deterministic, and refusing
+ * bad input without touching cdk.out.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './support/synth';
+
+const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
+
+/** Environment without AWS credentials or profile, so a synth that needed them would fail here. */
+function offlineEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS_|CDK_)/.test(k)));
+  return { ...env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_EC2_METADATA_DISABLED: 'true', NODE_ENV: '' };
+}
+
+function synth(outdir: string, ...args: string[]) {
+  const r = spawnSync(CDK, ['synth', '--quiet', '-o', outdir, ...args], { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: 170_000 });
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
+}
+
+/** Every file under dir with its sha-256, sorted: equal trees give equal listings. */
+function treeDigest(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(`${relative(dir, p)} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('npx cdk synth', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gigascale-cli-'));
+  let first: ReturnType<typeof synth>;
+
+  beforeAll(() => {
+    first = synth(join(tmp, 'a'));
+  });
+
+  it('synthesizes the default config offline and ends with the summary table', () => {
+    expect(first.stderr).toContain('prod-ap-southeast-1-network');
+    expect(first.stderr).toMatch(/5 stages, 5 stacks; resources per stack max \d+ \(limit 400\)/);
+    expect(first.status).toBe(0);
+  });
+
+  it('gives a byte-identical cdk.out on a second run', () => {
+    expect(synth(join(tmp, 'b')).status).toBe(0);
+    const a = treeDigest(join(tmp, 'a'));
+    expect(a.length).toBeGreaterThan(10);
+    expect(treeDigest(join(tmp, 'b'))).toEqual(a);
+  });
+
+  it('refuses bad -c values with exit 2 semantics, every problem named, and leaves cdk.out as it was', () => {
+    const before = treeDigest(join(tmp, 'a'));
+    const r = synth(join(tmp, 'a'), '-c', 'shards=0', '-c', 'env=staging');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('-c shards: must be an integer in 1..4096, got "0"');
+    expect(r.stderr).toContain('-c env: unknown environment staging; the config defines dev, prod');
+    expect(r.stderr).toContain('Subprocess exited with error 2');
+    expect(treeDigest(join(tmp, 'a'))).toEqual(before);
+  });
+
+  it('refuses a bad config module named by -c config and leaves cdk.out as it was', () => {
+    const before = treeDigest(join(tmp, 'a'));
+    const bad = join(tmp, 'bad.config.ts');
+    writeFileSync(
+      bad,
+      `export default { environments: { dev: { phase: 3, account: '123456789012', domain: 'example.com', owner: 'o', costCentre: 'c',
+        regions: [{ name: 'us-east-1', cidr: '10.0.0.0/16' }, { name: 'eu-west-1', cidr: '10.0.0.0/16' }], writeRegion: 'ap-south-1' } } };\n`,
+    );
+    const r = synth(join(tmp, 'a'), '-c', `config=${bad}`);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('environments.dev.regions[1].cidr: 10.0.0.0/16 overlaps regions[0].cidr 10.0.0.0/16');
+    expect(r.stderr).toContain("environments.dev.writeRegion: write region ap-south-1 is not among the environment's regions (us-east-1, eu-west-1)");
+    expect(treeDigest(join(tmp, 'a'))).toEqual(before);
+  });
+});

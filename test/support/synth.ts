@@ -1,0 +1,39 @@
+/** Test helpers: the same stages bin/app.ts builds, with cdk.json's feature flags, synthesized in memory. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import defaultConfig from '../../regions.config';
+import { resolvePlan, type GigascaleConfig, type Plan } from '../../lib/config';
+import { addStages } from '../../stacks/app';
+import type { RegionStage } from '../../stacks/stage';
+
+export const ROOT = join(__dirname, '..', '..');
+
+/** The feature flags of cdk.json: tests synthesize with exactly the flags `cdk synth` uses. */
+export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
+export function newApp(): App {
+  return new App({ context: CDK_JSON_CONTEXT, outdir: mkdtempSync(join(tmpdir(), 'gigascale-test-')) });
+}
+
+export function planOf(context: Record<string, unknown> = {}, config: GigascaleConfig = defaultConfig): Plan {
+  return resolvePlan(config, context);
+}
+
+export function stagesOf(plan: Plan, app: App = newApp()): { app: App; stages: RegionStage[] } {
+  return { app, stages: addStages(app, plan) };
+}
+
+export function stage(stages: readonly RegionStage[], name: string): RegionStage {
+  const s = stages.find((x) => x.stageName === name);
+  if (!s) throw new Error(`no stage ${name}; have ${stages.map((x) => x.stageName).join(', ')}`);
+  return s;
+}
+
+/** A template as JSON with asset hashes replaced, so snapshots do not churn when aws-cdk-lib's bundled code changes. */
+export function normalizedTemplate(template: Template): unknown {
+  const text = JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}(\.zip|\.json)?/g, 'ASSET_HASH$1');
+  return JSON.parse(text) as unknown;
+}
