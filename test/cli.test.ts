@@ -58,6 +58,12 @@ describe('npx cdk synth', () => {
     expect(treeDigest(join(tmp, 'b'))).toEqual(a);
   });
 
+  it("selects one region of one environment with the pattern 'prod-eu-west-1/*'", () => {
+    const r = spawnSync(CDK, ['ls', '--app', join(tmp, 'a'), 'prod-eu-west-1/*'], { cwd: ROOT, env: offlineEnv(), encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('prod-eu-west-1/Network (prod-eu-west-1-network)');
+  });
+
   it('refuses bad -c values with exit 2 semantics, every problem named, and leaves cdk.out as it was', () => {
     const before = treeDigest(join(tmp, 'a'));
     const r = synth(join(tmp, 'a'), '-c', 'shards=0', '-c', 'env=staging');

@@ -29,6 +29,15 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::EC2::Route',
     pathPattern: /\/Vpc\/PublicSubnet\d+\/DefaultRoute$/,
   },
+  {
+    rule: 'CloudFormation-Validate::W3010',
+    reason:
+      'Availability zones are pinned on purpose: synth runs offline with no AZ lookups (ARCHITECTURE.md principle 1), ' +
+      'the names come from the region catalog or the config, and an account whose AZ names differ pins its own azs ' +
+      'in regions.config.ts.',
+    resourceType: 'AWS::EC2::Subnet',
+    pathPattern: /\/Vpc\/(Public|Private|Isolated)Subnet\d+\/Subnet$/,
+  },
 ];
 
 /** Records the acknowledgments on every matching resource below `scope`. */
