@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     console.error(`gigascale: synthesis failed: ${(e as Error).message}`);
     process.exit(EXIT_CHECK_FAILED);
   }
+  // In CDK's "process" app mode (CDK_APP_MODE=process) findings only set the exit code instead of throwing;
+  // reading the report makes the gate hold in every mode.
   const failed = failedValidationPlugins(assembly);
   if (failed.length > 0) {
     console.error(

@@ -91,11 +91,8 @@ export function applyOverrides(config: GigascaleConfig, overrides: Overrides): {
   for (const name of names) {
     let env = config.environments[name];
     if (overrides.regions) {
-      const fromFile = new Map<string, RegionInput>();
-      for (const r of Array.isArray(env.regions) ? env.regions : []) {
-        const rName = typeof r === 'string' ? r : r?.name;
-        if (typeof rName === 'string') fromFile.set(rName, r);
-      }
+      // The config is validated before overrides apply, so every entry is a name or an object with one.
+      const fromFile = new Map<string, RegionInput>(env.regions.map((r) => [typeof r === 'string' ? r : r.name, r]));
       for (const r of overrides.regions) {
         if (!fromFile.has(r) && !catalogRegion(r)) {
           issues.push({
