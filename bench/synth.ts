@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANALYTICS_REPORTING_ENABLED_CONTEXT, ASSET_RESOURCE_METADATA_ENABLED_CONTEXT, CloudAssembly, PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
+import { cdkJsonContext, PROJECT_ROOT } from '../lib/cdk-json';
 import { synthTotals } from '../lib/summary';
 import { summarizeAssembly } from '../stacks/assembly-summary';
 
-const ROOT = join(__dirname, '..');
-const CDK_JSON = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+const ROOT = PROJECT_ROOT;
 /** What the CDK CLI adds to the context of every synth, so the figures match `cdk synth`'s templates. */
 const CLI_CONTEXT = {
   [PATH_METADATA_ENABLE_CONTEXT]: true,
@@ -42,7 +42,7 @@ async function run(context: Record<string, string>, outdir: string): Promise<{ w
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'app.ts')], {
     cwd: ROOT,
-    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_JSON.context, ...CLI_CONTEXT, ...context }) },
+    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), ...CLI_CONTEXT, ...context }) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

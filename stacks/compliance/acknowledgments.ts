@@ -40,7 +40,7 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   },
 ];
 
-/** Records the acknowledgments on every matching resource below `scope`. */
+/** The acknowledgments that cover one construct: none unless it is a CloudFormation resource they match. */
 export function acknowledgedRules(node: IConstruct): NagAcknowledgment[] {
   if (!CfnResource.isCfnResource(node)) return [];
   return NAG_ACKNOWLEDGMENTS.filter((a) => node.cfnResourceType === a.resourceType && a.pathPattern.test(node.node.path));

@@ -1,18 +1,19 @@
 /** Test helpers: the same stages bin/app.ts builds, with cdk.json's feature flags, synthesized in memory. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import defaultConfig from '../../regions.config';
+import { cdkJsonContext, PROJECT_ROOT } from '../../lib/cdk-json';
 import { resolvePlan, type GigascaleConfig, type Plan } from '../../lib/config';
 import { addStages } from '../../stacks/app';
 import type { RegionStage } from '../../stacks/stage';
 
-export const ROOT = join(__dirname, '..', '..');
+export const ROOT = PROJECT_ROOT;
 
 /** The feature flags of cdk.json: tests synthesize with exactly the flags `cdk synth` uses. */
-export const CDK_JSON_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+export const CDK_JSON_CONTEXT = cdkJsonContext();
 
 export function newApp(): App {
   return new App({ context: CDK_JSON_CONTEXT, outdir: mkdtempSync(join(tmpdir(), 'gigascale-test-')) });
