@@ -4,7 +4,8 @@
  */
 
 /** Concerns a regional stage is split into, one stack each. */
-export type Concern = 'network';
+/** Concerns a regional stage is split into, one stack each; shard groups are `shards-<k>` (see `shardGroupConcern`). */
+export type Concern = 'network' | 'data' | `shards-${number}`;
 
 /** `prod-eu-west-1`: the Stage id, so `npx cdk deploy 'prod-eu-west-1/*'` selects one region of one environment. */
 export function stageName(env: string, region: string): string {
@@ -19,6 +20,60 @@ export function stackName(env: string, region: string, concern: Concern): string
 /** CloudWatch Logs group of a region's VPC flow logs. */
 export function flowLogGroupName(env: string, region: string): string {
   return `/gigascale/${env}/${region}/vpc-flow-logs`;
+}
+
+/** `shards-3`: the concern of shard group 3 (stack `prod-eu-west-1-shards-3`). */
+export function shardGroupConcern(group: number): Concern {
+  return `shards-${group}`;
+}
+
+/**
+ * `shard-0007`: a shard's name, zero-padded to four digits (shards are 0..4095), so names sort in shard order.
+ * Every per-shard identifier below derives from it.
+ */
+export function shardName(shard: number): string {
+  return `shard-${String(shard).padStart(4, '0')}`;
+}
+
+/**
+ * `gigascale-prod-shard-0007`: the Aurora global cluster identifier, and the DB cluster identifier of every
+ * regional member (cluster identifiers are unique per region, so the members can share it).
+ */
+export function shardClusterIdentifier(env: string, shard: number): string {
+  return `${PROJECT}-${env}-${shardName(shard)}`;
+}
+
+/** CloudWatch Logs group Aurora exports a shard's PostgreSQL log to (the name Aurora writes to; gigascale creates it first). */
+export function shardLogGroupName(env: string, shard: number): string {
+  return `/aws/rds/cluster/${shardClusterIdentifier(env, shard)}/postgresql`;
+}
+
+/** Prefix of every shard's log group in a region, for the data key's grant to CloudWatch Logs. */
+export function shardLogGroupPrefix(env: string): string {
+  return `/aws/rds/cluster/${PROJECT}-${env}-shard-`;
+}
+
+/** KMS alias of a region's data key (storage, secrets, Performance Insights, logs of the data tier). */
+export function dataKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/data`;
+}
+
+/** Secrets Manager secret of a shard's master credentials (write region only). */
+export function shardSecretName(env: string, shard: number): string {
+  return `${PROJECT}/${env}/${shardName(shard)}/master`;
+}
+
+/** Private DNS zone of an environment's databases; each region has its own zone of this name on its VPC. */
+export function databaseZoneName(env: string): string {
+  return `db.${env}.${PROJECT}.internal`;
+}
+
+/** Endpoints every shard has in every region, as DNS names in the region's database zone. */
+export type ShardEndpointRole = 'writer' | 'reader' | 'proxy';
+
+/** `reader.shard-0007.db.prod.gigascale.internal`: resolvable only inside the region's VPC. */
+export function shardEndpointName(env: string, shard: number, role: ShardEndpointRole): string {
+  return `${role}.${shardName(shard)}.${databaseZoneName(env)}`;
 }
 
 /** Tag keys put on every resource. */
