@@ -3,6 +3,10 @@ import type { Construct } from 'constructs';
 import type { EnvironmentPlan, RegionPlan } from '../lib/config';
 import { PROJECT, stageName, TAG_KEYS } from '../lib/naming';
 import { applyComplianceGate } from './compliance';
+import { shardGroups } from '../lib/data/shard-groups';
+import { shardGroupConcern } from '../lib/naming';
+import { DataStack } from './data/data-stack';
+import { ShardGroupStack } from './data/shard-group-stack';
 import { NetworkStack } from './network/network-stack';
 
 export interface RegionStageProps {
@@ -18,6 +22,9 @@ export interface RegionStageProps {
  */
 export class RegionStage extends Stage {
   readonly network: NetworkStack;
+  readonly data: DataStack;
+  /** One stack per shard group, in group order. */
+  readonly shardGroups: readonly ShardGroupStack[];
 
   constructor(scope: Construct, props: RegionStageProps) {
     const { environment, region } = props;
@@ -33,7 +40,17 @@ export class RegionStage extends Stage {
     tags.add(TAG_KEYS.costCentre, environment.costCentre);
 
     this.network = new NetworkStack(this, 'Network', { environment, region });
+    this.data = new DataStack(this, 'Data', { environment, region, vpc: this.network.vpc });
+    this.shardGroups = shardGroups(environment.shards).map(
+      (group) => new ShardGroupStack(this, stackIdOf(shardGroupConcern(group.group)), { environment, region, group, shared: this.data }),
+    );
 
     applyComplianceGate(this);
   }
 }
+
+/** `shards-3` -> `Shards3`: construct ids are PascalCase; the stack name carries the concern as written. */
+function stackIdOf(concern: string): string {
+  return concern.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+

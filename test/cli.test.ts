@@ -47,7 +47,7 @@ describe('npx cdk synth', () => {
 
   it('synthesizes the default config offline and ends with the summary table', () => {
     expect(first.stderr).toContain('prod-ap-southeast-1-network');
-    expect(first.stderr).toMatch(/5 stages, 5 stacks; resources per stack max \d+ \(limit 400\)/);
+    expect(first.stderr).toMatch(/5 stages, 15 stacks; resources per stack max \d+ \(limit 400\)/);
     expect(first.status).toBe(0);
   });
 
@@ -61,7 +61,11 @@ describe('npx cdk synth', () => {
   it("selects one region of one environment with the pattern 'prod-eu-west-1/*'", () => {
     const r = spawnSync(CDK, ['ls', '--app', join(tmp, 'a'), 'prod-eu-west-1/*'], { cwd: ROOT, env: offlineEnv(), encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe('prod-eu-west-1/Network (prod-eu-west-1-network)');
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'prod-eu-west-1/Network (prod-eu-west-1-network)',
+      'prod-eu-west-1/Data (prod-eu-west-1-data)',
+      'prod-eu-west-1/Shards0 (prod-eu-west-1-shards-0)',
+    ]);
   });
 
   it('refuses bad -c values with exit 2 semantics, every problem named, and leaves cdk.out as it was', () => {

@@ -8,7 +8,16 @@ import { catalogRegion, REGION_NAME } from '../regions';
 import { ENV_NAME, MAX_SHARDS, type EnvironmentInput, type GigascaleConfig, type RegionInput } from './schema';
 
 /** Context keys gigascale reads; every other key is CDK's own. */
-export const OVERRIDE_KEYS = ['config', 'env', 'regions', 'shards'] as const;
+export const OVERRIDE_KEYS = ['config', 'env', 'regions', 'shards', 'rdsClusterQuota', 'rdsInstanceQuota', 'rdsProxyQuota'] as const;
+
+/** `-c rdsClusterQuota=<n>` and friends: the raised RDS quotas, as `quotas.*` in the file would declare them. */
+const QUOTA_FLAGS = {
+  rdsClusterQuota: 'rdsClustersPerRegion',
+  rdsInstanceQuota: 'rdsInstancesPerRegion',
+  rdsProxyQuota: 'rdsProxiesPerRegion',
+} as const;
+type QuotaFlag = keyof typeof QUOTA_FLAGS;
+type Quotas = NonNullable<EnvironmentInput['quotas']>;
 
 export interface Overrides {
   /** `-c config=<path>`: config module to load instead of regions.config.ts. */
@@ -19,6 +28,8 @@ export interface Overrides {
   readonly regions?: readonly string[];
   /** `-c shards=<n>`: the shard count of the selected environment(s). */
   readonly shards?: number;
+  /** `-c rdsClusterQuota=<n> -c rdsInstanceQuota=<n> -c rdsProxyQuota=<n>`: raised RDS quotas per region. */
+  readonly quotas?: Quotas;
 }
 
 const asText = (v: unknown): string | undefined =>
@@ -34,7 +45,7 @@ export interface ParsedOverrides {
 /** Reads the gigascale keys out of a CDK context object; malformed flags become issues that name the flag. */
 export function parseOverrides(context: Readonly<Record<string, unknown>>): ParsedOverrides {
   const issues: Issue[] = [];
-  const out: { config?: string; env?: string; regions?: string[]; shards?: number } = {};
+  const out: { config?: string; env?: string; regions?: string[]; shards?: number; quotas?: Record<string, number> } = {};
 
   if (context.config !== undefined) {
     const v = asText(context.config);
@@ -66,6 +77,16 @@ export function parseOverrides(context: Readonly<Record<string, unknown>>): Pars
       issues.push({ at: '-c shards', message: `must be an integer in 1..${MAX_SHARDS}, got ${JSON.stringify(context.shards)}` });
     } else {
       out.shards = n;
+    }
+  }
+  for (const flag of Object.keys(QUOTA_FLAGS) as QuotaFlag[]) {
+    if (context[flag] === undefined) continue;
+    const v = asText(context[flag]);
+    const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= 1 && n <= 10_000)) {
+      issues.push({ at: `-c ${flag}`, message: `must be the raised quota per region, an integer in 1..10000, got ${JSON.stringify(context[flag])}` });
+    } else {
+      out.quotas = { ...out.quotas, [QUOTA_FLAGS[flag]]: n };
     }
   }
   return { overrides: out, issues };
@@ -104,6 +125,7 @@ export function applyOverrides(config: GigascaleConfig, overrides: Overrides): {
       env = { ...env, regions: overrides.regions.map((r) => fromFile.get(r) ?? r), writeRegion: overrides.regions[0] };
     }
     if (overrides.shards !== undefined) env = { ...env, shards: overrides.shards };
+    if (overrides.quotas !== undefined) env = { ...env, quotas: { ...env.quotas, ...overrides.quotas } };
     environments[name] = env;
   }
   return { config: { ...config, environments }, issues };

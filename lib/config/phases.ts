@@ -18,16 +18,50 @@ export interface NetworkSizes {
   readonly flowLogRetentionDays: number;
 }
 
+export interface DatabaseSizes {
+  /** Aurora instance class of every writer and reader, Graviton (`db.r8g.large`). */
+  readonly instanceClass: string;
+  /** Readers of each shard's primary cluster in the write region, besides the writer (failover targets). */
+  readonly writeRegionReaders: number;
+  /** Readers of each shard's secondary cluster in every other region. */
+  readonly readersPerRegion: number;
+  /** Days of automated backups kept, 7..35. */
+  readonly backupRetentionDays: number;
+  /** Days the PostgreSQL logs exported to CloudWatch Logs are kept. */
+  readonly logRetentionDays: number;
+  /** An RDS Proxy per shard in every region, pooling the services' connections. */
+  readonly proxy: boolean;
+  /** Hash partitions of `ai_user_memory` (the MODULUS of db/migrations); fixed once a shard has data. */
+  readonly memoryPartitions: number;
+}
+
 export interface PhasePreset {
   /** Default number of database shards. */
   readonly shards: number;
   readonly network: NetworkSizes;
+  /** `maxConnections` is absent: it defaults to the seed's 2000, capped by what the instance class holds. */
+  readonly database: DatabaseSizes;
 }
 
+/** The seed's connection pool size per database. */
+export const SEED_MAX_CONNECTIONS = 2000;
+
 export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
-  3: { shards: 10, network: { natGateways: 'per-az', flowLogRetentionDays: 90 } },
-  4: { shards: 100, network: { natGateways: 'per-az', flowLogRetentionDays: 365 } },
-  5: { shards: 256, network: { natGateways: 'per-az', flowLogRetentionDays: 365 } },
+  3: {
+    shards: 10,
+    network: { natGateways: 'per-az', flowLogRetentionDays: 90 },
+    database: { instanceClass: 'db.r7g.large', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 7, logRetentionDays: 30, proxy: true, memoryPartitions: 10 },
+  },
+  4: {
+    shards: 100,
+    network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
+    database: { instanceClass: 'db.r7g.2xlarge', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 14, logRetentionDays: 90, proxy: true, memoryPartitions: 10 },
+  },
+  5: {
+    shards: 256,
+    network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
+    database: { instanceClass: 'db.r7g.4xlarge', writeRegionReaders: 2, readersPerRegion: 2, backupRetentionDays: 35, logRetentionDays: 90, proxy: true, memoryPartitions: 10 },
+  },
 };
 
 /** Retention values CloudWatch Logs accepts (days). */

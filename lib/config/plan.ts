@@ -1,5 +1,6 @@
 /** The resolved, frozen plan: what stacks, charts and the edge read. Nothing here is optional. */
-import type { NetworkSizes, Phase } from './phases';
+import type { RdsQuotas } from '../data/quota';
+import type { DatabaseSizes, NetworkSizes, Phase } from './phases';
 import type { SubnetLayout } from '../net/subnets';
 
 export interface RegionPlan {
@@ -11,6 +12,8 @@ export interface RegionPlan {
   readonly cidr: string;
   /** Subnet prefix lengths for this VPC. */
   readonly subnets: SubnetLayout;
+  /** CIDRs of the private subnets, where compute (EKS nodes and pods) runs; data stores admit only these. */
+  readonly computeCidrs: readonly string[];
   /** True for the region that holds the database writers. */
   readonly isWriteRegion: boolean;
 }
@@ -20,6 +23,13 @@ export interface LatencyBudgets {
   readonly hopsMs: Readonly<Record<string, number>>;
   /** P95 target per flow, milliseconds. */
   readonly flowTargetsMs: Readonly<Record<string, number>>;
+}
+
+export interface DatabasePlan extends DatabaseSizes {
+  /** Aurora PostgreSQL engine version of every shard. */
+  readonly engineVersion: string;
+  /** `max_connections` of every instance. */
+  readonly maxConnections: number;
 }
 
 export interface EnvironmentPlan {
@@ -32,6 +42,9 @@ export interface EnvironmentPlan {
   readonly writeRegion: string;
   readonly shards: number;
   readonly network: NetworkSizes;
+  readonly database: DatabasePlan;
+  /** RDS quotas per region the account has (AWS defaults unless the config declares raised ones). */
+  readonly quotas: RdsQuotas;
   readonly latencyBudgets: LatencyBudgets;
   readonly regions: readonly RegionPlan[];
 }

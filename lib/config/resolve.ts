@@ -4,9 +4,12 @@
 import { GigascaleError } from '../errors';
 import { catalogRegion } from '../regions';
 import { assignCidrs, formatCidr, parseCidr, type Cidr } from '../net/cidr';
-import { subnetLayout } from '../net/subnets';
+import { privateSubnetCidrs, subnetLayout } from '../net/subnets';
+import { AURORA_POSTGRES_VERSION } from '../data/aurora';
+import { maxConnectionsLimit } from '../data/instance-classes';
+import { DEFAULT_RDS_QUOTAS, quotaIssues } from '../data/quota';
 import { applyOverrides, parseOverrides } from './overrides';
-import { DEFAULT_FLOW_TARGETS_MS, DEFAULT_HOP_BUDGETS_MS, PHASE_PRESETS } from './phases';
+import { DEFAULT_FLOW_TARGETS_MS, DEFAULT_HOP_BUDGETS_MS, PHASE_PRESETS, SEED_MAX_CONNECTIONS } from './phases';
 import type { EnvironmentPlan, Plan, RegionPlan } from './plan';
 import type { EnvironmentInput, GigascaleConfig } from './schema';
 import { validateConfig } from './validate';
@@ -40,9 +43,12 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       azs,
       cidr: formatCidr(cidrs[i]),
       subnets: subnetLayout(cidrs[i].prefix, azs.length),
+      computeCidrs: privateSubnetCidrs(cidrs[i], azs.length).map(formatCidr),
       isWriteRegion: r.name === writeRegion,
     };
   });
+  const { maxConnections, ...databaseSizes } = env.sizes?.database ?? {};
+  const database = { ...preset.database, ...databaseSizes };
   return {
     name,
     phase: env.phase,
@@ -53,6 +59,16 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
     writeRegion,
     shards: env.shards ?? preset.shards,
     network: { ...preset.network, ...env.sizes?.network },
+    database: {
+      ...database,
+      engineVersion: AURORA_POSTGRES_VERSION,
+      maxConnections: maxConnections ?? Math.min(SEED_MAX_CONNECTIONS, maxConnectionsLimit(database.instanceClass)),
+    },
+    quotas: {
+      clustersPerRegion: env.quotas?.rdsClustersPerRegion ?? DEFAULT_RDS_QUOTAS.clustersPerRegion,
+      instancesPerRegion: env.quotas?.rdsInstancesPerRegion ?? DEFAULT_RDS_QUOTAS.instancesPerRegion,
+      proxiesPerRegion: env.quotas?.rdsProxiesPerRegion ?? DEFAULT_RDS_QUOTAS.proxiesPerRegion,
+    },
     latencyBudgets: {
       hopsMs: sortedRecord({ ...DEFAULT_HOP_BUDGETS_MS, ...env.latencyBudgets?.hopsMs }),
       flowTargetsMs: sortedRecord({ ...DEFAULT_FLOW_TARGETS_MS, ...env.latencyBudgets?.flowTargetsMs }),
@@ -77,5 +93,7 @@ export function resolvePlan(config: unknown, context: Readonly<Record<string, un
   const issues = validateConfig(applied.config);
   if (issues.length > 0) throw new GigascaleError('Invalid config after context overrides', issues);
   const environments = Object.entries(applied.config.environments).map(([name, env]) => resolveEnvironment(name, env));
+  const quota = environments.flatMap((e) => quotaIssues(e.name, { shards: e.shards, ...e.database }, e.regions, e.quotas));
+  if (quota.length > 0) throw new GigascaleError('Quota preflight failed', quota);
   return deepFreeze({ environments });
 }

@@ -4,10 +4,12 @@
  */
 import { z } from 'zod';
 import { REGION_NAME } from '../regions';
+import { BUCKET_COUNT } from '../sharding/shard-map';
 import { MAX_AZS, MIN_AZS } from '../net/subnets';
 import { LOG_RETENTION_DAYS, PHASES } from './phases';
 
-export const MAX_SHARDS = 4096;
+/** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
+export const MAX_SHARDS = BUCKET_COUNT;
 export const ENV_NAME = /^[a-z][a-z0-9]{0,9}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const BUDGET_KEY = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)*$/;
@@ -17,6 +19,19 @@ const regionName = z.string().regex(REGION_NAME, { error: (i) => `must be an AWS
 const positiveMs = z
   .number({ error: (i) => `must be a number of milliseconds, got ${JSON.stringify(i.input)}` })
   .refine((n) => Number.isFinite(n) && n > 0 && n <= 60_000, { error: (i) => `must be a budget in milliseconds, > 0 and <= 60000, got ${String(i.input)}` });
+
+const intIn = (lo: number, hi: number) =>
+  z.number().refine((n) => Number.isInteger(n) && n >= lo && n <= hi, { error: (i) => `must be an integer in ${lo}..${hi}, got ${String(i.input)}` });
+
+const logRetentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+  error: (i) => `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')}), got ${String(i.input)}`,
+});
+
+/** Readers per Aurora cluster gigascale allows (AWS allows 15; 8 keeps 16 shards per group stack under the guard). */
+export const MAX_READERS = 8;
+export const MAX_MEMORY_PARTITIONS = 256;
+/** RDS quotas are per account and region; 10000 is far above anything AWS grants and catches typos. */
+const MAX_QUOTA = 10_000;
 
 const budgetMap = z.record(z.string().regex(BUDGET_KEY, { error: (i) => `must be a dotted lower-case name like chat.send, got ${JSON.stringify(i.input)}` }), positiveMs);
 
@@ -51,14 +66,28 @@ export const environmentSchema = z.strictObject({
       network: z
         .strictObject({
           natGateways: z.enum(['one', 'per-az'], { error: (i) => `must be "one" or "per-az", got ${JSON.stringify(i.input)}` }).optional(),
-          flowLogRetentionDays: z
-            .number()
-            .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
-              error: (i) => `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')}), got ${String(i.input)}`,
-            })
-            .optional(),
+          flowLogRetentionDays: logRetentionDays.optional(),
         })
         .optional(),
+      database: z
+        .strictObject({
+          instanceClass: z.string().optional(),
+          writeRegionReaders: intIn(0, MAX_READERS).optional(),
+          readersPerRegion: intIn(1, MAX_READERS).optional(),
+          backupRetentionDays: intIn(7, 35).optional(),
+          logRetentionDays: logRetentionDays.optional(),
+          maxConnections: intIn(100, 5000).optional(),
+          proxy: z.boolean({ error: (i) => `must be true or false, got ${JSON.stringify(i.input)}` }).optional(),
+          memoryPartitions: intIn(1, MAX_MEMORY_PARTITIONS).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  quotas: z
+    .strictObject({
+      rdsClustersPerRegion: intIn(1, MAX_QUOTA).optional(),
+      rdsInstancesPerRegion: intIn(1, MAX_QUOTA).optional(),
+      rdsProxiesPerRegion: intIn(1, MAX_QUOTA).optional(),
     })
     .optional(),
   latencyBudgets: z
@@ -113,6 +142,37 @@ export interface EnvironmentInput {
       /** VPC flow log retention in days (a CloudWatch Logs retention value). @default - 90 (phase 3), 365 (4, 5) */
       readonly flowLogRetentionDays?: number;
     };
+    readonly database?: {
+      /** Aurora instance class of writers and readers; Graviton only. @default - db.r7g.large (phase 3), db.r7g.2xlarge (4), db.r7g.4xlarge (5): r7g runs in every catalog region, r8g not yet */
+      readonly instanceClass?: string;
+      /** Readers per shard in the write region besides the writer, 0..8. @default - 1 (phases 3, 4), 2 (5) */
+      readonly writeRegionReaders?: number;
+      /** Readers per shard in every other region, 1..8. @default - 1 (phases 3, 4), 2 (5) */
+      readonly readersPerRegion?: number;
+      /** Automated backup retention, 7..35 days. @default - 7 (phase 3), 14 (4), 35 (5) */
+      readonly backupRetentionDays?: number;
+      /** Retention of the PostgreSQL logs in CloudWatch Logs (a retention value). @default - 30 (phase 3), 90 (4, 5) */
+      readonly logRetentionDays?: number;
+      /** `max_connections` of every instance, at most what the class holds. @default - 2000 (the seed's), capped by the class */
+      readonly maxConnections?: number;
+      /** An RDS Proxy per shard in every region. @default true */
+      readonly proxy?: boolean;
+      /** Hash partitions of `ai_user_memory`, 1..256; cannot change once a shard has data. @default 10 */
+      readonly memoryPartitions?: number;
+    };
+  };
+  /**
+   * RDS quotas of the account in each region, when raised above AWS's defaults. Synth fails when the environment
+   * needs more than these; raise the quota in Service Quotas first, then declare it here.
+   * @default - AWS's defaults: 40 clusters, 40 instances, 20 proxies
+   */
+  readonly quotas?: {
+    /** Amazon RDS "DB clusters" quota per region. @default 40 */
+    readonly rdsClustersPerRegion?: number;
+    /** Amazon RDS "DB instances" quota per region. @default 40 */
+    readonly rdsInstancesPerRegion?: number;
+    /** Amazon RDS "Proxies" quota per region. @default 20 */
+    readonly rdsProxiesPerRegion?: number;
   };
   /** Latency budgets in milliseconds (P95), merged over the seed's values. @default - the seed's chat budget */
   readonly latencyBudgets?: {

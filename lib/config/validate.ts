@@ -10,6 +10,8 @@ import type { Issue } from '../errors';
 import { catalogRegion, catalogRegionNames, REGION_NAME } from '../regions';
 import { formatCidr, isPrivate, overlaps, parseCidr, type Cidr } from '../net/cidr';
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX } from '../net/subnets';
+import { GRAVITON_CLASS_MEMORY_GIB, isGravitonClass, maxConnectionsLimit } from '../data/instance-classes';
+import { PHASE_PRESETS, type Phase, type PhasePreset } from './phases';
 import { configSchema, ENV_NAME } from './schema';
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -103,11 +105,41 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
     cidrs.push({ index: r.index, cidr: parsed });
   }
 
+  issues.push(...databaseIssues(at, env));
+
   if (typeof env.writeRegion === 'string' && entries.length > 0 && !firstIndex.has(env.writeRegion)) {
     issues.push({
       at: `${at}.writeRegion`,
       message: `write region ${env.writeRegion} is not among the environment's regions (${entries.map((e) => e.name).join(', ')})`,
     });
+  }
+  return issues;
+}
+
+/** The instance class must be a Graviton class gigascale knows, and `maxConnections` must fit into it. */
+function databaseIssues(at: string, env: Record<string, unknown>): Issue[] {
+  const sizes = isRecord(env.sizes) && isRecord(env.sizes.database) ? env.sizes.database : {};
+  const phase = PHASE_PRESETS[env.phase as Phase] as PhasePreset | undefined;
+  const path = `${at}.sizes.database`;
+  const issues: Issue[] = [];
+  const given = sizes.instanceClass;
+  if (given !== undefined && (typeof given !== 'string' || !isGravitonClass(given))) {
+    issues.push({
+      at: `${path}.instanceClass`,
+      message: `must be a Graviton Aurora instance class (${Object.keys(GRAVITON_CLASS_MEMORY_GIB).join(', ')}), got ${JSON.stringify(given)}`,
+    });
+    return issues;
+  }
+  const instanceClass = (given as string | undefined) ?? phase?.database.instanceClass;
+  const max = sizes.maxConnections;
+  if (instanceClass !== undefined && typeof max === 'number' && Number.isInteger(max)) {
+    const limit = maxConnectionsLimit(instanceClass);
+    if (max > limit) {
+      issues.push({
+        at: `${path}.maxConnections`,
+        message: `${max} is more than ${instanceClass} holds (at most ${limit}: LEAST(memory / 9531392, 5000)); lower it or choose a larger instanceClass`,
+      });
+    }
   }
   return issues;
 }

@@ -1,3 +1,4 @@
+import type { Cidr } from './cidr';
 /**
  * Subnet layout of a region's VPC, derived from the VPC prefix and the AZ count so that any CIDR the config
  * allows (/16../20) and any AZ count (2..4) fits. Private subnets hold EKS nodes and pods (the VPC CNI gives every
@@ -30,4 +31,15 @@ export function subnetLayout(vpcPrefix: number, azCount: number): SubnetLayout {
   // isolated (/6 below) follow in the remaining quarter.
   const privatePrefix = vpcPrefix + Math.ceil(Math.log2(azCount + 1));
   return { privatePrefix, publicPrefix: vpcPrefix + 7, isolatedPrefix: vpcPrefix + 6 };
+}
+
+/**
+ * The private subnets' CIDRs, one per AZ in AZ order: the VPC's first blocks, because private subnets are laid
+ * out first (see NetworkStack). Data stores admit their clients by these literal ranges, so the rule a reviewer
+ * reads is the rule that applies; a test checks them against the synthesized VPC.
+ */
+export function privateSubnetCidrs(vpc: Cidr, azCount: number): Cidr[] {
+  const { privatePrefix } = subnetLayout(vpc.prefix, azCount);
+  const size = 2 ** (32 - privatePrefix);
+  return Array.from({ length: azCount }, (_, i) => ({ base: vpc.base + i * size, prefix: privatePrefix }));
 }

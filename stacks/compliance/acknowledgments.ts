@@ -38,6 +38,25 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::EC2::Subnet',
     pathPattern: /\/Vpc\/(Public|Private|Isolated)Subnet\d+\/Subnet$/,
   },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+    reason:
+      'The enhanced monitoring role carries the AWS-maintained service-role policy RDS documents for it. It only lets ' +
+      'RDS write OS metrics to the RDSOSMetrics log group; a hand-written copy would add wildcards of its own and ' +
+      'miss AWS updates.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /\/Data\/MonitoringRole\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-RDSInBackupPlan',
+    reason:
+      'Aurora backs up at the cluster, not the instance: every shard cluster has continuous backups with point-in-time ' +
+      'restore kept 7..35 days (backupRetentionDays, validated >= 7), DeletionPolicy/UpdateReplacePolicy Snapshot, and ' +
+      'a copy in every other region through its global database. An AWS Backup plan (cross-account vault copies) is ' +
+      'not part of the data-tier issue and is noted in its closing note.',
+    resourceType: 'AWS::RDS::DBInstance',
+    pathPattern: /\/Shards\d+\/shard-\d{4}\/Instance\d+$/,
+  },
 ];
 
 /** The acknowledgments that cover one construct: none unless it is a CloudFormation resource they match. */

@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { planOf, stage, stagesOf } from './support/synth';
+import type { RegionStage } from '../stacks/stage';
+
+const TWO_REGIONS = 'us-east-1,eu-west-1';
+
+/** Template text of every stack of an assembly by stack name, as written to disk. */
+function templates(assembly: CloudAssembly): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const nested of assembly.nestedAssemblies) {
+    for (const s of nested.nestedAssembly.stacks) out.set(s.stackName, readFileSync(s.templateFullPath, 'utf8'));
+  }
+  return out;
+}
+
+function synthTemplates(shards: number): Map<string, string> {
+  const { app } = stagesOf(planOf({ env: 'prod', regions: TWO_REGIONS, shards, rdsInstanceQuota: 2 * shards, rdsProxyQuota: shards }));
+  return templates(app.synth());
+}
+
+describe('prod data tier (16 shards, us-east-1 writing)', () => {
+  let stages: RegionStage[];
+  let primary: Template;
+  let secondary: Template;
+  let data: Template;
+
+  beforeAll(() => {
+    ({ stages } = stagesOf(planOf({ env: 'prod' })));
+    primary = Template.fromStack(stage(stages, 'prod-us-east-1').shardGroups[0]);
+    secondary = Template.fromStack(stage(stages, 'prod-eu-west-1').shardGroups[0]);
+    data = Template.fromStack(stage(stages, 'prod-us-east-1').data);
+  });
+
+  it('puts the 16 shards into one shard-group stack per region, named <env>-<region>-shards-<k>', () => {
+    for (const s of stages.filter((x) => x.stageName.startsWith('prod-'))) {
+      expect(s.shardGroups.map((g) => g.stackName)).toEqual([`${s.stageName}-shards-0`]);
+    }
+    primary.resourceCountIs('AWS::RDS::DBCluster', 16);
+    secondary.resourceCountIs('AWS::RDS::DBCluster', 16);
+  });
+
+  it('creates one global cluster per shard in the write region only, with a deterministic identifier', () => {
+    primary.resourceCountIs('AWS::RDS::GlobalCluster', 16);
+    secondary.resourceCountIs('AWS::RDS::GlobalCluster', 0);
+    primary.hasResource('AWS::RDS::GlobalCluster', {
+      Properties: {
+        GlobalClusterIdentifier: 'gigascale-prod-shard-0007',
+        Engine: 'aurora-postgresql',
+        EngineVersion: '17.9',
+        StorageEncrypted: true,
+        DeletionProtection: true,
+      },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('makes the primary cluster encrypted, IAM-authenticated, protected and snapshotted on delete or replace', () => {
+    primary.hasResource('AWS::RDS::DBCluster', {
+      Properties: Match.objectLike({
+        DBClusterIdentifier: 'gigascale-prod-shard-0007',
+        GlobalClusterIdentifier: { Ref: Match.stringLikeRegexp('^shard0007GlobalCluster') },
+        Engine: 'aurora-postgresql',
+        EngineVersion: '17.9',
+        DatabaseName: 'gigascale',
+        MasterUsername: 'gigascale_admin',
+        MasterUserPassword: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+        StorageEncrypted: true,
+        KmsKeyId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: 'prod-us-east-1-data' }) },
+        EnableIAMDatabaseAuthentication: true,
+        DeletionProtection: true,
+        BackupRetentionPeriod: 14,
+        EnableCloudwatchLogsExports: ['postgresql'],
+        Port: 5432,
+      }),
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+    });
+  });
+
+  it('joins every other region as a secondary with write forwarding and no credentials of its own', () => {
+    const clusters = Object.values(secondary.findResources('AWS::RDS::DBCluster')) as { Properties: Record<string, unknown> }[];
+    expect(clusters[7].Properties).toMatchObject({
+      DBClusterIdentifier: 'gigascale-prod-shard-0007',
+      GlobalClusterIdentifier: 'gigascale-prod-shard-0007',
+      EnableGlobalWriteForwarding: true,
+      StorageEncrypted: true,
+      DeletionProtection: true,
+    });
+    for (const c of clusters) {
+      expect(c.Properties).not.toHaveProperty('MasterUsername');
+      expect(c.Properties).not.toHaveProperty('MasterUserPassword');
+    }
+    secondary.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  it('gives the writer and one reader in the write region, one reader elsewhere, Graviton with Performance Insights', () => {
+    primary.resourceCountIs('AWS::RDS::DBInstance', 32);
+    secondary.resourceCountIs('AWS::RDS::DBInstance', 16);
+    primary.hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceIdentifier: 'gigascale-prod-shard-0007-1',
+      DBInstanceClass: 'db.r7g.2xlarge',
+      PubliclyAccessible: false,
+      EnablePerformanceInsights: true,
+      PerformanceInsightsKMSKeyId: Match.anyValue(),
+      MonitoringInterval: 60,
+    });
+  });
+
+  it('keeps master credentials in a named, KMS-encrypted secret rotated every 30 days', () => {
+    primary.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'gigascale/prod/shard-0007/master',
+      KmsKeyId: Match.anyValue(),
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"gigascale_admin"}', GenerateStringKey: 'password' }),
+    });
+    primary.resourceCountIs('AWS::SecretsManager::RotationSchedule', 16);
+    primary.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser' }),
+    });
+  });
+
+  it('fronts each shard with an IAM-only, TLS-only proxy; read-only endpoints in secondary regions', () => {
+    primary.hasResourceProperties('AWS::RDS::DBProxy', {
+      DBProxyName: 'gigascale-prod-shard-0007',
+      EngineFamily: 'POSTGRESQL',
+      RequireTLS: true,
+      DefaultAuthScheme: 'IAM_AUTH',
+    });
+    primary.hasResourceProperties('AWS::RDS::DBProxyTargetGroup', {
+      ConnectionPoolConfigurationInfo: Match.objectLike({ MaxConnectionsPercent: 90 }),
+    });
+    primary.resourceCountIs('AWS::RDS::DBProxyEndpoint', 0);
+    secondary.hasResourceProperties('AWS::RDS::DBProxyEndpoint', { DBProxyEndpointName: 'gigascale-prod-shard-0007-ro', TargetRole: 'READ_ONLY' });
+  });
+
+  it('lets the proxies connect only as the service user of their own clusters', () => {
+    primary.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'rds-db:connect',
+            Resource: Match.arrayWith([
+              { 'Fn::Join': ['', Match.arrayWith(['arn:aws:rds-db:us-east-1:222222222222:dbuser:', { 'Fn::GetAtt': [Match.stringLikeRegexp('^shard0007Cluster'), 'DBClusterResourceId'] }, '/gigascale_app'])] },
+            ]),
+          }),
+        ],
+      },
+    });
+  });
+
+  it('publishes writer, reader and proxy names of every shard in the private zone', () => {
+    primary.resourceCountIs('AWS::Route53::RecordSet', 48);
+    for (const role of ['writer', 'reader', 'proxy']) {
+      secondary.hasResourceProperties('AWS::Route53::RecordSet', { Name: `${role}.shard-0007.db.prod.gigascale.internal.`, Type: 'CNAME', TTL: '30' });
+    }
+    data.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'db.prod.gigascale.internal.', VPCs: [Match.objectLike({ VPCRegion: 'us-east-1' })] });
+  });
+
+  it('admits PostgreSQL to the databases only from the compute subnets, the proxies and secret rotation', () => {
+    const ingress = Object.values(data.findResources('AWS::EC2::SecurityGroup'))
+      .map((r) => r as { Properties: { GroupDescription: string; SecurityGroupIngress?: { CidrIp: string; FromPort: number }[] } })
+      .find((r) => r.Properties.GroupDescription.startsWith('Aurora shards'))!.Properties.SecurityGroupIngress!;
+    expect(ingress.map((i) => [i.CidrIp, i.FromPort])).toEqual([['10.0.0.0/18', 5432], ['10.0.64.0/18', 5432], ['10.0.128.0/18', 5432]]);
+    data.resourceCountIs('AWS::EC2::SecurityGroupIngress', 2);
+    data.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, ToPort: 5432, Description: 'PostgreSQL from the proxies' });
+  });
+
+  it('uses the compute CIDRs of the plan that the VPC really has for its private subnets', () => {
+    const net = Template.fromStack(stage(stages, 'prod-us-east-1').network);
+    const privateCidrs = Object.entries(net.findResources('AWS::EC2::Subnet'))
+      .filter(([id]) => id.includes('Private'))
+      .map(([, r]) => (r as { Properties: { CidrBlock: string } }).Properties.CidrBlock);
+    expect(privateCidrs).toEqual(['10.0.0.0/18', '10.0.64.0/18', '10.0.128.0/18']);
+  });
+
+  it('sets the cluster parameters: TLS forced, the connection limit, slow statements logged', () => {
+    data.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Family: 'aurora-postgresql17',
+      Parameters: Match.objectLike({ 'rds.force_ssl': '1', 'max_connections': '2000', 'log_min_duration_statement': '500', 'aurora_fwd_writer_max_connections_pct': '10' }),
+    });
+    data.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: Match.arrayWith([Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('Isolated') }) })]) });
+  });
+
+  it('encrypts with a rotating per-region key and creates the PostgreSQL log groups, retained', () => {
+    data.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    data.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/gigascale/prod/data' });
+    primary.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/rds/cluster/gigascale-prod-shard-0007/postgresql', RetentionInDays: 90, KmsKeyId: Match.objectLike({ 'Fn::GetStackOutput': Match.anyValue() }) },
+      DeletionPolicy: 'Retain',
+    });
+  });
+});
+
+describe('adding shards', () => {
+  it('changes only the last group: 20 -> 21 shards leaves every other template byte-identical', () => {
+    const before = synthTemplates(20);
+    const after = synthTemplates(21);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
+    expect(changed).toEqual(['prod-eu-west-1-shards-1', 'prod-us-east-1-shards-1']);
+  });
+
+  it('opens a new group when the last is full: 32 -> 33 shards adds shards-2 and changes nothing else', () => {
+    const before = synthTemplates(32);
+    const after = synthTemplates(33);
+    const added = [...after.keys()].filter((k) => !before.has(k)).sort();
+    expect(added).toEqual(['prod-eu-west-1-shards-2', 'prod-us-east-1-shards-2']);
+    for (const [name, text] of before) expect(after.get(name), name).toBe(text);
+  });
+});
+
+describe('128 shards over six regions', () => {
+  it('passes the compliance gate and the limits guard, 8 shard groups per region', () => {
+    const { app, stages } = stagesOf(
+      planOf({ env: 'prod', regions: 'us-east-1,us-west-2,eu-west-1,ap-southeast-1,eu-central-1,ap-northeast-1', shards: 128, rdsClusterQuota: 128, rdsInstanceQuota: 256, rdsProxyQuota: 128 }),
+    );
+    const sizes = [...templates(app.synth()).entries()].map(([name, text]) => ({ name, resources: Object.keys((JSON.parse(text) as { Resources: object }).Resources).length, bytes: text.length }));
+    for (const s of stages) expect(s.shardGroups).toHaveLength(8);
+    expect(sizes).toHaveLength(6 * 10);
+    expect(Math.max(...sizes.map((s) => s.resources))).toBeLessThanOrEqual(400);
+    expect(Math.max(...sizes.map((s) => s.bytes))).toBeLessThanOrEqual(800_000);
+  });
+});
