@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import vitest from '@vitest/eslint-plugin';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'cdk.out.*/**', '.tmp/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'cdk.out.*/**', '.tmp/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

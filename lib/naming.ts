@@ -76,6 +76,47 @@ export function shardEndpointName(env: string, shard: number, role: ShardEndpoin
   return `${role}.${shardName(shard)}.${databaseZoneName(env)}`;
 }
 
+// Kubernetes names (k8s/ charts).
+
+/** `migrate-shard-0007`: the Job that applies db/migrations to one shard, from the shard's name (lib/naming shardName). */
+export function migrationJobName(shard: string): string {
+  return `migrate-${shard}`;
+}
+
+/**
+ * `gigascale-prod-shard-0007-master`: the Kubernetes Secret holding a shard's credentials, derived from the name of
+ * the Secrets Manager secret it is synced from (`gigascale/prod/shard-0007/master`, lib/naming shardSecretName):
+ * lower-cased, every run of characters a Secret name cannot hold (`/`, `_`, `+`, `=`, `@`) replaced by `-`.
+ */
+export function shardCredentialsSecretName(secretsManagerName: string): string {
+  return secretsManagerName
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+}
+
+/** Service account every migration Job runs as; it has no Kubernetes API access (no token is mounted). */
+export const MIGRATIONS_SERVICE_ACCOUNT = 'gigascale-migrations';
+
+/** DNS-1123 label: what a Job name must be (≤ 63, so the `job-name` label of its pods can carry it). */
+export const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 subdomain: what a Secret name must be. */
+export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Image of the migration runner (db/Dockerfile) in the region's ECR, tagged with the package version: the image the
+ * migrations Jobs run. The compute issue owns the repository and the build that pushes this tag.
+ */
+export function migrationsImage(account: string, region: string, version: string): string {
+  return `${account}.dkr.ecr.${region}.amazonaws.com/${PROJECT}/db-migrate:${version}`;
+}
+
+/** Kubernetes namespace of gigascale's workloads. */
+export const K8S_NAMESPACE = 'gigascale';
+
+/** ConfigMap holding a region's shard map document (lib/data/shard-map-document.ts). */
+export const SHARD_MAP_CONFIGMAP = 'gigascale-shard-map';
+
 /** Tag keys put on every resource. */
 export const TAG_KEYS = {
   project: 'project',

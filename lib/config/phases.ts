@@ -6,6 +6,8 @@
  * - phase 4: four regions, single write region, 100+ shards.
  * - phase 5: sized for 500K-1M req/s and 100K-500K DB writes/s.
  */
+import { DEFAULT_MEMORY_PARTITIONS } from '../data/aurora';
+
 export const PHASES = [3, 4, 5] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -50,17 +52,17 @@ export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
   3: {
     shards: 10,
     network: { natGateways: 'per-az', flowLogRetentionDays: 90 },
-    database: { instanceClass: 'db.r7g.large', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 7, logRetentionDays: 30, proxy: true, memoryPartitions: 10 },
+    database: { instanceClass: 'db.r7g.large', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 7, logRetentionDays: 30, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
   },
   4: {
     shards: 100,
     network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
-    database: { instanceClass: 'db.r7g.2xlarge', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 14, logRetentionDays: 90, proxy: true, memoryPartitions: 10 },
+    database: { instanceClass: 'db.r7g.2xlarge', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 14, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
   },
   5: {
     shards: 256,
     network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
-    database: { instanceClass: 'db.r7g.4xlarge', writeRegionReaders: 2, readersPerRegion: 2, backupRetentionDays: 35, logRetentionDays: 90, proxy: true, memoryPartitions: 10 },
+    database: { instanceClass: 'db.r7g.4xlarge', writeRegionReaders: 2, readersPerRegion: 2, backupRetentionDays: 35, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
   },
 };
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { REGION_NAME } from '../regions';
 import { BUCKET_COUNT } from '../sharding/shard-map';
+import { MAX_MEMORY_PARTITIONS } from '../data/aurora';
 import { MAX_AZS, MIN_AZS } from '../net/subnets';
 import { LOG_RETENTION_DAYS, PHASES } from './phases';
 
@@ -29,7 +30,6 @@ const logRetentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonl
 
 /** Readers per Aurora cluster gigascale allows (AWS allows 15; 8 keeps 16 shards per group stack under the guard). */
 export const MAX_READERS = 8;
-export const MAX_MEMORY_PARTITIONS = 256;
 /** RDS quotas are per account and region; 10000 is far above anything AWS grants and catches typos. */
 const MAX_QUOTA = 10_000;
 

@@ -21,3 +21,7 @@ export const PROXY_MAX_CONNECTIONS_PERCENT = 90;
 export const WRITE_FORWARDING_CONNECTIONS_PERCENT = 10;
 /** Days between rotations of a shard's master password. */
 export const MASTER_ROTATION_DAYS = 30;
+/** Hash partitions of `ai_user_memory` (db/migrations/0001) unless the config says otherwise: the seed's 10. */
+export const DEFAULT_MEMORY_PARTITIONS = 10;
+/** Most partitions the config and the runner accept (0001 checks the same bound). */
+export const MAX_MEMORY_PARTITIONS = 256;

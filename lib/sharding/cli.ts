@@ -2,6 +2,7 @@
  * `npm run -s shards -- <command>`: which shard holds a user, and what a reshard moves. bin/shards.ts only calls
  * `run`; parsing and output live here so tests drive them without a process.
  */
+import { sortedJson } from '../json';
 import { EXIT_OK, GigascaleError, type Issue } from '../errors';
 import { shardName } from '../naming';
 import { BUCKET_COUNT, reshardPlan, shardOf } from './shard-map';
@@ -120,15 +121,6 @@ export function parseShardsArgs(argv: readonly string[]): ShardsCommand {
   if (positionals.length > 0) issues.push({ at: JSON.stringify(positionals[0]), message: 'unexpected argument; plan takes only --from, --to and --json' });
   if (issues.length > 0) throw new GigascaleError('Invalid arguments for plan', issues);
   return { command, from, to, json };
-}
-
-/** JSON with keys sorted at every level, so output never depends on insertion order. */
-export function sortedJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }
 
 /** Rows as aligned columns, two spaces apart; `right` says which columns are right-aligned (numbers). */

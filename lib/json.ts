@@ -1,0 +1,13 @@
+/** Deterministic JSON for everything gigascale prints or writes. */
+
+/** JSON with keys sorted at every level, so output never depends on insertion order. */
+export function sortedJson(value: unknown, indent?: number): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    indent,
+  );
+}

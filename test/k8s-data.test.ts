@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { addDataCharts, ShardMapChart } from '../k8s';
+import { shardMapDocument, type ShardMapDocument } from '../lib/data/shard-map-document';
+import { GigascaleError } from '../lib/errors';
+import { planOf, ROOT } from './support/synth';
+
+const prod = planOf({ env: 'prod' }).environments[0];
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string; namespace: string };
+  data?: Record<string, string>;
+  spec?: { template: { spec: { containers: { image: string; env: { name: string; value?: string }[] }[] } } };
+}
+
+function manifests(regionName: string): Manifest[] {
+  const app = Testing.app();
+  const region = prod.regions.find((r) => r.name === regionName)!;
+  return addDataCharts(app, { environment: prod, region, imageTag: '1.2.3' }).flatMap((c) => Testing.synth(c) as Manifest[]);
+}
+
+describe('data tier manifests from the plan', () => {
+  it('puts the shard map document of the region in the gigascale-shard-map ConfigMap', () => {
+    const [configMap] = manifests('eu-west-1');
+    expect(configMap.kind).toBe('ConfigMap');
+    expect(configMap.metadata).toMatchObject({ name: 'gigascale-shard-map', namespace: 'gigascale' });
+    const doc = JSON.parse(configMap.data!['shard-map.json']) as ShardMapDocument;
+    expect(doc).toEqual(shardMapDocument(prod, prod.regions.find((r) => r.name === 'eu-west-1')!));
+    expect(doc.shards[3].reader).toBe('reader.shard-0003.db.prod.gigascale.internal');
+  });
+
+  it('runs the migrations only in the write region: one Job per shard against its writer alias, image from the region ECR', () => {
+    expect(manifests('eu-west-1').filter((m) => m.kind === 'Job')).toHaveLength(0);
+    const jobs = manifests('us-east-1').filter((m) => m.kind === 'Job');
+    expect(jobs.map((j) => j.metadata.name)).toEqual(Array.from({ length: 16 }, (_, s) => `migrate-shard-${String(s).padStart(4, '0')}`));
+    const container = jobs[7].spec!.template.spec.containers[0];
+    expect(container.image).toBe('222222222222.dkr.ecr.us-east-1.amazonaws.com/gigascale/db-migrate:1.2.3');
+    expect(container.env.find((e) => e.name === 'PGHOST')!.value).toBe('writer.shard-0007.db.prod.gigascale.internal');
+  });
+
+  it('refuses a shard map too large for a ConfigMap, saying how large', () => {
+    const doc = shardMapDocument(prod, prod.regions[0]);
+    const huge = { ...doc, shardCount: 99_999, shards: Array.from({ length: 5000 }, () => doc.shards[0]) };
+    expect(() => new ShardMapChart(Testing.app(), 'm', { document: huge })).toThrow(GigascaleError);
+    expect(() => new ShardMapChart(Testing.app(), 'm', { document: huge })).toThrow(/the shard map of 99999 shards is \d+ bytes, more than a ConfigMap holds \(1048576\)/);
+  });
+});
+
+describe('npm run k8s', () => {
+  const render = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/k8s.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const tree = (dir: string) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [join(e.parentPath, e.name).slice(dir.length + 1), readFileSync(join(e.parentPath, e.name), 'utf8')])
+      .sort(([a], [b]) => a.localeCompare(b));
+
+  it('renders one directory per stage, the same bytes every time, and leaves the output untouched on bad input', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'gigascale-k8s-'));
+    expect(render('--out', join(tmp, 'a')).status).toBe(0);
+    expect(render('--out', join(tmp, 'b')).status).toBe(0);
+    const a = tree(join(tmp, 'a'));
+    expect(a.map(([f]) => f)).toEqual([
+      'dev-us-east-1/migrations.k8s.yaml',
+      'dev-us-east-1/shard-map.k8s.yaml',
+      'prod-ap-southeast-1/shard-map.k8s.yaml',
+      'prod-eu-west-1/shard-map.k8s.yaml',
+      'prod-us-east-1/migrations.k8s.yaml',
+      'prod-us-east-1/shard-map.k8s.yaml',
+      'prod-us-west-2/shard-map.k8s.yaml',
+    ]);
+    expect(tree(join(tmp, 'b'))).toEqual(a);
+
+    const bad = render('--out', join(tmp, 'a'), '-c', 'env=prod', '-c', 'shards=128');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('Quota preflight failed');
+    expect(tree(join(tmp, 'a'))).toEqual(a);
+  });
+});
