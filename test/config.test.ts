@@ -1,29 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
-import { resolvePlan, type EnvironmentInput, type GigascaleConfig } from '../lib/config';
+import { resolvePlan } from '../lib/config';
+import { configWith, env, problems } from './support/config';
 import defaultConfig from '../regions.config';
 
-const env = (overrides: Partial<EnvironmentInput> & Record<string, unknown> = {}): EnvironmentInput => ({
-  phase: 3,
-  account: '123456789012',
-  domain: 'example.com',
-  owner: 'platform',
-  costCentre: 'cc-1',
-  regions: ['us-east-1', 'eu-west-1'],
-  ...overrides,
-}) as EnvironmentInput;
-
-const configWith = (e: EnvironmentInput): GigascaleConfig => ({ environments: { test: e } });
-
-function problems(config: unknown, context: Record<string, unknown> = {}): string[] {
-  try {
-    resolvePlan(config, context);
-  } catch (e) {
-    if (e instanceof GigascaleError) return e.issues.map((i) => `${i.at}: ${i.message}`);
-    throw e;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('the default config', () => {
   it('defines dev in us-east-1 with 2 shards and one NAT gateway', () => {

@@ -1,34 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
-import { resolvePlan, type EnvironmentInput, type GigascaleConfig } from '../lib/config';
+import { resolvePlan, type EnvironmentInput } from '../lib/config';
+import { configWith, env as baseEnv, problems } from './support/config';
 import { maxConnectionsLimit } from '../lib/data/instance-classes';
 import { rdsNeeds } from '../lib/data/quota';
 import { SHARDS_PER_GROUP, shardGroupOf, shardGroups } from '../lib/data/shard-groups';
 import { shardMapDocument } from '../lib/data/shard-map-document';
 import defaultConfig from '../regions.config';
 
-const env = (overrides: Partial<EnvironmentInput> & Record<string, unknown> = {}): EnvironmentInput => ({
-  phase: 3,
-  account: '123456789012',
-  domain: 'example.com',
-  owner: 'platform',
-  costCentre: 'cc-1',
-  regions: ['us-east-1', 'eu-west-1'],
-  shards: 4,
-  ...overrides,
-}) as EnvironmentInput;
+/** Four shards unless a test says otherwise: small enough for every default quota. */
+const env = (overrides: Partial<EnvironmentInput> & Record<string, unknown> = {}): EnvironmentInput => baseEnv({ shards: 4, ...overrides });
 
-const configWith = (e: EnvironmentInput): GigascaleConfig => ({ environments: { test: e } });
-
-function problems(config: unknown, context: Record<string, unknown> = {}): string[] {
-  try {
-    resolvePlan(config, context);
-  } catch (e) {
-    if (e instanceof GigascaleError) return e.issues.map((i) => `${i.at}: ${i.message}`);
-    throw e;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 const SIX_REGIONS = 'us-east-1,us-west-2,eu-west-1,ap-southeast-1,eu-central-1,ap-northeast-1';
 

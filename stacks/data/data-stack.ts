@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { AURORA_POSTGRES_FAMILY, DATABASE_PORT, SLOW_STATEMENT_MS, WRITE_FORWARDING_CONNECTIONS_PERCENT } from '../../lib/data/aurora';
 import { dataKeyAlias, databaseZoneName, shardLogGroupPrefix } from '../../lib/naming';
+import { allowLogsToUseKey } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import type { ShardSharedResources } from './shard';
 
@@ -48,24 +49,8 @@ export class DataStack extends RegionalStack implements ShardSharedResources {
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudWatch Logs encrypts the shards' PostgreSQL log groups with this key; the condition limits it to them.
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${region.name}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: `${shardLogGroupPrefix(environment.name)}*`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
+    // CloudWatch Logs encrypts the shards' PostgreSQL log groups with this key, and no other group.
+    allowLogsToUseKey(this.key, `${shardLogGroupPrefix(environment.name)}*`);
 
     this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
       vpc,

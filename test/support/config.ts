@@ -1,0 +1,29 @@
+/** Test helpers for configs: a valid environment to vary, and the problems a config is refused with. */
+import { GigascaleError } from '../../lib/errors';
+import { resolvePlan, type EnvironmentInput, type GigascaleConfig } from '../../lib/config';
+
+/** A valid phase-3 environment over us-east-1 and eu-west-1, with the given fields replaced. */
+export const env = (overrides: Partial<EnvironmentInput> & Record<string, unknown> = {}): EnvironmentInput =>
+  ({
+    phase: 3,
+    account: '123456789012',
+    domain: 'example.com',
+    owner: 'platform',
+    costCentre: 'cc-1',
+    regions: ['us-east-1', 'eu-west-1'],
+    ...overrides,
+  }) as EnvironmentInput;
+
+/** A config with one environment, `test`. */
+export const configWith = (e: EnvironmentInput): GigascaleConfig => ({ environments: { test: e } });
+
+/** `<at>: <message>` of every problem the config (and context) is refused with; throws if it is accepted. */
+export function problems(config: unknown, context: Record<string, unknown> = {}): string[] {
+  try {
+    resolvePlan(config, context);
+  } catch (e) {
+    if (e instanceof GigascaleError) return e.issues.map((i) => `${i.at}: ${i.message}`);
+    throw e;
+  }
+  throw new Error('expected the config to be refused');
+}
