@@ -21,10 +21,21 @@ export interface StackSize {
   readonly templateBytes: number;
 }
 
-/** Measures a synthesized template's text. */
+interface TemplateResource {
+  readonly Type?: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+/**
+ * Measures a synthesized template's text. The resource count is the one CloudFormation applies its limit to, after
+ * transforms: the AWS::SecretsManager transform adds one nested stack (`AWS::CloudFormation::Stack`) per rotation
+ * schedule with a hosted rotation function.
+ */
 export function measureTemplate(name: string, text: string): StackSize {
-  const template = JSON.parse(text) as { Resources?: Record<string, unknown> };
-  return { name, resources: Object.keys(template.Resources ?? {}).length, templateBytes: Buffer.byteLength(text, 'utf8') };
+  const template = JSON.parse(text) as { Resources?: Record<string, TemplateResource> };
+  const resources = Object.values(template.Resources ?? {});
+  const expanded = resources.filter((r) => r.Type === 'AWS::SecretsManager::RotationSchedule' && r.Properties?.HostedRotationLambda !== undefined).length;
+  return { name, resources: resources.length + expanded, templateBytes: Buffer.byteLength(text, 'utf8') };
 }
 
 export interface LimitViolation {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { measureTemplate } from '../lib/limits';
+import { configWith, env } from './support/config';
 import { planOf, stage, stagesOf } from './support/synth';
 import type { RegionStage } from '../stacks/stage';
 
@@ -222,5 +224,16 @@ describe('128 shards over six regions', () => {
     expect(sizes).toHaveLength(6 * 10);
     expect(Math.max(...sizes.map((s) => s.resources))).toBeLessThanOrEqual(400);
     expect(Math.max(...sizes.map((s) => s.bytes))).toBeLessThanOrEqual(800_000);
+  });
+});
+
+describe('the largest shard shape the config allows', () => {
+  it('keeps a full group of 16 shards with 8 readers each under the 400-resource guard, rotation stacks counted', () => {
+    const config = configWith(env({ regions: ['us-east-1'], shards: 16, sizes: { database: { writeRegionReaders: 8 } }, quotas: { rdsInstancesPerRegion: 144 } }));
+    const { app } = stagesOf(planOf({}, config));
+    const text = templates(app.synth()).get('test-us-east-1-shards-0')!;
+    // 22 per shard (14 + 7 more readers + the rotation's nested stack) and the group's proxy role and policy; the CDK
+    // CLI adds one more, CDKMetadata, which this in-memory app leaves out.
+    expect(measureTemplate('g', text).resources).toBe(16 * 22 + 2);
   });
 });

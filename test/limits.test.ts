@@ -8,6 +8,18 @@ describe('limits', () => {
     expect(measureTemplate('s', text)).toEqual({ name: 's', resources: 2, templateBytes: text.length });
   });
 
+  it('counts the nested stack the Secrets Manager transform adds for each hosted rotation', () => {
+    const text = JSON.stringify({
+      Transform: ['AWS::SecretsManager-2024-09-16'],
+      Resources: {
+        Secret: { Type: 'AWS::SecretsManager::Secret' },
+        Hosted: { Type: 'AWS::SecretsManager::RotationSchedule', Properties: { HostedRotationLambda: { RotationType: 'PostgreSQLSingleUser' } } },
+        OwnLambda: { Type: 'AWS::SecretsManager::RotationSchedule', Properties: { RotationLambdaARN: 'arn:aws:lambda:::function:f' } },
+      },
+    });
+    expect(measureTemplate('s', text).resources).toBe(4);
+  });
+
   it('reports both limits a stack breaks', () => {
     expect(limitViolations([{ name: 'big', resources: 401, templateBytes: 800_001 }]).map((v) => v.rule)).toEqual([
       'StackResourceLimit',

@@ -8,8 +8,9 @@
 
 /**
  * Shards per group stack. Fixed forever for an environment: changing it moves shards between stacks, which
- * replaces their databases. 16 shards of the largest shape the config allows (a writer and up to 8 readers, a
- * proxy, DNS records) stay under the 400-resource guard; the guard re-checks every synth.
+ * replaces their databases. A write-region shard is 14 resources with one reader (15 once the Secrets Manager
+ * transform adds its rotation function's nested stack), 21 (22) with the 8 readers the config allows at most:
+ * 16 x 22 + 3 per group = 355, under the 400-resource guard, which re-checks every synth.
  */
 export const SHARDS_PER_GROUP = 16;
 
