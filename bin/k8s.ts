@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { App, Yaml } from 'cdk8s';
 import { loadConfigModule, parseOverrides, resolvePlan } from '../lib/config';
-import { EXIT_BAD_INPUT, GigascaleError } from '../lib/errors';
+import { GigascaleError } from '../lib/errors';
 import { stageName } from '../lib/naming';
 import { addDataCharts } from '../k8s';
 import { version } from '../package.json';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
 main().catch((e: unknown) => {
   if (e instanceof GigascaleError) {
     console.error(`gigascale: ${e.message}`);
-    process.exit(e.exitCode ?? EXIT_BAD_INPUT);
+    process.exit(e.exitCode);
   }
   throw e;
 });

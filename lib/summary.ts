@@ -1,5 +1,6 @@
 /** The table `npx cdk synth` ends with: what was synthesized, and how close each stack is to its limits. */
 import { STACK_LIMITS, type StackSize } from './limits';
+import { formatTable } from './table';
 
 export interface StageSummary {
   readonly stage: string;
@@ -27,11 +28,6 @@ export function synthTotals(stages: readonly StageSummary[]): SynthTotals {
   };
 }
 
-function table(rows: readonly string[][]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd());
-}
-
 export function formatSummary(stages: readonly StageSummary[]): string {
   const t = synthTotals(stages);
   const rows = [['stack', 'resources', 'template bytes']];
@@ -39,7 +35,7 @@ export function formatSummary(stages: readonly StageSummary[]): string {
     for (const s of stage.stacks) rows.push([s.name, String(s.resources), String(s.templateBytes)]);
   }
   return [
-    ...table(rows),
+    ...formatTable(rows, [false, true, true]),
     '',
     `${t.stages} stages, ${t.stacks} stacks; resources per stack max ${t.maxResources} (limit ${STACK_LIMITS.maxResources}), total ${t.totalResources}; ` +
       `template bytes max ${t.maxTemplateBytes} (limit ${STACK_LIMITS.maxTemplateBytes}), total ${t.totalTemplateBytes}`,

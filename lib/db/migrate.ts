@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { ClientBase } from 'pg';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, GigascaleError, type Issue } from '../errors';
 import { DEFAULT_MEMORY_PARTITIONS, MAX_MEMORY_PARTITIONS } from '../data/aurora';
+import { formatTable } from '../table';
 import { splitScript, type ScriptStep } from './sql-script';
 
 /** Session setting 0001_ai_user_memory.sql reads the partition count from. */
@@ -188,7 +189,5 @@ export function formatReport(report: MigrationReport): string {
     ['migration', 'sha256', 'statements', 'generated', 'ledger'],
     ...report.files.map((f) => [f.name, f.sha256.slice(0, 12), String(f.statements), String(f.generated), f.ledger]),
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
-  return [...lines, `ai_user_memory partitions: ${report.memoryPartitions}`].join('\n');
+  return [...formatTable(rows), `ai_user_memory partitions: ${report.memoryPartitions}`].join('\n');
 }

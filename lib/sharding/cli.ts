@@ -3,6 +3,7 @@
  * `run`; parsing and output live here so tests drive them without a process.
  */
 import { sortedJson } from '../json';
+import { formatTable } from '../table';
 import { EXIT_OK, GigascaleError, type Issue } from '../errors';
 import { shardName } from '../naming';
 import { BUCKET_COUNT, reshardPlan, shardOf } from './shard-map';
@@ -123,12 +124,6 @@ export function parseShardsArgs(argv: readonly string[]): ShardsCommand {
   return { command, from, to, json };
 }
 
-/** Rows as aligned columns, two spaces apart; `right` says which columns are right-aligned (numbers). */
-function table(rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (right[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
-}
-
 const percent = (fraction: number): string => `${(fraction * 100).toFixed(2)} %`;
 
 function lookup(userId: string, shards: number, json: boolean): string {
@@ -139,7 +134,7 @@ function lookup(userId: string, shards: number, json: boolean): string {
     ['bucket', `${bucket} (of 0..${BUCKET_COUNT - 1})`],
     ['shard', `${shard} (of 0..${shards - 1}): ${shardName(shard)}`],
   ];
-  return table(rows, [false, false]).join('\n');
+  return formatTable(rows, [false, false]).join('\n');
 }
 
 function plan(from: number, to: number, json: boolean): string {
@@ -151,7 +146,7 @@ function plan(from: number, to: number, json: boolean): string {
       ['from shard', 'to shard', 'buckets', 'share'],
       ...p.moves.map((m) => [String(m.from), String(m.to), String(m.buckets), percent(m.buckets / p.buckets)]),
     ];
-    lines.push('', ...table(rows, [true, true, true, true]));
+    lines.push('', ...formatTable(rows, [true, true, true, true]));
   }
   return lines.join('\n');
 }
