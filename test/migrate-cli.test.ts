@@ -67,7 +67,7 @@ describe('bin/migrate.ts against Postgres', () => {
     expect(r.stdout).toBe(
       [
         'migration                sha256        statements  generated  ledger',
-        `${f1.name}  ${sha256Of(f1.sql).slice(0, 12)}  3           0          unchanged`,
+        `${f1.name}  ${sha256Of(f1.sql).slice(0, 12)}  4           0          unchanged`,
         `${f2.name}   ${sha256Of(f2.sql).slice(0, 12)}  4           0          unchanged`,
         `${f3.name}        ${sha256Of(f3.sql).slice(0, 12)}  3           0          unchanged`,
         'ai_user_memory partitions: 10',

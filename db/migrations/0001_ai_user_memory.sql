@@ -87,23 +87,33 @@ $migration$;
 CREATE INDEX IF NOT EXISTS ai_user_memory_covering
   ON ONLY ai_user_memory (user_id, key) INCLUDE (value, confidence);
 
--- One row per partition whose covering index is not attached yet (no rows on a second run), executed by \gexec
--- column by column: drop what a failed build left behind, build concurrently, attach.
+-- The steps that give every partition of a partitioned table its part of a parent index, for \gexec: one row per
+-- partition whose index is not attached yet (no rows on a second run), executed column by column: drop what a
+-- failed build left behind, build concurrently, attach. Every per-partition index of the migrations goes through
+-- this one function (0002 uses it too); CREATE OR REPLACE keeps it idempotent.
 --
 -- A CREATE INDEX CONCURRENTLY that fails (cancelled, Job deadline, connection lost) leaves an INVALID index that
 -- IF NOT EXISTS would then skip for ever; the first column drops it (only ours, by name, and never attached,
--- since an invalid index cannot be attached) so the second builds it again.
-SELECT CASE WHEN NOT stale.indisvalid THEN format('DROP INDEX CONCURRENTLY IF EXISTS %s', stale.indexrelid::regclass) END,
-       format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON %I (user_id, key) INCLUDE (value, confidence)',
-              part.relname || '_covering', part.relname),
-       format('ALTER INDEX ai_user_memory_covering ATTACH PARTITION %I', part.relname || '_covering')
-  FROM pg_inherits i
-  JOIN pg_class part ON part.oid = i.inhrelid
-  LEFT JOIN pg_index stale
-    ON stale.indexrelid = to_regclass(quote_ident(part.relname || '_covering'))
- WHERE i.inhparent = 'ai_user_memory'::regclass
-   AND NOT EXISTS (SELECT 1
-                     FROM pg_inherits attached JOIN pg_index ix ON ix.indexrelid = attached.inhrelid
-                    WHERE attached.inhparent = 'ai_user_memory_covering'::regclass AND ix.indrelid = part.oid)
- ORDER BY length(part.relname), part.relname  -- p0, p1, ..., p9, p10: numeric order for same-prefix names
+-- since an invalid index cannot be attached) so the second builds it again. The partition index is named
+-- <partition><suffix>; `definition` is what follows `ON <partition>` (columns, method, options), trusted text
+-- from the migration files.
+CREATE OR REPLACE FUNCTION gigascale_partition_index_steps(parent regclass, parent_index regclass, suffix text, definition text)
+RETURNS TABLE (drop_invalid text, build text, attach text)
+LANGUAGE sql STABLE AS $fn$
+  SELECT CASE WHEN NOT stale.indisvalid THEN format('DROP INDEX CONCURRENTLY IF EXISTS %s', stale.indexrelid::regclass) END,
+         format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON %I %s', part.relname || suffix, part.relname, definition),
+         format('ALTER INDEX %s ATTACH PARTITION %I', parent_index, part.relname || suffix)
+    FROM pg_inherits i
+    JOIN pg_class part ON part.oid = i.inhrelid
+    LEFT JOIN pg_index stale
+      ON stale.indexrelid = to_regclass(quote_ident(part.relname || suffix))
+   WHERE i.inhparent = parent
+     AND NOT EXISTS (SELECT 1
+                       FROM pg_inherits attached JOIN pg_index ix ON ix.indexrelid = attached.inhrelid
+                      WHERE attached.inhparent = parent_index AND ix.indrelid = part.oid)
+   ORDER BY length(part.relname), part.relname  -- p0, p1, ..., p9, p10: numeric order for same-prefix names
+$fn$;
+
+SELECT * FROM gigascale_partition_index_steps('ai_user_memory', 'ai_user_memory_covering', '_covering',
+                                              '(user_id, key) INCLUDE (value, confidence)')
 \gexec

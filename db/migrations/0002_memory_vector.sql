@@ -28,24 +28,14 @@ END
 $migration$;
 
 -- HNSW with pgvector's build parameters spelled out (m = 16, ef_construction = 64 are its defaults), so a change
--- of default upstream cannot change our index silently. Built per partition like the covering index in 0001:
--- parent ON ONLY, each partition CONCURRENTLY, then attached. A query that filters by user_id is pruned to one
--- partition and is usually better served by the primary key (a user has few facts); this index serves searches
--- across users, and per-user searches when pgvector's iterative scans (hnsw.iterative_scan, 0.8+) are enabled.
+-- of default upstream cannot change our index silently. Built per partition like the covering index in 0001
+-- (gigascale_partition_index_steps): parent ON ONLY, each partition CONCURRENTLY, then attached. A query that
+-- filters by user_id is pruned to one partition and is usually better served by the primary key (a user has few
+-- facts); this index serves searches across users, and per-user searches when pgvector's iterative scans
+-- (hnsw.iterative_scan, 0.8+) are enabled.
 CREATE INDEX IF NOT EXISTS ai_user_memory_embedding_hnsw
   ON ONLY ai_user_memory USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64);
 
-SELECT CASE WHEN NOT stale.indisvalid THEN format('DROP INDEX CONCURRENTLY IF EXISTS %s', stale.indexrelid::regclass) END,
-       format('CREATE INDEX CONCURRENTLY IF NOT EXISTS %I ON %I USING hnsw (embedding vector_cosine_ops) '
-              'WITH (m = 16, ef_construction = 64)', part.relname || '_embedding_hnsw', part.relname),
-       format('ALTER INDEX ai_user_memory_embedding_hnsw ATTACH PARTITION %I', part.relname || '_embedding_hnsw')
-  FROM pg_inherits i
-  JOIN pg_class part ON part.oid = i.inhrelid
-  LEFT JOIN pg_index stale
-    ON stale.indexrelid = to_regclass(quote_ident(part.relname || '_embedding_hnsw'))
- WHERE i.inhparent = 'ai_user_memory'::regclass
-   AND NOT EXISTS (SELECT 1
-                     FROM pg_inherits attached JOIN pg_index ix ON ix.indexrelid = attached.inhrelid
-                    WHERE attached.inhparent = 'ai_user_memory_embedding_hnsw'::regclass AND ix.indrelid = part.oid)
- ORDER BY length(part.relname), part.relname
+SELECT * FROM gigascale_partition_index_steps('ai_user_memory', 'ai_user_memory_embedding_hnsw', '_embedding_hnsw',
+                                              'USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)')
 \gexec

@@ -93,6 +93,8 @@ export async function catalogSnapshot(client: Client): Promise<string[]> {
                    (SELECT string_agg(m.roleid::regrole::text, ',' ORDER BY m.roleid) FROM pg_auth_members m WHERE m.member = r.oid))
        FROM pg_roles r WHERE r.rolname LIKE 'gigascale%'`,
     `SELECT format('schema public acl=%s', nspacl) FROM pg_namespace WHERE nspname = 'public'`,
+    `SELECT format('function %s oid=%s def=%s', p.oid::regprocedure, p.oid, md5(pg_get_functiondef(p.oid)))
+       FROM pg_proc p WHERE p.proname LIKE 'gigascale%'`,
     `SELECT format('ledger %s %s %s', name, sha256, applied_at) FROM gigascale_schema_migrations`,
   ];
   const lines: string[] = [];
