@@ -3,9 +3,8 @@
  * comes from here.
  */
 
-/** Concerns a regional stage is split into, one stack each. */
 /** Concerns a regional stage is split into, one stack each; shard groups are `shards-<k>` (see `shardGroupConcern`). */
-export type Concern = 'network' | 'data' | `shards-${number}`;
+export type Concern = 'network' | 'data' | 'cache' | 'media' | 'bus' | `shards-${number}`;
 
 /** `prod-eu-west-1`: the Stage id, so `npx cdk deploy 'prod-eu-west-1/*'` selects one region of one environment. */
 export function stageName(env: string, region: string): string {
@@ -74,6 +73,86 @@ export type ShardEndpointRole = 'writer' | 'reader' | 'proxy';
 /** `reader.shard-0007.db.prod.gigascale.internal`: resolvable only inside the region's VPC. */
 export function shardEndpointName(env: string, shard: number, role: ShardEndpointRole): string {
   return `${role}.${shardName(shard)}.${databaseZoneName(env)}`;
+}
+
+// Cache, media and bus names (issue 5). ElastiCache and MSK names are per account and region; S3 bucket names are
+// global, so they carry the account and the region.
+
+/** `gigascale-prod`: the Valkey replication group of an environment in a region (<= 40 characters). */
+export function cacheReplicationGroupId(env: string): string {
+  return `${PROJECT}-${env}`;
+}
+
+/** `gigascale-prod`: the RBAC user group attached to the replication group. */
+export function cacheUserGroupId(env: string): string {
+  return `${PROJECT}-${env}`;
+}
+
+/**
+ * `gigascale-prod-entity`: a service's cache user. IAM authentication requires the user id and the user name to be
+ * equal, so this is both; services connect as this name with an IAM token (elasticache:Connect).
+ */
+export function cacheUserName(env: string, service: string): string {
+  return `${PROJECT}-${env}-${service}`;
+}
+
+/** `gigascale-prod-default`: the id of the group's disabled `default` user (every RBAC group must hold a user named default). */
+export function cacheDefaultUserId(env: string): string {
+  return `${PROJECT}-${env}-default`;
+}
+
+/** CloudWatch Logs groups of the cache's engine and slow logs. */
+export function cacheLogGroupName(env: string, region: string, log: 'engine' | 'slow'): string {
+  return `/gigascale/${env}/${region}/cache/${log}-log`;
+}
+
+/** `gigascale-prod-media-222222222222-eu-west-1`: a region's media bucket (S3 names are global). */
+export function mediaBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-media-${account}-${region}`;
+}
+
+/** `gigascale-prod-media-logs-222222222222-eu-west-1`: the server access logs of the region's media bucket. */
+export function mediaLogBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-media-logs-${account}-${region}`;
+}
+
+/** `gigascale-prod-bus`: the MSK cluster of an environment in a region. */
+export function busClusterName(env: string): string {
+  return `${PROJECT}-${env}-bus`;
+}
+
+/** CloudWatch Logs group of the MSK brokers' logs. */
+export function busLogGroupName(env: string, region: string): string {
+  return `/gigascale/${env}/${region}/bus/broker-logs`;
+}
+
+/** `gigascale.memory`: the Kafka consumer group of a service; its IAM policy may join only this group. */
+export function consumerGroupName(service: string): string {
+  return `${PROJECT}.${service}`;
+}
+
+/** `gigascale-prod-eu-west-1-bus-memory`: a service's managed IAM policy for the bus (IAM names are per account). */
+export function busPolicyName(env: string, region: string, service: string): string {
+  return `${PROJECT}-${stageName(env, region)}-bus-${service}`;
+}
+
+/** `gigascale-prod-eu-west-1-cache-chat`: a service's managed IAM policy for the cache. */
+export function cachePolicyName(env: string, region: string, service: string): string {
+  return `${PROJECT}-${stageName(env, region)}-cache-${service}`;
+}
+
+/** `gigascale-prod-us-east-1-to-eu-west-1`: the MSK Replicator copying replicated topics from one region into another. */
+export function replicatorName(env: string, source: string, target: string): string {
+  return `${PROJECT}-${env}-${source}-to-${target}`;
+}
+
+/**
+ * SSM parameters each region's stacks publish with what is only known after deploy (the cache's configuration
+ * endpoint, the MSK cluster ARN and bootstrap brokers). SSM is regional: the same name in every region holds that
+ * region's value, and the service config document names them.
+ */
+export function serviceParameterName(env: string, key: 'cache/configuration-endpoint' | 'bus/cluster-arn' | 'bus/bootstrap-brokers'): string {
+  return `/${PROJECT}/${env}/${key}`;
 }
 
 // Kubernetes names (k8s/ charts).

@@ -8,6 +8,9 @@ import { shardGroupConcern } from '../lib/naming';
 import { DataStack } from './data/data-stack';
 import { ShardGroupStack } from './data/shard-group-stack';
 import { NetworkStack } from './network/network-stack';
+import { CacheStack } from './cache/cache-stack';
+import { MediaStack } from './media/media-stack';
+import { BusStack } from './bus/bus-stack';
 
 export interface RegionStageProps {
   /** The environment, from the resolved plan. */
@@ -25,6 +28,9 @@ export class RegionStage extends Stage {
   readonly data: DataStack;
   /** One stack per shard group, in group order. */
   readonly shardGroups: readonly ShardGroupStack[];
+  readonly cache: CacheStack;
+  readonly media: MediaStack;
+  readonly bus: BusStack;
 
   constructor(scope: Construct, props: RegionStageProps) {
     const { environment, region } = props;
@@ -44,6 +50,9 @@ export class RegionStage extends Stage {
     this.shardGroups = shardGroups(environment.shards).map(
       (group) => new ShardGroupStack(this, stackIdOf(shardGroupConcern(group.group)), { environment, region, group, shared: this.data }),
     );
+    this.cache = new CacheStack(this, 'Cache', { environment, region, vpc: this.network.vpc });
+    this.media = new MediaStack(this, 'Media', { environment, region });
+    this.bus = new BusStack(this, 'Bus', { environment, region, vpc: this.network.vpc });
 
     applyComplianceGate(this);
   }

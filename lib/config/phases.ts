@@ -7,6 +7,8 @@
  * - phase 5: sized for 500K-1M req/s and 100K-500K DB writes/s.
  */
 import { DEFAULT_MEMORY_PARTITIONS } from '../data/aurora';
+import type { BusSizes } from '../bus/sizing';
+import { DEFAULT_TOPIC_SETTINGS } from '../bus/topics';
 
 export const PHASES = [3, 4, 5] as const;
 export type Phase = (typeof PHASES)[number];
@@ -37,32 +39,90 @@ export interface DatabaseSizes {
   readonly memoryPartitions: number;
 }
 
+export interface CacheSizes {
+  /** ElastiCache node type of every node, Graviton (`cache.r7g.large`). */
+  readonly nodeType: string;
+  /** Shards (node groups) of the cluster-mode replication group. */
+  readonly shards: number;
+  /** Replicas per shard, in other AZs than its primary (>= 1: automatic failover needs one). */
+  readonly replicasPerShard: number;
+  /** Days of automatic daily snapshots kept. */
+  readonly snapshotRetentionDays: number;
+  /** Days the engine and slow logs are kept in CloudWatch Logs. */
+  readonly logRetentionDays: number;
+}
+
+/** `all-regions`: every region's media bucket replicates to every other region's; `none`: buckets stay regional. */
+export type MediaReplication = 'none' | 'all-regions';
+
+export interface MediaSizes {
+  /** Cross-region replication of the media buckets. */
+  readonly replication: MediaReplication;
+  /** Objects move to S3 Standard-IA this many days after creation (S3 requires >= 30). */
+  readonly infrequentAccessAfterDays: number;
+  /** Days a replaced or deleted object version is kept before S3 expires it. */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Days server access logs are kept in the log bucket. */
+  readonly accessLogExpirationDays: number;
+}
+
 export interface PhasePreset {
   /** Default number of database shards. */
   readonly shards: number;
   readonly network: NetworkSizes;
   /** `maxConnections` is absent: it defaults to the seed's 2000, capped by what the instance class holds. */
   readonly database: DatabaseSizes;
+  readonly cache: CacheSizes;
+  readonly media: MediaSizes;
+  readonly bus: BusSizes;
 }
 
 /** The seed's connection pool size per database. */
 export const SEED_MAX_CONNECTIONS = 2000;
+
+const MEDIA: MediaSizes = { replication: 'all-regions', infrequentAccessAfterDays: 30, noncurrentVersionExpirationDays: 90, accessLogExpirationDays: 365 };
+
+/**
+ * Event bus per phase. Event rates are per region at peak: phase 5's 10M events/s is the seed's total, spread over
+ * its four regions (2.5M each); phases 3 and 4 are assumptions (10K/s for one region; 500K/s per region, 2M in
+ * total). Events average 1 KiB; a partition is sized for 5 MB/s, a third of the 15 MB/s MSK allows one partition,
+ * so its one consumer per group keeps up. Broker counts are those the sizing check accepts with room to spare.
+ */
+const bus = (brokerType: string, brokersPerAz: number, eventsPerSecond: number, logRetentionDays: number): BusSizes => ({
+  brokerType,
+  brokersPerAz,
+  eventsPerSecond,
+  meanEventBytes: 1024,
+  partitionMBps: 5,
+  minPartitions: 6,
+  logRetentionDays,
+  topics: DEFAULT_TOPIC_SETTINGS,
+});
 
 export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
   3: {
     shards: 10,
     network: { natGateways: 'per-az', flowLogRetentionDays: 90 },
     database: { instanceClass: 'db.r7g.large', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 7, logRetentionDays: 30, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
+    cache: { nodeType: 'cache.r7g.large', shards: 2, replicasPerShard: 1, snapshotRetentionDays: 7, logRetentionDays: 30 },
+    media: MEDIA,
+    bus: bus('kafka.m7g.large', 1, 10_000, 30),
   },
   4: {
     shards: 100,
     network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
     database: { instanceClass: 'db.r7g.2xlarge', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 14, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
+    cache: { nodeType: 'cache.r7g.xlarge', shards: 4, replicasPerShard: 2, snapshotRetentionDays: 14, logRetentionDays: 90 },
+    media: MEDIA,
+    bus: bus('express.m7g.8xlarge', 2, 500_000, 90),
   },
   5: {
     shards: 256,
     network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
     database: { instanceClass: 'db.r7g.4xlarge', writeRegionReaders: 2, readersPerRegion: 2, backupRetentionDays: 35, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
+    cache: { nodeType: 'cache.r7g.2xlarge', shards: 16, replicasPerShard: 2, snapshotRetentionDays: 35, logRetentionDays: 90 },
+    media: MEDIA,
+    bus: bus('express.m7g.16xlarge', 5, 2_500_000, 90),
   },
 };
 

@@ -1,6 +1,8 @@
 /** The resolved, frozen plan: what stacks, charts and the edge read. Nothing here is optional. */
 import type { RdsQuotas } from '../data/quota';
-import type { DatabaseSizes, NetworkSizes, Phase } from './phases';
+import type { CacheSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase } from './phases';
+import type { BusSizes, RegionBusPlan, TopicPlan } from '../bus/sizing';
+import type { CacheTtls } from '../cache/tiers';
 import type { SubnetLayout } from '../net/subnets';
 
 export interface RegionPlan {
@@ -16,6 +18,8 @@ export interface RegionPlan {
   readonly computeCidrs: readonly string[];
   /** True for the region that holds the database writers. */
   readonly isWriteRegion: boolean;
+  /** The region's event bus: brokers, peak ingress, broker storage, replication sources. */
+  readonly bus: RegionBusPlan;
 }
 
 export interface LatencyBudgets {
@@ -32,6 +36,24 @@ export interface DatabasePlan extends DatabaseSizes {
   readonly maxConnections: number;
 }
 
+export interface CachePlan extends CacheSizes {
+  /** `valkey`. */
+  readonly engine: string;
+  /** Pinned engine version. */
+  readonly engineVersion: string;
+  /** Parameter group family of the engine version. */
+  readonly parameterGroupFamily: string;
+}
+
+export interface BusPlan extends Omit<BusSizes, 'topics'> {
+  /** Express brokers (managed storage, RF 3 and min ISR 2 fixed by MSK). */
+  readonly express: boolean;
+  /** Pinned Kafka version of the broker kind. */
+  readonly kafkaVersion: string;
+  /** Topics in declaration order, with their partitions. */
+  readonly topics: readonly TopicPlan[];
+}
+
 export interface EnvironmentPlan {
   readonly name: string;
   readonly phase: Phase;
@@ -43,6 +65,11 @@ export interface EnvironmentPlan {
   readonly shards: number;
   readonly network: NetworkSizes;
   readonly database: DatabasePlan;
+  readonly cache: CachePlan;
+  readonly media: MediaSizes;
+  readonly bus: BusPlan;
+  /** Cache lifetimes every service receives: L1 in-process, L2 Valkey, L3 edge. */
+  readonly caching: CacheTtls;
   /** RDS quotas per region the account has (AWS defaults unless the config declares raised ones). */
   readonly quotas: RdsQuotas;
   readonly latencyBudgets: LatencyBudgets;

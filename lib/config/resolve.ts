@@ -9,6 +9,11 @@ import { AURORA_POSTGRES_VERSION } from '../data/aurora';
 import { maxConnectionsLimit } from '../data/instance-classes';
 import { DEFAULT_RDS_QUOTAS, quotaIssues } from '../data/quota';
 import { applyOverrides, parseOverrides } from './overrides';
+import { CACHE_ENGINE, CACHE_ENGINE_VERSION, CACHE_PARAMETER_FAMILY } from '../cache/valkey';
+import { DEFAULT_CACHE_TTLS } from '../cache/tiers';
+import { BROKER_TYPES, KAFKA_VERSION } from '../bus/broker-types';
+import { busIssues, busTopics, regionBus, type BusSizes } from '../bus/sizing';
+import { TOPIC_NAMES } from '../bus/topics';
 import { DEFAULT_FLOW_TARGETS_MS, DEFAULT_HOP_BUDGETS_MS, PHASE_PRESETS, SEED_MAX_CONNECTIONS } from './phases';
 import type { EnvironmentPlan, Plan, RegionPlan } from './plan';
 import type { EnvironmentInput, GigascaleConfig } from './schema';
@@ -36,8 +41,10 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       slot: catalogRegion(r.name)?.slot,
     })),
   );
+  const busSizes = resolveBusSizes(env);
+  const regionShapes = regions.map((r) => ({ name: r.name, azs: [...(r.azs ?? catalogRegion(r.name)!.azs)] }));
   const regionPlans: RegionPlan[] = regions.map((r, i) => {
-    const azs = [...(r.azs ?? catalogRegion(r.name)!.azs)];
+    const azs = regionShapes[i].azs;
     return {
       name: r.name,
       azs,
@@ -45,6 +52,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       subnets: subnetLayout(cidrs[i].prefix, azs.length),
       computeCidrs: privateSubnetCidrs(cidrs[i], azs.length).map(formatCidr),
       isWriteRegion: r.name === writeRegion,
+      bus: regionBus(busSizes, regionShapes[i], regionShapes),
     };
   });
   const { maxConnections, ...databaseSizes } = env.sizes?.database ?? {};
@@ -64,6 +72,25 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       engineVersion: AURORA_POSTGRES_VERSION,
       maxConnections: maxConnections ?? Math.min(SEED_MAX_CONNECTIONS, maxConnectionsLimit(database.instanceClass)),
     },
+    cache: {
+      ...preset.cache,
+      ...env.sizes?.cache,
+      engine: CACHE_ENGINE,
+      engineVersion: CACHE_ENGINE_VERSION,
+      parameterGroupFamily: CACHE_PARAMETER_FAMILY,
+    },
+    media: { ...preset.media, ...env.sizes?.media },
+    bus: {
+      ...busSizes,
+      express: BROKER_TYPES[busSizes.brokerType].express,
+      kafkaVersion: BROKER_TYPES[busSizes.brokerType].express ? KAFKA_VERSION.express : KAFKA_VERSION.standard,
+      topics: busTopics(busSizes),
+    },
+    caching: {
+      l1Seconds: env.caching?.l1Seconds ?? DEFAULT_CACHE_TTLS.l1Seconds,
+      l2: { ...DEFAULT_CACHE_TTLS.l2, ...env.caching?.l2 },
+      l3: { ...DEFAULT_CACHE_TTLS.l3, ...env.caching?.l3 },
+    },
     quotas: {
       clustersPerRegion: env.quotas?.rdsClustersPerRegion ?? DEFAULT_RDS_QUOTAS.clustersPerRegion,
       instancesPerRegion: env.quotas?.rdsInstancesPerRegion ?? DEFAULT_RDS_QUOTAS.instancesPerRegion,
@@ -74,6 +101,17 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       flowTargetsMs: sortedRecord({ ...DEFAULT_FLOW_TARGETS_MS, ...env.latencyBudgets?.flowTargetsMs }),
     },
     regions: regionPlans,
+  };
+}
+
+/** The phase's bus sizes with the environment's overrides; topic settings merge per topic. */
+function resolveBusSizes(env: EnvironmentInput): BusSizes {
+  const preset = PHASE_PRESETS[env.phase].bus;
+  const { topics, ...given } = env.sizes?.bus ?? {};
+  return {
+    ...preset,
+    ...given,
+    topics: Object.fromEntries(TOPIC_NAMES.map((t) => [t, { ...preset.topics[t], ...topics?.[t] }])) as BusSizes['topics'],
   };
 }
 
@@ -92,8 +130,11 @@ export function resolvePlan(config: unknown, context: Readonly<Record<string, un
   if (flagIssues.length > 0) throw new GigascaleError('Invalid context override', flagIssues);
   const issues = validateConfig(applied.config);
   if (issues.length > 0) throw new GigascaleError('Invalid config after context overrides', issues);
-  const environments = Object.entries(applied.config.environments).map(([name, env]) => resolveEnvironment(name, env));
+  const inputs = Object.entries(applied.config.environments);
+  const environments = inputs.map(([name, env]) => resolveEnvironment(name, env));
   const quota = environments.flatMap((e) => quotaIssues(e.name, { shards: e.shards, ...e.database }, e.regions, e.quotas));
   if (quota.length > 0) throw new GigascaleError('Quota preflight failed', quota);
+  const bus = inputs.flatMap(([name, env], i) => busIssues(name, resolveBusSizes(env), environments[i].regions));
+  if (bus.length > 0) throw new GigascaleError('Event bus sizing failed', bus);
   return deepFreeze({ environments });
 }

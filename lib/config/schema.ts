@@ -8,6 +8,9 @@ import { BUCKET_COUNT } from '../sharding/shard-map';
 import { MAX_MEMORY_PARTITIONS } from '../data/aurora';
 import { MAX_AZS, MIN_AZS } from '../net/subnets';
 import { LOG_RETENTION_DAYS, PHASES } from './phases';
+import { CACHE_NODE_TYPES, MAX_CACHE_REPLICAS, MAX_CACHE_SHARDS } from '../cache/valkey';
+import { BROKER_TYPE_NAMES, MAX_PARTITION_MBPS } from '../bus/broker-types';
+import { TOPIC_NAMES } from '../bus/topics';
 
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
 export const MAX_SHARDS = BUCKET_COUNT;
@@ -32,6 +35,20 @@ const logRetentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonl
 export const MAX_READERS = 8;
 /** RDS quotas are per account and region; 10000 is far above anything AWS grants and catches typos. */
 const MAX_QUOTA = 10_000;
+
+const oneOf = (values: readonly string[], what: string) =>
+  z.string().refine((v) => values.includes(v), { error: (i) => `must be ${what} (${values.join(', ')}), got ${JSON.stringify(i.input)}` });
+
+const positiveIn = (lo: number, hi: number) =>
+  z.number().refine((n) => Number.isFinite(n) && n > lo && n <= hi, { error: (i) => `must be a number > ${lo} and <= ${hi}, got ${String(i.input)}` });
+
+const seconds = intIn(1, 31_536_000);
+
+const topicSchema = z.strictObject({
+  share: positiveIn(0, 1).optional(),
+  retentionHours: intIn(1, 8760).optional(),
+  replication: z.enum(['none', 'all-regions'], { error: (i) => `must be "none" or "all-regions", got ${JSON.stringify(i.input)}` }).optional(),
+});
 
 const budgetMap = z.record(z.string().regex(BUDGET_KEY, { error: (i) => `must be a dotted lower-case name like chat.send, got ${JSON.stringify(i.input)}` }), positiveMs);
 
@@ -81,6 +98,58 @@ export const environmentSchema = z.strictObject({
           memoryPartitions: intIn(1, MAX_MEMORY_PARTITIONS).optional(),
         })
         .optional(),
+      cache: z
+        .strictObject({
+          nodeType: oneOf(CACHE_NODE_TYPES, 'a Graviton ElastiCache node type').optional(),
+          shards: intIn(1, MAX_CACHE_SHARDS).optional(),
+          replicasPerShard: intIn(1, MAX_CACHE_REPLICAS).optional(),
+          snapshotRetentionDays: intIn(1, 35).optional(),
+          logRetentionDays: logRetentionDays.optional(),
+        })
+        .optional(),
+      media: z
+        .strictObject({
+          replication: z.enum(['none', 'all-regions'], { error: (i) => `must be "none" or "all-regions", got ${JSON.stringify(i.input)}` }).optional(),
+          infrequentAccessAfterDays: intIn(30, 3650).optional(),
+          noncurrentVersionExpirationDays: intIn(1, 3650).optional(),
+          accessLogExpirationDays: intIn(1, 3650).optional(),
+        })
+        .optional(),
+      bus: z
+        .strictObject({
+          brokerType: oneOf(BROKER_TYPE_NAMES, 'an MSK m7g broker type').optional(),
+          brokersPerAz: intIn(1, 20).optional(),
+          eventsPerSecond: intIn(1, 100_000_000).optional(),
+          meanEventBytes: intIn(16, 1_048_576).optional(),
+          partitionMBps: positiveIn(0, MAX_PARTITION_MBPS).optional(),
+          minPartitions: intIn(1, 1000).optional(),
+          logRetentionDays: logRetentionDays.optional(),
+          topics: z
+            .record(z.string(), topicSchema)
+            .superRefine((topics, ctx) => {
+              for (const name of Object.keys(topics)) {
+                if (!(TOPIC_NAMES as readonly string[]).includes(name)) {
+                  ctx.addIssue({ code: 'custom', path: [name], message: `unknown topic; topics are declared in lib/bus/topics.ts: ${TOPIC_NAMES.join(', ')}` });
+                }
+              }
+            })
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  caching: z
+    .strictObject({
+      l1Seconds: seconds.optional(),
+      l2: z
+        .strictObject({
+          sessionSeconds: seconds.optional(),
+          entityListSeconds: seconds.optional(),
+          entitySeconds: seconds.optional(),
+          presenceSeconds: seconds.optional(),
+        })
+        .optional(),
+      l3: z.strictObject({ publicProfileSeconds: seconds.optional(), staticAssetSeconds: seconds.optional() }).optional(),
     })
     .optional(),
   quotas: z
@@ -160,6 +229,58 @@ export interface EnvironmentInput {
       /** Hash partitions of `ai_user_memory`, 1..256; cannot change once a shard has data. @default 10 */
       readonly memoryPartitions?: number;
     };
+    /** The regional Valkey cluster (ElastiCache, cluster mode). */
+    readonly cache?: {
+      /** Graviton node type. @default - cache.r7g.large (phase 3), cache.r7g.xlarge (4), cache.r7g.2xlarge (5) */
+      readonly nodeType?: string;
+      /** Shards (node groups), 1..500. @default - 2 (phase 3), 4 (4), 16 (5) */
+      readonly shards?: number;
+      /** Replicas per shard, 1..5 (automatic failover needs one). @default - 1 (phase 3), 2 (4, 5) */
+      readonly replicasPerShard?: number;
+      /** Daily snapshots kept, 1..35 days. @default - 7 (phase 3), 14 (4), 35 (5) */
+      readonly snapshotRetentionDays?: number;
+      /** Retention of the engine and slow logs (a CloudWatch Logs retention value). @default - 30 (phase 3), 90 (4, 5) */
+      readonly logRetentionDays?: number;
+    };
+    /** The regional media bucket (S3). */
+    readonly media?: {
+      /**
+       * Cross-region replication: every region's bucket replicates to every other region's. The first deploy of an
+       * environment needs `-c mediaReplication=none` (S3 refuses rules to buckets that do not exist yet). @default 'all-regions'
+       */
+      readonly replication?: 'none' | 'all-regions';
+      /** Days until objects move to Standard-IA, >= 30. @default 30 */
+      readonly infrequentAccessAfterDays?: number;
+      /** Days a noncurrent object version is kept. @default 90 */
+      readonly noncurrentVersionExpirationDays?: number;
+      /** Days server access logs are kept. @default 365 */
+      readonly accessLogExpirationDays?: number;
+    };
+    /** The regional event bus (MSK provisioned). Sizing is checked at synth (lib/bus/sizing.ts). */
+    readonly bus?: {
+      /** MSK broker type, kafka.m7g.* or express.m7g.*. @default - kafka.m7g.large (phase 3), express.m7g.8xlarge (4), express.m7g.16xlarge (5) */
+      readonly brokerType?: string;
+      /** Brokers per availability zone, 1..20. @default - 1 (phase 3), 2 (4), 5 (5) */
+      readonly brokersPerAz?: number;
+      /** Peak events per second produced in one region. @default - 10000 (phase 3), 500000 (4), 2500000 (5) */
+      readonly eventsPerSecond?: number;
+      /** Mean event size on the wire, bytes. @default 1024 */
+      readonly meanEventBytes?: number;
+      /** Throughput one partition is sized for, MB/s, at most 15. @default 5 */
+      readonly partitionMBps?: number;
+      /** Fewest partitions per topic. @default 6 */
+      readonly minPartitions?: number;
+      /** Retention of the broker logs (a CloudWatch Logs retention value). @default - 30 (phase 3), 90 (4, 5) */
+      readonly logRetentionDays?: number;
+      /** Per topic (user-actions, chat-messages, memory-events, push-notifications): share, retention, replication. */
+      readonly topics?: Readonly<Record<string, { readonly share?: number; readonly retentionHours?: number; readonly replication?: 'none' | 'all-regions' }>>;
+    };
+  };
+  /** Cache lifetimes every service receives (seconds). @default - L1 30, L2 sessions 86400 / entity lists 300 / entities 300 / presence 60, L3 profiles 60 / static assets 1 year */
+  readonly caching?: {
+    readonly l1Seconds?: number;
+    readonly l2?: { readonly sessionSeconds?: number; readonly entityListSeconds?: number; readonly entitySeconds?: number; readonly presenceSeconds?: number };
+    readonly l3?: { readonly publicProfileSeconds?: number; readonly staticAssetSeconds?: number };
   };
   /**
    * RDS quotas of the account in each region, when raised above AWS's defaults. Synth fails when the environment

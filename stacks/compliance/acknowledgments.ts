@@ -57,6 +57,9 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::RDS::DBInstance',
     pathPattern: /\/Shards\d+\/shard-\d{4}\/Instance\d+$/,
   },
+  // -- Cache stack (issue 5) --
+  // -- Media stack (issue 5) --
+  // -- Bus stack (issue 5) --
 ];
 
 /** The acknowledgments that cover one construct: none unless it is a CloudFormation resource they match. */

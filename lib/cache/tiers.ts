@@ -1,0 +1,35 @@
+/**
+ * The seed's multi-tier cache as config every service receives: L1 in the process, L2 the regional Valkey cluster,
+ * L3 the edge (Cloudflare). Times are seconds. The seed fixes one number: entity lists live 5 minutes in Redis.
+ */
+
+export interface L2Ttls {
+  /** A login session; refreshed on use (sliding), so this is the idle timeout. */
+  readonly sessionSeconds: number;
+  /** Lists of entities (a user's horses, a business's profiles): the seed's 5 minutes. */
+  readonly entityListSeconds: number;
+  /** One entity (profile, business, horse) by id. */
+  readonly entitySeconds: number;
+  /** Chat presence (who is online, on which socket node); refreshed by heartbeats. */
+  readonly presenceSeconds: number;
+}
+
+export interface L3Ttls {
+  /** Public profile pages and their JSON at the edge. */
+  readonly publicProfileSeconds: number;
+  /** Static assets (content-hashed file names, so they never change under one URL). */
+  readonly staticAssetSeconds: number;
+}
+
+export interface CacheTtls {
+  /** In-process (L1) entries of every service: short, so a write is visible everywhere within this time. */
+  readonly l1Seconds: number;
+  readonly l2: L2Ttls;
+  readonly l3: L3Ttls;
+}
+
+export const DEFAULT_CACHE_TTLS: CacheTtls = {
+  l1Seconds: 30,
+  l2: { sessionSeconds: 86_400, entityListSeconds: 300, entitySeconds: 300, presenceSeconds: 60 },
+  l3: { publicProfileSeconds: 60, staticAssetSeconds: 31_536_000 },
+};
