@@ -1,3 +1,3 @@
 export * from './migrations-job';
-export * from './shard-map-chart';
+export * from './service-config-chart';
 export * from './data-charts';

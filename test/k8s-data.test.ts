@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { addDataCharts, ShardMapChart } from '../k8s';
+import { addDataCharts, ServiceConfigChart } from '../k8s';
 import { shardMapDocument, type ShardMapDocument } from '../lib/data/shard-map-document';
+import { serviceConfigDocument, type ServiceConfigDocument } from '../lib/service-config-document';
 import { GigascaleError } from '../lib/errors';
 import { planOf, ROOT } from './support/synth';
 
@@ -25,13 +26,50 @@ function manifests(regionName: string): Manifest[] {
 }
 
 describe('data tier manifests from the plan', () => {
-  it('puts the shard map document of the region in the gigascale-shard-map ConfigMap', () => {
+  it('puts the shard map document of the region in the gigascale-service-config ConfigMap', () => {
     const [configMap] = manifests('eu-west-1');
     expect(configMap.kind).toBe('ConfigMap');
-    expect(configMap.metadata).toMatchObject({ name: 'gigascale-shard-map', namespace: 'gigascale' });
+    expect(configMap.metadata).toMatchObject({ name: 'gigascale-service-config', namespace: 'gigascale' });
     const doc = JSON.parse(configMap.data!['shard-map.json']) as ShardMapDocument;
     expect(doc).toEqual(shardMapDocument(prod, prod.regions.find((r) => r.name === 'eu-west-1')!));
     expect(doc.shards[3].reader).toBe('reader.shard-0003.db.prod.gigascale.internal');
+  });
+
+  it('puts the cache, media and bus of the region next to the shard map, from deterministic names only', () => {
+    const [configMap] = manifests('eu-west-1');
+    const doc = JSON.parse(configMap.data!['services.json']) as ServiceConfigDocument;
+    expect(doc).toEqual(serviceConfigDocument(prod, prod.regions.find((r) => r.name === 'eu-west-1')!));
+    expect(doc.cache).toMatchObject({
+      configurationEndpointParameter: '/gigascale/prod/cache/configuration-endpoint',
+      port: 6379,
+      tls: true,
+      authentication: 'iam',
+      users: { entity: 'gigascale-prod-entity', chat: 'gigascale-prod-chat' },
+      keyPrefixes: { auth: 'session', entity: 'entity' },
+    });
+    expect(doc.cache.ttls.l2.entityListSeconds).toBe(300);
+    expect(doc.media.bucket).toBe('gigascale-prod-media-222222222222-eu-west-1');
+    expect(Object.keys(doc.media.buckets)).toEqual(['ap-southeast-1', 'eu-west-1', 'us-east-1', 'us-west-2']); // sorted keys
+    expect(doc.bus).toMatchObject({
+      clusterName: 'gigascale-prod-bus',
+      clusterArnParameter: '/gigascale/prod/bus/cluster-arn',
+      bootstrapBrokersParameter: '/gigascale/prod/bus/bootstrap-brokers',
+      consumerGroups: { memory: 'gigascale.memory', analytics: 'gigascale.analytics', push: 'gigascale.push', chat: 'gigascale.chat' },
+    });
+    expect(doc.bus.topics.map((t) => [t.name, t.partitions])).toEqual([
+      ['user-actions', 52],
+      ['chat-messages', 512],
+      ['memory-events', 11],
+      ['push-notifications', 11],
+    ]);
+    expect(JSON.stringify(doc)).not.toMatch(/\$\{Token|arn:aws:kafka/);
+  });
+
+  it('says a single-region environment replicates nothing, whatever the topics declare', () => {
+    const dev = planOf({ env: 'dev' }).environments[0];
+    const doc = serviceConfigDocument(dev, dev.regions[0]);
+    expect(doc.media.replication).toBe('none');
+    expect(doc.bus.topics.every((t) => t.replication === 'none')).toBe(true);
   });
 
   it('runs the migrations only in the write region: one Job per shard against its writer alias, image from the region ECR', () => {
@@ -46,8 +84,11 @@ describe('data tier manifests from the plan', () => {
   it('refuses a shard map too large for a ConfigMap, saying how large', () => {
     const doc = shardMapDocument(prod, prod.regions[0]);
     const huge = { ...doc, shardCount: 99_999, shards: Array.from({ length: 5000 }, () => doc.shards[0]) };
-    expect(() => new ShardMapChart(Testing.app(), 'm', { document: huge })).toThrow(GigascaleError);
-    expect(() => new ShardMapChart(Testing.app(), 'm', { document: huge })).toThrow(/the shard map of 99999 shards is \d+ bytes, more than a ConfigMap holds \(1048576\)/);
+    const props = { shardMap: huge, services: serviceConfigDocument(prod, prod.regions[0]) };
+    expect(() => new ServiceConfigChart(Testing.app(), 'm', props)).toThrow(GigascaleError);
+    expect(() => new ServiceConfigChart(Testing.app(), 'm', props)).toThrow(
+      /the service config with a shard map of 99999 shards is \d+ bytes, more than a ConfigMap holds \(1048576\)/,
+    );
   });
 });
 
@@ -66,12 +107,12 @@ describe('npm run k8s', () => {
     const a = tree(join(tmp, 'a'));
     expect(a.map(([f]) => f)).toEqual([
       'dev-us-east-1/migrations.k8s.yaml',
-      'dev-us-east-1/shard-map.k8s.yaml',
-      'prod-ap-southeast-1/shard-map.k8s.yaml',
-      'prod-eu-west-1/shard-map.k8s.yaml',
+      'dev-us-east-1/service-config.k8s.yaml',
+      'prod-ap-southeast-1/service-config.k8s.yaml',
+      'prod-eu-west-1/service-config.k8s.yaml',
       'prod-us-east-1/migrations.k8s.yaml',
-      'prod-us-east-1/shard-map.k8s.yaml',
-      'prod-us-west-2/shard-map.k8s.yaml',
+      'prod-us-east-1/service-config.k8s.yaml',
+      'prod-us-west-2/service-config.k8s.yaml',
     ]);
     expect(tree(join(tmp, 'b'))).toEqual(a);
 

@@ -61,13 +61,17 @@ export const REPLICATOR_REGIONS: readonly string[] = [
   'eu-north-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
 ];
 
-export function busTopics(sizes: BusSizes): TopicPlan[] {
+/**
+ * The topics with their partitions. `regionCount` is the environment's: with one region nothing is replicated, so a
+ * topic's replication is `none` there whatever the config declares.
+ */
+export function busTopics(sizes: BusSizes, regionCount: number): TopicPlan[] {
   return TOPIC_NAMES.map((name) => {
-    const settings = sizes.topics[name];
+    const settings = { ...sizes.topics[name], ...(regionCount > 1 ? {} : { replication: 'none' as const }) };
     return {
       name,
       ...settings,
-      partitions: partitionsFor(sizes, settings.share),
+      partitions: partitionsFor(sizes, settings.share, settings.replication),
       mbPerSecond: topicMBps(sizes, settings.share),
       producers: TOPIC_ROLES[name].producers,
       consumers: TOPIC_ROLES[name].consumers,
@@ -86,7 +90,7 @@ function clusterTopicMBps(topic: TopicPlan, regionCount: number): number {
 }
 
 export function regionBus(sizes: BusSizes, region: RegionShape, regions: readonly RegionShape[]): RegionBusPlan {
-  const topics = busTopics(sizes);
+  const topics = busTopics(sizes, regions.length);
   const brokers = sizes.brokersPerAz * region.azs.length;
   const ingressMBps = round(topics.reduce((sum, t) => sum + clusterTopicMBps(t, regions.length), 0), 3);
   const express = BROKER_TYPES[sizes.brokerType]?.express ?? false;
@@ -124,7 +128,7 @@ export function busIssues(envName: string, sizes: BusSizes, regions: readonly Re
       message: `the topics' shares of the events must add up to 1, got ${round(shareSum, 6)} (${TOPIC_NAMES.map((t) => `${t} ${sizes.topics[t].share}`).join(', ')})`,
     });
   }
-  const topics = busTopics(sizes);
+  const topics = busTopics(sizes, regions.length);
   const replicated = topics.filter((t) => t.replication === 'all-regions');
   for (const region of regions) {
     const plan = regionBus(sizes, region, regions);

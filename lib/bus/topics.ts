@@ -3,7 +3,12 @@
  * an event-rate target into partitions.
  *
  *   topic MB/s  = events/s x share x mean event bytes / 10^6
- *   partitions  = max(minPartitions, ceil(topic MB/s / partition MB/s))
+ *   partitions  = max(minPartitions, ceil(topic MB/s / partition MB/s),
+ *                     replicated ? ceil(topic MB/s / 0.3) : 0)
+ *
+ * The last term is MSK Replicator's: it copies about 0.3 MB/s per partition (AWS MSK Developer Guide, "MSK Replicator
+ * best practices: Sizing and partitions": 50 MB/s needs 167 partitions, 1000 MB/s 3333), so a replicated topic gets
+ * the partitions its cross-region copy needs, not only those its consumers need.
  *
  * `partition MB/s` is an assumption stated in config: what one partition (and so one consumer of a group) is asked
  * to carry. Partitions can only grow in Kafka, so a larger target adds partitions and a smaller one keeps them
@@ -63,11 +68,20 @@ export function topicMBps(inputs: Pick<PartitionInputs, 'eventsPerSecond' | 'mea
   return (inputs.eventsPerSecond * share * inputs.meanEventBytes) / 1e6;
 }
 
-/** Partitions of a topic: enough that no partition carries more than `partitionMBps`, and at least `minPartitions`. */
-export function partitionsFor(inputs: PartitionInputs, share: number): number {
-  // Rounded to 1e-9 first so a quotient like 2.0000000000000004 does not become 3.
-  const exact = Math.round((topicMBps(inputs, share) / inputs.partitionMBps) * 1e9) / 1e9;
-  return Math.max(inputs.minPartitions, Math.ceil(exact));
+/** MB/s MSK Replicator copies per partition of a replicated topic (see the file comment). */
+export const REPLICATOR_MBPS_PER_PARTITION = 0.3;
+
+/** ceil(a / b), with the quotient rounded to 1e-9 first so 3.0000000000000004 does not become 4. */
+const ceilDiv = (a: number, b: number): number => Math.ceil(Math.round((a / b) * 1e9) / 1e9);
+
+/**
+ * Partitions of a topic: enough that no partition carries more than `partitionMBps`, enough for MSK Replicator when
+ * the topic is replicated, and at least `minPartitions`.
+ */
+export function partitionsFor(inputs: PartitionInputs, share: number, replication: TopicReplication = 'none'): number {
+  const mbps = topicMBps(inputs, share);
+  const forReplicator = replication === 'all-regions' ? ceilDiv(mbps, REPLICATOR_MBPS_PER_PARTITION) : 0;
+  return Math.max(inputs.minPartitions, ceilDiv(mbps, inputs.partitionMBps), forReplicator);
 }
 
 /** Services that consume a topic, or produce to it, in SERVICES order of the role lists. */

@@ -84,7 +84,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       ...busSizes,
       express: BROKER_TYPES[busSizes.brokerType].express,
       kafkaVersion: BROKER_TYPES[busSizes.brokerType].express ? KAFKA_VERSION.express : KAFKA_VERSION.standard,
-      topics: busTopics(busSizes),
+      topics: busTopics(busSizes, regions.length),
     },
     caching: {
       l1Seconds: env.caching?.l1Seconds ?? DEFAULT_CACHE_TTLS.l1Seconds,

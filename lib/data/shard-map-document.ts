@@ -1,7 +1,7 @@
 /**
  * The shard map document of one region: what a service or the probe needs to route a user id to a database,
  * built only from the plan and deterministic names (lib/naming), never from deployed resources or other regions.
- * The compute issue mounts it as a ConfigMap (k8s/shard-map-chart.ts renders it).
+ * It ships in the region's service-config ConfigMap (k8s/service-config-chart.ts).
  */
 import type { EnvironmentPlan, RegionPlan } from '../config';
 import { BUCKET_COUNT } from '../sharding/shard-map';
