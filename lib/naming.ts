@@ -106,6 +106,16 @@ export function cacheLogGroupName(env: string, region: string, log: 'engine' | '
   return `/gigascale/${env}/${region}/cache/${log}-log`;
 }
 
+/** KMS alias of a region's cache key (node storage, snapshots, the cache's log groups and secret). */
+export function cacheKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/cache`;
+}
+
+/** Secrets Manager secret holding the password of the group's disabled `default` user (no client ever uses it). */
+export function cacheDefaultUserSecretName(env: string): string {
+  return `${PROJECT}/${env}/cache/default-user`;
+}
+
 /** `gigascale-prod-media-222222222222-eu-west-1`: a region's media bucket (S3 names are global). */
 export function mediaBucketName(env: string, account: string, region: string): string {
   return `${PROJECT}-${env}-media-${account}-${region}`;
@@ -116,6 +126,14 @@ export function mediaLogBucketName(env: string, account: string, region: string)
   return `${PROJECT}-${env}-media-logs-${account}-${region}`;
 }
 
+/**
+ * `alias/gigascale/prod/media`: KMS alias of a region's media key. Every region has a key under the same alias, so
+ * another region's replication rule names the replica key by alias ARN without a cross-stack reference.
+ */
+export function mediaKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/media`;
+}
+
 /** `gigascale-prod-bus`: the MSK cluster of an environment in a region. */
 export function busClusterName(env: string): string {
   return `${PROJECT}-${env}-bus`;
@@ -124,6 +142,16 @@ export function busClusterName(env: string): string {
 /** CloudWatch Logs group of the MSK brokers' logs. */
 export function busLogGroupName(env: string, region: string): string {
   return `/gigascale/${env}/${region}/bus/broker-logs`;
+}
+
+/** CloudWatch Logs group of the function that reads the cluster's bootstrap brokers at deploy time. */
+export function busLookupLogGroupName(env: string, region: string): string {
+  return `/gigascale/${env}/${region}/bus/bootstrap-brokers-lookup`;
+}
+
+/** KMS alias of a region's bus key (broker storage, broker logs). */
+export function busKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/bus`;
 }
 
 /** `gigascale.memory`: the Kafka consumer group of a service; its IAM policy may join only this group. */
@@ -193,8 +221,11 @@ export function migrationsImage(account: string, region: string, version: string
 /** Kubernetes namespace of gigascale's workloads. */
 export const K8S_NAMESPACE = 'gigascale';
 
-/** ConfigMap holding a region's shard map document (lib/data/shard-map-document.ts). */
-export const SHARD_MAP_CONFIGMAP = 'gigascale-shard-map';
+/**
+ * ConfigMap holding a region's service config: the shard map document (lib/data/shard-map-document.ts) and the cache,
+ * media and bus document (lib/service-config-document.ts).
+ */
+export const SERVICE_CONFIG_CONFIGMAP = 'gigascale-service-config';
 
 /** Tag keys put on every resource. */
 export const TAG_KEYS = {

@@ -107,7 +107,7 @@ export function serviceConfigDocument(environment: EnvironmentPlan, region: Regi
         name: t.name,
         partitions: t.partitions,
         retentionHours: t.retentionHours,
-        replication: t.replication,
+        replication: environment.crossRegionReplication === 'on' ? t.replication : 'none',
         producers: t.producers,
         consumers: t.consumers,
       })),

@@ -75,6 +75,7 @@ describe('brokers, ingress and storage per region', () => {
         brokers: 6,
         ingressMBps: 972.8,
         storageGiBPerBroker: null,
+        replicationSource: true,
         replicationSources: prod.regions.filter((o) => o.name !== r.name).map((o) => o.name),
       });
     }
@@ -88,14 +89,18 @@ describe('brokers, ingress and storage per region', () => {
     // (5.12 MB/s x 72 h + 3.072 x 24 h + 1.024 x 72 h + 1.024 x 24 h) = 1.9464192e12 B; x 3 x 1.25 / 3 brokers = 2266 GiB -> 2300.
     const dev = planOf({ env: 'dev' }).environments[0];
     expect(dev.bus).toMatchObject({ brokerType: 'kafka.m7g.large', express: false, kafkaVersion: '3.9.x' });
-    expect(dev.regions[0].bus).toEqual({ brokers: 3, ingressMBps: 10.24, storageGiBPerBroker: 2300, replicationSources: [] });
+    expect(dev.regions[0].bus).toEqual({ brokers: 3, ingressMBps: 10.24, storageGiBPerBroker: 2300, replicationSource: false, replicationSources: [] });
   });
 
-  it('drops every replication source and its ingress with -c replication=off', () => {
-    const prod = planOf({ env: 'prod', replication: 'off' }).environments[0];
-    expect(prod.bus.topics.every((t) => t.replication === 'none')).toBe(true);
-    expect(prod.media.replication).toBe('none');
-    expect(prod.regions[1].bus).toMatchObject({ ingressMBps: 512, replicationSources: [] });
+  it('goes off -> sources -> on with -c replication, keeping the sizes of the replicated steady state throughout', () => {
+    const [off, sources, on] = (['off', 'sources', 'on'] as const).map((replication) => planOf({ env: 'prod', replication }).environments[0]);
+    expect([off, sources, on].map((e) => e.crossRegionReplication)).toEqual(['off', 'sources', 'on']);
+    expect([off, sources, on].map((e) => e.media.replication)).toEqual(['none', 'all-regions', 'all-regions']);
+    expect(off.regions[1].bus).toEqual({ ...on.regions[1].bus, replicationSource: false, replicationSources: [] });
+    expect(sources.regions[1].bus).toEqual({ ...on.regions[1].bus, replicationSources: [] });
+    expect(on.regions[1].bus.replicationSources).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-1']);
+    expect(off.bus.topics).toEqual(on.bus.topics);
+    expect(planOf({ env: 'prod' }).environments[0].crossRegionReplication).toBe('on');
   });
 });
 
@@ -173,7 +178,7 @@ describe('bus sizing errors', () => {
 
   it('refuses a bad -c replication value', () => {
     expect(problems(configWith(env()), { replication: 'yes' })).toEqual([
-      '-c replication: must be on or off (off for the first deploy of an environment), got "yes"',
+      '-c replication: must be off, sources or on (off, then sources, then on for the first deploy of an environment), got "yes"',
     ]);
   });
 });
@@ -193,7 +198,7 @@ describe('cache and media sizes', () => {
     });
     expect(e.caching).toEqual({
       l1Seconds: 10,
-      l2: { sessionSeconds: 86_400, entityListSeconds: 300, entitySeconds: 300, presenceSeconds: 60 },
+      l2: { sessionSeconds: 86_400, entityListSeconds: 300, entitySeconds: 300, presenceSeconds: 60, memorySeconds: 600 },
       l3: { publicProfileSeconds: 60, staticAssetSeconds: 31_536_000 },
     });
     expect(e.media).toEqual({ replication: 'all-regions', infrequentAccessAfterDays: 30, noncurrentVersionExpirationDays: 90, accessLogExpirationDays: 365 });

@@ -6,6 +6,7 @@
  */
 import type { Issue } from '../errors';
 import type { ServiceName } from '../services';
+import type { CrossRegionReplication } from '../config/schema';
 import { BROKER_TYPES, MAX_BROKER_STORAGE_GIB, REPLICATION_FACTOR } from './broker-types';
 import { partitionsFor, TOPIC_NAMES, TOPIC_ROLES, topicMBps, type TopicName, type TopicSettings } from './topics';
 
@@ -43,7 +44,12 @@ export interface RegionBusPlan {
   readonly ingressMBps: number;
   /** EBS volume per broker, GiB; null for Express brokers (managed storage). */
   readonly storageGiBPerBroker: number | null;
-  /** Regions whose replicated topics this region's replicators copy in, in plan order; empty when none. */
+  /**
+   * Other regions' replicators read this region's cluster: it needs multi-VPC connectivity and a cluster policy
+   * for MSK Replicator. True from `crossRegionReplication: 'sources'` on, when a topic is replicated.
+   */
+  readonly replicationSource: boolean;
+  /** Regions whose replicated topics this region's replicators copy in, in plan order; empty unless replication is on. */
   readonly replicationSources: readonly string[];
 }
 
@@ -89,7 +95,16 @@ function clusterTopicMBps(topic: TopicPlan, regionCount: number): number {
   return topic.replication === 'all-regions' ? topic.mbPerSecond * regionCount : topic.mbPerSecond;
 }
 
-export function regionBus(sizes: BusSizes, region: RegionShape, regions: readonly RegionShape[]): RegionBusPlan {
+/**
+ * One region's bus. Sizes are those of the replicated steady state whatever `replication` is (a first deploy runs
+ * off, then sources, then on), so switching replication on later adds replicators and changes no broker or topic.
+ */
+export function regionBus(
+  sizes: BusSizes,
+  region: RegionShape,
+  regions: readonly RegionShape[],
+  replication: CrossRegionReplication = 'on',
+): RegionBusPlan {
   const topics = busTopics(sizes, regions.length);
   const brokers = sizes.brokersPerAz * region.azs.length;
   const ingressMBps = round(topics.reduce((sum, t) => sum + clusterTopicMBps(t, regions.length), 0), 3);
@@ -99,7 +114,8 @@ export function regionBus(sizes: BusSizes, region: RegionShape, regions: readonl
     brokers,
     ingressMBps,
     storageGiBPerBroker: express ? null : storagePerBroker(topics, brokers, regions.length),
-    replicationSources: replicated ? regions.filter((r) => r.name !== region.name).map((r) => r.name) : [],
+    replicationSource: replicated && replication !== 'off',
+    replicationSources: replicated && replication === 'on' ? regions.filter((r) => r.name !== region.name).map((r) => r.name) : [],
   };
 }
 

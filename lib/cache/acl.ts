@@ -11,9 +11,18 @@ export const SOCKET_IO_CHANNEL_PREFIX = 'socket.io';
 
 /**
  * Commands a cluster-mode client needs besides data commands: topology discovery (CLUSTER SLOTS / SHARDS / NODES),
- * reads from replicas (READONLY / READWRITE), and PING / HELLO / CLIENT (the @connection category).
+ * the ready check (CLUSTER INFO: ioredis's Cluster sends it after every topology load and drops the connection when
+ * it is refused), reads from replicas (READONLY / READWRITE), and PING / HELLO / CLIENT (the @connection category).
  */
-const CLUSTER_CLIENT = ['+@connection', '+cluster|slots', '+cluster|shards', '+cluster|nodes', '+readonly', '+readwrite'];
+const CLUSTER_CLIENT = ['+@connection', '+cluster|slots', '+cluster|shards', '+cluster|nodes', '+cluster|info', '+readonly', '+readwrite'];
+
+/**
+ * Granted by the categories above but not -@dangerous, and each reaches past the user's key prefix: SCAN and
+ * RANDOMKEY return key names of every prefix (session keys name their session ids), CLIENT TRACKING in BCAST mode
+ * pushes invalidations for any prefix the client asks for, and the FUNCTION subcommands of @write replace or flush
+ * the server-wide function libraries. test/cache-layout.test.ts checks on a real server that each is refused.
+ */
+const BEYOND_OWN_KEYS = ['-scan', '-randomkey', '-client|tracking', '-@scripting'];
 
 /** The access string of a service's cache user; throws for a service without a cache prefix. */
 export function cacheAccessString(service: ServiceName): string {
@@ -21,7 +30,7 @@ export function cacheAccessString(service: ServiceName): string {
   if (prefix === undefined) throw new Error(`${service} has no cache key prefix (lib/services.ts CACHE_KEY_PREFIX)`);
   const channels = service === 'chat' ? [`&${SOCKET_IO_CHANNEL_PREFIX}*`] : ['resetchannels'];
   const pubsub = service === 'chat' ? ['+@pubsub'] : [];
-  return ['on', `~${prefix}:*`, ...channels, '-@all', '+@read', '+@write', '+@transaction', ...pubsub, ...CLUSTER_CLIENT, '-@dangerous'].join(' ');
+  return ['on', `~${prefix}:*`, ...channels, '-@all', '+@read', '+@write', '+@transaction', ...pubsub, ...CLUSTER_CLIENT, '-@dangerous', ...BEYOND_OWN_KEYS].join(' ');
 }
 
 /** Access string of the `default` user every RBAC group must hold: switched off, no keys, no commands. */

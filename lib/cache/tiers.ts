@@ -12,6 +12,8 @@ export interface L2Ttls {
   readonly entitySeconds: number;
   /** Chat presence (who is online, on which socket node); refreshed by heartbeats. */
   readonly presenceSeconds: number;
+  /** A user's AI memory entry by key (the row of `ai_user_memory`); the memory service deletes it on write. */
+  readonly memorySeconds: number;
 }
 
 export interface L3Ttls {
@@ -30,6 +32,6 @@ export interface CacheTtls {
 
 export const DEFAULT_CACHE_TTLS: CacheTtls = {
   l1Seconds: 30,
-  l2: { sessionSeconds: 86_400, entityListSeconds: 300, entitySeconds: 300, presenceSeconds: 60 },
+  l2: { sessionSeconds: 86_400, entityListSeconds: 300, entitySeconds: 300, presenceSeconds: 60, memorySeconds: 600 },
   l3: { publicProfileSeconds: 60, staticAssetSeconds: 31_536_000 },
 };

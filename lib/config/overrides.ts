@@ -5,8 +5,7 @@
  */
 import type { Issue } from '../errors';
 import { catalogRegion, REGION_NAME } from '../regions';
-import { TOPIC_NAMES } from '../bus/topics';
-import { ENV_NAME, MAX_SHARDS, type EnvironmentInput, type GigascaleConfig, type RegionInput } from './schema';
+import { CROSS_REGION_REPLICATION, ENV_NAME, MAX_SHARDS, type CrossRegionReplication, type EnvironmentInput, type GigascaleConfig, type RegionInput } from './schema';
 
 /** Context keys gigascale reads; every other key is CDK's own. */
 export const OVERRIDE_KEYS = ['config', 'env', 'regions', 'shards', 'rdsClusterQuota', 'rdsInstanceQuota', 'rdsProxyQuota', 'replication'] as const;
@@ -32,12 +31,10 @@ export interface Overrides {
   /** `-c rdsClusterQuota=<n> -c rdsInstanceQuota=<n> -c rdsProxyQuota=<n>`: raised RDS quotas per region. */
   readonly quotas?: Quotas;
   /**
-   * `-c replication=off`: no cross-region replication (media buckets, MSK Replicators), whatever the config says. The
-   * first deploy of an environment needs it: S3 refuses a replication rule to a bucket that does not exist yet, and a
-   * replicator cannot read the outputs of a region not yet deployed (README "First deploy"). `on` (the default) keeps
-   * the config's settings.
+   * `-c replication=off|sources|on`: how much cross-region replication exists (environment field
+   * `crossRegionReplication`; README "First deploy").
    */
-  readonly replication?: 'on' | 'off';
+  readonly replication?: CrossRegionReplication;
 }
 
 const asText = (v: unknown): string | undefined =>
@@ -53,7 +50,7 @@ export interface ParsedOverrides {
 /** Reads the gigascale keys out of a CDK context object; malformed flags become issues that name the flag. */
 export function parseOverrides(context: Readonly<Record<string, unknown>>): ParsedOverrides {
   const issues: Issue[] = [];
-  const out: { config?: string; env?: string; regions?: string[]; shards?: number; quotas?: Record<string, number>; replication?: 'on' | 'off' } = {};
+  const out: { config?: string; env?: string; regions?: string[]; shards?: number; quotas?: Record<string, number>; replication?: CrossRegionReplication } = {};
 
   if (context.config !== undefined) {
     const v = asText(context.config);
@@ -99,10 +96,14 @@ export function parseOverrides(context: Readonly<Record<string, unknown>>): Pars
   }
   if (context.replication !== undefined) {
     const v = asText(context.replication);
-    if (v !== 'on' && v !== 'off') {
-      issues.push({ at: '-c replication', message: `must be on or off (off for the first deploy of an environment), got ${JSON.stringify(context.replication)}` });
+    const mode = CROSS_REGION_REPLICATION.find((m) => m === v);
+    if (mode === undefined) {
+      issues.push({
+        at: '-c replication',
+        message: `must be off, sources or on (off, then sources, then on for the first deploy of an environment), got ${JSON.stringify(context.replication)}`,
+      });
     } else {
-      out.replication = v;
+      out.replication = mode;
     }
   }
   return { overrides: out, issues };
@@ -142,21 +143,9 @@ export function applyOverrides(config: GigascaleConfig, overrides: Overrides): {
     }
     if (overrides.shards !== undefined) env = { ...env, shards: overrides.shards };
     if (overrides.quotas !== undefined) env = { ...env, quotas: { ...env.quotas, ...overrides.quotas } };
-    if (overrides.replication === 'off') env = withoutReplication(env);
+    if (overrides.replication !== undefined) env = { ...env, crossRegionReplication: overrides.replication };
     environments[name] = env;
   }
   return { config: { ...config, environments }, issues };
 }
 
-/** The environment with every cross-region replication switched off: media buckets and every bus topic. */
-function withoutReplication(env: EnvironmentInput): EnvironmentInput {
-  const topics = Object.fromEntries(TOPIC_NAMES.map((t) => [t, { ...env.sizes?.bus?.topics?.[t], replication: 'none' as const }]));
-  return {
-    ...env,
-    sizes: {
-      ...env.sizes,
-      media: { ...env.sizes?.media, replication: 'none' },
-      bus: { ...env.sizes?.bus, topics: { ...env.sizes?.bus?.topics, ...topics } },
-    },
-  };
-}

@@ -3,6 +3,7 @@ import type { RdsQuotas } from '../data/quota';
 import type { CacheSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase } from './phases';
 import type { BusSizes, RegionBusPlan, TopicPlan } from '../bus/sizing';
 import type { CacheTtls } from '../cache/tiers';
+import type { CrossRegionReplication } from './schema';
 import type { SubnetLayout } from '../net/subnets';
 
 export interface RegionPlan {
@@ -18,7 +19,7 @@ export interface RegionPlan {
   readonly computeCidrs: readonly string[];
   /** True for the region that holds the database writers. */
   readonly isWriteRegion: boolean;
-  /** The region's event bus: brokers, peak ingress, broker storage, replication sources. */
+  /** The region's event bus: brokers, peak ingress, broker storage, replication sources (none when replication is off). */
   readonly bus: RegionBusPlan;
 }
 
@@ -66,8 +67,11 @@ export interface EnvironmentPlan {
   readonly network: NetworkSizes;
   readonly database: DatabasePlan;
   readonly cache: CachePlan;
+  /** Media sizes; `replication` is already `none` when the environment has one region or replication is off. */
   readonly media: MediaSizes;
   readonly bus: BusPlan;
+  /** How much cross-region replication exists: off, sources (rules, readable clusters) or on (also replicators). */
+  readonly crossRegionReplication: CrossRegionReplication;
   /** Cache lifetimes every service receives: L1 in-process, L2 Valkey, L3 edge. */
   readonly caching: CacheTtls;
   /** RDS quotas per region the account has (AWS defaults unless the config declares raised ones). */

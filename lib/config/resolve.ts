@@ -42,6 +42,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
     })),
   );
   const busSizes = resolveBusSizes(env);
+  const replication = env.crossRegionReplication ?? 'on';
   const regionShapes = regions.map((r) => ({ name: r.name, azs: [...(r.azs ?? catalogRegion(r.name)!.azs)] }));
   const regionPlans: RegionPlan[] = regions.map((r, i) => {
     const azs = regionShapes[i].azs;
@@ -52,7 +53,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       subnets: subnetLayout(cidrs[i].prefix, azs.length),
       computeCidrs: privateSubnetCidrs(cidrs[i], azs.length).map(formatCidr),
       isWriteRegion: r.name === writeRegion,
-      bus: regionBus(busSizes, regionShapes[i], regionShapes),
+      bus: regionBus(busSizes, regionShapes[i], regionShapes, replication),
     };
   });
   const { maxConnections, ...databaseSizes } = env.sizes?.database ?? {};
@@ -79,7 +80,12 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       engineVersion: CACHE_ENGINE_VERSION,
       parameterGroupFamily: CACHE_PARAMETER_FAMILY,
     },
-    media: { ...preset.media, ...env.sizes?.media },
+    media: {
+      ...preset.media,
+      ...env.sizes?.media,
+      ...(replication !== 'off' && regions.length > 1 ? {} : { replication: 'none' as const }),
+    },
+    crossRegionReplication: replication,
     bus: {
       ...busSizes,
       express: BROKER_TYPES[busSizes.brokerType].express,

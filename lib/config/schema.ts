@@ -36,6 +36,17 @@ export const MAX_READERS = 8;
 /** RDS quotas are per account and region; 10000 is far above anything AWS grants and catches typos. */
 const MAX_QUOTA = 10_000;
 
+/**
+ * How much cross-region replication exists. A new environment goes off -> sources -> on, one deploy each: S3 refuses a
+ * replication rule to a bucket that does not exist, MSK refuses multi-VPC connectivity on a cluster being created,
+ * and a replicator needs its source cluster to have it (README "First deploy").
+ * - off: no replication rules, no multi-VPC connectivity, no replicators;
+ * - sources: media replication rules, and every cluster ready to be read by other regions' replicators;
+ * - on: also the MSK Replicators.
+ */
+export const CROSS_REGION_REPLICATION = ['off', 'sources', 'on'] as const;
+export type CrossRegionReplication = (typeof CROSS_REGION_REPLICATION)[number];
+
 const oneOf = (values: readonly string[], what: string) =>
   z.string().refine((v) => values.includes(v), { error: (i) => `must be ${what} (${values.join(', ')}), got ${JSON.stringify(i.input)}` });
 
@@ -138,6 +149,9 @@ export const environmentSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  crossRegionReplication: z
+    .enum(CROSS_REGION_REPLICATION, { error: (i) => `must be one of ${CROSS_REGION_REPLICATION.join(', ')}, got ${JSON.stringify(i.input)}` })
+    .optional(),
   caching: z
     .strictObject({
       l1Seconds: seconds.optional(),
@@ -147,6 +161,7 @@ export const environmentSchema = z.strictObject({
           entityListSeconds: seconds.optional(),
           entitySeconds: seconds.optional(),
           presenceSeconds: seconds.optional(),
+          memorySeconds: seconds.optional(),
         })
         .optional(),
       l3: z.strictObject({ publicProfileSeconds: seconds.optional(), staticAssetSeconds: seconds.optional() }).optional(),
@@ -276,10 +291,16 @@ export interface EnvironmentInput {
       readonly topics?: Readonly<Record<string, { readonly share?: number; readonly retentionHours?: number; readonly replication?: 'none' | 'all-regions' }>>;
     };
   };
-  /** Cache lifetimes every service receives (seconds). @default - L1 30, L2 sessions 86400 / entity lists 300 / entities 300 / presence 60, L3 profiles 60 / static assets 1 year */
+  /**
+   * How much of the configured cross-region replication (media buckets, replicated topics) exists: 'off', 'sources'
+   * (replication rules, clusters readable by other regions) or 'on' (also the MSK Replicators). A new environment is
+   * deployed off, then sources, then on (`-c replication=...`). Sizes never depend on it. @default 'on'
+   */
+  readonly crossRegionReplication?: CrossRegionReplication;
+  /** Cache lifetimes every service receives (seconds). @default - L1 30, L2 sessions 86400 / entity lists 300 / entities 300 / presence 60 / memory 600, L3 profiles 60 / static assets 1 year */
   readonly caching?: {
     readonly l1Seconds?: number;
-    readonly l2?: { readonly sessionSeconds?: number; readonly entityListSeconds?: number; readonly entitySeconds?: number; readonly presenceSeconds?: number };
+    readonly l2?: { readonly sessionSeconds?: number; readonly entityListSeconds?: number; readonly entitySeconds?: number; readonly presenceSeconds?: number; readonly memorySeconds?: number };
     readonly l3?: { readonly publicProfileSeconds?: number; readonly staticAssetSeconds?: number };
   };
   /**

@@ -58,8 +58,130 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     pathPattern: /\/Shards\d+\/shard-\d{4}\/Instance\d+$/,
   },
   // -- Cache stack (issue 5) --
+  {
+    rule: 'AwsSolutions::AwsSolutions-AEC6',
+    reason:
+      'The rule asks for a Redis AUTH token: one password shared by every client. The cluster authenticates through its ' +
+      'RBAC user group instead (UserGroupIds), which ElastiCache offers in place of an AUTH token: each service connects ' +
+      'as its own user with a 15-minute IAM token (elasticache:Connect scoped to that user) and an ACL confined to its ' +
+      'key prefix, and the group\'s default user is switched off. TLS is required, so no credential crosses the network in clear.',
+    resourceType: 'AWS::ElastiCache::ReplicationGroup',
+    pathPattern: /^[a-z0-9-]+\/Cache\/Valkey\/ReplicationGroup$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
+    reason:
+      'The rule wants 15 days of automatic snapshots. The cache is not a system of record: it holds copies of Aurora data ' +
+      'and entries that live at most a day (lib/cache/tiers: entities 5 min, presence 60 s, sessions 24 h sliding), so a ' +
+      'snapshot older than that restores nothing still valid and a lost cache refills from reads. Snapshots are kept ' +
+      'cache.snapshotRetentionDays (7 in phase 3, 14 in phase 4, 35 in phase 5; the config may raise it) for warm ' +
+      'restarts, and the cluster takes a final snapshot on delete or replace (DeletionPolicy/UpdateReplacePolicy Snapshot).',
+    resourceType: 'AWS::ElastiCache::ReplicationGroup',
+    pathPattern: /^[a-z0-9-]+\/Cache\/Valkey\/ReplicationGroup$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-SMG4',
+    reason:
+      'The secret holds the password of the cache user group\'s `default` user, which every group must contain and which a ' +
+      'valkey group can hold only as a password or IAM user (IAM needs user id = user name, impossible for `default`). ' +
+      'Its access string is `off resetkeys resetchannels -@all`: the engine refuses to authenticate a disabled user ' +
+      'whatever the password, and no client is ever given it. Rotation would add a custom Lambda with a path to the cache ' +
+      '(Secrets Manager has no hosted rotation for ElastiCache users) to protect a credential that grants nothing.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: /^[a-z0-9-]+\/Cache\/Rbac\/DefaultUserPassword\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled',
+    reason:
+      'Same secret as AwsSolutions-SMG4: the password of the cache\'s switched-off `default` user (access string `off ' +
+      'resetkeys resetchannels -@all`), required by ElastiCache RBAC and never given to a client. A disabled user cannot ' +
+      'authenticate whatever its password, so rotating it (a custom Lambda reaching the cache) would add risk for no gain.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: /^[a-z0-9-]+\/Cache\/Rbac\/DefaultUserPassword\/Resource$/,
+  },
   // -- Media stack (issue 5) --
+  // The replication policy's AwsSolutions-IAM5 findings name each destination bucket and region, so no static entry
+  // can match them; stacks/media/media-replication.ts acknowledges them one by one from the ARNs the policy lists.
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
+    reason:
+      'A media bucket replicates into every other region whenever its environment has another region and ' +
+      'media.replication is all-regions. With one region there is no other region to copy to, and with ' +
+      'replication none (the first deploy, -c replication=off) S3 would refuse rules to buckets not yet created; ' +
+      'the bucket stays versioned and retained either way.',
+    resourceType: 'AWS::S3::Bucket',
+    pathPattern: /\/Media\/MediaBucket\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
+    reason:
+      'The access log bucket holds the server access logs of its own region\'s media bucket and is not replicated: ' +
+      'the logs describe requests to that region only, are versioned and retained, and copying them would need a ' +
+      'replication role and destination log buckets of their own for no recovery need of the service.',
+    resourceType: 'AWS::S3::Bucket',
+    pathPattern: /\/Media\/AccessLogs\/Bucket\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS',
+    reason:
+      'S3 server access logging delivers only to buckets whose default encryption is SSE-S3; SSE-KMS is not ' +
+      'supported for the destination (S3 User Guide, "Enabling Amazon S3 server access logging"). The log bucket is ' +
+      'encrypted with SSE-S3 (AES-256), private, TLS-only and versioned.',
+    resourceType: 'AWS::S3::Bucket',
+    pathPattern: /\/Media\/AccessLogs\/Bucket\/Resource$/,
+  },
   // -- Bus stack (issue 5) --
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency',
+    reason:
+      'The function is the AwsCustomResource handler that reads the bus cluster\'s bootstrap brokers (Kafka ' +
+      'GetBootstrapBrokers) while CloudFormation deploys the bus stack: CloudFormation invokes it once per create or ' +
+      'update of that one custom resource and nothing else can (no trigger, no URL). Reserved concurrency would only ' +
+      'take capacity away from the account\'s pool.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Bus\/AWS679f53fac002430cb0da5b7982bd2287\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
+    reason:
+      'CloudFormation invokes the bootstrap-brokers lookup of the bus stack synchronously and waits for its answer; a ' +
+      'dead-letter queue only receives failed asynchronous invocations, so it would stay empty. A failed call fails the ' +
+      'stack operation, which rolls back, and the function logs to its own KMS-encrypted log group with retention.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Bus\/AWS679f53fac002430cb0da5b7982bd2287\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC',
+    reason:
+      'The bootstrap-brokers lookup of the bus stack calls one regional AWS control-plane API (Kafka GetBootstrapBrokers) ' +
+      'and touches no resource inside the VPC. Placing it in the VPC would add network interfaces, a route to the Kafka ' +
+      'API and the AWS-managed VPC access policy for no isolation gain: its role may make that one call on that one ' +
+      'cluster and write to its own log group, nothing else.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Bus\/AWS679f53fac002430cb0da5b7982bd2287\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kafka:*:<AWS::AccountId>:topic/{"Fn::Select":[1,{"Fn::Split":["/",{"Fn::GetAtt":["ClusterEB0386A7","Arn"]}]}]}/*/*]',
+    reason:
+      'Service execution role of an MSK Replicator (stacks/bus/replicator.ts). Besides the replicated topics it keeps ' +
+      'internal topics whose names MSK does not document, and the source cluster\'s UUID is only known in its region, so ' +
+      'topic names, UUID and region stay wildcards. The cluster name is read from this region\'s cluster ARN and carries ' +
+      'the environment: only topics of this environment\'s bus clusters in this account match. The actions are those of ' +
+      'AWSMSKReplicatorExecutionRole, which grants them on topic/*/* in every account and region.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Bus\/ReplicatorFrom[A-Za-z0-9]+\/Policy\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kafka:*:<AWS::AccountId>:group/{"Fn::Select":[1,{"Fn::Split":["/",{"Fn::GetAtt":["ClusterEB0386A7","Arn"]}]}]}/*/*]',
+    reason:
+      'Service execution role of an MSK Replicator (stacks/bus/replicator.ts). It describes and alters the consumer ' +
+      'groups it reads the source with, under names MSK does not document; no application group is replicated ' +
+      '(ConsumerGroupsToReplicate is empty). Group names, the clusters\' UUIDs and the region stay wildcards within the ' +
+      'clusters named like this environment\'s bus cluster, in this account only (AWSMSKReplicatorExecutionRole grants ' +
+      'group/*/* everywhere).',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Bus\/ReplicatorFrom[A-Za-z0-9]+\/Policy\/Resource$/,
+  },
 ];
 
 /** The acknowledgments that cover one construct: none unless it is a CloudFormation resource they match. */

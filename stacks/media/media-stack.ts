@@ -1,10 +1,120 @@
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { EnvironmentPlan, RegionPlan } from '../../lib/config';
+import { mediaBucketName, mediaKeyAlias, mediaLogBucketName } from '../../lib/naming';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
+import { AccessLogBucket } from './access-log-bucket';
+import { MediaReplication, type MediaReplicationDestination } from './media-replication';
 
 export type MediaStackProps = Omit<RegionalStackProps, 'concern'>;
 
+/**
+ * A region's media bucket: private, TLS 1.2+ only, encrypted with the region's customer-managed key, versioned,
+ * logged, tiered to Standard-IA, retained. With `media.replication: 'all-regions'` and more than one region, it
+ * replicates into every other region's media bucket, which it finds by name (lib/naming), never by reference.
+ *
+ * Other stacks read the bucket name and key ARN through the stack outputs `MediaBucketName` and `MediaKeyArn`
+ * (weak references), so this stack never holds an export.
+ */
 export class MediaStack extends RegionalStack {
+  /** Customer-managed key of the region's media: the bucket's default encryption and every replica written here. */
+  readonly key: kms.Key;
+  readonly bucket: s3.Bucket;
+  /** Receives the bucket's server access logs. */
+  readonly logBucket: s3.Bucket;
+  /** Present only when the bucket replicates (see `replicationDestinations`). */
+  readonly replication?: MediaReplication;
+
   constructor(scope: Construct, id: string, props: MediaStackProps) {
     super(scope, id, { ...props, concern: 'media' });
+    const { environment, region } = props;
+    const { media } = environment;
+
+    this.key = new kms.Key(this, 'MediaKey', {
+      description: `Media of ${environment.name} in ${region.name}: the media bucket and the replicas other regions write into it`,
+      // Same alias in every region: the other regions' replication rules name this key by alias ARN. The default key
+      // policy (account root, kms:*) lets their replication roles use it through IAM, all in this one account.
+      alias: mediaKeyAlias(environment.name),
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.logBucket = new AccessLogBucket(this, 'AccessLogs', {
+      bucketName: mediaLogBucketName(environment.name, environment.account, region.name),
+      logExpirationDays: media.accessLogExpirationDays,
+      noncurrentVersionExpirationDays: media.noncurrentVersionExpirationDays,
+    }).bucket;
+
+    const bucketName = mediaBucketName(environment.name, environment.account, region.name);
+    const destinations = replicationDestinations(environment, region);
+    if (destinations.length > 0) {
+      this.replication = new MediaReplication(this, 'Replication', {
+        sourceBucketName: bucketName,
+        sourceKey: this.key,
+        keyAlias: mediaKeyAlias(environment.name),
+        destinations,
+      });
+    }
+
+    this.bucket = new s3.Bucket(this, 'MediaBucket', {
+      bucketName,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      // One KMS data key per bucket and period instead of one call per object: KMS request cost and throttling.
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      publicReadAccess: false,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.logBucket,
+      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
+      lifecycleRules: [
+        {
+          id: 'tier-and-expire-versions',
+          enabled: true,
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(media.infrequentAccessAfterDays) },
+          ],
+          noncurrentVersionExpiration: Duration.days(media.noncurrentVersionExpirationDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+        {
+          // A deleted object's marker outlives its expired versions; remove it then.
+          id: 'remove-expired-delete-markers',
+          enabled: true,
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+      replicationRole: this.replication?.role,
+      replicationRules: this.replication ? [...this.replication.rules] : undefined,
+      removalPolicy: RemovalPolicy.RETAIN,
+      autoDeleteObjects: false,
+    });
+
+    new CfnOutput(this, 'MediaBucketName', {
+      value: this.bucket.bucketName,
+      description: `Media bucket of ${environment.name} in ${region.name}`,
+    });
+    new CfnOutput(this, 'MediaKeyArn', {
+      value: this.key.keyArn,
+      description: `KMS key of the media of ${environment.name} in ${region.name}`,
+    });
   }
+}
+
+/**
+ * The buckets a region's media bucket replicates into: every other region's, when the environment replicates media
+ * and has more than one region; none otherwise. A rule's priority is its destination's position in the environment's
+ * regions, so adding a region leaves the existing rules as they are.
+ */
+export function replicationDestinations(environment: EnvironmentPlan, region: RegionPlan): MediaReplicationDestination[] {
+  if (environment.media.replication !== 'all-regions') return [];
+  return environment.regions.flatMap((r, i) =>
+    r.name === region.name ? [] : [{ region: r.name, bucketName: mediaBucketName(environment.name, environment.account, r.name), priority: i + 1 }],
+  );
 }

@@ -1,0 +1,90 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { TopicPlan } from '../../lib/bus/sizing';
+import { busPolicyName, consumerGroupName } from '../../lib/naming';
+import { SERVICES, type ServiceName } from '../../lib/services';
+import { kafkaResourceArn } from './kafka-arns';
+
+export interface BusServicePoliciesProps {
+  /** Environment name; part of every policy name. */
+  readonly environment: string;
+  /** Region name; part of every policy name (IAM names are per account, not per region). */
+  readonly region: string;
+  /** Name of the region's cluster (lib/naming `busClusterName`). */
+  readonly clusterName: string;
+  /** ARN of the region's cluster; its UUID pins every topic and group ARN to this one cluster. */
+  readonly clusterArn: string;
+  /** The bus's topics with their producers and consumers, from the plan. */
+  readonly topics: readonly TopicPlan[];
+}
+
+/**
+ * One customer-managed IAM policy per service that touches the bus, named `busPolicyName(env, region, service)`, for
+ * the compute issue to attach to the service's pod role. A service may connect, write to the topics it produces,
+ * read the topics it consumes, and join its own consumer group `consumerGroupName(service)` and no other. Every ARN
+ * names this cluster exactly (its UUID is read from the cluster's ARN): no wildcard is left.
+ */
+export class BusServicePolicies extends Construct {
+  /** The policy of each service that produces or consumes a topic, in SERVICES order. */
+  readonly policies: ReadonlyMap<ServiceName, iam.ManagedPolicy>;
+
+  constructor(scope: Construct, id: string, props: BusServicePoliciesProps) {
+    super(scope, id);
+    const { clusterName, clusterArn, topics } = props;
+    const arn = (resource: 'topic' | 'group', name: string): string => kafkaResourceArn(this, clusterName, clusterArn, resource, name);
+    const policies = new Map<ServiceName, iam.ManagedPolicy>();
+
+    for (const service of SERVICES) {
+      const produces = topics.filter((t) => t.producers.includes(service)).map((t) => t.name);
+      const consumes = topics.filter((t) => t.consumers.includes(service)).map((t) => t.name);
+      if (produces.length === 0 && consumes.length === 0) continue;
+
+      const statements = [
+        new iam.PolicyStatement({
+          sid: 'Connect',
+          // Idempotent writes (the producers' default since Kafka 3.0) are authorized at the cluster.
+          actions: ['kafka-cluster:Connect', ...(produces.length > 0 ? ['kafka-cluster:WriteDataIdempotently'] : [])],
+          resources: [clusterArn],
+        }),
+      ];
+      if (produces.length > 0) {
+        statements.push(
+          new iam.PolicyStatement({
+            sid: 'Produce',
+            actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+            resources: produces.map((t) => arn('topic', t)),
+          }),
+        );
+      }
+      if (consumes.length > 0) {
+        statements.push(
+          new iam.PolicyStatement({
+            sid: 'Consume',
+            actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+            resources: consumes.map((t) => arn('topic', t)),
+          }),
+          new iam.PolicyStatement({
+            sid: 'OwnConsumerGroup',
+            actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+            resources: [arn('group', consumerGroupName(service))],
+          }),
+        );
+      }
+
+      policies.set(
+        service,
+        new iam.ManagedPolicy(this, pascal(service), {
+          managedPolicyName: busPolicyName(props.environment, props.region, service),
+          description: `${service} on ${clusterName} in ${props.region}: produce ${produces.join(', ') || 'nothing'}; consume ${consumes.join(', ') || 'nothing'}`,
+          statements,
+        }),
+      );
+    }
+    this.policies = policies;
+  }
+}
+
+/** `analytics` -> `Analytics`: construct ids are PascalCase. */
+function pascal(name: string): string {
+  return name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
