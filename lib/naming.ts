@@ -227,6 +227,14 @@ export const K8S_NAMESPACE = 'gigascale';
  */
 export const SERVICE_CONFIG_CONFIGMAP = 'gigascale-service-config';
 
+/** `shards-3` -> `Shards3`, `us-west-2` -> `UsWest2`: construct ids are PascalCase, names are kebab-case. */
+export function pascalCase(kebab: string): string {
+  return kebab
+    .split('-')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+}
+
 /** Tag keys put on every resource. */
 export const TAG_KEYS = {
   project: 'project',

@@ -8,7 +8,7 @@
 import type { EnvironmentPlan, RegionPlan } from './config';
 import type { CacheTtls } from './cache/tiers';
 import { CACHE_PORT } from './cache/valkey';
-import type { TopicReplication } from './bus/topics';
+import type { TopicPlan } from './bus/sizing';
 import {
   busClusterName,
   cacheUserName,
@@ -44,14 +44,8 @@ export interface MediaSection {
   readonly replication: string;
 }
 
-export interface TopicSection {
-  readonly name: string;
-  readonly partitions: number;
-  readonly retentionHours: number;
-  readonly replication: TopicReplication;
-  readonly producers: readonly ServiceName[];
-  readonly consumers: readonly ServiceName[];
-}
+/** A topic as services see it: the plan's figures without the sizing inputs. */
+export type TopicSection = Pick<TopicPlan, 'name' | 'partitions' | 'retentionHours' | 'replication' | 'producers' | 'consumers'>;
 
 export interface BusSection {
   readonly clusterName: string;

@@ -4,7 +4,7 @@ import type { EnvironmentPlan, RegionPlan } from '../lib/config';
 import { PROJECT, stageName, TAG_KEYS } from '../lib/naming';
 import { applyComplianceGate } from './compliance';
 import { shardGroups } from '../lib/data/shard-groups';
-import { shardGroupConcern } from '../lib/naming';
+import { pascalCase, shardGroupConcern } from '../lib/naming';
 import { DataStack } from './data/data-stack';
 import { ShardGroupStack } from './data/shard-group-stack';
 import { NetworkStack } from './network/network-stack';
@@ -48,7 +48,7 @@ export class RegionStage extends Stage {
     this.network = new NetworkStack(this, 'Network', { environment, region });
     this.data = new DataStack(this, 'Data', { environment, region, vpc: this.network.vpc });
     this.shardGroups = shardGroups(environment.shards).map(
-      (group) => new ShardGroupStack(this, stackIdOf(shardGroupConcern(group.group)), { environment, region, group, shared: this.data }),
+      (group) => new ShardGroupStack(this, pascalCase(shardGroupConcern(group.group)), { environment, region, group, shared: this.data }),
     );
     this.cache = new CacheStack(this, 'Cache', { environment, region, vpc: this.network.vpc });
     this.media = new MediaStack(this, 'Media', { environment, region });
@@ -56,10 +56,5 @@ export class RegionStage extends Stage {
 
     applyComplianceGate(this);
   }
-}
-
-/** `shards-3` -> `Shards3`: construct ids are PascalCase; the stack name carries the concern as written. */
-function stackIdOf(concern: string): string {
-  return concern.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }
 

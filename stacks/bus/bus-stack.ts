@@ -11,6 +11,7 @@ import {
   busKeyAlias,
   busLogGroupName,
   busLookupLogGroupName,
+  pascalCase,
   replicatorName,
   serviceParameterName,
   stackName,
@@ -110,7 +111,7 @@ export class BusStack extends RegionalStack {
     for (const t of bus.topics) {
       topics.set(
         t.name,
-        new BusTopic(this, `${pascal(t.name)}Topic`, {
+        new BusTopic(this, `${pascalCase(t.name)}Topic`, {
           clusterArn,
           topicName: t.name,
           partitions: t.partitions,
@@ -152,7 +153,7 @@ export class BusStack extends RegionalStack {
         ? []
         : region.bus.replicationSources.map((source) => {
             const sourceOutput = (outputId: string): string => Fn.getStackOutput(stackName(env, source, 'bus'), outputId, source);
-            const replicator = new BusReplicator(this, `ReplicatorFrom${pascal(source)}`, {
+            const replicator = new BusReplicator(this, `ReplicatorFrom${pascalCase(source)}`, {
               replicatorName: replicatorName(env, source, region.name),
               source: {
                 clusterArn: sourceOutput(BUS_OUTPUTS.clusterArn),
@@ -183,9 +184,4 @@ export class BusStack extends RegionalStack {
   private output(id: string, value: string, description: string): void {
     new CfnOutput(this, `${id}Output`, { value, description }).overrideLogicalId(id);
   }
-}
-
-/** `chat-messages` -> `ChatMessages`, `us-west-2` -> `UsWest2`: construct ids are PascalCase. */
-function pascal(name: string): string {
-  return name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }

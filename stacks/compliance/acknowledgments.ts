@@ -3,14 +3,22 @@
  * compliance gate lets through reads this file and nothing else.
  *
  * An acknowledgment names the rule as cdk-nag reports it (`<pack>::<rule id>`), the reason, and which resources it
- * covers: a CloudFormation type plus a test on the construct path, never a whole stack.
+ * covers: a CloudFormation type plus a test on the construct path, never a whole stack. AwsSolutions-IAM5 reports one
+ * finding per wildcard resource, with the ARN in the finding (`...IAM5[Resource::arn:aws:s3:::bucket/*]`); an entry
+ * with `wildcardResources` acknowledges exactly the wildcard ARNs of the covered policy that match it, whatever
+ * environment, account or region they name.
  */
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 export interface NagAcknowledgment {
-  /** Rule as cdk-nag prints it after "Acknowledge with". */
+  /** Rule as cdk-nag prints it after "Acknowledge with" (without the `[Resource::...]` part when `wildcardResources` is set). */
   readonly rule: string;
+  /**
+   * For a rule reported per wildcard resource: the wildcard ARNs (as literal strings in the policy) this entry accepts.
+   * @default - the rule is acknowledged as written
+   */
+  readonly wildcardResources?: RegExp;
   /** Why the finding is acceptable, for the reviewer and the auditor. */
   readonly reason: string;
   /** CloudFormation type of the resources covered. */
@@ -100,8 +108,18 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     pathPattern: /^[a-z0-9-]+\/Cache\/Rbac\/DefaultUserPassword\/Resource$/,
   },
   // -- Media stack (issue 5) --
-  // The replication policy's AwsSolutions-IAM5 findings name each destination bucket and region, so no static entry
-  // can match them; stacks/media/media-replication.ts acknowledges them one by one from the ARNs the policy lists.
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:[a-z-]+:(s3:::gigascale-[a-z0-9]+-media-\d{12}-[a-z0-9-]+\/\*|kms:[a-z0-9-]+:\d{12}:key\/\*)$/,
+    reason:
+      'S3 replication permissions are object-level: the role reads versions of every object of this region\'s media ' +
+      'bucket and writes replicas of every object into the other regions\' media buckets, each named exactly. The key ' +
+      'ARNs end in key/* because an alias cannot be the Resource of a key operation; each statement admits only the key ' +
+      'under the media alias (kms:ResourceAliases), used by S3 of the destination region (kms:ViaService) for the ' +
+      'destination bucket (kms:EncryptionContext:aws:s3:arn).',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Media\/Replication\/Policy\/Resource$/,
+  },
   {
     rule: 'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
     reason:
@@ -188,4 +206,18 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
 export function acknowledgedRules(node: IConstruct): NagAcknowledgment[] {
   if (!CfnResource.isCfnResource(node)) return [];
   return NAG_ACKNOWLEDGMENTS.filter((a) => node.cfnResourceType === a.resourceType && a.pathPattern.test(node.node.path));
+}
+
+/**
+ * The finding ids an acknowledgment accepts on one resource: its rule, or with `wildcardResources` one id per
+ * matching wildcard ARN in the resource's policy document (`<rule>[Resource::<arn>]`, as cdk-nag prints it).
+ */
+export function acknowledgedFindings(node: CfnResource, a: NagAcknowledgment): string[] {
+  if (a.wildcardResources === undefined) return [a.rule];
+  const document = Stack.of(node).resolve((node as unknown as { policyDocument?: unknown }).policyDocument) as
+    | { Statement?: { Resource?: unknown }[] }
+    | undefined;
+  const resources = (document?.Statement ?? []).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+  const wildcards = resources.filter((r): r is string => typeof r === 'string' && r.includes('*') && a.wildcardResources!.test(r));
+  return [...new Set(wildcards)].map((arn) => `${a.rule}[Resource::${arn}]`);
 }

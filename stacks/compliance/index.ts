@@ -1,6 +1,7 @@
 import { Validations, type Stage } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { acknowledgedRules } from './acknowledgments';
+import { CfnResource } from 'aws-cdk-lib';
+import { acknowledgedFindings, acknowledgedRules } from './acknowledgments';
 import { StackLimitsGuard } from './limits-guard';
 
 export { NAG_ACKNOWLEDGMENTS, type NagAcknowledgment } from './acknowledgments';
@@ -14,6 +15,9 @@ export { StackLimitsGuard } from './limits-guard';
 export function applyComplianceGate(stage: Stage): void {
   Validations.of(stage).addPlugins(new AwsSolutionsChecks(stage), new NIST80053R5Checks(stage), new StackLimitsGuard());
   for (const node of stage.node.findAll()) {
-    for (const a of acknowledgedRules(node)) Validations.of(node).acknowledge({ id: a.rule, reason: a.reason });
+    for (const a of acknowledgedRules(node)) {
+      const ids = CfnResource.isCfnResource(node) ? acknowledgedFindings(node, a) : [a.rule];
+      Validations.of(node).acknowledge(...ids.map((id) => ({ id, reason: a.reason })));
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -96,12 +96,12 @@ export class MediaReplication extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadSourceVersions',
         actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
-        resources: [sourceObjects.arn],
+        resources: [sourceObjects],
       }),
       new iam.PolicyStatement({
         sid: 'WriteReplicas',
         actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
-        resources: destinations.map((d) => objectsArn(d.bucketName).arn),
+        resources: destinations.map((d) => objectsArn(d.bucketName)),
       }),
       new iam.PolicyStatement({
         sid: 'DecryptSourceObjects',
@@ -110,7 +110,7 @@ export class MediaReplication extends Construct {
         conditions: {
           StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
           // With S3 Bucket Keys the encryption context is the bucket ARN, without them the object ARN.
-          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [sourceBucketArn, sourceObjects.arn] },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [sourceBucketArn, sourceObjects] },
         },
       }),
       // An alias ARN cannot be the Resource of a key operation (KMS: "Use aliases to control access to KMS keys"), so
@@ -122,11 +122,11 @@ export class MediaReplication extends Construct {
           new iam.PolicyStatement({
             sid: `EncryptReplicas${d.region.replace(/[^A-Za-z0-9]/g, '')}`,
             actions: ['kms:Encrypt', 'kms:Decrypt'],
-            resources: [keysArn(d.region).arn],
+            resources: [keysArn(d.region)],
             conditions: {
               'StringEquals': { 'kms:ViaService': `s3.${d.region}.amazonaws.com` },
               'ForAnyValue:StringEquals': { 'kms:ResourceAliases': keyAlias },
-              'StringLike': { 'kms:EncryptionContext:aws:s3:arn': [bucketArn(d.bucketName), objectsArn(d.bucketName).arn] },
+              'StringLike': { 'kms:EncryptionContext:aws:s3:arn': [bucketArn(d.bucketName), objectsArn(d.bucketName)] },
             },
           }),
       ),
@@ -137,41 +137,20 @@ export class MediaReplication extends Construct {
       roles: [this.role],
     });
 
-    // AwsSolutions-IAM5 names every wildcard resource, and these name this environment's buckets and regions, so
-    // the static list in stacks/compliance/acknowledgments.ts cannot hold them. They are acknowledged here, one by
-    // one, from the very ARNs the policy lists: nothing else in the policy (or elsewhere) is covered.
-    const wildcards = [sourceObjects, ...destinations.flatMap((d) => [objectsArn(d.bucketName), keysArn(d.region)])];
-    Validations.of(this.policy).acknowledge(
-      ...wildcards.map((w) => ({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${w.nag}]`, reason: WILDCARD_REASON })),
-    );
+    // The policy's wildcard ARNs (objects of each bucket, keys of each region) are acknowledged in
+    // stacks/compliance/acknowledgments.ts, with the reason.
 
-    /**
-     * A resource ARN as the policy holds it, and as cdk-nag prints it. The partition is the literal of the stack's
-     * region, as in the rules' ARNs; were it a token, cdk-nag would print `<AWS::Partition>`.
-     */
-    function arnOf(rest: string): { arn: string; nag: string } {
-      const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
-      return { arn: `arn:${stack.partition}:${rest}`, nag: `arn:${partition}:${rest}` };
-    }
     function bucketArn(name: string): string {
-      return arnOf(`s3:::${name}`).arn;
+      return `arn:${stack.partition}:s3:::${name}`;
     }
-    function objectsArn(name: string): { arn: string; nag: string } {
-      return arnOf(`s3:::${name}/*`);
+    function objectsArn(name: string): string {
+      return `${bucketArn(name)}/*`;
     }
-    function keysArn(region: string): { arn: string; nag: string } {
-      return arnOf(`kms:${region}:${stack.account}:key/*`);
+    function keysArn(region: string): string {
+      return `arn:${stack.partition}:kms:${region}:${stack.account}:key/*`;
     }
   }
 }
-
-/** Why the replication policy's wildcards are acceptable; shown wherever the gate reports acknowledgments. */
-export const WILDCARD_REASON =
-  'S3 replication permissions are object-level: the role reads versions of every object of this region\'s media ' +
-  'bucket and writes replicas of every object into the other regions\' media buckets, each named exactly. The key ' +
-  'ARNs end in key/* because an alias cannot be the Resource of a key operation; each statement admits only the key ' +
-  'under the media alias (kms:ResourceAliases), used by S3 of the destination region (kms:ViaService) for the ' +
-  'destination bucket (kms:EncryptionContext:aws:s3:arn).';
 
 /** Throws one GigascaleError naming every destination S3 would refuse or that would replicate a bucket into itself. */
 function validate(scope: Construct, sourceRegion: string, destinations: readonly MediaReplicationDestination[]): void {
