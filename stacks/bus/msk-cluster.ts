@@ -76,8 +76,8 @@ export class MskCluster extends Construct {
         connectivityInfo: {
           publicAccess: { type: 'DISABLED' },
           // Cross-region MSK Replicator reaches a source cluster through multi-VPC private connectivity (SASL/IAM only).
-          // MSK refuses it on a new cluster (cloudformation-coverage-roadmap#1775), so the first deploy of an
-          // environment runs with `-c replication=off` and turns it on in an update.
+          // MSK refuses it on a new cluster (cloudformation-coverage-roadmap#1775), so a new environment is deployed
+          // with `-c replication=off` first and turns it on in an update (`-c replication=sources`).
           ...(props.replicationSource ? { vpcConnectivity: { clientAuthentication: { sasl, tls: { enabled: false } } } } : {}),
         },
       },
