@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { TopicPlan } from '../../lib/bus/sizing';
-import { busPolicyName, consumerGroupName } from '../../lib/naming';
+import { busPolicyName, consumerGroupName, pascalCase } from '../../lib/naming';
 import { SERVICES, type ServiceName } from '../../lib/services';
 import { kafkaResourceArn } from './kafka-arns';
 
@@ -73,7 +73,7 @@ export class BusServicePolicies extends Construct {
 
       policies.set(
         service,
-        new iam.ManagedPolicy(this, pascal(service), {
+        new iam.ManagedPolicy(this, pascalCase(service), {
           managedPolicyName: busPolicyName(props.environment, props.region, service),
           description: `${service} on ${clusterName} in ${props.region}: produce ${produces.join(', ') || 'nothing'}; consume ${consumes.join(', ') || 'nothing'}`,
           statements,
@@ -82,9 +82,4 @@ export class BusServicePolicies extends Construct {
     }
     this.policies = policies;
   }
-}
-
-/** `analytics` -> `Analytics`: construct ids are PascalCase. */
-function pascal(name: string): string {
-  return name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { CACHE_PORT } from '../../lib/cache/valkey';
-import { cacheKeyAlias, cacheLogGroupName, cachePolicyName, cacheReplicationGroupId, serviceParameterName } from '../../lib/naming';
+import { cacheKeyAlias, cacheLogGroupName, cachePolicyName, cacheReplicationGroupId, pascalCase, serviceParameterName } from '../../lib/naming';
 import type { ServiceName } from '../../lib/services';
 import { allowLogsToUseKey } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
@@ -88,7 +88,7 @@ export class CacheStack extends RegionalStack {
     for (const [service, user] of this.users.serviceUsers) {
       policies.set(
         service,
-        new iam.ManagedPolicy(this, `${service[0].toUpperCase()}${service.slice(1)}ConnectPolicy`, {
+        new iam.ManagedPolicy(this, `${pascalCase(service)}ConnectPolicy`, {
           managedPolicyName: cachePolicyName(env, region.name, service),
           description: `${service}: connect to the ${env} cache in ${region.name} as ${user.userName}`,
           statements: [

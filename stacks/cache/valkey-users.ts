@@ -4,7 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/cache/acl';
-import { cacheDefaultUserId, cacheDefaultUserSecretName, cacheUserGroupId, cacheUserName } from '../../lib/naming';
+import { cacheDefaultUserId, cacheDefaultUserSecretName, cacheUserGroupId, cacheUserName, pascalCase } from '../../lib/naming';
 import type { ServiceName } from '../../lib/services';
 
 export interface ValkeyUsersProps {
@@ -64,7 +64,7 @@ export class ValkeyUsers extends Construct {
       const name = cacheUserName(environment, service);
       serviceUsers.set(
         service,
-        new elasticache.CfnUser(this, `${service[0].toUpperCase()}${service.slice(1)}User`, {
+        new elasticache.CfnUser(this, `${pascalCase(service)}User`, {
           // IAM authentication requires the user id and the user name to be equal.
           userId: name,
           userName: name,

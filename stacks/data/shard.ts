@@ -15,7 +15,7 @@ import {
   MASTER_USERNAME,
   PROXY_MAX_CONNECTIONS_PERCENT,
 } from '../../lib/data/aurora';
-import { shardClusterIdentifier, shardEndpointName, shardLogGroupName, shardSecretName, type ShardEndpointRole } from '../../lib/naming';
+import { pascalCase, shardClusterIdentifier, shardEndpointName, shardLogGroupName, shardSecretName, type ShardEndpointRole } from '../../lib/naming';
 
 /** What every shard of a region shares (the region's data stack). */
 export interface ShardSharedResources {
@@ -213,7 +213,7 @@ export class Shard extends Construct {
     }
 
     for (const [endpoint, target] of Object.entries(records) as [ShardEndpointRole, string][]) {
-      new route53.CnameRecord(this, `${endpoint[0].toUpperCase()}${endpoint.slice(1)}Record`, {
+      new route53.CnameRecord(this, `${pascalCase(endpoint)}Record`, {
         zone: shared.zone,
         recordName: shardEndpointName(environment, shard, endpoint),
         domainName: target,
