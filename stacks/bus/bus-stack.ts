@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -24,6 +24,7 @@ import { MskCluster, SASL_IAM_PORT } from './msk-cluster';
 import { BusReplicator } from './replicator';
 import { BusServicePolicies } from './service-policies';
 import { BusTopic } from './topic';
+import { customerKey } from '../customer-key';
 
 export interface BusStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); brokers live in its isolated subnets. */
@@ -69,12 +70,9 @@ export class BusStack extends RegionalStack {
     const clusterName = busClusterName(env);
     const isolated = vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
 
-    this.key = new kms.Key(this, 'BusKey', {
+    this.key = customerKey(this, 'BusKey', {
       description: `Event bus of ${env} in ${region.name}: MSK broker storage, broker logs`,
       alias: busKeyAlias(env),
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     const brokerLogs = this.logGroup('BrokerLogs', busLogGroupName(env, region.name), bus.logRetentionDays);
     const lookupLogs = this.logGroup('LookupLogs', busLookupLogGroupName(env, region.name), bus.logRetentionDays);

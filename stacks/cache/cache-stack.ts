@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { allowLogsToUseKey } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { ValkeyCluster } from './valkey-cluster';
 import { ValkeyUsers } from './valkey-users';
+import { customerKey } from '../customer-key';
 
 export interface CacheStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); the cache lives in its isolated subnets. */
@@ -44,12 +45,9 @@ export class CacheStack extends RegionalStack {
     const replicationGroupId = cacheReplicationGroupId(env);
     const logGroupNames = { engine: cacheLogGroupName(env, region.name, 'engine'), slow: cacheLogGroupName(env, region.name, 'slow') };
 
-    this.key = new kms.Key(this, 'CacheKey', {
+    this.key = customerKey(this, 'CacheKey', {
       description: `Cache of ${env} in ${region.name}: Valkey storage and snapshots, engine and slow logs, default user secret`,
       alias: cacheKeyAlias(env),
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch Logs encrypts the cache's two log groups with this key, and no other group.
     allowLogsToUseKey(this.key, logGroupNames.engine);

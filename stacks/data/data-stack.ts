@@ -1,4 +1,3 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +9,7 @@ import { dataKeyAlias, databaseZoneName, shardLogGroupPrefix } from '../../lib/n
 import { allowLogsToUseKey } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import type { ShardSharedResources } from './shard';
+import { customerKey } from '../customer-key';
 
 export interface DataStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); databases live in its isolated subnets. */
@@ -42,12 +42,9 @@ export class DataStack extends RegionalStack implements ShardSharedResources {
     const { environment, region, vpc } = props;
     this.vpc = vpc;
 
-    this.key = new kms.Key(this, 'DataKey', {
+    this.key = customerKey(this, 'DataKey', {
       description: `Data tier of ${environment.name} in ${region.name}: Aurora storage, secrets, Performance Insights, logs`,
       alias: dataKeyAlias(environment.name),
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch Logs encrypts the shards' PostgreSQL log groups with this key, and no other group.
     allowLogsToUseKey(this.key, `${shardLogGroupPrefix(environment.name)}*`);

@@ -7,6 +7,7 @@ import { mediaBucketName, mediaKeyAlias, mediaLogBucketName } from '../../lib/na
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { AccessLogBucket } from './access-log-bucket';
 import { MediaReplication, type MediaReplicationDestination } from './media-replication';
+import { customerKey } from '../customer-key';
 
 export type MediaStackProps = Omit<RegionalStackProps, 'concern'>;
 
@@ -32,14 +33,11 @@ export class MediaStack extends RegionalStack {
     const { environment, region } = props;
     const { media } = environment;
 
-    this.key = new kms.Key(this, 'MediaKey', {
+    this.key = customerKey(this, 'MediaKey', {
       description: `Media of ${environment.name} in ${region.name}: the media bucket and the replicas other regions write into it`,
       // Same alias in every region: the other regions' replication rules name this key by alias ARN. The default key
       // policy (account root, kms:*) lets their replication roles use it through IAM, all in this one account.
       alias: mediaKeyAlias(environment.name),
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.logBucket = new AccessLogBucket(this, 'AccessLogs', {

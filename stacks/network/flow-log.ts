@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { allowLogsToUseKey } from '../logs-key-grant';
+import { customerKey } from '../customer-key';
 
 export interface EncryptedFlowLogProps {
   /** The VPC whose traffic is logged. */
@@ -28,11 +29,8 @@ export class EncryptedFlowLog extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    this.key = new kms.Key(this, 'Key', {
+    this.key = customerKey(this, 'Key', {
       description: `Encrypts ${props.logGroupName}`,
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch Logs encrypts with the key on the log group's behalf, for this group only.
     allowLogsToUseKey(this.key, props.logGroupName);
