@@ -17,6 +17,8 @@ export default defineConfig({
       costCentre: 'cc-platform-dev',
       regions: ['us-east-1'],
       shards: 2,
+      // The Route 53 zone of `domain`: certificates are validated and origin-<region> records created there.
+      ingress: { hostedZoneId: 'Z0000000DEVEXAMPLE' },
       // Smallest sizes: one shared NAT gateway, short flow-log retention.
       sizes: { network: { natGateways: 'one', flowLogRetentionDays: 30 } },
     },
@@ -30,6 +32,9 @@ export default defineConfig({
       regions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'],
       writeRegion: 'us-east-1',
       shards: 16,
+      ingress: { hostedZoneId: 'Z0000000PRODEXAMPLE' },
+      // The operators' network (an example range): kubectl reaches the clusters' public endpoints only from here.
+      compute: { publicEndpointCidrs: ['198.51.100.0/24'] },
     },
   },
 });

@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import { DATABASE_NAME, DATABASE_PORT } from '../lib/data/aurora';
 import { GigascaleError, type Issue } from '../lib/errors';
 import { DEFAULT_MEMORY_PARTITIONS, MAX_MEMORY_PARTITIONS } from '../lib/db/migrate';
+import { APP_UID, containerSecurity, podSecurity } from './secure-defaults';
 import { K8S_NAMESPACE, DNS_LABEL, DNS_SUBDOMAIN, MIGRATIONS_SERVICE_ACCOUNT, migrationJobName, shardCredentialsSecretName } from '../lib/naming';
 
 /** A shard the migrations run against. */
@@ -53,8 +54,8 @@ export interface MigrationsChartProps {
   readonly activeDeadline?: Duration;
 }
 
-/** UID/GID of the `node` user of the node:20 images (db/Dockerfile runs as it); numeric so runAsNonRoot can verify it. */
-const RUNNER_UID = 1000;
+/** db/Dockerfile runs as the `node` user. */
+const RUNNER_UID = APP_UID;
 /** Attempts after the first failure; each re-run is safe because every migration is idempotent. */
 const BACKOFF_LIMIT = 2;
 /** Long enough to read a finished Job's status and logs, short enough that the next deploy rarely meets it. */
@@ -89,7 +90,7 @@ export class MigrationsChart extends Chart {
         restartPolicy: kplus.RestartPolicy.NEVER,
         serviceAccount,
         automountServiceAccountToken: false,
-        securityContext: { ensureNonRoot: true, user: RUNNER_UID, group: RUNNER_UID, fsGroup: RUNNER_UID },
+        securityContext: podSecurity(RUNNER_UID),
         containers: [
           {
             name: 'migrate',
@@ -108,16 +109,7 @@ export class MigrationsChart extends Chart {
               // on the certificate. The alias resolves only inside the VPC, from a zone only the deploy role writes.
               PGSSLMODE: kplus.EnvValue.fromValue('verify-ca'),
             },
-            securityContext: {
-              ensureNonRoot: true,
-              user: RUNNER_UID,
-              group: RUNNER_UID,
-              readOnlyRootFilesystem: true,
-              allowPrivilegeEscalation: false,
-              privileged: false,
-              capabilities: { drop: [kplus.Capability.ALL] },
-              seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-            },
+            securityContext: containerSecurity(RUNNER_UID),
             resources: {
               cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) },
               memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },

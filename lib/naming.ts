@@ -4,7 +4,7 @@
  */
 
 /** Concerns a regional stage is split into, one stack each; shard groups are `shards-<k>` (see `shardGroupConcern`). */
-export type Concern = 'network' | 'data' | 'cache' | 'media' | 'bus' | `shards-${number}`;
+export type Concern = 'network' | 'data' | 'cache' | 'media' | 'bus' | 'ingress' | 'compute' | `shards-${number}`;
 
 /** `prod-eu-west-1`: the Stage id, so `npx cdk deploy 'prod-eu-west-1/*'` selects one region of one environment. */
 export function stageName(env: string, region: string): string {
@@ -183,6 +183,58 @@ export function serviceParameterName(env: string, key: 'cache/configuration-endp
   return `/${PROJECT}/${env}/${key}`;
 }
 
+// Compute and ingress.
+
+/** `gigascale-prod-eu-west-1`: the EKS cluster of one environment in one region. */
+export function clusterName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}`;
+}
+
+/** CloudWatch Logs group EKS writes control-plane logs to (fixed by EKS: `/aws/eks/<cluster>/cluster`). */
+export function clusterLogGroupName(env: string, region: string): string {
+  return `/aws/eks/${clusterName(env, region)}/cluster`;
+}
+
+/** KMS alias of a region's cluster key (Kubernetes secrets envelope encryption, control-plane logs). */
+export function clusterKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/eks`;
+}
+
+/** `gigascale-prod-eu-west-1-pod-chat`: the IAM role a workload's pods assume through EKS Pod Identity. */
+export function podRoleName(env: string, region: string, workload: string): string {
+  return `${PROJECT}-${stageName(env, region)}-pod-${workload}`;
+}
+
+/** `origin-eu-west-1.gigascale.example`: the ALB of a region as the edge reaches it (edge/ uses the same name). */
+export function originHostname(domain: string, region: string): string {
+  return `origin-${region}.${domain}`;
+}
+
+/** `api.gigascale.example`: the environment's public API hostname, served by the edge. */
+export function apiHostname(domain: string): string {
+  return `api.${domain}`;
+}
+
+/** `turn-eu-west-1.gigascale.example`: the region's TURN relay (an NLB made by the AWS Load Balancer Controller). */
+export function turnHostname(domain: string, region: string): string {
+  return `turn-${region}.${domain}`;
+}
+
+/** WAF web ACL of a region's ALB. */
+export function webAclName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-alb`;
+}
+
+/** S3 bucket of a region's ALB access logs (SSE-S3: ALB log delivery cannot write with a KMS key). */
+export function albLogBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-alb-logs-${account}-${region}`;
+}
+
+/** `gigascale/prod/voice/openai-api-key`: a Secrets Manager secret a service owns (created by its team, read by its pods). */
+export function serviceSecretName(env: string, service: string, key: string): string {
+  return `${PROJECT}/${env}/${service}/${key}`;
+}
+
 // Kubernetes names (k8s/ charts).
 
 /** `migrate-shard-0007`: the Job that applies db/migrations to one shard, from the shard's name (lib/naming shardName). */
@@ -220,6 +272,14 @@ export function migrationsImage(account: string, region: string, version: string
 
 /** Kubernetes namespace of gigascale's workloads. */
 export const K8S_NAMESPACE = 'gigascale';
+
+/** Namespace of the TURN relay: it takes UDP from the internet, so it shares nothing with the services. */
+export const TURN_NAMESPACE = 'gigascale-turn';
+
+/** `gigascale-chat`: the Kubernetes name of a workload (Deployment, Service, ServiceAccount, HPA, PDB). */
+export function workloadName(workload: string): string {
+  return `${PROJECT}-${workload}`;
+}
 
 /**
  * ConfigMap holding a region's service config: the shard map document (lib/data/shard-map-document.ts) and the cache,

@@ -9,6 +9,7 @@
 import { DEFAULT_MEMORY_PARTITIONS } from '../data/aurora';
 import type { BusSizes } from '../bus/sizing';
 import { DEFAULT_TOPIC_SETTINGS } from '../bus/topics';
+import { WORKLOADS, type Workload } from '../compute/workloads';
 
 export const PHASES = [3, 4, 5] as const;
 export type Phase = (typeof PHASES)[number];
@@ -66,6 +67,33 @@ export interface MediaSizes {
   readonly accessLogExpirationDays: number;
 }
 
+/** Replicas and per-pod requests of one workload (limits: the same memory, CPU unlimited to absorb bursts). */
+export interface WorkloadSizes {
+  /** Replicas the HorizontalPodAutoscaler keeps at least (also the Deployment's initial replicas). */
+  readonly minReplicas: number;
+  /** Replicas the HorizontalPodAutoscaler may scale to. */
+  readonly maxReplicas: number;
+  /** CPU request per pod, millicores. */
+  readonly cpuMillis: number;
+  /** Memory request and limit per pod, MiB. */
+  readonly memoryMiB: number;
+}
+
+export interface ComputeSizes {
+  /** Graviton instance type of every node (`m7g.xlarge`). */
+  readonly nodeInstanceType: string;
+  /** Nodes per AZ the node group of that AZ keeps at least. */
+  readonly nodesPerAzMin: number;
+  /** Nodes per AZ the node group of that AZ may grow to. */
+  readonly nodesPerAzMax: number;
+  /** Root volume of each node, GiB (gp3, encrypted). */
+  readonly nodeDiskGiB: number;
+  /** Days the EKS control-plane logs are kept. */
+  readonly logRetentionDays: number;
+  /** Sizes of the gateway and each service. */
+  readonly workloads: Readonly<Record<Workload, WorkloadSizes>>;
+}
+
 export interface PhasePreset {
   /** Default number of database shards. */
   readonly shards: number;
@@ -75,6 +103,9 @@ export interface PhasePreset {
   readonly cache: CacheSizes;
   readonly media: MediaSizes;
   readonly bus: BusSizes;
+  readonly compute: ComputeSizes;
+  /** WAF rate-based rule: requests per client IP per 5 minutes at each ALB. */
+  readonly rateLimitPer5Minutes: number;
 }
 
 /** The seed's connection pool size per database. */
@@ -99,6 +130,24 @@ const bus = (brokerType: string, brokersPerAz: number, eventsPerSecond: number, 
   topics: DEFAULT_TOPIC_SETTINGS,
 });
 
+/**
+ * Compute per phase: the same replica floor and ceiling for every workload, requests sized for a Node.js service
+ * (one event loop: 1 vCPU is what it uses) and Envoy. Phase 3 keeps two replicas per workload (one per AZ
+ * survives an AZ loss with the third AZ's spare); phases 4 and 5 start at 3 and 12 so a zone loss leaves two thirds.
+ * The ceilings fit the node groups' maximum: 4 x 3 x m7g.xlarge = 48 vCPU for 6 workloads x 6 x ~1 vCPU in phase 3.
+ * These are assumptions until the capacity planner (issue 9) derives them from the seed's targets.
+ */
+const compute = (nodeInstanceType: string, nodesPerAzMin: number, nodesPerAzMax: number, minReplicas: number, maxReplicas: number, logRetentionDays: number): ComputeSizes => ({
+  nodeInstanceType,
+  nodesPerAzMin,
+  nodesPerAzMax,
+  nodeDiskGiB: 50,
+  logRetentionDays,
+  workloads: Object.fromEntries(
+    WORKLOADS.map((w) => [w, { minReplicas, maxReplicas, cpuMillis: w === 'gateway' ? 500 : 1000, memoryMiB: w === 'gateway' ? 512 : 1024 }]),
+  ) as Record<Workload, WorkloadSizes>,
+});
+
 export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
   3: {
     shards: 10,
@@ -107,6 +156,8 @@ export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
     cache: { nodeType: 'cache.r7g.large', shards: 2, replicasPerShard: 1, snapshotRetentionDays: 7, logRetentionDays: 30 },
     media: MEDIA,
     bus: bus('kafka.m7g.large', 1, 10_000, 30),
+    compute: compute('m7g.xlarge', 1, 4, 2, 6, 30),
+    rateLimitPer5Minutes: 2000,
   },
   4: {
     shards: 100,
@@ -115,6 +166,8 @@ export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
     cache: { nodeType: 'cache.r7g.xlarge', shards: 4, replicasPerShard: 2, snapshotRetentionDays: 14, logRetentionDays: 90 },
     media: MEDIA,
     bus: bus('express.m7g.8xlarge', 2, 500_000, 90),
+    compute: compute('m7g.2xlarge', 3, 20, 3, 60, 90),
+    rateLimitPer5Minutes: 10_000,
   },
   5: {
     shards: 256,
@@ -123,6 +176,8 @@ export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
     cache: { nodeType: 'cache.r7g.2xlarge', shards: 16, replicasPerShard: 2, snapshotRetentionDays: 35, logRetentionDays: 90 },
     media: MEDIA,
     bus: bus('express.m7g.16xlarge', 5, 2_500_000, 90),
+    compute: compute('m7g.4xlarge', 10, 100, 12, 400, 90),
+    rateLimitPer5Minutes: 10_000,
   },
 };
 

@@ -1,6 +1,7 @@
 /** The resolved, frozen plan: what stacks, charts and the edge read. Nothing here is optional. */
 import type { RdsQuotas } from '../data/quota';
-import type { CacheSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase } from './phases';
+import type { CacheSizes, ComputeSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase } from './phases';
+import type { ImageKey } from '../compute/images';
 import type { BusSizes, RegionBusPlan, TopicPlan } from '../bus/sizing';
 import type { CacheTtls } from '../cache/tiers';
 import type { CrossRegionReplication } from './schema';
@@ -55,6 +56,30 @@ export interface BusPlan extends Omit<BusSizes, 'topics'> {
   readonly topics: readonly TopicPlan[];
 }
 
+export interface ComputePlan extends ComputeSizes {
+  /** EKS Kubernetes version of every cluster (lib/compute/kubernetes.ts). */
+  readonly kubernetesVersion: string;
+  /** CIDRs allowed to the public API endpoint; empty: private endpoint only. */
+  readonly publicEndpointCidrs: readonly string[];
+  /** Image reference of each workload as configured (lib/compute/images.ts imageUri makes it a pull URI per region). */
+  readonly images: Readonly<Record<ImageKey, string>>;
+}
+
+export interface IngressPlan {
+  /** Route 53 zone of the domain, or null when the zone is elsewhere (certificates then come from `certificateArns`). */
+  readonly hostedZoneId: string | null;
+  /** Certificate ARN per region given in the config; a region without one gets a DNS-validated certificate. */
+  readonly certificateArns: Readonly<Record<string, string>>;
+  /** IPv4 sources the ALB admits. */
+  readonly edgeIpv4Cidrs: readonly string[];
+  /** IPv6 sources the ALB admits. */
+  readonly edgeIpv6Cidrs: readonly string[];
+  /** WAF rate-based rule limit, requests per client IP per 5 minutes. */
+  readonly rateLimitPer5Minutes: number;
+  /** ALB idle timeout, seconds. */
+  readonly idleTimeoutSeconds: number;
+}
+
 export interface EnvironmentPlan {
   readonly name: string;
   readonly phase: Phase;
@@ -77,6 +102,10 @@ export interface EnvironmentPlan {
   /** RDS quotas per region the account has (AWS defaults unless the config declares raised ones). */
   readonly quotas: RdsQuotas;
   readonly latencyBudgets: LatencyBudgets;
+  /** EKS clusters and what runs on them. */
+  readonly compute: ComputePlan;
+  /** The ALB in front of each cluster. */
+  readonly ingress: IngressPlan;
   readonly regions: readonly RegionPlan[];
 }
 

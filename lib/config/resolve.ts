@@ -15,7 +15,13 @@ import { BROKER_TYPES, KAFKA_VERSION } from '../bus/broker-types';
 import { busIssues, busTopics, regionBus, type BusSizes } from '../bus/sizing';
 import { TOPIC_NAMES } from '../bus/topics';
 import { DEFAULT_FLOW_TARGETS_MS, DEFAULT_HOP_BUDGETS_MS, PHASE_PRESETS, SEED_MAX_CONNECTIONS } from './phases';
-import type { EnvironmentPlan, Plan, RegionPlan } from './plan';
+import type { ComputePlan, EnvironmentPlan, IngressPlan, Plan, RegionPlan } from './plan';
+import { KUBERNETES_VERSION } from '../compute/kubernetes';
+import { defaultImages } from '../compute/images';
+import { WORKLOADS, type Workload } from '../compute/workloads';
+import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../compute/cloudflare-ranges';
+import type { WorkloadSizes } from './phases';
+import { version } from '../../package.json';
 import type { EnvironmentInput, GigascaleConfig } from './schema';
 import { validateConfig } from './validate';
 
@@ -106,7 +112,34 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       hopsMs: sortedRecord({ ...DEFAULT_HOP_BUDGETS_MS, ...env.latencyBudgets?.hopsMs }),
       flowTargetsMs: sortedRecord({ ...DEFAULT_FLOW_TARGETS_MS, ...env.latencyBudgets?.flowTargetsMs }),
     },
+    compute: resolveCompute(env),
+    ingress: resolveIngress(env),
     regions: regionPlans,
+  };
+}
+
+function resolveCompute(env: EnvironmentInput): ComputePlan {
+  const preset = PHASE_PRESETS[env.phase].compute;
+  const { workloads, ...given } = env.sizes?.compute ?? {};
+  return {
+    ...preset,
+    ...given,
+    workloads: Object.fromEntries(WORKLOADS.map((w) => [w, { ...preset.workloads[w], ...workloads?.[w] }])) as Record<Workload, WorkloadSizes>,
+    kubernetesVersion: KUBERNETES_VERSION,
+    publicEndpointCidrs: [...(env.compute?.publicEndpointCidrs ?? [])].sort(),
+    images: { ...defaultImages(version), ...env.compute?.images },
+  };
+}
+
+function resolveIngress(env: EnvironmentInput): IngressPlan {
+  const edge = env.ingress?.edgeCidrs;
+  return {
+    hostedZoneId: env.ingress?.hostedZoneId ?? null,
+    certificateArns: Object.fromEntries(Object.entries(env.ingress?.certificateArns ?? {}).sort(([a], [b]) => a.localeCompare(b))),
+    edgeIpv4Cidrs: edge ? edge.filter((c) => !c.includes(':')).sort() : [...CLOUDFLARE_IPV4],
+    edgeIpv6Cidrs: edge ? edge.filter((c) => c.includes(':')).sort() : [...CLOUDFLARE_IPV6],
+    rateLimitPer5Minutes: env.ingress?.rateLimitPer5Minutes ?? PHASE_PRESETS[env.phase].rateLimitPer5Minutes,
+    idleTimeoutSeconds: env.ingress?.idleTimeoutSeconds ?? 3600,
   };
 }
 

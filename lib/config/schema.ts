@@ -11,6 +11,9 @@ import { LOG_RETENTION_DAYS, PHASES } from './phases';
 import { CACHE_NODE_TYPES, MAX_CACHE_REPLICAS, MAX_CACHE_SHARDS } from '../cache/valkey';
 import { BROKER_TYPE_NAMES, MAX_PARTITION_MBPS } from '../bus/broker-types';
 import { TOPIC_NAMES } from '../bus/topics';
+import { NODE_INSTANCE_TYPES } from '../compute/node-types';
+import { WORKLOADS, type Workload } from '../compute/workloads';
+import { IMAGE_KEYS, type ImageKey } from '../compute/images';
 
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
 export const MAX_SHARDS = BUCKET_COUNT;
@@ -59,6 +62,13 @@ const topicSchema = z.strictObject({
   share: positiveIn(0, 1).optional(),
   retentionHours: intIn(1, 8760).optional(),
   replication: z.enum(['none', 'all-regions'], { error: (i) => `must be "none" or "all-regions", got ${JSON.stringify(i.input)}` }).optional(),
+});
+
+const workloadSizesSchema = z.strictObject({
+  minReplicas: intIn(1, 1000).optional(),
+  maxReplicas: intIn(1, 5000).optional(),
+  cpuMillis: intIn(50, 64_000).optional(),
+  memoryMiB: intIn(64, 262_144).optional(),
 });
 
 const budgetMap = z.record(z.string().regex(BUDGET_KEY, { error: (i) => `must be a dotted lower-case name like chat.send, got ${JSON.stringify(i.input)}` }), positiveMs);
@@ -147,6 +157,49 @@ export const environmentSchema = z.strictObject({
             .optional(),
         })
         .optional(),
+      compute: z
+        .strictObject({
+          nodeInstanceType: oneOf(NODE_INSTANCE_TYPES, 'a Graviton EC2 instance type').optional(),
+          nodesPerAzMin: intIn(0, 100).optional(),
+          nodesPerAzMax: intIn(1, 450).optional(),
+          nodeDiskGiB: intIn(20, 2000).optional(),
+          logRetentionDays: logRetentionDays.optional(),
+          workloads: z
+            .record(z.string(), workloadSizesSchema)
+            .superRefine((w, ctx) => {
+              for (const name of Object.keys(w)) {
+                if (!(WORKLOADS as readonly string[]).includes(name)) {
+                  ctx.addIssue({ code: 'custom', path: [name], message: `unknown workload; workloads are declared in lib/compute/workloads.ts: ${WORKLOADS.join(', ')}` });
+                }
+              }
+            })
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  compute: z
+    .strictObject({
+      publicEndpointCidrs: z.array(z.string()).max(40, { error: 'EKS accepts at most 40 public access CIDRs' }).optional(),
+      images: z
+        .record(z.string(), z.string())
+        .superRefine((images, ctx) => {
+          for (const key of Object.keys(images)) {
+            if (!(IMAGE_KEYS as readonly string[]).includes(key)) {
+              ctx.addIssue({ code: 'custom', path: [key], message: `unknown image; images are ${IMAGE_KEYS.join(', ')}` });
+            }
+          }
+        })
+        .optional(),
+    })
+    .optional(),
+  ingress: z
+    .strictObject({
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: (i) => `must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got ${JSON.stringify(i.input)}` }).optional(),
+      certificateArns: z.record(z.string(), z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, { error: (i) => `must be an ACM certificate ARN, got ${JSON.stringify(i.input)}` })).optional(),
+      edgeCidrs: z.array(z.string()).min(1, { error: 'must list at least one CIDR (the ALB admits nothing else)' }).optional(),
+      rateLimitPer5Minutes: intIn(10, 2_000_000_000).optional(),
+      idleTimeoutSeconds: intIn(1, 4000).optional(),
     })
     .optional(),
   crossRegionReplication: z
@@ -290,6 +343,50 @@ export interface EnvironmentInput {
       /** Per topic (user-actions, chat-messages, memory-events, push-notifications): share, retention, replication. */
       readonly topics?: Readonly<Record<string, { readonly share?: number; readonly retentionHours?: number; readonly replication?: 'none' | 'all-regions' }>>;
     };
+    /** The EKS cluster of each region: one managed node group per AZ, and the workloads' replicas and requests. */
+    readonly compute?: {
+      /** Graviton instance type of the nodes. @default - m7g.xlarge (phase 3), m7g.2xlarge (4), m7g.4xlarge (5) */
+      readonly nodeInstanceType?: string;
+      /** Nodes per AZ at least / at most (the autoscaler moves between them). @default - 1..4 (phase 3), 3..20 (4), 10..100 (5) */
+      readonly nodesPerAzMin?: number;
+      readonly nodesPerAzMax?: number;
+      /** Root volume of each node, GiB. @default 50 */
+      readonly nodeDiskGiB?: number;
+      /** Retention of the control-plane logs (a CloudWatch Logs retention value). @default - 30 (phase 3), 90 (4, 5) */
+      readonly logRetentionDays?: number;
+      /** Per workload (gateway, auth, entity, chat, voice, memory): replicas and per-pod requests. */
+      readonly workloads?: Readonly<Partial<Record<Workload, { readonly minReplicas?: number; readonly maxReplicas?: number; readonly cpuMillis?: number; readonly memoryMiB?: number }>>>;
+    };
+  };
+  /** What runs on EKS. */
+  readonly compute?: {
+    /**
+     * CIDRs allowed to reach each cluster's public API endpoint (at most 40; never 0.0.0.0/0). Empty: the endpoint is
+     * private only, and `cdk deploy` applies manifests from a Lambda inside the VPC. @default - private endpoint only
+     */
+    readonly publicEndpointCidrs?: readonly string[];
+    /**
+     * Image of each workload (gateway, auth, entity, chat, voice, memory, turn, migrations), with a tag or a digest,
+     * never `latest`. A reference without a registry (`gigascale/auth:1.4.2`) is in the region's own ECR.
+     * @default - gateway envoyproxy/envoy and turn coturn/coturn at pinned tags; the others `gigascale/<name>:<package version>` in ECR
+     */
+    readonly images?: Readonly<Partial<Record<ImageKey, string>>>;
+  };
+  /** The ALB of each region (`origin-<region>.<domain>`) and what may reach it. */
+  readonly ingress?: {
+    /**
+     * Route 53 hosted zone of `domain`: the ALB's certificate is DNS-validated in it and `origin-<region>.<domain>`
+     * is created there. Without it every region needs a `certificateArns` entry and the record is yours to create.
+     */
+    readonly hostedZoneId?: string;
+    /** ACM certificate ARN per region, for a zone that is not in Route 53 (or a certificate issued elsewhere). */
+    readonly certificateArns?: Readonly<Record<string, string>>;
+    /** The only sources the ALB admits. @default - Cloudflare's published ranges (lib/compute/cloudflare-ranges.ts) */
+    readonly edgeCidrs?: readonly string[];
+    /** WAF rate-based rule: requests per client IP (CF-Connecting-IP) per 5 minutes. @default - 2000 (phase 3), 10000 (4, 5) */
+    readonly rateLimitPer5Minutes?: number;
+    /** ALB idle timeout, seconds; WebSockets close when idle this long. @default 3600 */
+    readonly idleTimeoutSeconds?: number;
   };
   /**
    * How much of the configured cross-region replication (media buckets, replicated topics) exists: 'off', 'sources'

@@ -13,6 +13,8 @@ import { MAX_VPC_PREFIX, MIN_VPC_PREFIX } from '../net/subnets';
 import { GRAVITON_CLASS_MEMORY_GIB, isGravitonClass, maxConnectionsLimit } from '../data/instance-classes';
 import { PHASE_PRESETS, type Phase, type PhasePreset } from './phases';
 import { configSchema, ENV_NAME } from './schema';
+import { isIPv6 } from 'node:net';
+import { imageProblem } from '../compute/images';
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
@@ -106,6 +108,7 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
   }
 
   issues.push(...databaseIssues(at, env));
+  issues.push(...computeIssues(at, env, entries.map((e) => e.name)));
 
   if (typeof env.writeRegion === 'string' && entries.length > 0 && !firstIndex.has(env.writeRegion)) {
     issues.push({
@@ -139,6 +142,80 @@ function databaseIssues(at: string, env: Record<string, unknown>): Issue[] {
         at: `${path}.maxConnections`,
         message: `${max} is more than ${instanceClass} holds (at most ${limit}: LEAST(memory / 9531392, 5000)); lower it or choose a larger instanceClass`,
       });
+    }
+  }
+  return issues;
+}
+
+/** `a.b.c/n` as IPv4 (parseCidr) or `x:y::/n` as IPv6; a message when it is neither. */
+function cidrProblem(text: string): string | undefined {
+  if (text.includes(':')) {
+    const [address, prefix, extra] = text.split('/');
+    const n = Number(prefix);
+    return extra === undefined && isIPv6(address) && Number.isInteger(n) && n >= 0 && n <= 128 ? undefined : `must be an IPv4 or IPv6 CIDR, got ${JSON.stringify(text)}`;
+  }
+  const parsed = parseCidr(text);
+  return typeof parsed === 'string' ? parsed : undefined;
+}
+
+/** Images, CIDRs, certificates per region and min <= max of the compute sizes. */
+function computeIssues(at: string, env: Record<string, unknown>, regions: readonly string[]): Issue[] {
+  const issues: Issue[] = [];
+  const compute = isRecord(env.compute) ? env.compute : {};
+  const ingress = isRecord(env.ingress) ? env.ingress : {};
+  const sizes = isRecord(env.sizes) && isRecord(env.sizes.compute) ? env.sizes.compute : {};
+  if (Array.isArray(compute.publicEndpointCidrs)) {
+    compute.publicEndpointCidrs.forEach((c, i) => {
+      const path = `${at}.compute.publicEndpointCidrs[${i}]`;
+      if (typeof c !== 'string') return;
+      const problem = c.includes(':') ? `must be an IPv4 CIDR (EKS public access is IPv4), got ${JSON.stringify(c)}` : cidrProblem(c);
+      if (problem) issues.push({ at: path, message: problem });
+      else if ((parseCidr(c) as Cidr).prefix === 0) {
+        issues.push({ at: path, message: `${c} would open the cluster API to the whole internet; list the networks that run kubectl, or none for a private endpoint` });
+      }
+    });
+  }
+  if (isRecord(compute.images)) {
+    for (const [key, ref] of Object.entries(compute.images)) {
+      const problem = typeof ref === 'string' ? imageProblem(ref) : undefined;
+      if (problem) issues.push({ at: `${at}.compute.images.${key}`, message: problem });
+    }
+  }
+  if (Array.isArray(ingress.edgeCidrs)) {
+    ingress.edgeCidrs.forEach((c, i) => {
+      const problem = typeof c === 'string' ? cidrProblem(c) : undefined;
+      if (problem) issues.push({ at: `${at}.ingress.edgeCidrs[${i}]`, message: problem });
+    });
+  }
+  const certificates = isRecord(ingress.certificateArns) ? ingress.certificateArns : {};
+  for (const [region, arn] of Object.entries(certificates)) {
+    const path = `${at}.ingress.certificateArns.${region}`;
+    if (!regions.includes(region)) issues.push({ at: path, message: `${region} is not among the environment's regions (${regions.join(', ')})` });
+    else if (typeof arn === 'string' && arn.split(':')[3] !== region && arn.startsWith('arn:')) {
+      issues.push({ at: path, message: `the certificate is in ${arn.split(':')[3]}, but an ALB in ${region} can only use a certificate of its own region` });
+    }
+  }
+  if (ingress.hostedZoneId === undefined) {
+    const missing = regions.filter((r) => !(r in certificates));
+    if (missing.length > 0) {
+      issues.push({
+        at: `${at}.ingress`,
+        message: `needs hostedZoneId (the Route 53 zone of the domain, for DNS-validated certificates and origin-<region> records) or a certificateArns entry for ${missing.join(', ')}`,
+      });
+    }
+  }
+  const phase = PHASE_PRESETS[env.phase as Phase] as PhasePreset | undefined;
+  if (phase) {
+    const min = typeof sizes.nodesPerAzMin === 'number' ? sizes.nodesPerAzMin : phase.compute.nodesPerAzMin;
+    const max = typeof sizes.nodesPerAzMax === 'number' ? sizes.nodesPerAzMax : phase.compute.nodesPerAzMax;
+    if (min > max) issues.push({ at: `${at}.sizes.compute.nodesPerAzMin`, message: `${min} is more than nodesPerAzMax ${max}` });
+    const workloads = isRecord(sizes.workloads) ? sizes.workloads : {};
+    for (const [name, w] of Object.entries(workloads)) {
+      const preset = (phase.compute.workloads as Record<string, { minReplicas: number; maxReplicas: number } | undefined>)[name];
+      if (!preset || !isRecord(w)) continue;
+      const lo = typeof w.minReplicas === 'number' ? w.minReplicas : preset.minReplicas;
+      const hi = typeof w.maxReplicas === 'number' ? w.maxReplicas : preset.maxReplicas;
+      if (lo > hi) issues.push({ at: `${at}.sizes.compute.workloads.${name}.minReplicas`, message: `${lo} is more than maxReplicas ${hi}` });
     }
   }
   return issues;

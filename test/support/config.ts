@@ -11,6 +11,7 @@ export const env = (overrides: Partial<EnvironmentInput> & Record<string, unknow
     owner: 'platform',
     costCentre: 'cc-1',
     regions: ['us-east-1', 'eu-west-1'],
+    ingress: { hostedZoneId: 'Z0123456789EXAMPLE' },
     ...overrides,
   }) as EnvironmentInput;
 

@@ -1,0 +1,17 @@
+/**
+ * The Kubernetes version of every cluster and the libraries that must agree with it.
+ *
+ * - EKS: aws-cdk-lib 2.276's aws-eks-v2 knows versions up to 1.37, but the CDK applies manifests through a kubectl
+ *   Lambda layer, and the newest one published is @aws-cdk/lambda-layer-kubectl-v35. So the clusters run 1.35, the
+ *   newest version both support.
+ * - Manifests: cdk8s-plus-33 is the newest cdk8s-plus line published (there is no -34 or -35). Every API it emits
+ *   here (apps/v1, batch/v1, autoscaling/v2, policy/v1, networking.k8s.io/v1, core v1) is GA and unchanged in 1.35,
+ *   and the rendered objects are validated against the 1.33 OpenAPI schema (test/k8s-schema.test.ts): a GA API only
+ *   gains fields between minors, so what 1.33 accepts 1.35 serves.
+ */
+
+/** `1.35`: the EKS version of every cluster (aws-eks-v2 `KubernetesVersion.of`). */
+export const KUBERNETES_VERSION = '1.35';
+
+/** The cdk8s-plus line the charts use (package `cdk8s-plus-33`), and the schema version manifests are validated against. */
+export const CDK8S_PLUS_KUBERNETES_VERSION = '1.33';
