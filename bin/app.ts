@@ -7,7 +7,7 @@ import { App } from 'aws-cdk-lib';
 import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/errors';
 import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/config';
 import { formatSummary } from '../lib/summary';
-import { addStages } from '../stacks/app';
+import { addStages, writeRenderedCharts } from '../stacks/app';
 import { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } from '../stacks/assembly-summary';
 
 async function main(): Promise<void> {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const { overrides } = parseOverrides(context);
   const plan = resolvePlan(await loadConfigModule(overrides.config), context);
 
-  addStages(app, plan);
+  const stages = addStages(app, plan);
   let assembly;
   try {
     assembly = app.synth();
@@ -37,8 +37,10 @@ async function main(): Promise<void> {
     );
     process.exit(EXIT_CHECK_FAILED);
   }
+  const manifests = writeRenderedCharts(app.outdir, stages);
   // stderr: stdout belongs to the CDK CLI (`cdk synth` prints a lone stack's template there).
   console.error(formatSummary(summarizeAssembly(assembly)));
+  console.error(`${manifests.length} Kubernetes manifests rendered to ${app.outdir}/k8s/<stage>/<chart>.yaml`);
 }
 
 main().catch((e: unknown) => {

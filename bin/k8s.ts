@@ -1,17 +1,16 @@
 /**
- * Renders the Kubernetes manifests gigascale derives from the plan, one directory per stage:
+ * Renders the Kubernetes manifests gigascale derives from the plan, one directory per stage, without synthesizing
+ * the stacks (synth writes the same files to `<outdir>/k8s/<stage>/<chart>.yaml`):
  *   npm run -s k8s -- [--out dist/k8s] [-c env=prod] [-c shards=32] [-c config=./other.config.ts] ...
  * The `-c` flags are those of `cdk synth`, validated the same way. Output replaces the directory as a whole, and
  * only once every chart rendered: a bad input leaves the previous output untouched. Exit 0 ok, 2 bad input.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { App, Yaml } from 'cdk8s';
 import { loadConfigModule, parseOverrides, resolvePlan } from '../lib/config';
 import { GigascaleError } from '../lib/errors';
 import { stageName } from '../lib/naming';
-import { addDataCharts } from '../k8s';
-import { version } from '../package.json';
+import { renderStageCharts } from '../k8s';
 
 const USAGE = 'usage: npm run -s k8s -- [--out <dir>] [-c <key>=<value> ...]   (keys as for cdk synth: env, regions, shards, config, ...)';
 
@@ -46,10 +45,7 @@ async function main(): Promise<void> {
   const files = new Map<string, string>();
   for (const environment of plan.environments) {
     for (const region of environment.regions) {
-      const app = new App();
-      for (const chart of addDataCharts(app, { environment, region, imageTag: version })) {
-        files.set(join(stageName(environment.name, region.name), `${chart.node.id}.k8s.yaml`), Yaml.stringify(...chart.toJson()));
-      }
+      for (const [file, yaml] of renderStageCharts(environment, region)) files.set(join(stageName(environment.name, region.name), file), yaml);
     }
   }
   mkdirSync(dirname(out), { recursive: true });

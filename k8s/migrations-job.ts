@@ -3,9 +3,11 @@
  * compute stack to deploy on EKS in the shard's write region.
  *
  * Credentials never appear here: each Job reads PGUSER/PGPASSWORD from a Kubernetes Secret whose name derives from
- * the shard's Secrets Manager secret (lib/naming.ts shardCredentialsSecretName). The compute issue syncs that
- * secret into the namespace (External Secrets Operator or the Secrets Store CSI driver), keeping its JSON keys
- * `username` and `password`, and refreshes it after each rotation.
+ * the shard's Secrets Manager secret (lib/naming.ts shardCredentialsSecretName). The Secrets Store CSI driver syncs
+ * that secret into the namespace through the SecretProviderClass of the same name (k8s/secret-sync-chart.ts), keeping
+ * its JSON keys `username` and `password`. The driver writes the Secret only while a pod mounts the class's CSI
+ * volume, so each Job mounts it (read-only, files unused); the ASCP fetches the secret with the Pod Identity role of
+ * the Jobs' service account, which needs secretsmanager:GetSecretValue on the shards' secrets.
  *
  * Jobs are immutable once created: deploying a new image means deleting the previous Job first (finished Jobs are
  * deleted automatically TTL_AFTER_FINISHED after they end).
@@ -16,6 +18,7 @@ import type { Construct } from 'constructs';
 import { DATABASE_NAME, DATABASE_PORT } from '../lib/data/aurora';
 import { GigascaleError, type Issue } from '../lib/errors';
 import { DEFAULT_MEMORY_PARTITIONS, MAX_MEMORY_PARTITIONS } from '../lib/db/migrate';
+import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { APP_UID, containerSecurity, podSecurity } from './secure-defaults';
 import { K8S_NAMESPACE, DNS_LABEL, DNS_SUBDOMAIN, MIGRATIONS_SERVICE_ACCOUNT, migrationJobName, shardCredentialsSecretName } from '../lib/naming';
 
@@ -52,6 +55,11 @@ export interface MigrationsChartProps {
    * @default Duration.hours(2)
    */
   readonly activeDeadline?: Duration;
+  /**
+   * Create the Jobs' ServiceAccount (MIGRATIONS_SERVICE_ACCOUNT). The write region splits its shards into several
+   * migrations charts; only the first group's creates it, so two manifests never own one object. @default true
+   */
+  readonly createServiceAccount?: boolean;
 }
 
 /** db/Dockerfile runs as the `node` user. */
@@ -62,6 +70,8 @@ const BACKOFF_LIMIT = 2;
 const TTL_AFTER_FINISHED = Duration.hours(1);
 /** Where the image holds the repository (db/Dockerfile WORKDIR). */
 const APP_DIR = '/app';
+/** Where the shard's secret files appear (unused: the Job reads the synced Secret through its environment). */
+const SECRETS_MOUNT = '/mnt/secrets-store';
 
 export class MigrationsChart extends Chart {
   /** The Jobs, in the order of `props.shards`. */
@@ -73,14 +83,20 @@ export class MigrationsChart extends Chart {
     const memoryPartitions = props.memoryPartitions ?? DEFAULT_MEMORY_PARTITIONS;
     validate(this.node.path, props, namespace, memoryPartitions);
 
-    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: MIGRATIONS_SERVICE_ACCOUNT },
-      automountToken: false,
-    });
+    const serviceAccount =
+      props.createServiceAccount === false
+        ? kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', MIGRATIONS_SERVICE_ACCOUNT)
+        : new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name: MIGRATIONS_SERVICE_ACCOUNT }, automountToken: false });
 
     this.jobs = props.shards.map((shard) => {
       const labels = { 'app.kubernetes.io/name': 'gigascale-migrations', 'app.kubernetes.io/part-of': 'gigascale', 'gigascale/shard': shard.name };
-      const credentials = kplus.Secret.fromSecretName(this, `${shard.name}-credentials`, shardCredentialsSecretName(shard.secretName));
+      const credentialsName = shardCredentialsSecretName(shard.secretName);
+      const credentials = kplus.Secret.fromSecretName(this, `${shard.name}-credentials`, credentialsName);
+      const secretsStore = kplus.Volume.fromCsi(this, `${shard.name}-secrets-store`, SECRETS_STORE_DRIVER, {
+        name: 'secrets-store',
+        readOnly: true,
+        attributes: { secretProviderClass: credentialsName },
+      });
       const job = new kplus.Job(this, shard.name, {
         metadata: { name: migrationJobName(shard.name), labels },
         podMetadata: { labels },
@@ -114,8 +130,12 @@ export class MigrationsChart extends Chart {
               cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) },
               memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
             },
-            // The root filesystem is read-only; tsx keeps its compile cache in the temp directory.
-            volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, `${shard.name}-tmp`, 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
+            volumeMounts: [
+              // The root filesystem is read-only; tsx keeps its compile cache in the temp directory.
+              { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, `${shard.name}-tmp`, 'tmp', { sizeLimit: Size.mebibytes(64) }) },
+              // Mounted so the CSI driver syncs the credentials Secret the environment reads.
+              { path: SECRETS_MOUNT, volume: secretsStore, readOnly: true },
+            ],
           },
         ],
       });

@@ -4,7 +4,7 @@
  */
 
 /** Concerns a regional stage is split into, one stack each; shard groups are `shards-<k>` (see `shardGroupConcern`). */
-export type Concern = 'network' | 'data' | 'cache' | 'media' | 'bus' | 'ingress' | 'compute' | `shards-${number}`;
+export type Concern = 'network' | 'data' | 'cache' | 'media' | 'bus' | 'ingress' | 'compute' | `shards-${number}` | `migrations-${number}`;
 
 /** `prod-eu-west-1`: the Stage id, so `npx cdk deploy 'prod-eu-west-1/*'` selects one region of one environment. */
 export function stageName(env: string, region: string): string {
@@ -24,6 +24,11 @@ export function flowLogGroupName(env: string, region: string): string {
 /** `shards-3`: the concern of shard group 3 (stack `prod-eu-west-1-shards-3`). */
 export function shardGroupConcern(group: number): Concern {
   return `shards-${group}`;
+}
+
+/** `migrations-1`: the concern of migrations group 1 (stack `prod-us-east-1-migrations-1`, lib/data/shard-groups). */
+export function migrationsConcern(group: number): Concern {
+  return `migrations-${group}`;
 }
 
 /**
@@ -215,7 +220,7 @@ export function apiHostname(domain: string): string {
   return `api.${domain}`;
 }
 
-/** `turn-eu-west-1.gigascale.example`: the region's TURN relay (an NLB made by the AWS Load Balancer Controller). */
+/** `turn-eu-west-1.gigascale.example`: the region's TURN relay (the ingress stack's NLB). */
 export function turnHostname(domain: string, region: string): string {
   return `turn-${region}.${domain}`;
 }
@@ -306,3 +311,62 @@ export const TAG_KEYS = {
 } as const;
 
 export const PROJECT = 'gigascale';
+
+// compute helper
+
+/**
+ * `gigascale/prod/shard-`: what every shard's secret name (`shardSecretName`) starts with, for the pod roles'
+ * `secret:<prefix>*` grant. Derived from shardSecretName, so the two cannot drift apart.
+ */
+export function shardSecretNamePrefix(env: string): string {
+  const name = shardSecretName(env, 0);
+  return name.slice(0, name.indexOf(shardName(0)) + 'shard-'.length);
+}
+
+/** `nodes-us-east-1a`: the managed node group of one AZ (names are per cluster). */
+export function nodegroupName(az: string): string {
+  return `nodes-${az}`;
+}
+
+// ingress helper
+
+/**
+ * `gigascale-prod-alb-logs-audit-222222222222-eu-west-1`: the S3 server access logs of the region's load balancer log
+ * bucket (who read, wrote or deleted the ALB and NLB logs). At most 63 characters for a 10-character environment name.
+ */
+export function albLogAuditBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-alb-logs-audit-${account}-${region}`;
+}
+
+/** `aws-waf-logs-gigascale-prod-eu-west-1`: the WAF log group of a region's ALB (WAF requires the `aws-waf-logs-` prefix). */
+export function wafLogGroupName(env: string, region: string): string {
+  return `aws-waf-logs-${PROJECT}-${stageName(env, region)}`;
+}
+
+/** KMS alias of a region's ingress key (the WAF log group). */
+export function ingressKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/ingress`;
+}
+
+// policies helper
+
+/** `gigascale/prod/turn/static-auth-secret`: the secret TURN REST credentials are signed with (one per region). */
+export function turnSecretName(env: string): string {
+  return serviceSecretName(env, 'turn', 'static-auth-secret');
+}
+
+/** Kubernetes Secret (and its SecretProviderClass) the TURN relay reads its static auth secret from, key `secret`. */
+export const TURN_AUTH_SECRET = 'gigascale-turn-auth';
+
+// workload charts helper
+
+/**
+ * `gigascale-chat`: the ServiceAccount a workload's pods run as (k8s/workload.ts). The compute stack's EKS Pod
+ * Identity association names it, with K8S_NAMESPACE, to bind the workload's role (podRoleName).
+ */
+export function workloadServiceAccountName(workload: string): string {
+  return workloadName(workload);
+}
+
+/** ConfigMap holding the gateway's Envoy bootstrap (`envoy.json`, lib/compute/envoy-config.ts). */
+export const GATEWAY_ENVOY_CONFIGMAP = `${PROJECT}-gateway-envoy`;

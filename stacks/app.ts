@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { Plan } from '../lib/config';
 import { RegionStage } from './stage';
@@ -7,4 +9,21 @@ export function addStages(app: App, plan: Plan): RegionStage[] {
   return plan.environments.flatMap((environment) =>
     environment.regions.map((region) => new RegionStage(app, { environment, region })),
   );
+}
+
+/**
+ * Writes every stage's rendered charts to `<outdir>/k8s/<stage>/<chart>.yaml` (outdir: `cdk.out`, or what `-o` says),
+ * for reviewers to read in pull requests. Returns the files written, in stage and chart order.
+ */
+export function writeRenderedCharts(outdir: string, stages: readonly RegionStage[]): string[] {
+  const written: string[] = [];
+  for (const stage of stages) {
+    const dir = join(outdir, 'k8s', stage.stageName);
+    mkdirSync(dir, { recursive: true });
+    for (const [file, yaml] of stage.renderedCharts) {
+      writeFileSync(join(dir, file), yaml);
+      written.push(join(dir, file));
+    }
+  }
+  return written;
 }

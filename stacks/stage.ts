@@ -4,13 +4,19 @@ import type { EnvironmentPlan, RegionPlan } from '../lib/config';
 import { PROJECT, stageName, TAG_KEYS } from '../lib/naming';
 import { applyComplianceGate } from './compliance';
 import { shardGroups } from '../lib/data/shard-groups';
-import { pascalCase, shardGroupConcern } from '../lib/naming';
+import { migrationsConcern, pascalCase, shardGroupConcern } from '../lib/naming';
 import { DataStack } from './data/data-stack';
 import { ShardGroupStack } from './data/shard-group-stack';
 import { NetworkStack } from './network/network-stack';
 import { CacheStack } from './cache/cache-stack';
 import { MediaStack } from './media/media-stack';
 import { BusStack } from './bus/bus-stack';
+import { App as K8sApp } from 'cdk8s';
+import { addComputeCharts, addMigrationCharts, renderStageCharts } from '../k8s/compute-charts';
+import { ComputeStack } from './compute/compute-stack';
+import { MigrationsStack } from './compute/migrations-stack';
+import { shardGroupOf } from '../lib/data/shard-groups';
+import { IngressStack } from './ingress/ingress-stack';
 
 export interface RegionStageProps {
   /** The environment, from the resolved plan. */
@@ -31,6 +37,15 @@ export class RegionStage extends Stage {
   readonly cache: CacheStack;
   readonly media: MediaStack;
   readonly bus: BusStack;
+  readonly ingress: IngressStack;
+  readonly compute: ComputeStack;
+  /** Write region only: one stack per migrations group (shard secrets and Jobs), in group order. */
+  readonly migrations: readonly MigrationsStack[];
+  /**
+   * The region's Kubernetes charts as reviewers read them (`<chart id>.yaml` -> YAML), with the ingress stack's values
+   * as named placeholders; bin/app.ts writes them to `<outdir>/k8s/<stage>/` after synth.
+   */
+  readonly renderedCharts: ReadonlyMap<string, string>;
 
   constructor(scope: Construct, props: RegionStageProps) {
     const { environment, region } = props;
@@ -53,6 +68,43 @@ export class RegionStage extends Stage {
     this.cache = new CacheStack(this, 'Cache', { environment, region, vpc: this.network.vpc });
     this.media = new MediaStack(this, 'Media', { environment, region });
     this.bus = new BusStack(this, 'Bus', { environment, region, vpc: this.network.vpc });
+    this.ingress = new IngressStack(this, 'Ingress', { environment, region, vpc: this.network.vpc });
+    const { targetGroups } = this.ingress;
+    const charts = addComputeCharts(new K8sApp(), {
+      environment,
+      region,
+      ingress: {
+        targetGroupArns: {
+          gateway: targetGroups.gateway.targetGroupArn,
+          chat: targetGroups.chat.targetGroupArn,
+          turnUdp: targetGroups.turnUdp.targetGroupArn,
+          turnTls: targetGroups.turnTls.targetGroupArn,
+        },
+        albSecurityGroupId: this.ingress.albSecurityGroup.securityGroupId,
+        nlbSecurityGroupId: this.ingress.nlbSecurityGroup.securityGroupId,
+      },
+    });
+    this.compute = new ComputeStack(this, 'Compute', { environment, region, vpc: this.network.vpc, charts });
+    // Pod roles attach the cache and bus stacks' service policies by name: those stacks deploy first.
+    this.compute.addStackDependency(this.cache, 'pod roles attach the cache service policies by name');
+    this.compute.addStackDependency(this.bus, 'pod roles attach the bus service policies by name');
+    this.migrations = addMigrationCharts(new K8sApp(), { environment, region }).map(({ group, shards, charts: groupCharts }) => {
+      const stack = new MigrationsStack(this, pascalCase(migrationsConcern(group)), {
+        environment,
+        region,
+        group,
+        cluster: this.compute.cluster,
+        charts: groupCharts,
+        dependencies: [this.compute.addons.secretsStore],
+      });
+      stack.addStackDependency(this.compute, 'the charts are applied through the cluster');
+      // The Jobs read the master secrets of their shards, which the shard-group stacks create.
+      for (const g of new Set(shards.map(shardGroupOf))) {
+        stack.addStackDependency(this.shardGroups[g], 'the Jobs read the shards\' master secrets');
+      }
+      return stack;
+    });
+    this.renderedCharts = renderStageCharts(environment, region);
 
     applyComplianceGate(this);
   }

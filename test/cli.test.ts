@@ -47,8 +47,32 @@ describe('npx cdk synth', () => {
 
   it('synthesizes the default config offline and ends with the summary table', () => {
     expect(first.stderr).toContain('prod-ap-southeast-1-network');
-    expect(first.stderr).toMatch(/5 stages, 30 stacks; resources per stack max \d+ \(limit 400\)/);
+    expect(first.stderr).toMatch(/5 stages, 42 stacks; resources per stack max \d+ \(limit 400\)/);
     expect(first.status).toBe(0);
+  });
+
+  it('renders every chart of every stage as YAML into <outdir>/k8s/<stage>/', () => {
+    expect(first.stderr).toContain(`64 Kubernetes manifests rendered to ${join(tmp, 'a')}/k8s/<stage>/<chart>.yaml`);
+    expect(readdirSync(join(tmp, 'a', 'k8s')).sort()).toEqual(['dev-us-east-1', 'prod-ap-southeast-1', 'prod-eu-west-1', 'prod-us-east-1', 'prod-us-west-2']);
+    expect(readdirSync(join(tmp, 'a', 'k8s', 'prod-us-east-1')).sort()).toEqual([
+      'gateway.yaml',
+      'migrations-0.yaml',
+      'namespaces.yaml',
+      'network-policies.yaml',
+      'secret-sync.yaml',
+      'service-auth.yaml',
+      'service-chat.yaml',
+      'service-config.yaml',
+      'service-entity.yaml',
+      'service-memory.yaml',
+      'service-voice.yaml',
+      'shard-secrets-0.yaml',
+      'target-group-bindings.yaml',
+      'turn.yaml',
+    ]);
+    const gateway = readFileSync(join(tmp, 'a', 'k8s', 'prod-eu-west-1', 'gateway.yaml'), 'utf8');
+    expect(gateway).toContain('kind: Deployment');
+    expect(gateway).toContain('image: docker.io/envoyproxy/envoy:v1.36.2');
   });
 
   it('gives a byte-identical cdk.out on a second run', () => {
@@ -68,6 +92,8 @@ describe('npx cdk synth', () => {
       'prod-eu-west-1/Cache (prod-eu-west-1-cache)',
       'prod-eu-west-1/Media (prod-eu-west-1-media)',
       'prod-eu-west-1/Bus (prod-eu-west-1-bus)',
+      'prod-eu-west-1/Ingress (prod-eu-west-1-ingress)',
+      'prod-eu-west-1/Compute (prod-eu-west-1-compute)',
     ]);
   });
 

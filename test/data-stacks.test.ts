@@ -197,12 +197,14 @@ describe('prod data tier (16 shards, us-east-1 writing)', () => {
 });
 
 describe('adding shards', () => {
-  it('changes only the last group: 20 -> 21 shards leaves every other template byte-identical', () => {
+  it('changes only the last group and the shard map: 20 -> 21 shards leaves every other template byte-identical', () => {
     const before = synthTemplates(20);
     const after = synthTemplates(21);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
-    expect(changed).toEqual(['prod-eu-west-1-shards-1', 'prod-us-east-1-shards-1']);
+    // The compute stacks carry the service config ConfigMap (the shard map has a shard more); the write region's
+    // migrations-0 gains the new shard's Job and secret class.
+    expect(changed).toEqual(['prod-eu-west-1-compute', 'prod-eu-west-1-shards-1', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0', 'prod-us-east-1-shards-1']);
   });
 
   it('opens a new group when the last is full: 32 -> 33 shards adds shards-2 and changes nothing else', () => {
@@ -210,7 +212,9 @@ describe('adding shards', () => {
     const after = synthTemplates(33);
     const added = [...after.keys()].filter((k) => !before.has(k)).sort();
     expect(added).toEqual(['prod-eu-west-1-shards-2', 'prod-us-east-1-shards-2']);
-    for (const [name, text] of before) expect(after.get(name), name).toBe(text);
+    const mapHolders = ['prod-eu-west-1-compute', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0'];
+    const changed = [...before.keys()].filter((name) => after.get(name) !== before.get(name)).sort();
+    expect(changed).toEqual(mapHolders);
   });
 });
 
@@ -221,8 +225,10 @@ describe('128 shards over six regions', () => {
     );
     const sizes = [...templates(app.synth()).entries()].map(([name, text]) => ({ name, resources: Object.keys((JSON.parse(text) as { Resources: object }).Resources).length, bytes: text.length }));
     for (const s of stages) expect(s.shardGroups).toHaveLength(8);
-    // Per region: network, data, cache, media, bus and 8 shard groups.
-    expect(sizes).toHaveLength(6 * 13);
+    // Per region: network, data, cache, media, bus, ingress, compute and 8 shard groups; in the write region two
+    // migrations stacks of 64 shards each.
+    expect(sizes).toHaveLength(6 * 15 + 2);
+    expect(stages.map((s) => s.migrations.length)).toEqual([2, 0, 0, 0, 0, 0]);
     expect(Math.max(...sizes.map((s) => s.resources))).toBeLessThanOrEqual(400);
     expect(Math.max(...sizes.map((s) => s.bytes))).toBeLessThanOrEqual(800_000);
   });

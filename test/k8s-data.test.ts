@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { addDataCharts, ServiceConfigChart } from '../k8s';
+import { addComputeCharts, addMigrationCharts, renderedIngressRefs, ServiceConfigChart } from '../k8s';
+import { version } from '../package.json';
 import { shardMapDocument, type ShardMapDocument } from '../lib/data/shard-map-document';
 import { serviceConfigDocument, type ServiceConfigDocument } from '../lib/service-config-document';
 import { GigascaleError } from '../lib/errors';
@@ -22,7 +23,11 @@ interface Manifest {
 function manifests(regionName: string): Manifest[] {
   const app = Testing.app();
   const region = prod.regions.find((r) => r.name === regionName)!;
-  return addDataCharts(app, { environment: prod, region, imageTag: '1.2.3' }).flatMap((c) => Testing.synth(c) as Manifest[]);
+  const charts = [
+    ...addComputeCharts(app, { environment: prod, region, ingress: renderedIngressRefs('prod', regionName) }).filter((c) => c.node.id === 'service-config'),
+    ...addMigrationCharts(app, { environment: prod, region }).flatMap((m) => m.charts),
+  ];
+  return charts.flatMap((c) => Testing.synth(c) as Manifest[]);
 }
 
 describe('data tier manifests from the plan', () => {
@@ -77,7 +82,7 @@ describe('data tier manifests from the plan', () => {
     const jobs = manifests('us-east-1').filter((m) => m.kind === 'Job');
     expect(jobs.map((j) => j.metadata.name)).toEqual(Array.from({ length: 16 }, (_, s) => `migrate-shard-${String(s).padStart(4, '0')}`));
     const container = jobs[7].spec!.template.spec.containers[0];
-    expect(container.image).toBe('222222222222.dkr.ecr.us-east-1.amazonaws.com/gigascale/db-migrate:1.2.3');
+    expect(container.image).toBe(`222222222222.dkr.ecr.us-east-1.amazonaws.com/gigascale/db-migrate:${version}`);
     expect(container.env.find((e) => e.name === 'PGHOST')!.value).toBe('writer.shard-0007.db.prod.gigascale.internal');
   });
 
@@ -105,15 +110,16 @@ describe('npm run k8s', () => {
     expect(render('--out', join(tmp, 'a')).status).toBe(0);
     expect(render('--out', join(tmp, 'b')).status).toBe(0);
     const a = tree(join(tmp, 'a'));
+    const common = ['gateway', 'namespaces', 'network-policies', 'secret-sync', 'service-auth', 'service-chat', 'service-config', 'service-entity', 'service-memory', 'service-voice', 'target-group-bindings', 'turn'];
+    const files = (stage: string, write: boolean) => [...common, ...(write ? ['migrations-0', 'shard-secrets-0'] : [])].sort().map((c) => `${stage}/${c}.yaml`);
     expect(a.map(([f]) => f)).toEqual([
-      'dev-us-east-1/migrations.k8s.yaml',
-      'dev-us-east-1/service-config.k8s.yaml',
-      'prod-ap-southeast-1/service-config.k8s.yaml',
-      'prod-eu-west-1/service-config.k8s.yaml',
-      'prod-us-east-1/migrations.k8s.yaml',
-      'prod-us-east-1/service-config.k8s.yaml',
-      'prod-us-west-2/service-config.k8s.yaml',
+      ...files('dev-us-east-1', true),
+      ...files('prod-ap-southeast-1', false),
+      ...files('prod-eu-west-1', false),
+      ...files('prod-us-east-1', true),
+      ...files('prod-us-west-2', false),
     ]);
+    expect(a.find(([f]) => f === 'prod-eu-west-1/target-group-bindings.yaml')![1]).toContain('targetGroupARN: <prod-eu-west-1-ingress output GatewayTargetGroupArn>');
     expect(tree(join(tmp, 'b'))).toEqual(a);
 
     const bad = render('--out', join(tmp, 'a'), '-c', 'env=prod', '-c', 'shards=128');

@@ -32,6 +32,14 @@ export const GATEWAY_HEALTH_PATH = '/gateway/health';
 /** Path on the auth service the gateway's external authorization calls (with the request's headers). */
 export const AUTHZ_PATH = '/internal/authz';
 
+/** STUN/TURN over UDP (RFC 8656): the port clients send to, and the port the relay pods listen on (UDP and TCP). */
+export const TURN_PORT = 3478;
+/** TURN over TLS (RFC 8656): the NLB terminates TLS here and forwards plain TCP to `TURN_PORT`. */
+export const TURN_TLS_PORT = 5349;
+/** Relay ports coturn allocates from, UDP: its default range (RFC 5766 suggests the dynamic ports 49152-65535). */
+export const TURN_RELAY_MIN_PORT = 49152;
+export const TURN_RELAY_MAX_PORT = 65535;
+
 /** A path prefix the gateway routes to a service. */
 export interface Route {
   /** Path prefix, starting and ending with `/`. */

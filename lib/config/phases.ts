@@ -69,7 +69,7 @@ export interface MediaSizes {
 
 /** Replicas and per-pod requests of one workload (limits: the same memory, CPU unlimited to absorb bursts). */
 export interface WorkloadSizes {
-  /** Replicas the HorizontalPodAutoscaler keeps at least (also the Deployment's initial replicas). */
+  /** Replicas the HorizontalPodAutoscaler keeps at least (the Deployment sets none: the HPA owns the count). */
   readonly minReplicas: number;
   /** Replicas the HorizontalPodAutoscaler may scale to. */
   readonly maxReplicas: number;

@@ -200,6 +200,255 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::IAM::ManagedPolicy',
     pathPattern: /^[a-z0-9-]+\/Bus\/ReplicatorFrom[A-Za-z0-9]+\/Policy\/Resource$/,
   },
+  // ingress stack
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
+    reason:
+      'The load balancer log bucket and its audit bucket (which receives the log bucket\'s S3 server access logs) hold ' +
+      'records of requests to this region only. They are versioned, retained on stack deletion and expire their logs ' +
+      'after network.flowLogRetentionDays; copying them to another region would need a replication role and ' +
+      'destination buckets of their own for no recovery need: a lost log bucket loses no service state.',
+    resourceType: 'AWS::S3::Bucket',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/Logs\/(Audit\/)?Bucket\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS',
+    reason:
+      'ALB access log delivery supports only SSE-S3 on the destination bucket (Elastic Load Balancing User Guide, ' +
+      '"Access logs for your Application Load Balancer"), and S3 server access logging delivers only to SSE-S3 buckets ' +
+      '(S3 User Guide, "Enabling Amazon S3 server access logging"). Both buckets are encrypted with SSE-S3 (AES-256), ' +
+      'private, TLS-only and versioned.',
+    resourceType: 'AWS::S3::Bucket',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/Logs\/(Audit\/)?Bucket\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-ELBDeletionProtectionEnabled',
+    reason:
+      'Deletion protection is on in every environment of phase 4 or later (IngressStack: environment.phase >= 4). A ' +
+      'phase-3 environment is a one-region pilot that is torn down and rebuilt; there the ALB and NLB hold no state ' +
+      '(targets are re-registered by the AWS Load Balancer Controller), the stack has termination protection, and a ' +
+      'deleted load balancer is recreated by the next deploy.',
+    resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/(Alb|Turn)\/LoadBalancer\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-ELBv2ACMCertificateRequired',
+    reason:
+      'The ALB\'s port-80 listener only answers 301 to the same URL on HTTPS (no target, no content), for clients and ' +
+      'edge settings that start on HTTP. Every request that reaches a target comes through the HTTPS listener with the ' +
+      'region\'s ACM certificate.',
+    resourceType: 'AWS::ElasticLoadBalancingV2::Listener',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/Alb\/LoadBalancer\/Http\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-ELBv2ACMCertificateRequired',
+    reason:
+      'TURN over UDP (RFC 8656, port 3478) carries WebRTC media that is already encrypted end to end with DTLS-SRTP, ' +
+      'and NLB cannot terminate TLS or DTLS on a UDP listener. TURN allocations are authenticated by the relay with ' +
+      'short-lived credentials; clients that need TLS use the TLS listener on 5349, which has the ACM certificate.',
+    resourceType: 'AWS::ElasticLoadBalancingV2::Listener',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/Turn\/LoadBalancer\/Udp\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-EC23',
+    reason:
+      'The TURN relay\'s NLB serves WebRTC clients on the internet directly: Cloudflare\'s proxy carries no UDP, so ' +
+      'there is no edge range to restrict to. It admits exactly UDP 3478 and TCP 5349 from 0.0.0.0/0 and sends only ' +
+      '3478 into the VPC; the relay authenticates every allocation.',
+    resourceType: 'AWS::EC2::SecurityGroup',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/Turn\/SecurityGroup\/Resource$/,
+  },
+  // compute stack
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
+    reason:
+      'The EKS cluster service role carries the AWS-maintained policy EKS documents for it (Amazon EKS User Guide, ' +
+      '"Amazon EKS cluster IAM role"): EKS uses it to manage the control plane\'s network interfaces and load ' +
+      'balancer integrations, and AWS updates it with the service. A hand-written copy would go stale.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/Role\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
+    reason:
+      'The node role of the managed node groups needs AmazonEKSWorkerNodePolicy (EKS User Guide, "Amazon EKS node IAM ' +
+      'role"): the kubelet describes its instance and the cluster, and the Pod Identity agent exchanges tokens ' +
+      '(eks-auth:AssumeRoleForPodIdentity). Pods cannot use the node\'s credentials: IMDSv2 with a hop limit of 1.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Nodes\/NodeRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+    reason:
+      'Nodes pull images (gigascale\'s from the region\'s ECR, the add-ons\' from the EKS registries) with the node ' +
+      'role; AmazonEC2ContainerRegistryReadOnly is the policy EKS documents for it and grants reads only, no push.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Nodes\/NodeRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
+    reason:
+      'The VPC CNI (aws-node) assigns ENIs, addresses and prefixes to nodes with AmazonEKS_CNI_Policy, the policy the ' +
+      'add-on documents. It sits on the add-on\'s own Pod Identity role (kube-system/aws-node), not on the node role, ' +
+      'so no other pod shares these permissions.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Addons\/VpcCniRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy]',
+    reason:
+      'The EBS CSI controller (kube-system/ebs-csi-controller-sa, through Pod Identity) creates, attaches and deletes ' +
+      'volumes with AmazonEBSCSIDriverPolicy, the policy the add-on documents; its conditions already limit it to ' +
+      'volumes and snapshots the driver tagged.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Addons\/EbsCsiRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      'Roles of the two functions of the CDK\'s kubectl provider (aws-eks-v2), which apply manifests and Helm charts ' +
+      'during deployments only. The CDK attaches the basic execution policy so they can write their own logs.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/(Handler|Provider\/framework-onEvent)\/ServiceRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+    reason:
+      'The kubectl provider\'s functions run in the private subnets to reach the cluster\'s private endpoint; the CDK ' +
+      'attaches the VPC access policy Lambda requires to manage their network interfaces.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/(Handler|Provider\/framework-onEvent)\/ServiceRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+    reason:
+      'The kubectl provider\'s handler pulls OCI Helm charts from ECR (the AWS Load Balancer Controller\'s and any other ' +
+      'chart hosted there); the CDK attaches the read-only registry policy, which cannot push.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/Handler\/ServiceRole\/Resource$/,
+  },
+  {
+    rule:
+      'AwsSolutions::AwsSolutions-IAM4[Policy::{"Fn::If":["ClusterKubectlProviderHandlerHasEcrPublic69E09706",{"Fn::Join":["",["arn:",' +
+      '{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+    reason:
+      'The kubectl provider\'s handler may pull Helm charts from ECR Public; the CDK attaches the read-only ECR Public ' +
+      'policy in the aws partition only (the condition). It reads public artifacts and writes nothing.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/Handler\/ServiceRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5[Resource::<ClusterKubectlProviderHandler2E05C68A.Arn>:*]',
+    reason:
+      'The provider framework function of the kubectl provider may invoke the handler function and its versions ' +
+      '(`<arn>:*`), and no other function: the CDK\'s custom resource provider pattern.',
+    resourceType: 'AWS::IAM::Policy',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/Provider\/framework-onEvent\/ServiceRole\/DefaultPolicy\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy',
+    reason:
+      'Policies the CDK generates as inline policies for its own constructs: the kubectl provider\'s two functions ' +
+      '(describe this cluster, invoke the handler) and the AWS Load Balancer Controller\'s IRSA role (the controller\'s ' +
+      'published policy for the pinned version). gigascale\'s own roles use customer-managed policies.',
+    resourceType: 'AWS::IAM::Policy',
+    pathPattern:
+      /^[a-z0-9-]+\/Compute\/(Cluster\/KubectlProvider\/(Handler|Provider\/framework-onEvent)\/ServiceRole|[A-Za-z0-9]+-AlbController\/alb-sa\/Role)\/DefaultPolicy\/Resource$/,
+  },
+  ...[
+    '*',
+    'arn:<AWS::Partition>:ec2:*:*:security-group/*',
+    'arn:<AWS::Partition>:elasticloadbalancing:*:*:targetgroup/*/*',
+    'arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/app/*/*',
+    'arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/net/*/*',
+    'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/app/*/*/*',
+    'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/net/*/*/*',
+    'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/app/*/*/*',
+    'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/net/*/*/*',
+  ].map(
+    (resource): NagAcknowledgment => ({
+      rule: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
+      reason:
+        'The AWS Load Balancer Controller\'s IAM policy as its project publishes it for the pinned version (aws-eks-v2 ' +
+        'ships it): the controller creates load balancers, target groups, listeners and security groups whose names ' +
+        'and ids it cannot know in advance. Writes are conditioned on the elbv2.k8s.aws/cluster tag it puts on what it ' +
+        'creates; only its service account (kube-system/aws-load-balancer-controller) can assume the role.',
+      resourceType: 'AWS::IAM::Policy',
+      pathPattern: /^[a-z0-9-]+\/Compute\/[A-Za-z0-9]+-AlbController\/alb-sa\/Role\/DefaultPolicy\/Resource$/,
+    }),
+  ),
+  {
+    rule: 'AwsSolutions::AwsSolutions-L1',
+    reason:
+      'The kubectl provider\'s handler runs the Python runtime aws-eks-v2 selects for its bundled handler and kubectl ' +
+      'layers; another runtime is untested with them. It runs only during deployments and has no trigger.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/Handler\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency',
+    reason:
+      'The kubectl provider\'s functions run only when CloudFormation creates, updates or deletes one of this stack\'s ' +
+      'Kubernetes resources, one invocation per resource, and nothing else can invoke them. Reserved concurrency would ' +
+      'only take capacity from the account\'s pool.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/(Handler|Provider\/framework-onEvent)\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
+    reason:
+      'CloudFormation invokes the kubectl provider synchronously and waits for the answer; a dead-letter queue only ' +
+      'receives failed asynchronous invocations. A failure fails the stack operation, which rolls back, and both ' +
+      'functions log to KMS-encrypted log groups with retention.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/(Handler|Provider\/framework-onEvent)\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:gigascale\/[a-z0-9]+\/shard-\*$/,
+    reason:
+      'Services that query the shards, and the migration Jobs, read every shard\'s credentials: a request may reach ' +
+      'any shard, and the shard count grows without a redeploy of the roles. The prefix `gigascale/<env>/shard-` ' +
+      '(lib/naming shardSecretNamePrefix) names only this environment\'s shard secrets in the write region.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Compute\/PodRoles\/[A-Za-z]+\/Policy\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/\*$/,
+    reason:
+      'A key operation cannot name an alias as its Resource, and the data and media keys live in other stacks. Each ' +
+      'statement admits only the key under the data or media alias (kms:ResourceAliases) and only when Secrets ' +
+      'Manager or S3 of that key\'s region calls on the pod\'s behalf (kms:ViaService).',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Compute\/PodRoles\/[A-Za-z]+\/Policy\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:[a-z-]+:s3:::gigascale-[a-z0-9]+-media-\d{12}-[a-z0-9-]+\/\*$/,
+    reason:
+      'The entity service stores and serves user media under keys it generates: get, put and delete on the objects ' +
+      'of its region\'s media bucket (named exactly), no bucket-level action and no other bucket.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Compute\/PodRoles\/Entity\/Policy\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-SMG4',
+    reason:
+      'coturn reads its static-auth-secret once at start and has no way to accept a second value, so a rotated ' +
+      'secret takes a restart of the relay and of voice (which signs TURN credentials with it) anyway; rotation is ' +
+      'that restart after a new value is put, not a schedule. TURN credentials derived from it expire within hours.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: /^[a-z0-9-]+\/Compute\/TurnStaticAuthSecret\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled',
+    reason:
+      'Same secret as AwsSolutions-SMG4: coturn\'s static-auth-secret, read only when the relay starts; rotating it is ' +
+      'putting a new value and restarting the relay and voice, which a rotation schedule cannot do.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: /^[a-z0-9-]+\/Compute\/TurnStaticAuthSecret\/Resource$/,
+  },
 ];
 
 /** The acknowledgments that cover one construct: none unless it is a CloudFormation resource they match. */

@@ -1,0 +1,143 @@
+/**
+ * Every Kubernetes chart of one environment in one region, from the plan: what the compute stack deploys to the
+ * region's cluster and what synth renders as YAML for reviewers (`<outdir>/k8s/<stage>/<chart>.yaml`).
+ *
+ * The charts are built twice from the same function: inside the compute stack with the ingress stack's target-group
+ * ARNs and security-group ids as CDK references, and for rendering with readable placeholders in their place
+ * (RENDERED_INGRESS_REFS), so the YAML a reviewer reads is what is deployed, with those values named.
+ */
+import { App, Yaml, type Chart } from 'cdk8s';
+import type { EnvironmentPlan, RegionPlan } from '../lib/config';
+import { imageUri } from '../lib/compute/images';
+import { HTTP_SERVICES } from '../lib/compute/workloads';
+import { shardMapDocument } from '../lib/data/shard-map-document';
+import { MIGRATION_SHARDS_PER_GROUP, shardGroups } from '../lib/data/shard-groups';
+import { shardEndpointName, shardName, shardSecretName, stageName, turnHostname } from '../lib/naming';
+import { serviceConfigDocument } from '../lib/service-config-document';
+import { GatewayChart, GATEWAY_CHART_ID } from './gateway-chart';
+import { MigrationsChart } from './migrations-job';
+import { NamespacesChart } from './namespaces-chart';
+import { NetworkPoliciesChart, NETWORK_POLICIES_CHART_ID } from './network-policies-chart';
+import { SecretSyncChart, SECRET_SYNC_CHART_ID } from './secret-sync-chart';
+import { ServiceChart, serviceChartId } from './service-chart';
+import { ServiceConfigChart } from './service-config-chart';
+import { TargetGroupBindingsChart, TARGET_GROUP_BINDINGS_CHART_ID, type TargetGroupArns } from './target-group-bindings-chart';
+import { TurnChart, TURN_CHART_ID } from './turn-chart';
+
+/** What the charts need from the region's ingress stack. */
+export interface IngressRefs {
+  readonly targetGroupArns: TargetGroupArns;
+  readonly albSecurityGroupId: string;
+  readonly nlbSecurityGroupId: string;
+}
+
+/** The ingress values as rendered YAML shows them: the ingress stack output each one is read from. */
+export function renderedIngressRefs(environment: string, region: string): IngressRefs {
+  const output = (name: string) => `<${stageName(environment, region)}-ingress output ${name}>`;
+  return {
+    targetGroupArns: {
+      gateway: output('GatewayTargetGroupArn'),
+      chat: output('ChatTargetGroupArn'),
+      turnUdp: output('TurnUdpTargetGroupArn'),
+      turnTls: output('TurnTlsTargetGroupArn'),
+    },
+    albSecurityGroupId: output('AlbSecurityGroupId'),
+    nlbSecurityGroupId: output('NlbSecurityGroupId'),
+  };
+}
+
+export interface ComputeChartsProps {
+  readonly environment: EnvironmentPlan;
+  readonly region: RegionPlan;
+  /** Target groups and load-balancer security groups of the region's ingress stack. */
+  readonly ingress: IngressRefs;
+}
+
+/**
+ * The region's charts, deployed by the compute stack. Chart ids are file names (`<id>.yaml`); `namespaces` comes
+ * first, the compute stack applies it before the rest.
+ */
+export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
+  const { environment, region, ingress } = props;
+  const env = environment.name;
+  const image = (key: keyof EnvironmentPlan['compute']['images']) => imageUri(environment.compute.images[key], environment.account, region.name);
+
+  const charts: Chart[] = [
+    new NamespacesChart(app, 'namespaces'),
+    new ServiceConfigChart(app, 'service-config', {
+      shardMap: shardMapDocument(environment, region),
+      services: serviceConfigDocument(environment, region),
+    }),
+    // TURN's static auth secret; the shards' credentials are synced by the migrations groups' charts.
+    new SecretSyncChart(app, SECRET_SYNC_CHART_ID, { env, region: region.name }),
+    new GatewayChart(app, GATEWAY_CHART_ID, { image: image('gateway'), sizes: environment.compute.workloads.gateway }),
+    ...HTTP_SERVICES.map(
+      (service) =>
+        new ServiceChart(app, serviceChartId(service), {
+          environment: env,
+          region: region.name,
+          service,
+          image: image(service),
+          sizes: environment.compute.workloads[service],
+          domain: environment.domain,
+        }),
+    ),
+    new NetworkPoliciesChart(app, NETWORK_POLICIES_CHART_ID, { vpcCidr: region.cidr }),
+    new TurnChart(app, TURN_CHART_ID, { image: image('turn'), realm: turnHostname(environment.domain, region.name) }),
+    new TargetGroupBindingsChart(app, TARGET_GROUP_BINDINGS_CHART_ID, {
+      targetGroupArns: ingress.targetGroupArns,
+      albSecurityGroupId: ingress.albSecurityGroupId,
+      nlbSecurityGroupId: ingress.nlbSecurityGroupId,
+    }),
+  ];
+  return charts;
+}
+
+/** The charts of one migrations group: the shards' SecretProviderClasses and their migrations Jobs. */
+export interface MigrationCharts {
+  /** Group number (lib/data/shard-groups, MIGRATION_SHARDS_PER_GROUP shards each): stack `<env>-<region>-migrations-<k>`. */
+  readonly group: number;
+  /** The group's shards, ascending. */
+  readonly shards: readonly number[];
+  readonly charts: readonly Chart[];
+}
+
+/**
+ * The write region's per-shard charts, in groups: `shard-secrets-<k>` (SecretProviderClasses syncing the master
+ * credentials of the group's shards) and `migrations-<k>` (one Job per shard). Their size grows with the shard count,
+ * so they are deployed by stacks of their own (stacks/compute/migrations-stack.ts), never by the compute stack.
+ * Empty outside the write region: the shards' secrets and writers are there.
+ */
+export function addMigrationCharts(app: App, props: Omit<ComputeChartsProps, 'ingress'>): MigrationCharts[] {
+  const { environment, region } = props;
+  if (!region.isWriteRegion) return [];
+  const env = environment.name;
+  return shardGroups(environment.shards, MIGRATION_SHARDS_PER_GROUP).map(({ group, shards }) => ({
+    group,
+    shards,
+    charts: [
+      new SecretSyncChart(app, `shard-secrets-${group}`, { env, region: region.name, shards, turn: false }),
+      new MigrationsChart(app, `migrations-${group}`, {
+        image: imageUri(environment.compute.images.migrations, environment.account, region.name),
+        memoryPartitions: environment.database.memoryPartitions,
+        // Group 0 exists whenever there are shards; the others reuse its ServiceAccount.
+        createServiceAccount: group === 0,
+        shards: shards.map((s) => ({ name: shardName(s), writerHost: shardEndpointName(env, s, 'writer'), secretName: shardSecretName(env, s) })),
+      }),
+    ],
+  }));
+}
+
+/**
+ * Every chart of one stage as reviewers read it: `<chart id>.yaml` -> multi-document YAML, the region's charts then the
+ * migrations groups', with the ingress stack's values as named placeholders. What synth writes to
+ * `<outdir>/k8s/<stage>/` and `npm run k8s` renders.
+ */
+export function renderStageCharts(environment: EnvironmentPlan, region: RegionPlan): Map<string, string> {
+  const app = new App();
+  const charts = [
+    ...addComputeCharts(app, { environment, region, ingress: renderedIngressRefs(environment.name, region.name) }),
+    ...addMigrationCharts(app, { environment, region }).flatMap((m) => m.charts),
+  ];
+  return new Map(charts.map((chart) => [`${chart.node.id}.yaml`, Yaml.stringify(...chart.toJson())]));
+}

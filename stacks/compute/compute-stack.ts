@@ -1,0 +1,169 @@
+import { CfnResource, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import type * as cdk8s from 'cdk8s';
+import type { Construct } from 'constructs';
+import { clusterKeyAlias, clusterLogGroupName, clusterName, serviceSecretName } from '../../lib/naming';
+import { customerKey } from '../customer-key';
+import { allowLogsToUseKey } from '../logs-key-grant';
+import { RegionalStack, type RegionalStackProps } from '../regional-stack';
+import { ChartManifests } from './chart-manifests';
+import { ClusterAddons } from './cluster-addons';
+import { ImageRepositories } from './image-repositories';
+import { WorkloadPodRoles } from './pod-roles';
+import { ZonalNodeGroups } from './zonal-node-groups';
+
+export interface ComputeStackProps extends Omit<RegionalStackProps, 'concern'> {
+  /** The region's VPC (from the network stack); the cluster and its nodes use its private subnets. */
+  readonly vpc: ec2.IVpc;
+  /** cdk8s charts to apply, in order; the one with id `namespaces` goes first. */
+  readonly charts: readonly cdk8s.Chart[];
+}
+
+/**
+ * The newest AWS Load Balancer Controller aws-cdk-lib 2.276 ships an IAM policy for (aws-eks-v2 AlbControllerVersion).
+ * It reconciles the charts' TargetGroupBindings and the TURN relay's NLB Service.
+ */
+export const ALB_CONTROLLER_VERSION = eks.AlbControllerVersion.V3_2_2;
+
+/** Every control-plane log type EKS can deliver. */
+export const CONTROL_PLANE_LOG_TYPES = [
+  eks.ClusterLoggingTypes.API,
+  eks.ClusterLoggingTypes.AUDIT,
+  eks.ClusterLoggingTypes.AUTHENTICATOR,
+  eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+  eks.ClusterLoggingTypes.SCHEDULER,
+];
+
+/**
+ * `<env>-<region>-compute`: the region's EKS cluster and what runs on it. The control plane (Kubernetes secrets
+ * envelope-encrypted and its logs encrypted with the cluster key, every log type on, access entries only, the
+ * public endpoint off or limited to the operators' CIDRs), one managed node group per AZ, the EKS add-ons, the AWS
+ * Load Balancer Controller, a Pod Identity role per workload, ECR repositories for gigascale's images, the TURN
+ * relay's static auth secret, and the lead's cdk8s charts as Kubernetes manifests.
+ *
+ * The pod roles attach the cache and bus stacks' managed policies by name: those stacks deploy first.
+ */
+export class ComputeStack extends RegionalStack {
+  /** Customer-managed key: Kubernetes secrets, control-plane logs, the TURN secret, ECR images. */
+  readonly key: kms.Key;
+  /** `/aws/eks/<cluster>/cluster`, created before the cluster so it carries retention and the key. */
+  readonly controlPlaneLogs: logs.LogGroup;
+  readonly cluster: eks.Cluster;
+  readonly nodes: ZonalNodeGroups;
+  readonly addons: ClusterAddons;
+  readonly podRoles: WorkloadPodRoles;
+  readonly imageRepositories: ImageRepositories;
+  /** coturn's `static-auth-secret`: the relay and voice derive TURN credentials from it. */
+  readonly turnSecret: secretsmanager.Secret;
+  readonly manifests: ChartManifests;
+
+  constructor(scope: Construct, id: string, props: ComputeStackProps) {
+    super(scope, id, { ...props, concern: 'compute' });
+    const { environment, region, vpc } = props;
+    const env = environment.name;
+    const { compute } = environment;
+    const name = clusterName(env, region.name);
+    const logGroupName = clusterLogGroupName(env, region.name);
+
+    this.key = customerKey(this, 'ClusterKey', {
+      description: `EKS cluster ${name}: Kubernetes secrets, control-plane logs, the TURN secret, ECR images`,
+      alias: clusterKeyAlias(env),
+    });
+    allowLogsToUseKey(this.key, logGroupName);
+
+    // EKS writes to this fixed name and would create it without retention or key; created first, it is ours.
+    this.controlPlaneLogs = new logs.LogGroup(this, 'ControlPlaneLogs', {
+      logGroupName,
+      retention: compute.logRetentionDays as logs.RetentionDays,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      clusterName: name,
+      version: eks.KubernetesVersion.of(compute.kubernetesVersion),
+      vpc,
+      vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+      endpointAccess:
+        compute.publicEndpointCidrs.length > 0
+          ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...compute.publicEndpointCidrs)
+          : eks.EndpointAccess.PRIVATE,
+      secretsEncryptionKey: this.key,
+      clusterLogging: CONTROL_PLANE_LOG_TYPES,
+      // Managed node groups below, no Auto Mode and no default capacity.
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      // Access entries only (aws-eks-v2 sets authenticationMode API). CloudFormation's role gets no admin entry;
+      // the kubectl provider's role gets one (the CDK adds it), operators get theirs explicitly.
+      bootstrapClusterCreatorAdminPermissions: false,
+      // vpc-cni, kube-proxy and coredns come as EKS add-ons (ClusterAddons), not as unmanaged bootstrap copies.
+      bootstrapSelfManagedAddons: false,
+      kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(this, 'KubectlLayer') },
+      albController: { version: ALB_CONTROLLER_VERSION },
+      prune: true,
+    });
+    (this.cluster.node.defaultChild as CfnResource).node.addDependency(this.controlPlaneLogs);
+    this.encryptKubectlProviderLogs();
+
+    this.addons = new ClusterAddons(this, 'Addons', { cluster: this.cluster });
+    this.nodes = new ZonalNodeGroups(this, 'Nodes', {
+      cluster: this.cluster,
+      clusterName: name,
+      azs: region.azs,
+      vpc,
+      instanceType: compute.nodeInstanceType,
+      nodesPerAzMin: compute.nodesPerAzMin,
+      nodesPerAzMax: compute.nodesPerAzMax,
+      diskGiB: compute.nodeDiskGiB,
+    });
+    for (const nodegroup of this.nodes.nodegroups) {
+      nodegroup.node.addDependency(...this.addons.beforeNodes);
+      for (const addon of this.addons.afterNodes) addon.node.addDependency(nodegroup);
+    }
+
+    // Coturn reads the secret at start; a new value takes a restart of the relay and of voice (no rotation).
+    this.turnSecret = new secretsmanager.Secret(this, 'TurnStaticAuthSecret', {
+      secretName: serviceSecretName(env, 'turn', 'static-auth-secret'),
+      description: `coturn static-auth-secret of ${name}: TURN REST credentials are HMACs under it`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.podRoles = new WorkloadPodRoles(this, 'PodRoles', {
+      environment,
+      region: region.name,
+      clusterName: this.cluster.clusterName,
+      turnSecret: this.turnSecret,
+      turnSecretKey: this.key,
+    });
+    // An association names the cluster; the agent that serves it must be installed.
+    for (const podRole of this.podRoles.roles.values()) podRole.association.node.addDependency(this.addons.podIdentityAgent);
+
+    this.imageRepositories = new ImageRepositories(this, 'Images', { key: this.key });
+
+    this.manifests = new ChartManifests(this, 'Manifests', {
+      cluster: this.cluster,
+      charts: props.charts,
+      dependencies: [this.cluster.albController!, this.addons.secretsStore],
+    });
+  }
+
+  /**
+   * The kubectl provider's two functions log to groups aws-eks-v2 creates without a key (NIST 800-53 SC-28):
+   * encrypt them with the cluster key. CloudFormation names the functions `<stack name>-<logical id>-<suffix>`,
+   * so CloudWatch Logs may use the key for this stack's Lambda log groups only.
+   */
+  private encryptKubectlProviderLogs(): void {
+    const provider = this.cluster.node.findChild('KubectlProvider');
+    for (const child of provider.node.findAll()) {
+      if (child instanceof logs.CfnLogGroup) child.kmsKeyId = this.key.keyArn;
+    }
+    allowLogsToUseKey(this.key, `/aws/lambda/${this.stackName}-*`);
+  }
+}

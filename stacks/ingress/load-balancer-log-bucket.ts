@@ -1,0 +1,74 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { AccessLogBucket } from '../media/access-log-bucket';
+
+export interface LoadBalancerLogBucketProps {
+  /** Name of the bucket the load balancers write to (lib/naming `albLogBucketName`). */
+  readonly bucketName: string;
+  /** Name of the bucket receiving this bucket's S3 server access logs (lib/naming `albLogAuditBucketName`). */
+  readonly auditBucketName: string;
+  /** Days a log object is kept before S3 expires it, in both buckets. */
+  readonly logExpirationDays: number;
+  /** Days an expired or deleted log version is kept before S3 removes it, in both buckets. */
+  readonly noncurrentVersionExpirationDays: number;
+}
+
+/**
+ * Where a region's load balancers write their access logs: private, TLS-only, versioned, ACLs disabled, expiring its
+ * logs, retained when the stack is deleted (logs are audit evidence). Its own S3 server access logs go to a second
+ * bucket (the media stack's AccessLogBucket), so reads and deletions of the load balancer logs are on record too.
+ *
+ * The delivery grants (the region's ELB account for ALB logs, `delivery.logs.amazonaws.com` for NLB TLS logs) are
+ * added to the bucket policy by the load balancers' `logAccessLogs`, each for its own prefix.
+ */
+export class LoadBalancerLogBucket extends Construct {
+  /** Receives the ALB and NLB access logs under their prefixes. */
+  readonly bucket: s3.Bucket;
+  /** Receives the S3 server access logs of `bucket`. */
+  readonly auditBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerLogBucketProps) {
+    super(scope, id);
+
+    this.auditBucket = new AccessLogBucket(this, 'Audit', {
+      bucketName: props.auditBucketName,
+      logExpirationDays: props.logExpirationDays,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
+    }).bucket;
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
+      // SSE-S3, not a customer-managed key: ALB access log delivery supports only SSE-S3 ("Access logs for your
+      // Application Load Balancer", Elastic Load Balancing User Guide: "the only server-side encryption option
+      // supported is Amazon S3-managed keys (SSE-S3)").
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      publicReadAccess: false,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      // ACLs disabled; the log delivery services write through the bucket policy.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.auditBucket,
+      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
+      lifecycleRules: [
+        {
+          id: 'expire-logs',
+          enabled: true,
+          expiration: Duration.days(props.logExpirationDays),
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+        {
+          // Once every version under a key has expired, its delete marker is all that is left: remove it.
+          id: 'remove-expired-delete-markers',
+          enabled: true,
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+      autoDeleteObjects: false,
+    });
+  }
+}

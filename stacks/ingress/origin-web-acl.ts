@@ -1,0 +1,120 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { allowLogsToUseKey } from '../logs-key-grant';
+
+/** AWS managed rule groups the web ACL runs, in evaluation order (priorities 10, 20, ...). */
+export const MANAGED_RULE_GROUPS = [
+  // Matches the request's source IP, which behind the edge is a Cloudflare address (the rule group has no forwarded-IP
+  // option): it acts on edge addresses AWS lists, and on direct traffic should the security group ever admit more than the edge.
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+] as const;
+
+/** Header the edge puts the client's address in: behind Cloudflare every request's source is a Cloudflare address. */
+export const CLIENT_IP_HEADER = 'CF-Connecting-IP';
+/** Headers never written to the WAF log: bearer tokens and session cookies. */
+export const REDACTED_HEADERS = ['authorization', 'cookie'] as const;
+
+export interface OriginWebAclProps {
+  /** Name of the web ACL (lib/naming `webAclName`); also the prefix of its CloudWatch metric names. */
+  readonly name: string;
+  /** ARN of the ALB the web ACL is associated with. */
+  readonly loadBalancerArn: string;
+  /** Requests one client IP may send in 5 minutes before it is blocked (the plan's ingress.rateLimitPer5Minutes). */
+  readonly rateLimitPer5Minutes: number;
+  /** CloudWatch Logs group of the WAF log (lib/naming `wafLogGroupName`; WAF requires the `aws-waf-logs-` prefix). */
+  readonly logGroupName: string;
+  /** Days the WAF log is kept; a CloudWatch Logs retention value. */
+  readonly logRetentionDays: number;
+  /** Customer-managed key the log group is encrypted with; CloudWatch Logs is allowed to use it for this group only. */
+  readonly logKey: kms.Key;
+}
+
+/**
+ * The regional WAF web ACL of a region's ALB: AWS's IP reputation, common, known-bad-inputs and SQL injection rule
+ * groups, then a per-client rate limit keyed on the edge's client-IP header; anything not blocked is allowed. Every
+ * request is logged (authorization and cookie headers redacted) to a KMS-encrypted log group kept the planned days.
+ */
+export class OriginWebAcl extends Construct {
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly association: wafv2.CfnWebACLAssociation;
+  readonly logGroup: logs.LogGroup;
+  readonly loggingConfiguration: wafv2.CfnLoggingConfiguration;
+
+  constructor(scope: Construct, id: string, props: OriginWebAclProps) {
+    super(scope, id);
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName,
+    });
+
+    const managed = MANAGED_RULE_GROUPS.map(
+      (group, i): wafv2.CfnWebACL.RuleProperty => ({
+        name: group,
+        priority: (i + 1) * 10,
+        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: group } },
+        // Rule groups act as AWS defines them (block on match); `count` would only observe.
+        overrideAction: { none: {} },
+        visibilityConfig: visibility(`${props.name}-${group}`),
+      }),
+    );
+    const rateLimit: wafv2.CfnWebACL.RuleProperty = {
+      name: 'RateLimitPerClientIp',
+      priority: (MANAGED_RULE_GROUPS.length + 1) * 10,
+      statement: {
+        rateBasedStatement: {
+          limit: props.rateLimitPer5Minutes,
+          evaluationWindowSec: 300,
+          aggregateKeyType: 'FORWARDED_IP',
+          // A header holding no valid IP (forged or mangled) is blocked. WAF skips the rule for a request without the
+          // header (AWS WAF Developer Guide, "Using forwarded IP addresses"); only the edge's ranges reach the ALB, and
+          // the edge always sets it.
+          forwardedIpConfig: { headerName: CLIENT_IP_HEADER, fallbackBehavior: 'MATCH' },
+        },
+      },
+      action: { block: {} },
+      visibilityConfig: visibility(`${props.name}-RateLimitPerClientIp`),
+    };
+
+    this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: props.name,
+      description: 'Origin ALB: AWS managed rule groups and a per-client rate limit behind the edge',
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      rules: [...managed, rateLimit],
+      visibilityConfig: visibility(props.name),
+    });
+
+    this.association = new wafv2.CfnWebACLAssociation(this, 'Association', {
+      resourceArn: props.loadBalancerArn,
+      webAclArn: this.webAcl.attrArn,
+    });
+
+    allowLogsToUseKey(props.logKey, props.logGroupName);
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: props.logGroupName,
+      encryptionKey: props.logKey,
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // WAF takes the log group ARN without the `:*` suffix the L2's logGroupArn carries.
+    const logGroupArn = Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: props.logGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.loggingConfiguration = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: this.webAcl.attrArn,
+      logDestinationConfigs: [logGroupArn],
+      redactedFields: REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
+    });
+    this.loggingConfiguration.node.addDependency(this.logGroup);
+  }
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { resolvePlan } from '../lib/config';
+import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../lib/compute/cloudflare-ranges';
+import { imageProblem, imageUri } from '../lib/compute/images';
+import { KUBERNETES_VERSION } from '../lib/compute/kubernetes';
+import { WORKLOADS } from '../lib/compute/workloads';
+import { version } from '../package.json';
+import { configWith, env, problems } from './support/config';
+import defaultConfig from '../regions.config';
+
+const E = 'environments.test';
+const planFor = (overrides: Parameters<typeof env>[0]) => resolvePlan(configWith(env(overrides))).environments[0];
+
+describe('compute plan', () => {
+  it('runs Kubernetes 1.35 on m7g.xlarge nodes, 1..4 per AZ, in phase 3', () => {
+    const c = planFor({}).compute;
+    expect(c.kubernetesVersion).toBe(KUBERNETES_VERSION);
+    expect(KUBERNETES_VERSION).toBe('1.35');
+    expect([c.nodeInstanceType, c.nodesPerAzMin, c.nodesPerAzMax, c.nodeDiskGiB]).toEqual(['m7g.xlarge', 1, 4, 50]);
+  });
+
+  it('sizes every workload from the phase and merges per-workload overrides', () => {
+    const c = planFor({ phase: 3, sizes: { compute: { workloads: { chat: { maxReplicas: 20, memoryMiB: 2048 } } } } }).compute;
+    expect(Object.keys(c.workloads)).toEqual([...WORKLOADS]);
+    expect(c.workloads.chat).toEqual({ minReplicas: 2, maxReplicas: 20, cpuMillis: 1000, memoryMiB: 2048 });
+    expect(c.workloads.gateway).toEqual({ minReplicas: 2, maxReplicas: 6, cpuMillis: 500, memoryMiB: 512 });
+  });
+
+  it('pins third-party images and tags gigascale images with the package version in the regional ECR', () => {
+    const images = planFor({}).compute.images;
+    expect(images.gateway).toBe('envoyproxy/envoy:v1.36.2');
+    expect(images.turn).toBe('coturn/coturn:4.7.0');
+    expect(images.chat).toBe(`gigascale/chat:${version}`);
+    expect(images.migrations).toBe(`gigascale/db-migrate:${version}`);
+    expect(imageUri(images.chat, '123456789012', 'eu-west-1')).toBe(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/gigascale/chat:${version}`);
+    expect(imageUri(images.gateway, '123456789012', 'eu-west-1')).toBe('docker.io/envoyproxy/envoy:v1.36.2');
+    expect(imageUri('registry.example.com:5000/team/app@sha256:' + 'a'.repeat(64), '1', 'r')).toBe('registry.example.com:5000/team/app@sha256:' + 'a'.repeat(64));
+  });
+
+  it('keeps the cluster endpoint private unless CIDRs are configured', () => {
+    expect(planFor({}).compute.publicEndpointCidrs).toEqual([]);
+    const prod = resolvePlan(defaultConfig).environments.find((e) => e.name === 'prod')!;
+    expect(prod.compute.publicEndpointCidrs).toEqual(['198.51.100.0/24']);
+  });
+});
+
+describe('ingress plan', () => {
+  it("admits Cloudflare's published ranges by default", () => {
+    const i = planFor({}).ingress;
+    expect(i.edgeIpv4Cidrs).toEqual(CLOUDFLARE_IPV4);
+    expect(i.edgeIpv6Cidrs).toEqual(CLOUDFLARE_IPV6);
+    expect(CLOUDFLARE_IPV4).toHaveLength(15);
+    expect(CLOUDFLARE_IPV6).toHaveLength(7);
+  });
+
+  it('splits configured edge CIDRs by family and takes the rate limit from the phase', () => {
+    const i = planFor({ phase: 3, ingress: { hostedZoneId: 'Z1', edgeCidrs: ['2001:db8::/32', '203.0.113.0/24'] } }).ingress;
+    expect([i.edgeIpv4Cidrs, i.edgeIpv6Cidrs]).toEqual([['203.0.113.0/24'], ['2001:db8::/32']]);
+    expect(i.rateLimitPer5Minutes).toBe(2000);
+    expect(i.idleTimeoutSeconds).toBe(3600);
+    expect(i.hostedZoneId).toBe('Z1');
+  });
+});
+
+describe('compute and ingress config errors', () => {
+  it('refuses latest and untagged images, naming the image', () => {
+    expect(problems(configWith(env({ compute: { images: { chat: 'gigascale/chat:latest', auth: 'gigascale/auth' } } })))).toEqual([
+      `${E}.compute.images.chat: must not use the tag latest (a deploy would not say what runs); pin a release tag or a digest, got "gigascale/chat:latest"`,
+      `${E}.compute.images.auth: must name a tag or a digest (an untagged image means latest), got "gigascale/auth"`,
+    ]);
+  });
+
+  it('refuses an unknown image key', () => {
+    expect(problems(configWith(env({ compute: { images: { web: 'x:1' } as never } })))).toEqual([
+      `${E}.compute.images.web: unknown image; images are gateway, auth, entity, chat, voice, memory, turn, migrations`,
+    ]);
+  });
+
+  it('refuses a public endpoint open to the internet and malformed CIDRs', () => {
+    expect(problems(configWith(env({ compute: { publicEndpointCidrs: ['0.0.0.0/0', '10.0.0.300/8', '2001:db8::/32'] } })))).toEqual([
+      `${E}.compute.publicEndpointCidrs[0]: 0.0.0.0/0 would open the cluster API to the whole internet; list the networks that run kubectl, or none for a private endpoint`,
+      expect.stringMatching(/^environments\.test\.compute\.publicEndpointCidrs\[1\]: /),
+      `${E}.compute.publicEndpointCidrs[2]: must be an IPv4 CIDR (EKS public access is IPv4), got "2001:db8::/32"`,
+    ]);
+  });
+
+  it('refuses an environment with neither a hosted zone nor certificates for every region', () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+    expect(problems(configWith(env({ ingress: { certificateArns: { 'us-east-1': arn } } })))).toEqual([
+      `${E}.ingress: needs hostedZoneId (the Route 53 zone of the domain, for DNS-validated certificates and origin-<region> records) or a certificateArns entry for eu-west-1`,
+    ]);
+  });
+
+  it('refuses a certificate of another region or for a region the environment lacks', () => {
+    const arn = (r: string) => `arn:aws:acm:${r}:123456789012:certificate/12345678-1234-1234-1234-123456789012`;
+    expect(problems(configWith(env({ ingress: { certificateArns: { 'us-east-1': arn('us-east-1'), 'eu-west-1': arn('us-east-1'), 'ap-south-1': arn('ap-south-1') } } })))).toEqual([
+      `${E}.ingress.certificateArns.eu-west-1: the certificate is in us-east-1, but an ALB in eu-west-1 can only use a certificate of its own region`,
+      `${E}.ingress.certificateArns.ap-south-1: ap-south-1 is not among the environment's regions (us-east-1, eu-west-1)`,
+    ]);
+  });
+
+  it('refuses malformed edge CIDRs, a bad zone id and min above max', () => {
+    expect(
+      problems(
+        configWith(
+          env({
+            ingress: { hostedZoneId: 'zone', edgeCidrs: ['2001:db8::/129'] },
+            sizes: { compute: { nodesPerAzMin: 5, nodesPerAzMax: 2, workloads: { chat: { minReplicas: 9, maxReplicas: 3 } } } },
+          }),
+        ),
+      ),
+    ).toEqual([
+      `${E}.ingress.hostedZoneId: must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got "zone"`,
+      `${E}.ingress.edgeCidrs[0]: must be an IPv4 or IPv6 CIDR, got "2001:db8::/129"`,
+      `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 2`,
+      `${E}.sizes.compute.workloads.chat.minReplicas: 9 is more than maxReplicas 3`,
+    ]);
+  });
+
+  it('refuses a non-Graviton node type and an unknown workload', () => {
+    expect(problems(configWith(env({ sizes: { compute: { nodeInstanceType: 'm7i.xlarge', workloads: { web: {} } as never } } })))).toEqual([
+      expect.stringMatching(/^environments\.test\.sizes\.compute\.nodeInstanceType: must be a Graviton EC2 instance type \(m7g\.large, .*\), got "m7i\.xlarge"$/),
+      `${E}.sizes.compute.workloads.web: unknown workload; workloads are declared in lib/compute/workloads.ts: gateway, auth, entity, chat, voice, memory`,
+    ]);
+  });
+
+  it.each([
+    ['envoyproxy/envoy:v1.36.2', undefined],
+    ['gigascale/auth@sha256:' + '0'.repeat(64), undefined],
+    ['Upper/Case:1', 'must be an image reference like registry/name:tag or name@sha256:<64 hex>, got "Upper/Case:1"'],
+    ['a b:1', 'must be an image reference like registry/name:tag or name@sha256:<64 hex>, got "a b:1"'],
+  ])('judges the image reference %s', (ref, problem) => {
+    expect(imageProblem(ref)).toBe(problem);
+  });
+});
