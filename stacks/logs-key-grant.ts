@@ -1,6 +1,8 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
 
 /**
  * Lets CloudWatch Logs of the key's region encrypt with a customer-managed key on behalf of the named log groups
@@ -18,4 +20,24 @@ export function allowLogsToUseKey(key: kms.Key, logGroupName: string): void {
       conditions: { [logGroupName.endsWith('*') ? 'ArnLike' : 'ArnEquals']: { 'kms:EncryptionContext:aws:logs:arn': arn } },
     }),
   );
+}
+
+export interface EncryptedLogGroupProps {
+  /** Name of the group (often fixed by the service that writes to it). */
+  readonly logGroupName: string;
+  /** Customer-managed key the group is encrypted with; CloudWatch Logs may use it for this group only. */
+  readonly key: kms.Key;
+  /** Days events are kept (a CloudWatch Logs retention value, validated by the config schema). */
+  readonly retentionDays: number;
+}
+
+/** A log group encrypted with a customer-managed key, with its retention, kept when its stack is deleted. */
+export function encryptedLogGroup(scope: Construct, id: string, props: EncryptedLogGroupProps): logs.LogGroup {
+  allowLogsToUseKey(props.key, props.logGroupName);
+  return new logs.LogGroup(scope, id, {
+    logGroupName: props.logGroupName,
+    encryptionKey: props.key,
+    retention: props.retentionDays as logs.RetentionDays,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
 }

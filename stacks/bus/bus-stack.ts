@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,7 +17,7 @@ import {
   stackName,
 } from '../../lib/naming';
 import type { ServiceName } from '../../lib/services';
-import { allowLogsToUseKey } from '../logs-key-grant';
+import { encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { BootstrapBrokers } from './bootstrap-brokers';
 import { MskCluster, SASL_IAM_PORT } from './msk-cluster';
@@ -169,13 +169,7 @@ export class BusStack extends RegionalStack {
 
   /** An encrypted log group of the bus, kept when the stack goes; CloudWatch Logs may use the bus key for it only. */
   private logGroup(id: string, name: string, retentionDays: number): logs.LogGroup {
-    allowLogsToUseKey(this.key, name);
-    return new logs.LogGroup(this, id, {
-      logGroupName: name,
-      encryptionKey: this.key,
-      retention: retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    return encryptedLogGroup(this, id, { logGroupName: name, key: this.key, retentionDays });
   }
 
   /** A stack output whose logical id is exactly `id`: other regions' stacks read it by that name. */

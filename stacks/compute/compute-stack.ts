@@ -9,7 +9,7 @@ import type * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
 import { clusterKeyAlias, clusterLogGroupName, clusterName, serviceSecretName } from '../../lib/naming';
 import { customerKey } from '../customer-key';
-import { allowLogsToUseKey } from '../logs-key-grant';
+import { allowLogsToUseKey, encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { ChartManifests } from './chart-manifests';
 import { ClusterAddons } from './cluster-addons';
@@ -74,15 +74,8 @@ export class ComputeStack extends RegionalStack {
       description: `EKS cluster ${name}: Kubernetes secrets, control-plane logs, the TURN secret, ECR images`,
       alias: clusterKeyAlias(env),
     });
-    allowLogsToUseKey(this.key, logGroupName);
-
     // EKS writes to this fixed name and would create it without retention or key; created first, it is ours.
-    this.controlPlaneLogs = new logs.LogGroup(this, 'ControlPlaneLogs', {
-      logGroupName,
-      retention: compute.logRetentionDays as logs.RetentionDays,
-      encryptionKey: this.key,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.controlPlaneLogs = encryptedLogGroup(this, 'ControlPlaneLogs', { logGroupName, key: this.key, retentionDays: compute.logRetentionDays });
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName: name,

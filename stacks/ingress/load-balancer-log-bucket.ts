@@ -1,7 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AccessLogBucket } from '../media/access-log-bucket';
+import { AccessLogBucket, logLifecycleRules } from '../media/access-log-bucket';
 
 export interface LoadBalancerLogBucketProps {
   /** Name of the bucket the load balancers write to (lib/naming `albLogBucketName`). */
@@ -52,21 +52,7 @@ export class LoadBalancerLogBucket extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.auditBucket,
       targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
-      lifecycleRules: [
-        {
-          id: 'expire-logs',
-          enabled: true,
-          expiration: Duration.days(props.logExpirationDays),
-          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-        },
-        {
-          // Once every version under a key has expired, its delete marker is all that is left: remove it.
-          id: 'remove-expired-delete-markers',
-          enabled: true,
-          expiredObjectDeleteMarker: true,
-        },
-      ],
+      lifecycleRules: logLifecycleRules(props.logExpirationDays, props.noncurrentVersionExpirationDays),
       removalPolicy: RemovalPolicy.RETAIN,
       autoDeleteObjects: false,
     });

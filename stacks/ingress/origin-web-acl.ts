@@ -1,9 +1,9 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { allowLogsToUseKey } from '../logs-key-grant';
+import { encryptedLogGroup } from '../logs-key-grant';
 
 /** AWS managed rule groups the web ACL runs, in evaluation order (priorities 10, 20, ...). */
 export const MANAGED_RULE_GROUPS = [
@@ -96,13 +96,7 @@ export class OriginWebAcl extends Construct {
       webAclArn: this.webAcl.attrArn,
     });
 
-    allowLogsToUseKey(props.logKey, props.logGroupName);
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: props.logGroupName,
-      encryptionKey: props.logKey,
-      retention: props.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.logGroup = encryptedLogGroup(this, 'LogGroup', { logGroupName: props.logGroupName, key: props.logKey, retentionDays: props.logRetentionDays });
     // WAF takes the log group ARN without the `:*` suffix the L2's logGroupArn carries.
     const logGroupArn = Stack.of(this).formatArn({
       service: 'logs',

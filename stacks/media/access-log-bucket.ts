@@ -36,23 +36,28 @@ export class AccessLogBucket extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // No Object Lock: S3 refuses a server access logs destination with Object Lock enabled.
       objectLockEnabled: false,
-      lifecycleRules: [
-        {
-          id: 'expire-logs',
-          enabled: true,
-          expiration: Duration.days(props.logExpirationDays),
-          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-        },
-        {
-          // Once every version under a key has expired, its delete marker is all that is left: remove it.
-          id: 'remove-expired-delete-markers',
-          enabled: true,
-          expiredObjectDeleteMarker: true,
-        },
-      ],
+      lifecycleRules: logLifecycleRules(props.logExpirationDays, props.noncurrentVersionExpirationDays),
       removalPolicy: RemovalPolicy.RETAIN,
       autoDeleteObjects: false,
     });
   }
+}
+
+/** Lifecycle of a log bucket: logs expire, replaced versions soon after, and nothing is left behind. */
+export function logLifecycleRules(logExpirationDays: number, noncurrentVersionExpirationDays: number): s3.LifecycleRule[] {
+  return [
+    {
+      id: 'expire-logs',
+      enabled: true,
+      expiration: Duration.days(logExpirationDays),
+      noncurrentVersionExpiration: Duration.days(noncurrentVersionExpirationDays),
+      abortIncompleteMultipartUploadAfter: Duration.days(7),
+    },
+    {
+      // Once every version under a key has expired, its delete marker is all that is left: remove it.
+      id: 'remove-expired-delete-markers',
+      enabled: true,
+      expiredObjectDeleteMarker: true,
+    },
+  ];
 }

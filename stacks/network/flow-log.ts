@@ -1,10 +1,10 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { allowLogsToUseKey } from '../logs-key-grant';
+import { encryptedLogGroup } from '../logs-key-grant';
 import { customerKey } from '../customer-key';
 
 export interface EncryptedFlowLogProps {
@@ -33,14 +33,7 @@ export class EncryptedFlowLog extends Construct {
       description: `Encrypts ${props.logGroupName}`,
     });
     // CloudWatch Logs encrypts with the key on the log group's behalf, for this group only.
-    allowLogsToUseKey(this.key, props.logGroupName);
-
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: props.logGroupName,
-      encryptionKey: this.key,
-      retention: props.retentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.logGroup = encryptedLogGroup(this, 'LogGroup', { logGroupName: props.logGroupName, key: this.key, retentionDays: props.retentionDays });
 
     // The delivery role carries one customer-managed policy scoped to this log group. It is handed to FlowLog
     // without policy updates, because the L2 would otherwise add an inline policy (NIST IAMNoInlinePolicy) that
