@@ -19,6 +19,8 @@ export default defineConfig({
       shards: 2,
       // The Route 53 zone of `domain`: certificates are validated and origin-<region> records created there.
       ingress: { hostedZoneId: 'Z0000000DEVEXAMPLE' },
+      // Who administers the EKS cluster (an access entry each); an example role name.
+      compute: { adminRoleArns: ['arn:aws:iam::111111111111:role/platform-admin'] },
       // Smallest sizes: one shared NAT gateway, short flow-log retention.
       sizes: { network: { natGateways: 'one', flowLogRetentionDays: 30 } },
     },
@@ -34,7 +36,7 @@ export default defineConfig({
       shards: 16,
       ingress: { hostedZoneId: 'Z0000000PRODEXAMPLE' },
       // The operators' network (an example range): kubectl reaches the clusters' public endpoints only from here.
-      compute: { publicEndpointCidrs: ['198.51.100.0/24'] },
+      compute: { publicEndpointCidrs: ['198.51.100.0/24'], adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'] },
     },
   },
 });

@@ -76,6 +76,12 @@ describe('compute and ingress config errors', () => {
     ]);
   });
 
+  it('refuses an admin that is not an IAM role ARN', () => {
+    expect(problems(configWith(env({ compute: { adminRoleArns: ['arn:aws:iam::123456789012:user/alice'] } })))).toEqual([
+      `${E}.compute.adminRoleArns[0]: must be an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin, got "arn:aws:iam::123456789012:user/alice"`,
+    ]);
+  });
+
   it('refuses a public endpoint open to the internet and malformed CIDRs', () => {
     expect(problems(configWith(env({ compute: { publicEndpointCidrs: ['0.0.0.0/0', '10.0.0.300/8', '2001:db8::/32'] } })))).toEqual([
       `${E}.compute.publicEndpointCidrs[0]: 0.0.0.0/0 would open the cluster API to the whole internet; list the networks that run kubectl, or none for a private endpoint`,

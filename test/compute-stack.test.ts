@@ -156,6 +156,18 @@ describe('cluster', () => {
     template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
   });
 
+  it('gives cluster-admin access entries to the configured admin role and the kubectl provider only', () => {
+    const entries = resources(prodTemplate, 'AWS::EKS::AccessEntry');
+    const admins = Object.values(entries).filter((e) => JSON.stringify(e.Properties).includes('AmazonEKSClusterAdminPolicy'));
+    expect(admins.map((e) => e.Properties.PrincipalArn)).toEqual([
+      { 'Fn::GetAtt': ['ClusterKubectlProviderHandlerServiceRoleB460AA6D', 'Arn'] },
+      'arn:aws:iam::222222222222:role/platform-admin',
+    ]);
+    expect(admins[1].Properties.AccessPolicies).toEqual([
+      { AccessScope: { Type: 'cluster' }, PolicyArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']] } },
+    ]);
+  });
+
   it('creates the control-plane log group first, encrypted, with the planned retention, retained', () => {
     const group = logicalId('AWS::Logs::LogGroup', { LogGroupName: '/aws/eks/gigascale-dev-us-east-1/cluster' });
     const [logGroup] = Object.values(resources(template, 'AWS::Logs::LogGroup', { LogGroupName: '/aws/eks/gigascale-dev-us-east-1/cluster' }));

@@ -61,6 +61,8 @@ export interface ComputePlan extends ComputeSizes {
   readonly kubernetesVersion: string;
   /** CIDRs allowed to the public API endpoint; empty: private endpoint only. */
   readonly publicEndpointCidrs: readonly string[];
+  /** IAM roles with cluster-admin access entries, sorted. */
+  readonly adminRoleArns: readonly string[];
   /** Image reference of each workload as configured (lib/compute/images.ts imageUri makes it a pull URI per region). */
   readonly images: Readonly<Record<ImageKey, string>>;
 }

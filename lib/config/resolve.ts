@@ -127,6 +127,7 @@ function resolveCompute(env: EnvironmentInput): ComputePlan {
     workloads: Object.fromEntries(WORKLOADS.map((w) => [w, { ...preset.workloads[w], ...workloads?.[w] }])) as Record<Workload, WorkloadSizes>,
     kubernetesVersion: KUBERNETES_VERSION,
     publicEndpointCidrs: [...(env.compute?.publicEndpointCidrs ?? [])].sort(),
+    adminRoleArns: [...new Set(env.compute?.adminRoleArns ?? [])].sort(),
     images: { ...defaultImages(version), ...env.compute?.images },
   };
 }

@@ -181,6 +181,9 @@ export const environmentSchema = z.strictObject({
   compute: z
     .strictObject({
       publicEndpointCidrs: z.array(z.string()).max(40, { error: 'EKS accepts at most 40 public access CIDRs' }).optional(),
+      adminRoleArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: (i) => `must be an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin, got ${JSON.stringify(i.input)}` }))
+        .optional(),
       images: z
         .record(z.string(), z.string())
         .superRefine((images, ctx) => {
@@ -365,6 +368,12 @@ export interface EnvironmentInput {
      * private only, and `cdk deploy` applies manifests from a Lambda inside the VPC. @default - private endpoint only
      */
     readonly publicEndpointCidrs?: readonly string[];
+    /**
+     * IAM roles that administer every cluster of the environment (an EKS access entry with AmazonEKSClusterAdminPolicy
+     * each); nobody else, CloudFormation's role included, gets Kubernetes access. @default - none: only the CDK's
+     * kubectl provider can reach the clusters
+     */
+    readonly adminRoleArns?: readonly string[];
     /**
      * Image of each workload (gateway, auth, entity, chat, voice, memory, turn, migrations), with a tag or a digest,
      * never `latest`. A reference without a registry (`gigascale/auth:1.4.2`) is in the region's own ECR.

@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import type * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
-import { clusterKeyAlias, clusterLogGroupName, clusterName, serviceSecretName } from '../../lib/naming';
+import { clusterKeyAlias, clusterLogGroupName, clusterName, pascalCase, serviceSecretName } from '../../lib/naming';
 import { customerKey } from '../customer-key';
 import { allowLogsToUseKey, encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
@@ -101,6 +101,8 @@ export class ComputeStack extends RegionalStack {
       prune: true,
     });
     (this.cluster.node.defaultChild as CfnResource).node.addDependency(this.controlPlaneLogs);
+    // Operators: one access entry per configured role, named after the role (ids are API).
+    for (const arn of compute.adminRoleArns) this.cluster.grantClusterAdmin(`Admin${pascalCase(arn.split('/').pop()!.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, ''))}`, arn);
     this.encryptKubectlProviderLogs();
 
     this.addons = new ClusterAddons(this, 'Addons', { cluster: this.cluster });
