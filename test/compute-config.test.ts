@@ -118,8 +118,15 @@ describe('compute and ingress config errors', () => {
     ).toEqual([
       `${E}.ingress.hostedZoneId: must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got "zone"`,
       `${E}.ingress.edgeCidrs[0]: must be an IPv4 or IPv6 CIDR, got "2001:db8::/129"`,
+      `${E}.ingress.edgeCidrs: must list at least one IPv4 CIDR: the VPCs and ALBs are IPv4 only, so IPv6 ranges admit nothing`,
       `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 2`,
       `${E}.sizes.compute.workloads.chat.minReplicas: 9 is more than maxReplicas 3`,
+    ]);
+  });
+
+  it('refuses edge ranges without an IPv4 CIDR', () => {
+    expect(problems(configWith(env({ ingress: { hostedZoneId: 'Z1', edgeCidrs: ['2001:db8::/32'] } })))).toEqual([
+      `${E}.ingress.edgeCidrs: must list at least one IPv4 CIDR: the VPCs and ALBs are IPv4 only, so IPv6 ranges admit nothing`,
     ]);
   });
 

@@ -186,6 +186,9 @@ function computeIssues(at: string, env: Record<string, unknown>, regions: readon
       const problem = typeof c === 'string' ? cidrProblem(c) : undefined;
       if (problem) issues.push({ at: `${at}.ingress.edgeCidrs[${i}]`, message: problem });
     });
+    if (ingress.edgeCidrs.length > 0 && ingress.edgeCidrs.every((c) => typeof c === 'string' && c.includes(':'))) {
+      issues.push({ at: `${at}.ingress.edgeCidrs`, message: 'must list at least one IPv4 CIDR: the VPCs and ALBs are IPv4 only, so IPv6 ranges admit nothing' });
+    }
   }
   const certificates = isRecord(ingress.certificateArns) ? ingress.certificateArns : {};
   for (const [region, arn] of Object.entries(certificates)) {
