@@ -220,6 +220,11 @@ export function apiHostname(domain: string): string {
   return `api.${domain}`;
 }
 
+/** `gigascale-prod-eu-west-1`: the Cloudflare load-balancer pool of a region (pool names are unique per account). */
+export function edgePoolName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}`;
+}
+
 /** `turn-eu-west-1.gigascale.example`: the region's TURN relay (the ingress stack's NLB). */
 export function turnHostname(domain: string, region: string): string {
   return `turn-${region}.${domain}`;
@@ -351,6 +356,14 @@ export function ingressKeyAlias(env: string): string {
 // policies helper
 
 /** `gigascale/prod/turn/static-auth-secret`: the secret TURN REST credentials are signed with (one per region). */
+/**
+ * `gigascale/prod/edge/origin-token`: the token the edge sends to every origin ALB (lib/edge/origin-protection.ts);
+ * created in the write region, replicated under the same name to the environment's other regions.
+ */
+export function edgeOriginTokenSecretName(env: string): string {
+  return serviceSecretName(env, 'edge', 'origin-token');
+}
+
 export function turnSecretName(env: string): string {
   return serviceSecretName(env, 'turn', 'static-auth-secret');
 }

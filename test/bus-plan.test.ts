@@ -199,7 +199,7 @@ describe('cache and media sizes', () => {
     expect(e.caching).toEqual({
       l1Seconds: 10,
       l2: { sessionSeconds: 86_400, entityListSeconds: 300, entitySeconds: 300, presenceSeconds: 60, memorySeconds: 600 },
-      l3: { publicProfileSeconds: 60, staticAssetSeconds: 31_536_000 },
+      l3: { publicProfileSeconds: 300, publicProfileBrowserSeconds: 60, staticAssetSeconds: 31_536_000 },
     });
     expect(e.media).toEqual({ replication: 'all-regions', infrequentAccessAfterDays: 30, noncurrentVersionExpirationDays: 90, accessLogExpirationDays: 365 });
   });

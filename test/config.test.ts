@@ -44,18 +44,19 @@ describe('defaults', () => {
     expect(resolvePlan(configWith(env())).environments[0].writeRegion).toBe('us-east-1');
   });
 
-  it('accepts a region outside the catalog when its AZs are given', () => {
+  it('accepts a region outside the catalog when its AZs and coordinates are given', () => {
     // One region only: MSK Replicator does not serve mx-central-1, so a second region would need chat-messages unreplicated.
     const azs = ['mx-central-1a', 'mx-central-1b', 'mx-central-1c'];
-    const e = resolvePlan(configWith(env({ regions: [{ name: 'mx-central-1', azs }] }))).environments[0];
-    expect(e.regions[0]).toMatchObject({ name: 'mx-central-1', azs, cidr: '10.0.0.0/16' });
+    const e = resolvePlan(configWith(env({ regions: [{ name: 'mx-central-1', azs, latitude: 20.6, longitude: -100.4 }] }))).environments[0];
+    expect(e.regions[0]).toMatchObject({ name: 'mx-central-1', azs, cidr: '10.0.0.0/16', latitude: 20.6, longitude: -100.4 });
   });
 });
 
 describe('validation', () => {
   it('refuses an unknown region with no AZs and names the catalog', () => {
     expect(problems(configWith(env({ regions: ['us-east-1', 'xx-north-9'] }))).join('\n')).toContain(
-      'environments.test.regions[1].name: region xx-north-9 is not in the region catalog; give its azs, or use one of af-south-1,',
+      'environments.test.regions[1].name: region xx-north-9 is not in the region catalog; give its azs, latitude, longitude (coordinates of its ' +
+        'metro area steer users to the nearest region), or use one of af-south-1,',
     );
   });
 
@@ -122,7 +123,7 @@ describe('validation', () => {
     const found = problems({
       environments: {
         test: env({ shards: 0, account: '42', regions: ['us-east-1', { name: 'eu-west-1', cidr: '10.0.0.0/16' }, { name: 'ap-south-1', cidr: '10.0.0.0/16' }], writeRegion: 'sa-east-1' }),
-        Prod: env(),
+        Prod: env({ domain: 'prod.example.com' }),
       },
     });
     expect(found).toEqual([

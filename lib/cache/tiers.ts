@@ -17,8 +17,13 @@ export interface L2Ttls {
 }
 
 export interface L3Ttls {
-  /** Public profile pages and their JSON at the edge. */
+  /** Public profile pages and their JSON at the edge: the seed's 5 minutes (issue 8). */
   readonly publicProfileSeconds: number;
+  /**
+   * Public profiles in the browser: short, because the edge can be purged on a profile change and browsers cannot.
+   * At most `publicProfileSeconds`.
+   */
+  readonly publicProfileBrowserSeconds: number;
   /** Static assets (content-hashed file names, so they never change under one URL). */
   readonly staticAssetSeconds: number;
 }
@@ -33,5 +38,5 @@ export interface CacheTtls {
 export const DEFAULT_CACHE_TTLS: CacheTtls = {
   l1Seconds: 30,
   l2: { sessionSeconds: 86_400, entityListSeconds: 300, entitySeconds: 300, presenceSeconds: 60, memorySeconds: 600 },
-  l3: { publicProfileSeconds: 60, staticAssetSeconds: 31_536_000 },
+  l3: { publicProfileSeconds: 300, publicProfileBrowserSeconds: 60, staticAssetSeconds: 31_536_000 },
 };

@@ -31,6 +31,17 @@ export const READINESS_PATH = '/readyz';
 export const GATEWAY_HEALTH_PATH = '/gateway/health';
 /** Path on the auth service the gateway's external authorization calls (with the request's headers). */
 export const AUTHZ_PATH = '/internal/authz';
+/**
+ * Cookie auth sets for a browser session, with `Path=/v1/` so browsers never send it with static assets. The
+ * gateway forwards it to authorization; the edge never caches a request that carries it (edge/).
+ */
+export const SESSION_COOKIE = 'gigascale-session';
+export const SESSION_COOKIE_PATH = '/v1/';
+/**
+ * Public profiles: the same for every reader, served without a token, cached at the edge (lib/edge/cache-rules.ts).
+ * Entity answers here only what a profile's owner made public.
+ */
+export const PUBLIC_PROFILE_PREFIX = '/v1/public/profiles/';
 
 /** STUN/TURN over UDP (RFC 8656): the port clients send to, and the port the relay pods listen on (UDP and TCP). */
 export const TURN_PORT = 3478;
@@ -115,7 +126,7 @@ export const SERVICE_SPECS: Readonly<Record<HttpService, ServiceSpec>> = {
   entity: {
     name: 'entity',
     description: 'Profiles, businesses and horses',
-    routes: [api('/v1/profiles/', 10), api('/v1/businesses/', 10), api('/v1/horses/', 10), api('/v1/media/', 30)],
+    routes: [api('/v1/profiles/', 10), api(PUBLIC_PROFILE_PREFIX, 10, false), api('/v1/businesses/', 10), api('/v1/horses/', 10), api('/v1/media/', 30)],
     dependencies: ['bus', 'cache', 'https', 'postgres'],
     shardSecrets: true,
     secrets: [],

@@ -2,6 +2,7 @@
 import type { RdsQuotas } from '../data/quota';
 import type { CacheSizes, ComputeSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase } from './phases';
 import type { ImageKey } from '../compute/images';
+import type { HttpService } from '../compute/workloads';
 import type { BusSizes, RegionBusPlan, TopicPlan } from '../bus/sizing';
 import type { CacheTtls } from '../cache/tiers';
 import type { CrossRegionReplication } from './schema';
@@ -20,6 +21,10 @@ export interface RegionPlan {
   readonly computeCidrs: readonly string[];
   /** True for the region that holds the database writers. */
   readonly isWriteRegion: boolean;
+  /** Latitude of the region's metro area, degrees (the catalog's, or the config's for a region it does not know). */
+  readonly latitude: number;
+  /** Longitude of the region's metro area, degrees. */
+  readonly longitude: number;
   /** The region's event bus: brokers, peak ingress, broker storage, replication sources (none when replication is off). */
   readonly bus: RegionBusPlan;
 }
@@ -82,6 +87,13 @@ export interface IngressPlan {
   readonly idleTimeoutSeconds: number;
 }
 
+export interface EdgeSettings {
+  /** Requests per minute one client IP may send to each service's paths at the edge (lib/edge/rate-limits.ts). */
+  readonly rateLimitsPerMinute: Readonly<Record<HttpService, number>>;
+  /** Generation of the origin token: a change makes the ingress stacks' web ACLs read the token again. */
+  readonly originTokenGeneration: number;
+}
+
 export interface EnvironmentPlan {
   readonly name: string;
   readonly phase: Phase;
@@ -108,6 +120,8 @@ export interface EnvironmentPlan {
   readonly compute: ComputePlan;
   /** The ALB in front of each cluster. */
   readonly ingress: IngressPlan;
+  /** What the Cloudflare edge (edge/) admits. */
+  readonly edge: EdgeSettings;
   readonly regions: readonly RegionPlan[];
 }
 

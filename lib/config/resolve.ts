@@ -20,6 +20,7 @@ import { KUBERNETES_VERSION } from '../compute/kubernetes';
 import { defaultImages } from '../compute/images';
 import { WORKLOADS, type Workload } from '../compute/workloads';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../compute/cloudflare-ranges';
+import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../edge/rate-limits';
 import type { WorkloadSizes } from './phases';
 import { version } from '../../package.json';
 import type { EnvironmentInput, GigascaleConfig } from './schema';
@@ -59,6 +60,8 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       subnets: subnetLayout(cidrs[i].prefix, azs.length),
       computeCidrs: privateSubnetCidrs(cidrs[i], azs.length).map(formatCidr),
       isWriteRegion: r.name === writeRegion,
+      latitude: r.latitude ?? catalogRegion(r.name)!.latitude,
+      longitude: r.longitude ?? catalogRegion(r.name)!.longitude,
       bus: regionBus(busSizes, regionShapes[i], regionShapes, replication),
     };
   });
@@ -114,6 +117,10 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
     },
     compute: resolveCompute(env),
     ingress: resolveIngress(env),
+    edge: {
+      rateLimitsPerMinute: { ...DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE, ...env.edge?.rateLimitsPerMinute },
+      originTokenGeneration: env.edge?.originTokenGeneration ?? 1,
+    },
     regions: regionPlans,
   };
 }

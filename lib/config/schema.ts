@@ -12,7 +12,7 @@ import { CACHE_NODE_TYPES, MAX_CACHE_REPLICAS, MAX_CACHE_SHARDS } from '../cache
 import { BROKER_TYPE_NAMES, MAX_PARTITION_MBPS } from '../bus/broker-types';
 import { TOPIC_NAMES } from '../bus/topics';
 import { NODE_INSTANCE_TYPES } from '../compute/node-types';
-import { WORKLOADS, type Workload } from '../compute/workloads';
+import { HTTP_SERVICES, WORKLOADS, type HttpService, type Workload } from '../compute/workloads';
 import { IMAGE_KEYS, type ImageKey } from '../compute/images';
 
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
@@ -81,6 +81,8 @@ export const regionSchema = z.strictObject({
     .max(MAX_AZS, { error: `must list ${MIN_AZS}..${MAX_AZS} availability zones` })
     .optional(),
   cidr: z.string().optional(),
+  latitude: z.number().refine((n) => Number.isFinite(n) && n >= -90 && n <= 90, { error: (i) => `must be a latitude in degrees, -90..90, got ${String(i.input)}` }).optional(),
+  longitude: z.number().refine((n) => Number.isFinite(n) && n >= -180 && n <= 180, { error: (i) => `must be a longitude in degrees, -180..180, got ${String(i.input)}` }).optional(),
 });
 
 export const environmentSchema = z.strictObject({
@@ -220,7 +222,7 @@ export const environmentSchema = z.strictObject({
           memorySeconds: seconds.optional(),
         })
         .optional(),
-      l3: z.strictObject({ publicProfileSeconds: seconds.optional(), staticAssetSeconds: seconds.optional() }).optional(),
+      l3: z.strictObject({ publicProfileSeconds: seconds.optional(), publicProfileBrowserSeconds: seconds.optional(), staticAssetSeconds: seconds.optional() }).optional(),
     })
     .optional(),
   quotas: z
@@ -228,6 +230,14 @@ export const environmentSchema = z.strictObject({
       rdsClustersPerRegion: intIn(1, MAX_QUOTA).optional(),
       rdsInstancesPerRegion: intIn(1, MAX_QUOTA).optional(),
       rdsProxiesPerRegion: intIn(1, MAX_QUOTA).optional(),
+    })
+    .optional(),
+  edge: z
+    .strictObject({
+      rateLimitsPerMinute: z
+        .strictObject(Object.fromEntries(HTTP_SERVICES.map((s) => [s, intIn(1, 1_000_000).optional()])) as Record<HttpService, z.ZodOptional<ReturnType<typeof intIn>>>)
+        .optional(),
+      originTokenGeneration: intIn(1, 1_000_000).optional(),
     })
     .optional(),
   latencyBudgets: z
@@ -254,6 +264,10 @@ export type RegionInput =
       readonly azs?: readonly string[];
       /** VPC CIDR, an RFC 1918 block /16../20. @default - 10.<catalog slot>.0.0/16, or the lowest free /16 */
       readonly cidr?: string;
+      /** Latitude of the region's metro area, degrees (the edge steers users to the nearest region). @default - the region catalog's (required for regions not in the catalog) */
+      readonly latitude?: number;
+      /** Longitude of the region's metro area, degrees. @default - the region catalog's (required for regions not in the catalog) */
+      readonly longitude?: number;
     };
 
 /** One deployment environment (`dev`, `prod`): an account, a domain and a set of regions. */
@@ -403,11 +417,11 @@ export interface EnvironmentInput {
    * deployed off, then sources, then on (`-c replication=...`). Sizes never depend on it. @default 'on'
    */
   readonly crossRegionReplication?: CrossRegionReplication;
-  /** Cache lifetimes every service receives (seconds). @default - L1 30, L2 sessions 86400 / entity lists 300 / entities 300 / presence 60 / memory 600, L3 profiles 60 / static assets 1 year */
+  /** Cache lifetimes every service receives (seconds). @default - L1 30, L2 sessions 86400 / entity lists 300 / entities 300 / presence 60 / memory 600, L3 profiles 300 (browser 60) / static assets 1 year */
   readonly caching?: {
     readonly l1Seconds?: number;
     readonly l2?: { readonly sessionSeconds?: number; readonly entityListSeconds?: number; readonly entitySeconds?: number; readonly presenceSeconds?: number; readonly memorySeconds?: number };
-    readonly l3?: { readonly publicProfileSeconds?: number; readonly staticAssetSeconds?: number };
+    readonly l3?: { readonly publicProfileSeconds?: number; readonly publicProfileBrowserSeconds?: number; readonly staticAssetSeconds?: number };
   };
   /**
    * RDS quotas of the account in each region, when raised above AWS's defaults. Synth fails when the environment
@@ -421,6 +435,21 @@ export interface EnvironmentInput {
     readonly rdsInstancesPerRegion?: number;
     /** Amazon RDS "Proxies" quota per region. @default 20 */
     readonly rdsProxiesPerRegion?: number;
+  };
+  /** The Cloudflare edge (edge/): what it admits before a request reaches a region. */
+  readonly edge?: {
+    /**
+     * Requests per minute one client IP may send to each service's paths, counted per Cloudflare data centre; more
+     * get 429. Each must be at most the origin's limit (`ingress.rateLimitPer5Minutes` / 5).
+     * @default - auth 30, entity 300, chat 300, voice 60, memory 120 (lib/edge/rate-limits.ts)
+     */
+    readonly rateLimitsPerMinute?: Readonly<Partial<Record<HttpService, number>>>;
+    /**
+     * Generation of the origin token the edge sends and the ALBs require. Raise it by one after putting a new token
+     * in Secrets Manager: the next deploy of the ingress stacks then reads the new value (README "Origin protection").
+     * @default 1
+     */
+    readonly originTokenGeneration?: number;
   };
   /** Latency budgets in milliseconds (P95), merged over the seed's values. @default - the seed's chat budget */
   readonly latencyBudgets?: {

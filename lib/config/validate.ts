@@ -15,6 +15,7 @@ import { PHASE_PRESETS, type Phase, type PhasePreset } from './phases';
 import { configSchema, ENV_NAME } from './schema';
 import { isIPv6 } from 'node:net';
 import { imageProblem } from '../compute/images';
+import { edgeIssues, hostnameIssues } from './validate-edge';
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
@@ -37,13 +38,15 @@ interface RegionEntry {
   readonly name: string;
   readonly azs?: unknown;
   readonly cidr?: unknown;
+  readonly latitude?: unknown;
+  readonly longitude?: unknown;
 }
 
 function regionEntries(regions: unknown): RegionEntry[] {
   if (!Array.isArray(regions)) return [];
   return regions.flatMap((r, index) => {
     if (typeof r === 'string') return [{ index, name: r }];
-    if (isRecord(r) && typeof r.name === 'string') return [{ index, name: r.name, azs: r.azs, cidr: r.cidr }];
+    if (isRecord(r) && typeof r.name === 'string') return [{ index, name: r.name, azs: r.azs, cidr: r.cidr, latitude: r.latitude, longitude: r.longitude }];
     return [];
   });
 }
@@ -63,11 +66,18 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
     }
     firstIndex.set(r.name, r.index);
     if (!REGION_NAME.test(r.name)) continue; // the schema reports the malformed name
-    if (r.azs === undefined && !catalogRegion(r.name)) {
-      issues.push({
-        at: `${path}.name`,
-        message: `region ${r.name} is not in the region catalog; give its azs, or use one of ${catalogRegionNames().join(', ')}`,
-      });
+    if (!catalogRegion(r.name)) {
+      const missing = [r.azs === undefined && 'azs', r.latitude === undefined && 'latitude', r.longitude === undefined && 'longitude'].filter(Boolean);
+      if (missing.length > 0) {
+        issues.push({
+          at: `${path}.name`,
+          message:
+            `region ${r.name} is not in the region catalog; give its ${missing.join(', ')} (coordinates of its metro area steer users ` +
+            `to the nearest region), or use one of ${catalogRegionNames().join(', ')}`,
+        });
+      }
+    } else if ((r.latitude === undefined) !== (r.longitude === undefined)) {
+      issues.push({ at: `${path}.${r.latitude === undefined ? 'latitude' : 'longitude'}`, message: `is required with ${r.latitude === undefined ? 'longitude' : 'latitude'}: give both or neither` });
     }
     if (Array.isArray(r.azs)) {
       const seenAz = new Set<string>();
@@ -109,6 +119,7 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
 
   issues.push(...databaseIssues(at, env));
   issues.push(...computeIssues(at, env, entries.map((e) => e.name)));
+  issues.push(...edgeIssues(at, env));
 
   if (typeof env.writeRegion === 'string' && entries.length > 0 && !firstIndex.has(env.writeRegion)) {
     issues.push({
@@ -237,6 +248,7 @@ export function validateConfig(input: unknown): Issue[] {
       }
       if (isRecord(env)) issues.push(...environmentIssues(name, env));
     }
+    issues.push(...hostnameIssues(input.environments));
   }
   return dedupe(issues);
 }
