@@ -243,14 +243,15 @@ describe('ALB target groups', () => {
 });
 
 describe('certificate and DNS', () => {
-  it('requests one DNS-validated certificate for the origin name with the TURN name as SAN, in the hosted zone', () => {
+  it('requests one DNS-validated certificate for the origin name with the API and TURN names as SANs, in the hosted zone', () => {
     template.resourceCountIs('AWS::CertificateManager::Certificate', 1);
     template.hasResourceProperties('AWS::CertificateManager::Certificate', {
       DomainName: 'origin-us-east-1.dev.gigascale.example',
-      SubjectAlternativeNames: ['turn-us-east-1.dev.gigascale.example'],
+      SubjectAlternativeNames: ['api.dev.gigascale.example', 'turn-us-east-1.dev.gigascale.example'],
       ValidationMethod: 'DNS',
       DomainValidationOptions: [
         { DomainName: 'origin-us-east-1.dev.gigascale.example', HostedZoneId: 'Z0000000DEVEXAMPLE' },
+        { DomainName: 'api.dev.gigascale.example', HostedZoneId: 'Z0000000DEVEXAMPLE' },
         { DomainName: 'turn-us-east-1.dev.gigascale.example', HostedZoneId: 'Z0000000DEVEXAMPLE' },
       ],
       CertificateTransparencyLoggingPreference: 'ENABLED',
@@ -336,7 +337,7 @@ describe('WAF', () => {
   ])('blocks a client IP (CF-Connecting-IP) over $limit requests in 5 minutes in $env, last', ({ env, t, limit }) => {
     const acl = Object.values(t().findResources('AWS::WAFv2::WebACL'))[0] as Resource;
     const rules = acl.Properties.Rules as { Name: string; Priority: number }[];
-    expect(rules.map((r) => r.Name)).toEqual([...MANAGED_RULE_GROUPS, 'RateLimitPerClientIp']);
+    expect(rules.map((r) => r.Name)).toEqual(['EdgeOriginToken', ...MANAGED_RULE_GROUPS, 'RateLimitPerClientIp']);
     expect(rules.at(-1)).toEqual({
       Name: 'RateLimitPerClientIp',
       Priority: 50,
@@ -360,7 +361,7 @@ describe('WAF', () => {
     });
   });
 
-  it('logs every request to aws-waf-logs-<stage>, encrypted with the ingress key, kept the planned days, with authorization and cookie redacted', () => {
+  it('logs every request to aws-waf-logs-<stage>, encrypted with the ingress key, kept the planned days', () => {
     const key = logicalId('AWS::KMS::Key');
     const group = logicalId('AWS::Logs::LogGroup');
     template.hasResource('AWS::Logs::LogGroup', {
@@ -372,12 +373,21 @@ describe('WAF', () => {
       DeletionPolicy: 'Retain',
     });
     template.hasResource('AWS::WAFv2::LoggingConfiguration', {
-      Properties: {
+      Properties: Match.objectLike({
         ResourceArn: { 'Fn::GetAtt': [logicalId('AWS::WAFv2::WebACL'), 'Arn'] },
         LogDestinationConfigs: ['arn:aws:logs:us-east-1:111111111111:log-group:aws-waf-logs-gigascale-dev-us-east-1'],
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
-      },
+      }),
       DependsOn: [group],
+    });
+  });
+
+  it('redacts the authorization, cookie and origin token headers from the WAF log', () => {
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [
+        { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: 'cookie' } },
+        { SingleHeader: { Name: 'x-gigascale-origin-token' } },
+      ],
     });
   });
 
@@ -395,6 +405,87 @@ describe('WAF', () => {
         ]),
       },
     });
+  });
+});
+
+describe('edge origin token', () => {
+  const secretType = 'AWS::SecretsManager::Secret';
+  let prodPlan: EnvironmentPlan;
+  let secondary: ReturnType<typeof build>;
+  beforeAll(() => {
+    prodPlan = planOf({ env: 'prod' }).environments[0];
+    secondary = build(prodPlan, prodPlan.regions.findIndex((r) => r.name === 'eu-west-1'));
+  });
+
+  it('is a generated 48-character secret in the write region, replicated to the other regions in plan order and retained', () => {
+    expect(prodPlan.regions.map((r) => [r.name, r.isWriteRegion])).toEqual([
+      ['us-east-1', true],
+      ['us-west-2', false],
+      ['eu-west-1', false],
+      ['ap-southeast-1', false],
+    ]);
+    prod.resourceCountIs(secretType, 1);
+    prod.hasResource(secretType, {
+      Properties: Match.objectLike({
+        Name: 'gigascale/prod/edge/origin-token',
+        GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false },
+        ReplicaRegions: [{ Region: 'us-west-2' }, { Region: 'eu-west-1' }, { Region: 'ap-southeast-1' }],
+        KmsKeyId: Match.absent(),
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('is not created outside the write region, where the web ACL reads the replica', () => {
+    secondary.template.resourceCountIs(secretType, 0);
+    expect(secondary.ingress.originTokenSecret).toBeUndefined();
+    expect(JSON.stringify(secondary.template.findResources('AWS::WAFv2::WebACL'))).toContain(
+      '"SearchString":"{{resolve:secretsmanager:gigascale/prod/edge/origin-token:SecretString:::}}"',
+    );
+  });
+
+  it('blocks first (priority 0) every request whose x-gigascale-origin-token is not exactly the environment token', () => {
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0] as Resource;
+    const rules = acl.Properties.Rules as { Priority: number }[];
+    expect(Math.min(...rules.map((r) => r.Priority))).toBe(0);
+    expect(rules[0]).toEqual({
+      Name: 'EdgeOriginToken',
+      Priority: 0,
+      Action: { Block: {} },
+      Statement: {
+        NotStatement: {
+          Statement: {
+            ByteMatchStatement: {
+              FieldToMatch: { SingleHeader: { Name: 'x-gigascale-origin-token' } },
+              PositionalConstraint: 'EXACTLY',
+              SearchString: '{{resolve:secretsmanager:gigascale/dev/edge/origin-token:SecretString:::}}',
+              TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+            },
+          },
+        },
+      },
+      VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'gigascale-dev-us-east-1-alb-EdgeOriginToken' },
+    });
+  });
+
+  it('makes the write region\'s web ACL wait for the secret it resolves', () => {
+    template.hasResource('AWS::WAFv2::WebACL', { DependsOn: [logicalId(secretType)] });
+  });
+
+  it('substitutes the token, bearer tokens and cookies wherever WAF shows request data, sampled requests included', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      DataProtectionConfig: {
+        DataProtections: [{ Field: { FieldType: 'SINGLE_HEADER', FieldKeys: ['authorization', 'cookie', 'x-gigascale-origin-token'] }, Action: 'SUBSTITUTION' }],
+      },
+    });
+  });
+
+  it('changes the web ACL when the token generation is raised, so a deploy resolves the new token', () => {
+    const description = (t: Template) => (Object.values(t.findResources('AWS::WAFv2::WebACL'))[0] as Resource).Properties.Description as string;
+    expect(description(template)).toContain('edge origin token generation 1,');
+    const raised = planOf({ env: 'dev' }, { environments: { dev: { ...defaultConfig.environments.dev, edge: { originTokenGeneration: 2 } } } }).environments[0];
+    expect(description(build(raised, 0).template)).toContain('edge origin token generation 2,');
   });
 });
 

@@ -258,6 +258,38 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::EC2::SecurityGroup',
     pathPattern: /^[a-z0-9-]+\/Ingress\/Turn\/SecurityGroup\/Resource$/,
   },
+  {
+    rule: 'AwsSolutions::AwsSolutions-SMG4',
+    reason:
+      'The edge origin token is used where a rotation function cannot update it: the edge takes it from its Pulumi ' +
+      'config, and each region\'s web ACL from a CloudFormation dynamic reference, which CloudFormation resolves only ' +
+      'when a deploy updates the web ACL (an unchanged resource is not re-resolved). A new value therefore takes a ' +
+      'coordinated procedure (put the value, set it in the edge\'s Pulumi config, redeploy every region\'s ingress stack ' +
+      'with a change to its web ACL), not a schedule; a scheduled rotation would only make Secrets Manager disagree ' +
+      'with what the edge and the ALBs use.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/EdgeOriginToken\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled',
+    reason:
+      'Same secret as AwsSolutions-SMG4: the edge origin token, used by the edge (Pulumi config) and by every region\'s ' +
+      'web ACL (a dynamic reference resolved only at deploy). Rotating it is a coordinated change of the edge config and ' +
+      'a redeploy of the ingress stacks, which a rotation schedule cannot perform.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/EdgeOriginToken\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerUsingKMSKey',
+    reason:
+      'The edge origin token is replicated from the write region to every other region of the environment, and a replica ' +
+      'under a customer-managed key needs that key to exist in the replica region when the write region deploys; the ' +
+      'other regions\' keys are created later, by their own stacks. The secret is therefore encrypted with the ' +
+      'AWS-managed aws/secretsmanager key, which exists in every region; reading it still takes ' +
+      'secretsmanager:GetSecretValue on the secret.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/EdgeOriginToken\/Resource$/,
+  },
   // compute stack
   {
     rule: 'CloudFormation-Validate::W9009',

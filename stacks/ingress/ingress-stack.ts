@@ -1,16 +1,20 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan } from '../../lib/config';
+import { ORIGIN_TOKEN_HEADER, ORIGIN_TOKEN_LENGTH } from '../../lib/edge/origin-protection';
 import { GigascaleError, type Issue } from '../../lib/errors';
 import {
   albLogAuditBucketName,
   albLogBucketName,
+  apiHostname,
+  edgeOriginTokenSecretName,
   ingressKeyAlias,
   originHostname,
   turnHostname,
@@ -52,7 +56,8 @@ export const NONCURRENT_LOG_VERSION_DAYS = 30;
  * `<env>-<region>-ingress`: how traffic enters a region. The origin ALB the edge pulls from (edge ranges only, WAF,
  * HTTPS with the region's certificate, the gateway pods behind it, sticky for Socket.io), the TURN relay's NLB that WebRTC
  * clients reach directly (UDP 3478, TLS 5349), the certificate both use, their DNS names, and the bucket and log group
- * their logs go to.
+ * their logs go to. The write region's stack also holds the edge's origin token, replicated to the other regions, which
+ * the web ACL of every region requires on each request.
  *
  * Deletion protection is on from phase 4 (the phase that serves production traffic across regions); a phase-3
  * environment is a pilot that is torn down and rebuilt. Load balancer access logs and the WAF log are traffic records
@@ -75,6 +80,11 @@ export class IngressStack extends RegionalStack {
   readonly webAcl: OriginWebAcl;
   /** Encrypts the WAF log group. */
   readonly key: kms.Key;
+  /**
+   * The edge's origin token (lib/edge/origin-protection.ts), in the write region only, replicated under the same name
+   * to every other region of the environment; the web ACLs read it there.
+   */
+  readonly originTokenSecret?: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: IngressStackProps) {
     super(scope, id, { ...props, concern: 'ingress' });
@@ -92,7 +102,9 @@ export class IngressStack extends RegionalStack {
 
     this.certificate = originCertificate(this, 'Certificate', {
       domainName: originHostname(domain, region.name),
-      subjectAlternativeNames: [turnHostname(domain, region.name)],
+      // The API name too: the edge sends origin-<region> as Host, and whichever of the two names Cloudflare puts in
+      // SNI, Full (strict) TLS finds it on the certificate.
+      subjectAlternativeNames: [apiHostname(domain), turnHostname(domain, region.name)],
       certificateArn,
       hostedZone: zone,
     });
@@ -137,14 +149,33 @@ export class IngressStack extends RegionalStack {
       description: `Ingress of ${env} in ${region.name}: the WAF log group`,
       alias: ingressKeyAlias(env),
     });
+    // Encrypted with the AWS-managed key: a replica under a customer key needs that key in the replica region before
+    // this stack deploys, and the other regions' keys are created later by their own stacks. No rotation schedule: a
+    // new value must reach the edge's Pulumi config and every web ACL together (see the compliance acknowledgments).
+    if (region.isWriteRegion) {
+      this.originTokenSecret = new secretsmanager.Secret(this, 'EdgeOriginToken', {
+        secretName: edgeOriginTokenSecretName(env),
+        description: `Origin token of ${env}: the edge sends it in ${ORIGIN_TOKEN_HEADER} and the ALBs' web ACLs require it`,
+        generateSecretString: { passwordLength: ORIGIN_TOKEN_LENGTH, excludePunctuation: true, includeSpace: false },
+        replicaRegions: environment.regions.filter((r) => !r.isWriteRegion).map((r) => ({ region: r.name })),
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
+
     this.webAcl = new OriginWebAcl(this, 'Waf', {
       name: webAclName(env, region.name),
+      originTokenHeader: ORIGIN_TOKEN_HEADER,
+      originTokenSecretName: edgeOriginTokenSecretName(env),
+      originTokenGeneration: environment.edge.originTokenGeneration,
       loadBalancerArn: this.loadBalancer.loadBalancerArn,
       rateLimitPer5Minutes: ingress.rateLimitPer5Minutes,
       logGroupName: wafLogGroupName(env, region.name),
       logRetentionDays: environment.network.flowLogRetentionDays,
       logKey: this.key,
     });
+    // The rule resolves the secret by name at deploy. Here that is the secret above; the other regions resolve its
+    // replica, so the write region's ingress stack deploys before theirs.
+    if (this.originTokenSecret !== undefined) this.webAcl.webAcl.node.addDependency(this.originTokenSecret);
 
     // Without a Route 53 zone the records are the operator's to create (the config's certificateArns case).
     if (zone !== undefined) {

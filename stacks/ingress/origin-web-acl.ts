@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, SecretValue, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -17,12 +17,31 @@ export const MANAGED_RULE_GROUPS = [
 
 /** Header the edge puts the client's address in: behind Cloudflare every request's source is a Cloudflare address. */
 export const CLIENT_IP_HEADER = 'CF-Connecting-IP';
-/** Headers never written to the WAF log: bearer tokens and session cookies. */
+/**
+ * Headers never written to the WAF log: bearer tokens and session cookies. The origin token header (a prop) is
+ * redacted next to them.
+ */
 export const REDACTED_HEADERS = ['authorization', 'cookie'] as const;
 
 export interface OriginWebAclProps {
   /** Name of the web ACL (lib/naming `webAclName`); also the prefix of its CloudWatch metric names. */
   readonly name: string;
+  /**
+   * Request header the edge carries the origin token in (lib/edge/origin-protection `ORIGIN_TOKEN_HEADER`), lower
+   * case; a request without exactly the token in it is blocked, and the header is redacted from the WAF log.
+   */
+  readonly originTokenHeader: string;
+  /**
+   * Name of the Secrets Manager secret holding the origin token (lib/naming `edgeOriginTokenSecretName`). Read by
+   * CloudFormation at deploy in the stack's own region (a dynamic reference), so the secret or its replica must exist
+   * there first.
+   */
+  readonly originTokenSecretName: string;
+  /**
+   * Generation of the origin token (the plan's edge.originTokenGeneration): part of the web ACL's description, so
+   * raising it after a new token is put makes the next deploy update the web ACL and resolve the new value.
+   */
+  readonly originTokenGeneration: number;
   /** ARN of the ALB the web ACL is associated with. */
   readonly loadBalancerArn: string;
   /** Requests one client IP may send in 5 minutes before it is blocked (the plan's ingress.rateLimitPer5Minutes). */
@@ -36,9 +55,15 @@ export interface OriginWebAclProps {
 }
 
 /**
- * The regional WAF web ACL of a region's ALB: AWS's IP reputation, common, known-bad-inputs and SQL injection rule
- * groups, then a per-client rate limit keyed on the edge's client-IP header; anything not blocked is allowed. Every
- * request is logged (authorization and cookie headers redacted) to a KMS-encrypted log group kept the planned days.
+ * The regional WAF web ACL of a region's ALB: first a block of every request whose origin token header is not exactly
+ * the environment's token (only our edge sends it: lib/edge/origin-protection.ts), then AWS's IP reputation, common,
+ * known-bad-inputs and SQL injection rule groups, then a per-client rate limit keyed on the edge's client-IP header;
+ * anything not blocked is allowed. Every request is logged (authorization, cookie and origin token headers redacted)
+ * to a KMS-encrypted log group kept the planned days.
+ *
+ * The token enters the template as a CloudFormation dynamic reference, resolved at deploy in the stack's region: a new
+ * token value reaches the rule only when a deploy updates the web ACL (CloudFormation does not re-resolve a reference
+ * in a resource the template leaves unchanged).
  */
 export class OriginWebAcl extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
@@ -54,6 +79,24 @@ export class OriginWebAcl extends Construct {
       metricName,
     });
 
+    const originToken: wafv2.CfnWebACL.RuleProperty = {
+      name: 'EdgeOriginToken',
+      priority: 0,
+      statement: {
+        notStatement: {
+          statement: {
+            byteMatchStatement: {
+              fieldToMatch: { singleHeader: { Name: props.originTokenHeader } },
+              positionalConstraint: 'EXACTLY',
+              searchString: SecretValue.secretsManager(props.originTokenSecretName).unsafeUnwrap(),
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+        },
+      },
+      action: { block: {} },
+      visibilityConfig: visibility(`${props.name}-EdgeOriginToken`),
+    };
     const managed = MANAGED_RULE_GROUPS.map(
       (group, i): wafv2.CfnWebACL.RuleProperty => ({
         name: group,
@@ -84,10 +127,17 @@ export class OriginWebAcl extends Construct {
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: props.name,
-      description: 'Origin ALB: AWS managed rule groups and a per-client rate limit behind the edge',
+      description: `Origin ALB: edge origin token generation ${props.originTokenGeneration}, AWS managed rule groups, a per-client rate limit behind the edge`,
       scope: 'REGIONAL',
+      // Log redaction does not reach sampled requests (visible to wafv2:GetSampledRequests); web ACL data protection
+      // substitutes the secrets everywhere WAF shows request data.
+      dataProtectionConfig: {
+        dataProtections: [
+          { field: { fieldType: 'SINGLE_HEADER', fieldKeys: [...REDACTED_HEADERS, props.originTokenHeader] }, action: 'SUBSTITUTION' },
+        ],
+      },
       defaultAction: { allow: {} },
-      rules: [...managed, rateLimit],
+      rules: [originToken, ...managed, rateLimit],
       visibilityConfig: visibility(props.name),
     });
 
@@ -107,7 +157,7 @@ export class OriginWebAcl extends Construct {
     this.loggingConfiguration = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       logDestinationConfigs: [logGroupArn],
-      redactedFields: REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
+      redactedFields: [...REDACTED_HEADERS, props.originTokenHeader].map((name) => ({ singleHeader: { Name: name } })),
     });
     this.loggingConfiguration.node.addDependency(this.logGroup);
   }
