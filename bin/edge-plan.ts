@@ -1,0 +1,79 @@
+/**
+ * The Cloudflare edge of one environment as a reviewer sees it, offline: runs the edge program (edge/) under Pulumi's
+ * mocks, with no Pulumi CLI, credentials or network, and prints every resource it declares with its inputs.
+ *   npm run -s edge:plan -- --env <name> [--json] [--config <file>]
+ * Ids and the origin token are shown as `<gigascale:...>` placeholders: they come from the Pulumi stack's config.
+ * `--json` prints exactly an array of {"type", "name", "inputs"}. Exit 0 ok, 2 bad input.
+ */
+import { GigascaleError } from '../lib/errors';
+import { edgePlan } from '../lib/edge/plan';
+import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/edge/geo-regions';
+import { formatTable } from '../lib/table';
+import { declaredResources } from '../edge/mocks';
+import { environmentOf, loadPlan } from '../edge/program';
+
+const USAGE = 'usage: npm run -s edge:plan -- --env <name> [--json] [--config <file>]';
+
+interface Args {
+  readonly env: string;
+  readonly json: boolean;
+  readonly config?: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let env: string | undefined;
+  let config: string | undefined;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') {
+      json = true;
+      continue;
+    }
+    if (a !== '--env' && a !== '--config') throw new GigascaleError('Invalid arguments', [{ at: a, message: `unknown argument\n${USAGE}` }]);
+    const value = argv[++i];
+    if (value === undefined || value.startsWith('--')) throw new GigascaleError('Invalid arguments', [{ at: a, message: `needs a value\n${USAGE}` }]);
+    if (a === '--env') env = value;
+    else config = value;
+  }
+  if (env === undefined) throw new GigascaleError('Invalid arguments', [{ at: '--env', message: `is required: the environment whose edge to plan\n${USAGE}` }]);
+  return { env, json, config };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = await loadPlan(args.config);
+  const environment = environmentOf(plan, args.env);
+  const resources = await declaredResources(plan, args.env);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(resources, null, 2)}\n`);
+    return;
+  }
+  const { steering, hostname } = edgePlan(environment);
+  const lines = [`Edge of ${args.env}: ${hostname}, ${resources.length} resources`, '', 'Geo steering (failover order, great-circle km from the region point):'];
+  lines.push(
+    ...formatTable([
+      ['geo', 'region', 'point', 'pools'],
+      ...GEO_REGION_CODES.map((code) => {
+        const a = steering.regionPools[code];
+        const g = CLOUDFLARE_GEO_REGIONS[code];
+        return [code, g.name, g.point, a.regions.map((r, i) => `${r} (${a.distancesKm[i]})`).join(' > ')];
+      }),
+    ]).map((l) => `  ${l}`),
+    `  default: ${steering.defaultPools.join(' > ')}; fallback: ${steering.fallbackPool} (write region)`,
+    '',
+  );
+  for (const r of resources) {
+    lines.push(`${r.type}  ${r.name}`);
+    lines.push(...JSON.stringify(r.inputs, null, 2).split('\n').map((l) => `  ${l}`));
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof GigascaleError) {
+    console.error(`gigascale: ${e.message}`);
+    process.exit(e.exitCode);
+  }
+  throw e;
+});
