@@ -1,23 +1,13 @@
 import * as cloudflare from '@pulumi/cloudflare';
 import * as pulumi from '@pulumi/pulumi';
 import { ORIGIN_TOKEN_HEADER } from '../lib/edge/origin-protection';
-import type { EdgePlan } from '../lib/edge/plan';
-
-export interface EdgeLoadBalancingArgs {
-  /** The environment's edge, from lib/edge/plan.ts. */
-  readonly plan: EdgePlan;
-  /** Cloudflare account that owns the monitor and the pools. */
-  readonly accountId: pulumi.Input<string>;
-  /** Zone of the environment's domain; the load balancer is `api.<domain>` in it. */
-  readonly zoneId: pulumi.Input<string>;
-  /** The environment's origin token (Pulumi secret): health checks must pass the ALBs' web ACLs too. */
-  readonly originToken: pulumi.Input<string>;
-}
+import type { EdgeArgs } from './args';
 
 /**
  * The environment's load balancing: one HTTPS monitor on the gateway's health path, one pool per region whose single
- * origin is that region's ALB (`origin-<region>.<domain>`, also sent as Host and SNI so the ALB's certificate
- * matches under Full (strict)), and a proxied, geo-steered load balancer on `api.<domain>`.
+ * origin is that region's ALB (`origin-<region>.<domain>`, also sent as Host; the ALB's certificate carries this name
+ * and `api.<domain>`, so Full (strict) TLS holds whichever Cloudflare uses as SNI), and a proxied, geo-steered load
+ * balancer on `api.<domain>`.
  */
 export class EdgeLoadBalancing extends pulumi.ComponentResource {
   readonly monitor: cloudflare.LoadBalancerMonitor;
@@ -25,7 +15,7 @@ export class EdgeLoadBalancing extends pulumi.ComponentResource {
   readonly pools: Readonly<Record<string, cloudflare.LoadBalancerPool>>;
   readonly loadBalancer: cloudflare.LoadBalancer;
 
-  constructor(name: string, args: EdgeLoadBalancingArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super('gigascale:edge:LoadBalancing', name, {}, opts);
     const { plan } = args;
     const child = { parent: this };

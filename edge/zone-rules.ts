@@ -1,17 +1,8 @@
 import * as cloudflare from '@pulumi/cloudflare';
 import * as pulumi from '@pulumi/pulumi';
 import type { EdgeRule } from '../lib/edge/cache-rules';
-import type { EdgePlan } from '../lib/edge/plan';
+import type { EdgeArgs } from './args';
 import { originTokenRule } from '../lib/edge/security-rules';
-
-export interface EdgeZoneRulesArgs {
-  /** The environment's edge, from lib/edge/plan.ts. */
-  readonly plan: EdgePlan;
-  /** Zone of the environment's domain; every ruleset here is that zone's entry point for its phase. */
-  readonly zoneId: pulumi.Input<string>;
-  /** The environment's origin token (Pulumi secret), set on every request forwarded to an origin. */
-  readonly originToken: pulumi.Input<string>;
-}
 
 /** A ruleset rule as the provider takes it; every rule is enabled and keeps its `ref` across edits. */
 function toRule(rule: EdgeRule): cloudflare.types.input.RulesetRule {
@@ -38,7 +29,7 @@ export class EdgeZoneRules extends pulumi.ComponentResource {
   /** Tiered caching and its smart topology. */
   readonly tiered: readonly [cloudflare.ArgoTieredCaching, cloudflare.TieredCache];
 
-  constructor(name: string, args: EdgeZoneRulesArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: Omit<EdgeArgs, 'accountId'>, opts?: pulumi.ComponentResourceOptions) {
     super('gigascale:edge:ZoneRules', name, {}, opts);
     const { plan, zoneId } = args;
     const child = { parent: this };
