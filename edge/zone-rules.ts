@@ -44,7 +44,7 @@ export class EdgeZoneRules extends pulumi.ComponentResource {
       cache: ruleset('cache', 'http_request_cache_settings', 'cache rules', plan.cacheRules),
       waf: ruleset('waf', 'http_request_firewall_managed', 'managed WAF', plan.managedWafRules),
       rateLimit: ruleset('rate-limits', 'http_ratelimit', 'rate limits', plan.rateLimitRules),
-      originToken: ruleset('origin-token', 'http_request_late_transform', 'origin token', [originTokenRule(args.originToken) as EdgeRule]),
+      originToken: ruleset('origin-token', 'http_request_late_transform', 'origin token', [originTokenRule(args.originToken)]),
     };
 
     this.settings = Object.entries(plan.zoneSettings).map(

@@ -11,3 +11,6 @@ export function sortedJson(value: unknown, indent?: number): string {
     indent,
   );
 }
+
+/** A JSON object (not null, not an array): what config sections are before validation says more. */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,11 +3,10 @@
  * two environments would both claim. They run on the raw input like the rest of `validate.ts`.
  */
 import type { Issue } from '../errors';
+import { isRecord } from '../json';
 import { apiHostname, originHostname, turnHostname } from '../naming';
 import { DEFAULT_CACHE_TTLS } from '../cache/tiers';
 import { PHASE_PRESETS, type Phase, type PhasePreset } from './phases';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Problems of the edge's settings in one environment: rate limits against the origin's, browser against edge TTLs. */
 export function edgeIssues(at: string, env: Record<string, unknown>): Issue[] {

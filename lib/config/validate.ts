@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import type { Issue } from '../errors';
+import { isRecord } from '../json';
 import { catalogRegion, catalogRegionNames, REGION_NAME } from '../regions';
 import { formatCidr, isPrivate, overlaps, parseCidr, type Cidr } from '../net/cidr';
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX } from '../net/subnets';
@@ -30,8 +31,6 @@ function schemaIssues(input: unknown): Issue[] {
   if (result.success) return [];
   return result.error.issues.map((i: z.core.$ZodIssue) => ({ at: formatPath(i.path) || 'config', message: i.message }));
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface RegionEntry {
   readonly index: number;

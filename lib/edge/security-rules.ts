@@ -49,8 +49,8 @@ export function rateLimitRules(limitsPerMinute: Readonly<Record<HttpService, num
   }));
 }
 
-/** The `http_request_late_transform` rule that sets the origin token on every request sent to an origin. */
-export function originTokenRule<T>(token: T): EdgeRule & { readonly actionParameters: { headers: Record<string, { operation: 'set'; value: T }> } } {
+/** The `http_request_late_transform` rule that sets the origin token (a Pulumi secret in edge/) on every request sent to an origin. */
+export function originTokenRule(token: unknown): EdgeRule {
   return {
     ref: 'origin_token',
     description: `Set ${ORIGIN_TOKEN_HEADER}: the origin ALBs' web ACLs block requests without the environment's token`,
