@@ -5,6 +5,7 @@
  * AWS assigns at deploy (the cache's configuration endpoint, the MSK cluster ARN and its bootstrap brokers) are
  * named by the SSM parameters the region's stacks write them to, never copied from another stack or region.
  */
+import { PUBLIC_PROFILE_PREFIX, SESSION_COOKIE, SESSION_COOKIE_PATH } from './compute/workloads';
 import type { EnvironmentPlan, RegionPlan } from './config';
 import type { CacheTtls } from './cache/tiers';
 import { CACHE_PORT } from './cache/valkey';
@@ -59,6 +60,14 @@ export interface BusSection {
   readonly consumerGroups: Readonly<Partial<Record<ServiceName, string>>>;
 }
 
+/** The HTTP contract the edge relies on: the cookie it never caches behind, the path it caches for everyone. */
+export interface HttpSection {
+  /** The session cookie auth sets: its name, and the path it must be set with (browsers then keep it off /assets/). */
+  readonly sessionCookie: { readonly name: string; readonly path: string };
+  /** Entity's public-profile prefix: answers there are the same for every reader and are cached at the edge. */
+  readonly publicProfilePrefix: string;
+}
+
 export interface ServiceConfigDocument {
   readonly environment: string;
   readonly region: string;
@@ -66,6 +75,7 @@ export interface ServiceConfigDocument {
   readonly cache: CacheSection;
   readonly media: MediaSection;
   readonly bus: BusSection;
+  readonly http: HttpSection;
 }
 
 export function serviceConfigDocument(environment: EnvironmentPlan, region: RegionPlan): ServiceConfigDocument {
@@ -107,5 +117,6 @@ export function serviceConfigDocument(environment: EnvironmentPlan, region: Regi
       })),
       consumerGroups: Object.fromEntries(consumers.map((s) => [s, consumerGroupName(s)])),
     },
+    http: { sessionCookie: { name: SESSION_COOKIE, path: SESSION_COOKIE_PATH }, publicProfilePrefix: PUBLIC_PROFILE_PREFIX },
   };
 }

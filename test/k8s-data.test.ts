@@ -70,6 +70,14 @@ describe('data tier manifests from the plan', () => {
     expect(JSON.stringify(doc)).not.toMatch(/\$\{Token|arn:aws:kafka/);
   });
 
+  it('tells auth the session cookie and path the edge bypasses its cache for, and entity the prefix the edge caches', () => {
+    const dev = planOf({ env: 'dev' }).environments[0];
+    expect(serviceConfigDocument(dev, dev.regions[0]).http).toEqual({
+      sessionCookie: { name: 'gigascale-session', path: '/v1/' },
+      publicProfilePrefix: '/v1/public/profiles/',
+    });
+  });
+
   it('says a single-region environment replicates nothing, whatever the topics declare', () => {
     const dev = planOf({ env: 'dev' }).environments[0];
     const doc = serviceConfigDocument(dev, dev.regions[0]);
