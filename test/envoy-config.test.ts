@@ -166,13 +166,13 @@ describe('envoyBootstrap', () => {
     });
   });
 
-  it('strips a client-sent x-user-id before any filter runs', () => {
+  it('strips a client-sent x-user-id and the edge origin token before any filter runs', () => {
     expect(hcm().early_header_mutation_extensions).toEqual([
       {
         name: 'envoy.http.early_header_mutation.header_mutation',
         typed_config: {
           '@type': 'type.googleapis.com/envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation',
-          mutations: [{ remove: USER_ID_HEADER }],
+          mutations: [{ remove: USER_ID_HEADER }, { remove: 'x-gigascale-origin-token' }],
         },
       },
     ]);

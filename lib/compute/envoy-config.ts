@@ -14,6 +14,7 @@
  * after CoreDNS's cache expires (about 30 s), so services should delay their shutdown (preStop) and the gateway
  * retries connection failures on another pod.
  */
+import { ORIGIN_TOKEN_HEADER } from '../edge/origin-protection';
 import { GigascaleError, type Issue } from '../errors';
 import { DNS_LABEL, DNS_SUBDOMAIN, K8S_NAMESPACE, workloadName } from '../naming';
 import {
@@ -176,12 +177,14 @@ function connectionManager(rateLimit: Required<GatewayRateLimit>, authHost: stri
     },
     // WebSocket is off by default and enabled only on routes with `websocket: true` (RouteAction.upgrade_configs).
     upgrade_configs: [{ upgrade_type: 'websocket', enabled: false }],
-    // Before routing and every filter: a client's own x-user-id never reaches a service. Route-level header removal
-    // would run after ext_authz and drop the identity it adds.
+    // Before routing and every filter: a client's own x-user-id never reaches a service, and the edge's origin token
+    // (checked by the ALB's web ACL, lib/edge/origin-protection.ts) goes no further than the gateway: not to auth's
+    // authorization call, not to a service or its logs. Route-level header removal would run after ext_authz and drop
+    // the identity it adds.
     early_header_mutation_extensions: [
       {
         name: 'envoy.http.early_header_mutation.header_mutation',
-        typed_config: { '@type': TYPE.headerMutation, mutations: [{ remove: USER_ID_HEADER }] },
+        typed_config: { '@type': TYPE.headerMutation, mutations: [{ remove: USER_ID_HEADER }, { remove: ORIGIN_TOKEN_HEADER }] },
       },
     ],
     access_log: [{ name: 'envoy.access_loggers.stdout', typed_config: { '@type': TYPE.stdoutLog } }],
