@@ -1,13 +1,16 @@
 /**
  * The CDK app: regions.config.ts (or `-c config=<path>`) -> validated plan -> one stage per environment x region.
  * Bad config or bad `-c` values are reported all at once and the process exits 2 before any stage exists, so
- * nothing is written to cdk.out. A compliance or limits finding fails synthesis with exit 1.
+ * nothing is written to cdk.out. A flow over its latency target without a waiver fails with exit 1, also before any
+ * stage exists; so does a compliance or limits finding, after synthesis.
  */
 import { App } from 'aws-cdk-lib';
 import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/errors';
 import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/config';
 import { formatSummary } from '../lib/summary';
-import { addStages, writeRenderedCharts } from '../stacks/app';
+import { addStages, writeBudgetReport, writeRenderedCharts } from '../stacks/app';
+import { breaches, planVerdicts } from '../lib/latency/verdicts';
+import { breachMessage, formatVerdicts } from '../lib/latency/report';
 import { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } from '../stacks/assembly-summary';
 
 async function main(): Promise<void> {
@@ -17,6 +20,15 @@ async function main(): Promise<void> {
   const context = Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, app.node.tryGetContext(k) as unknown]));
   const { overrides } = parseOverrides(context);
   const plan = resolvePlan(await loadConfigModule(overrides.config), context);
+
+  // stderr, as everything the app says: stdout belongs to the CDK CLI (`cdk synth` prints a lone stack's template there).
+  const verdicts = planVerdicts(plan);
+  console.error(formatVerdicts(verdicts, plan.environments));
+  const broken = breaches(verdicts);
+  if (broken.length > 0) {
+    console.error(`gigascale: ${breachMessage(broken)}`);
+    process.exit(EXIT_CHECK_FAILED);
+  }
 
   const stages = addStages(app, plan);
   let assembly;
@@ -38,9 +50,10 @@ async function main(): Promise<void> {
     process.exit(EXIT_CHECK_FAILED);
   }
   const manifests = writeRenderedCharts(app.outdir, stages);
-  // stderr: stdout belongs to the CDK CLI (`cdk synth` prints a lone stack's template there).
+  const budget = writeBudgetReport(app.outdir, verdicts);
   console.error(formatSummary(summarizeAssembly(assembly)));
   console.error(`${manifests.length} Kubernetes manifests rendered to ${app.outdir}/k8s/<stage>/<chart>.yaml`);
+  console.error(`${verdicts.length} latency verdicts written to ${budget}`);
 }
 
 main().catch((e: unknown) => {

@@ -5,8 +5,8 @@
  */
 import type * as pulumi from '@pulumi/pulumi';
 import { loadConfigModule, resolvePlan, type Plan } from '../lib/config';
+import { environmentOf as environmentOfPlan } from '../lib/config/environment-of';
 import { edgePlan } from '../lib/edge/plan';
-import { GigascaleError } from '../lib/errors';
 import { PROJECT } from '../lib/naming';
 import { Edge } from './edge';
 
@@ -21,16 +21,7 @@ export interface EdgeSettings {
 
 /** The environment named `env` of a resolved plan, or an error naming the environments there are. */
 export function environmentOf(plan: Plan, env: string) {
-  const environment = plan.environments.find((e) => e.name === env);
-  if (environment === undefined) {
-    throw new GigascaleError('Unknown environment', [
-      {
-        at: env,
-        message: `regions.config.ts has no environment ${JSON.stringify(env)}; name the Pulumi stack (or --env) after one of ${plan.environments.map((e) => e.name).join(', ')}`,
-      },
-    ]);
-  }
-  return environment;
+  return environmentOfPlan(plan, env, 'name the Pulumi stack (or --env) after');
 }
 
 /** Declares the edge of environment `env` of `plan`. */

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { Plan } from '../lib/config';
+import { verdictJson, type FlowVerdict } from '../lib/latency/verdicts';
 import { RegionStage } from './stage';
 
 /** Adds one RegionStage per environment x region of the plan, in plan order. */
@@ -26,4 +27,15 @@ export function writeRenderedCharts(outdir: string, stages: readonly RegionStage
     }
   }
   return written;
+}
+
+/** The latency verdicts' file at the top of the synth output, for auditors: what `npm run -s budget -- --json` prints. */
+export const BUDGET_REPORT_FILE = 'budget.json';
+
+/** Writes `<outdir>/budget.json` and returns its path. */
+export function writeBudgetReport(outdir: string, verdicts: readonly FlowVerdict[]): string {
+  const file = join(outdir, BUDGET_REPORT_FILE);
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(verdicts.map(verdictJson), null, 2)}\n`);
+  return file;
 }

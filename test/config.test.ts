@@ -36,8 +36,28 @@ describe('defaults', () => {
 
   it("merges latency budgets over the seed's chat budget", () => {
     const e = resolvePlan(configWith(env({ latencyBudgets: { hopsMs: { gateway: 3 } } }))).environments[0];
-    expect(e.latencyBudgets.hopsMs).toEqual({ 'client.send': 10, gateway: 3, 'kafka.produce': 5, lb: 1, 'ws.push': 10 });
-    expect(e.latencyBudgets.flowTargetsMs).toEqual({ 'chat.send': 30 });
+    expect(e.latencyBudgets.hopsMs).toEqual({
+      'cache.get': 2,
+      'cache.set': 2,
+      'client.receive': 10,
+      'client.send': 10,
+      'db.write': 10,
+      'edge.hit': 20,
+      gateway: 3,
+      'kafka.produce': 5,
+      lb: 1,
+      'replica.read': 10,
+      service: 5,
+      'ws.push': 10,
+    });
+    expect(e.latencyBudgets.flowTargetsMs).toEqual({
+      'chat.send': 30,
+      'memory.read': 50,
+      'memory.write': 150,
+      'profile.read.cache-hit': 50,
+      'profile.read.edge-hit': 50,
+      'profile.read.replica-read': 50,
+    });
   });
 
   it('takes the first region as the write region when none is named', () => {

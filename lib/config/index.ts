@@ -1,4 +1,5 @@
 export * from './define';
+export * from './environment-of';
 export * from './load';
 export * from './overrides';
 export * from './phases';

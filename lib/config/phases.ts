@@ -185,19 +185,3 @@ export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
-
-/**
- * The seed's chat-flow hop budgets (P95, milliseconds): user send 10, load balancer 1, API gateway 2,
- * Kafka producer 5, WebSocket push 10, which add up to the flow's ~30 ms target.
- */
-export const DEFAULT_HOP_BUDGETS_MS: Readonly<Record<string, number>> = {
-  'client.send': 10,
-  'lb': 1,
-  'gateway': 2,
-  'kafka.produce': 5,
-  'ws.push': 10,
-};
-
-export const DEFAULT_FLOW_TARGETS_MS: Readonly<Record<string, number>> = {
-  'chat.send': 30,
-};

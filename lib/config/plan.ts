@@ -7,6 +7,9 @@ import type { BusSizes, RegionBusPlan, TopicPlan } from '../bus/sizing';
 import type { CacheTtls } from '../cache/tiers';
 import type { CrossRegionReplication } from './schema';
 import type { SubnetLayout } from '../net/subnets';
+import type { Flow } from '../latency/flows';
+import type { Hop } from '../latency/hops';
+import type { RttBasis } from '../latency/rtt';
 
 export interface RegionPlan {
   /** AWS region name. */
@@ -29,11 +32,24 @@ export interface RegionPlan {
   readonly bus: RegionBusPlan;
 }
 
+/** A flow a region may break, with why that is accepted (printed with every verdict table). */
+export interface FlowWaiver {
+  readonly region: string;
+  readonly flow: Flow;
+  readonly reason: string;
+}
+
 export interface LatencyBudgets {
-  /** P95 budget per hop, milliseconds. */
-  readonly hopsMs: Readonly<Record<string, number>>;
+  /** P95 budget per hop, milliseconds (lib/latency/hops.ts defaults, merged with the config's). */
+  readonly hopsMs: Readonly<Record<Hop, number>>;
   /** P95 target per flow, milliseconds. */
-  readonly flowTargetsMs: Readonly<Record<string, number>>;
+  readonly flowTargetsMs: Readonly<Record<Flow, number>>;
+  /** Round trip from each region to the write region, milliseconds (0 for the write region itself), and its basis. */
+  readonly rttToWriteRegion: Readonly<Record<string, { readonly ms: number; readonly basis: RttBasis }>>;
+  /** The config's source of `interRegionRttMs`, or null when it gives none. */
+  readonly rttSource: string | null;
+  /** Flows waived per region, sorted by region then flow. */
+  readonly waivers: readonly FlowWaiver[];
 }
 
 export interface DatabasePlan extends DatabaseSizes {

@@ -14,8 +14,11 @@ import { DEFAULT_CACHE_TTLS } from '../cache/tiers';
 import { BROKER_TYPES, KAFKA_VERSION } from '../bus/broker-types';
 import { busIssues, busTopics, regionBus, type BusSizes } from '../bus/sizing';
 import { TOPIC_NAMES } from '../bus/topics';
-import { DEFAULT_FLOW_TARGETS_MS, DEFAULT_HOP_BUDGETS_MS, PHASE_PRESETS, SEED_MAX_CONNECTIONS } from './phases';
-import type { ComputePlan, EnvironmentPlan, IngressPlan, Plan, RegionPlan } from './plan';
+import { PHASE_PRESETS, SEED_MAX_CONNECTIONS } from './phases';
+import { DEFAULT_HOP_BUDGETS_MS, type Hop } from '../latency/hops';
+import { DEFAULT_FLOW_TARGETS_MS, type Flow } from '../latency/flows';
+import { DEFAULT_RTT_MS, estimateRatio, pairKey, rttEstimateMs } from '../latency/rtt';
+import type { ComputePlan, EnvironmentPlan, IngressPlan, LatencyBudgets, Plan, RegionPlan } from './plan';
 import { KUBERNETES_VERSION } from '../compute/kubernetes';
 import { defaultImages } from '../compute/images';
 import { WORKLOADS, type Workload } from '../compute/workloads';
@@ -36,6 +39,45 @@ function deepFreeze<T>(value: T): T {
 
 const sortedRecord = (r: Readonly<Record<string, number>>): Record<string, number> =>
   Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Coordinates of a catalog region (the default RTT table's regions all are). */
+const catalogLocation = (region: string) => catalogRegion(region)!;
+const RTT_ESTIMATE_RATIO = estimateRatio(catalogLocation);
+
+/**
+ * Hop budgets and flow targets over the defaults; the round trip from each region to the write region from the
+ * config's table, else the published one, else estimated from the distance; waivers sorted.
+ */
+function resolveLatencyBudgets(env: EnvironmentInput, regions: readonly RegionPlan[], writeRegion: string): LatencyBudgets {
+  const budgets = env.latencyBudgets;
+  const given = new Map<string, number>();
+  for (const [a, row] of Object.entries(budgets?.interRegionRttMs ?? {})) {
+    for (const [b, ms] of Object.entries(row)) given.set(pairKey(a, b), ms);
+  }
+  const writer = regions.find((r) => r.name === writeRegion)!;
+  const rttToWriteRegion = Object.fromEntries(
+    [...regions]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((region) => {
+        const key = pairKey(region.name, writeRegion);
+        const configured = given.get(key);
+        const published = DEFAULT_RTT_MS.get(key);
+        if (region.name === writeRegion) return [region.name, { ms: 0, basis: 'write region' as const }];
+        if (configured !== undefined) return [region.name, { ms: configured, basis: 'config' as const }];
+        if (published !== undefined) return [region.name, { ms: published, basis: 'published' as const }];
+        return [region.name, { ms: rttEstimateMs(region, writer, RTT_ESTIMATE_RATIO), basis: 'estimated' as const }];
+      }),
+  );
+  return {
+    hopsMs: sortedRecord({ ...DEFAULT_HOP_BUDGETS_MS, ...budgets?.hopsMs }) as Record<Hop, number>,
+    flowTargetsMs: sortedRecord({ ...DEFAULT_FLOW_TARGETS_MS, ...budgets?.flowTargetsMs }) as Record<Flow, number>,
+    rttToWriteRegion,
+    rttSource: budgets?.rttSource?.trim() ?? null,
+    waivers: [...(budgets?.waivers ?? [])]
+      .map((w) => ({ region: w.region, flow: w.flow, reason: w.reason.trim() }))
+      .sort((x, y) => x.region.localeCompare(y.region) || x.flow.localeCompare(y.flow)),
+  };
+}
 
 function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPlan {
   const preset = PHASE_PRESETS[env.phase];
@@ -111,10 +153,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       instancesPerRegion: env.quotas?.rdsInstancesPerRegion ?? DEFAULT_RDS_QUOTAS.instancesPerRegion,
       proxiesPerRegion: env.quotas?.rdsProxiesPerRegion ?? DEFAULT_RDS_QUOTAS.proxiesPerRegion,
     },
-    latencyBudgets: {
-      hopsMs: sortedRecord({ ...DEFAULT_HOP_BUDGETS_MS, ...env.latencyBudgets?.hopsMs }),
-      flowTargetsMs: sortedRecord({ ...DEFAULT_FLOW_TARGETS_MS, ...env.latencyBudgets?.flowTargetsMs }),
-    },
+    latencyBudgets: resolveLatencyBudgets(env, regionPlans, writeRegion),
     compute: resolveCompute(env),
     ingress: resolveIngress(env),
     edge: {

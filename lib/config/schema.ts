@@ -14,12 +14,13 @@ import { TOPIC_NAMES } from '../bus/topics';
 import { NODE_INSTANCE_TYPES } from '../compute/node-types';
 import { HTTP_SERVICES, WORKLOADS, type HttpService, type Workload } from '../compute/workloads';
 import { IMAGE_KEYS, type ImageKey } from '../compute/images';
+import { FLOW_NAMES, type Flow } from '../latency/flows';
+import { HOP_NAMES, type Hop } from '../latency/hops';
 
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
 export const MAX_SHARDS = BUCKET_COUNT;
 export const ENV_NAME = /^[a-z][a-z0-9]{0,9}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const BUDGET_KEY = /^[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)*$/;
 
 const regionName = z.string().regex(REGION_NAME, { error: (i) => `must be an AWS region name like us-east-1, got ${JSON.stringify(i.input)}` });
 
@@ -71,7 +72,21 @@ const workloadSizesSchema = z.strictObject({
   memoryMiB: intIn(64, 262_144).optional(),
 });
 
-const budgetMap = z.record(z.string().regex(BUDGET_KEY, { error: (i) => `must be a dotted lower-case name like chat.send, got ${JSON.stringify(i.input)}` }), positiveMs);
+/** A map from the names a list knows (hops, flows) to milliseconds; an unknown name is refused with the list. */
+const namedMs = (names: readonly string[], what: string) =>
+  z.record(z.string(), positiveMs).superRefine((map, ctx) => {
+    for (const key of Object.keys(map)) {
+      if (!names.includes(key)) ctx.addIssue({ code: 'custom', path: [key], message: `unknown ${what}; ${what}s are ${names.join(', ')}` });
+    }
+  });
+
+const waiverSchema = z.strictObject({
+  region: regionName,
+  flow: z.string().refine((f) => (FLOW_NAMES as readonly string[]).includes(f), { error: (i) => `must be a flow (${FLOW_NAMES.join(', ')}), got ${JSON.stringify(i.input)}` }),
+  reason: z
+    .string()
+    .refine((r) => r.trim().length >= 10, { error: 'must say why the breach is accepted (at least 10 characters): it is printed with every verdict table' }),
+});
 
 export const regionSchema = z.strictObject({
   name: regionName,
@@ -242,8 +257,11 @@ export const environmentSchema = z.strictObject({
     .optional(),
   latencyBudgets: z
     .strictObject({
-      hopsMs: budgetMap.optional(),
-      flowTargetsMs: budgetMap.optional(),
+      hopsMs: namedMs(HOP_NAMES, 'hop').optional(),
+      flowTargetsMs: namedMs(FLOW_NAMES, 'flow').optional(),
+      interRegionRttMs: z.record(regionName, z.record(regionName, positiveMs)).optional(),
+      rttSource: z.string().refine((t) => t.trim().length > 0, { error: 'must name where the round trips come from (a measurement, a published table)' }).optional(),
+      waivers: z.array(waiverSchema).optional(),
     })
     .optional(),
 });
@@ -451,12 +469,26 @@ export interface EnvironmentInput {
      */
     readonly originTokenGeneration?: number;
   };
-  /** Latency budgets in milliseconds (P95), merged over the seed's values. @default - the seed's chat budget */
+  /**
+   * The latency model (lib/latency): P95 budgets per hop and targets per flow, merged over the defaults, the round
+   * trips between regions, and the flows a region may break. Synth fails when a region breaks a flow's target
+   * without a waiver. @default - lib/latency/hops.ts and flows.ts, the default RTT table, no waivers
+   */
   readonly latencyBudgets?: {
-    /** P95 budget per hop, e.g. `{ gateway: 2 }`. */
-    readonly hopsMs?: Readonly<Record<string, number>>;
-    /** P95 target per flow, e.g. `{ 'chat.send': 30 }`. */
-    readonly flowTargetsMs?: Readonly<Record<string, number>>;
+    /** P95 budget per hop, e.g. `{ gateway: 3 }` (lib/latency/hops.ts lists them). */
+    readonly hopsMs?: Readonly<Partial<Record<Hop, number>>>;
+    /** P95 target per flow, e.g. `{ 'chat.send': 30 }` (lib/latency/flows.ts lists them). */
+    readonly flowTargetsMs?: Readonly<Partial<Record<Flow, number>>>;
+    /**
+     * Round trips between two of the environment's regions, ms, each pair once in either order, e.g.
+     * `{ 'us-east-1': { 'ap-south-1': 190 } }`; merged over the default table (lib/latency/rtt.ts). A figure below the
+     * physical floor (great-circle distance at 2/3 of the speed of light, both ways) is refused.
+     */
+    readonly interRegionRttMs?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+    /** Where `interRegionRttMs` comes from; required with it. */
+    readonly rttSource?: string;
+    /** Flows a region may break, each with the reason, e.g. `{ region: 'ap-southeast-1', flow: 'memory.write', reason: '...' }`. */
+    readonly waivers?: readonly { readonly region: string; readonly flow: Flow; readonly reason: string }[];
   };
 }
 

@@ -17,6 +17,7 @@ import { configSchema, ENV_NAME } from './schema';
 import { isIPv6 } from 'node:net';
 import { imageProblem } from '../compute/images';
 import { edgeIssues, hostnameIssues } from './validate-edge';
+import { latencyIssues, regionLocation } from './validate-latency';
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
@@ -119,6 +120,7 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
   issues.push(...databaseIssues(at, env));
   issues.push(...computeIssues(at, env, entries.map((e) => e.name)));
   issues.push(...edgeIssues(at, env));
+  issues.push(...latencyIssues(at, env, entries.map((e) => ({ name: e.name, location: regionLocation(e.name, e.latitude, e.longitude) }))));
 
   if (typeof env.writeRegion === 'string' && entries.length > 0 && !firstIndex.has(env.writeRegion)) {
     issues.push({

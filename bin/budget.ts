@@ -1,0 +1,62 @@
+/**
+ * The latency budget's verdicts without synthesizing stacks: every flow of every region of every environment (or of
+ * one), its static P95 against its target, and the waivers.
+ *   npm run -s budget -- [--env <name>] [--json] [--config <file>]
+ * `--json` prints exactly an array of {"env", "region", "flow", "p95_ms", "target_ms", "ok", "waiver"}, as synth
+ * writes to `<outdir>/budget.json`. Exit 0 when every flow is within target or waived, 1 when one is not, 2 bad input.
+ */
+import { EXIT_CHECK_FAILED, GigascaleError } from '../lib/errors';
+import { environmentOf, loadConfigModule, resolvePlan } from '../lib/config';
+import { breaches, planVerdicts, verdictJson } from '../lib/latency/verdicts';
+import { breachMessage, formatVerdicts } from '../lib/latency/report';
+
+const USAGE = 'usage: npm run -s budget -- [--env <name>] [--json] [--config <file>]';
+
+interface Args {
+  readonly env?: string;
+  readonly json: boolean;
+  readonly config?: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let env: string | undefined;
+  let config: string | undefined;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') {
+      json = true;
+      continue;
+    }
+    if (a !== '--env' && a !== '--config') throw new GigascaleError('Invalid arguments', [{ at: a, message: `unknown argument\n${USAGE}` }]);
+    const value = argv[++i];
+    if (value === undefined || value.startsWith('--')) throw new GigascaleError('Invalid arguments', [{ at: a, message: `needs a value\n${USAGE}` }]);
+    if (a === '--env') env = value;
+    else config = value;
+  }
+  return { env, json, config };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = resolvePlan(await loadConfigModule(args.config));
+  const environments = args.env === undefined ? plan.environments : [environmentOf(plan, args.env)];
+  const verdicts = planVerdicts({ environments });
+  if (args.json) process.stdout.write(`${JSON.stringify(verdicts.map(verdictJson), null, 2)}\n`);
+  else process.stdout.write(`${formatVerdicts(verdicts, environments)}\n`);
+  const broken = breaches(verdicts);
+  if (broken.length === 0) return 0;
+  console.error(`gigascale: ${breachMessage(broken)}`);
+  return EXIT_CHECK_FAILED;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof GigascaleError) {
+      console.error(`gigascale: ${e.message}`);
+      process.exit(e.exitCode);
+    }
+    throw e;
+  },
+);

@@ -1,0 +1,241 @@
+/**
+ * The latency model (lib/latency): hop budgets and flows, the round trips to the write region, the verdicts synth
+ * prints and fails on, and the config rules behind them.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolvePlan } from '../lib/config';
+import { catalogRegion } from '../lib/regions';
+import { greatCircleKm } from '../lib/geo';
+import { FLOWS, FLOW_NAMES } from '../lib/latency/flows';
+import { DEFAULT_HOP_BUDGETS_MS } from '../lib/latency/hops';
+import { DEFAULT_RTT_MS, estimateRatio, FIBRE_KM_PER_MS, physicalRttFloorMs, rttEstimateMs } from '../lib/latency/rtt';
+import { breaches, environmentVerdicts, planVerdicts, unneededWaivers, verdictJson } from '../lib/latency/verdicts';
+import { breachMessage, formatVerdicts } from '../lib/latency/report';
+import { probeBudgetsMs } from '../lib/latency/probe-budgets';
+import { configWith, env, problems } from './support/config';
+import defaultConfig from '../regions.config';
+
+const at = (name: string) => catalogRegion(name)!;
+const four = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'];
+/** Four regions replicate chat into each other: the phase-3 bus needs two brokers per AZ for it. */
+const bus = { bus: { brokersPerAz: 2 } };
+const apacWaiver = { region: 'ap-southeast-1', flow: 'memory.write' as const, reason: 'forwarded to us-east-1, accepted until writes are regional' };
+
+describe('hops and flows', () => {
+  it("keeps the seed's chat budget: send 10, LB 1, gateway 2, Kafka 5, push 10, within the ~30 ms target", () => {
+    expect(FLOWS['chat.send'].hops).toEqual(['client.send', 'lb', 'gateway', 'kafka.produce', 'ws.push']);
+    expect(FLOWS['chat.send'].hops.map((h) => DEFAULT_HOP_BUDGETS_MS[h])).toEqual([10, 1, 2, 5, 10]);
+    expect(FLOWS['chat.send'].targetMs).toBe(30);
+  });
+
+  it('budgets a read replica at the top of the seed\'s 5-10 ms', () => {
+    expect(DEFAULT_HOP_BUDGETS_MS['replica.read']).toBe(10);
+  });
+
+  it('has the flows the issue asks for, and only memory.write writes', () => {
+    expect(FLOW_NAMES).toEqual(['chat.send', 'memory.read', 'memory.write', 'profile.read.cache-hit', 'profile.read.edge-hit', 'profile.read.replica-read']);
+    expect(FLOW_NAMES.filter((f) => FLOWS[f].writes)).toEqual(['memory.write']);
+  });
+});
+
+describe('round trips', () => {
+  it('puts the physical floor at the great-circle distance both ways at 2/3 of c', () => {
+    expect(FIBRE_KM_PER_MS).toBeCloseTo(199.862, 3);
+    const a = { latitude: 0, longitude: 0 };
+    const b = { latitude: 0, longitude: 90 };
+    expect(greatCircleKm(a, b)).toBeCloseTo(10_007.5, 0);
+    expect(physicalRttFloorMs(a, b)).toBeCloseTo((2 * 10_007.5) / 199.862, 1);
+  });
+
+  it('has every published pair above its floor, once, between catalog regions', () => {
+    expect(DEFAULT_RTT_MS.size).toBe(45);
+    for (const [key, ms] of DEFAULT_RTT_MS) {
+      const [a, b] = key.split(' ');
+      expect(a < b, key).toBe(true);
+      expect(ms, key).toBeGreaterThan(physicalRttFloorMs(at(a), at(b)));
+    }
+  });
+
+  it('derives the estimate ratio from the published table: its largest measured / floor, rounded up to a tenth', () => {
+    expect(estimateRatio(at)).toBe(3.2);
+    // eu-west-2 (London) to us-east-1 is not in the table: floor 2 x 5,900 km / 199.9 km/ms, times 3.2.
+    const floor = physicalRttFloorMs(at('eu-west-2'), at('us-east-1'));
+    expect(rttEstimateMs(at('eu-west-2'), at('us-east-1'), 3.2)).toBe(Math.ceil(floor * 3.2));
+  });
+
+  it('takes the published figure, then the config, then an estimate, and says which', () => {
+    const e = resolvePlan(
+      configWith(
+        env({
+          sizes: bus,
+          regions: ['us-east-1', 'eu-west-1', 'ap-southeast-1', 'eu-west-2'],
+          latencyBudgets: { interRegionRttMs: { 'ap-southeast-1': { 'us-east-1': 230 } }, rttSource: 'our probe, November 2026, P95' },
+        }),
+      ),
+    ).environments[0];
+    expect(e.latencyBudgets.rttToWriteRegion).toEqual({
+      'ap-southeast-1': { ms: 230, basis: 'config' },
+      'eu-west-1': { ms: 81, basis: 'published' },
+      'eu-west-2': { ms: rttEstimateMs(at('eu-west-2'), at('us-east-1'), 3.2), basis: 'estimated' },
+      'us-east-1': { ms: 0, basis: 'write region' },
+    });
+    expect(e.latencyBudgets.rttSource).toBe('our probe, November 2026, P95');
+  });
+});
+
+describe('verdicts', () => {
+  it('prices a write outside the write region with its round trip, and nothing else', () => {
+    const e = resolvePlan(configWith(env({ sizes: bus, regions: four, latencyBudgets: { waivers: [apacWaiver] } }))).environments[0];
+    const v = environmentVerdicts(e);
+    const row = (region: string, flow: string) => v.find((x) => x.region === region && x.flow === flow)!;
+    expect(row('us-east-1', 'memory.write').p95Ms).toBe(43);
+    expect(row('us-west-2', 'memory.write').terms.at(-1)).toEqual({ name: 'rtt us-east-1', ms: 89 });
+    expect(row('us-west-2', 'memory.write').p95Ms).toBe(43 + 89);
+    expect(row('eu-west-1', 'memory.write')).toMatchObject({ p95Ms: 124, targetMs: 150, ok: true, waiver: null });
+    expect(row('ap-southeast-1', 'memory.read').p95Ms).toBe(40);
+    expect(row('ap-southeast-1', 'chat.send')).toMatchObject({ p95Ms: 28, ok: true });
+    expect(v).toHaveLength(4 * FLOW_NAMES.length);
+  });
+
+  it('fails APAC writes through a distant write region unless waived, naming the terms and the ways out', () => {
+    const unwaived = resolvePlan(configWith(env({ sizes: bus, regions: four }))).environments[0];
+    const broken = breaches(environmentVerdicts(unwaived));
+    expect(broken.map((b) => `${b.region} ${b.flow} ${b.p95Ms}`)).toEqual(['ap-southeast-1 memory.write 260']);
+    expect(breachMessage(broken)).toBe(
+      [
+        'latency budget failed: 1 flow over target without a waiver:',
+        '  - test ap-southeast-1 memory.write: static P95 260 ms > target 150 ms (client.send 10 + lb 1 + gateway 2 + service 5 + db.write 10 + kafka.produce 5 + client.receive 10 + rtt us-east-1 217)',
+        'Lower a hop budget (latencyBudgets.hopsMs), raise the target (latencyBudgets.flowTargetsMs), move the write region, ' +
+          'or waive the flow for that region with a reason (latencyBudgets.waivers: [{ region, flow, reason }]).',
+      ].join('\n'),
+    );
+    const waived = environmentVerdicts(resolvePlan(configWith(env({ sizes: bus, regions: four, latencyBudgets: { waivers: [apacWaiver] } }))).environments[0]);
+    expect(breaches(waived)).toEqual([]);
+    expect(verdictJson(waived.find((w) => w.region === 'ap-southeast-1' && w.flow === 'memory.write')!)).toEqual({
+      env: 'test',
+      region: 'ap-southeast-1',
+      flow: 'memory.write',
+      p95_ms: 260,
+      target_ms: 150,
+      ok: false,
+      waiver: apacWaiver.reason,
+    });
+  });
+
+  it('moves the cost with the write region: writing in APAC makes the Americas and Europe pay', () => {
+    const e = resolvePlan(configWith(env({ sizes: bus, regions: four, writeRegion: 'ap-southeast-1' }))).environments[0];
+    expect(breaches(environmentVerdicts(e)).map((b) => `${b.region} ${b.p95Ms}`)).toEqual(['us-east-1 260', 'us-west-2 205', 'eu-west-1 282']);
+  });
+
+  it('follows the config: a hop budget, a target, a tighter flow', () => {
+    const e = resolvePlan(configWith(env({ latencyBudgets: { hopsMs: { gateway: 5 }, flowTargetsMs: { 'chat.send': 25 } } }))).environments[0];
+    const chat = environmentVerdicts(e).find((v) => v.flow === 'chat.send' && v.region === 'us-east-1')!;
+    expect(chat).toMatchObject({ p95Ms: 31, targetMs: 25, ok: false });
+  });
+
+  it('adds budgets in whole microseconds, without floating-point dust', () => {
+    const e = resolvePlan(configWith(env({ latencyBudgets: { hopsMs: { lb: 0.1, gateway: 0.2 } } }))).environments[0];
+    expect(environmentVerdicts(e).find((v) => v.flow === 'chat.send')!.p95Ms).toBe(25.3);
+  });
+
+  it('reports a waiver that is no longer needed', () => {
+    const e = resolvePlan(configWith(env({ latencyBudgets: { waivers: [{ region: 'eu-west-1', flow: 'memory.write', reason: 'was slow in 2025, kept out of caution' }] } }))).environments[0];
+    const v = environmentVerdicts(e);
+    expect(unneededWaivers(v).map((x) => `${x.region} ${x.flow}`)).toEqual(['eu-west-1 memory.write']);
+    expect(formatVerdicts(v, [e])).toContain('1 waiver no longer needed (test eu-west-1 memory.write): remove it');
+  });
+
+  it('passes the default config, with the APAC write waiver printed', () => {
+    const plan = resolvePlan(defaultConfig);
+    const v = planVerdicts(plan);
+    expect(breaches(v)).toEqual([]);
+    expect(v.filter((x) => x.waiver !== null).map((x) => `${x.env} ${x.region} ${x.flow}`)).toEqual(['prod ap-southeast-1 memory.write']);
+    const table = formatVerdicts(v, plan.environments);
+    expect(table).toMatch(/prod {2}ap-southeast-1 {2}memory\.write +260 +150 {2}waived {3}\+ 217 ms rtt us-east-1/);
+    expect(table).toContain('prod ap-southeast-1 memory.write (260 ms > 150 ms): one write region');
+    expect(table).toContain('prod (write region us-east-1): ap-southeast-1 217 (published), eu-west-1 81 (published), us-west-2 89 (published)');
+    expect(table).toContain('30 verdicts: 29 within target, 1 waived, 0 breached');
+  });
+});
+
+describe('probe budgets', () => {
+  it('holds each check to the hops it crosses', () => {
+    expect(probeBudgetsMs(DEFAULT_HOP_BUDGETS_MS)).toEqual({
+      'postgres.select1': 10,
+      'postgres.memory_read': 10,
+      'redis.set': 2,
+      'redis.get': 2,
+      'http.get': 3,
+      'ws.connect': 8,
+      'ws.ping': 10,
+    });
+  });
+
+  it('follows an environment\'s hop budgets', () => {
+    const e = resolvePlan(configWith(env({ latencyBudgets: { hopsMs: { gateway: 4, 'cache.get': 1.5 } } }))).environments[0];
+    expect(probeBudgetsMs(e.latencyBudgets.hopsMs)).toMatchObject({ 'http.get': 5, 'redis.get': 1.5, 'ws.connect': 10 });
+  });
+});
+
+describe('latency config', () => {
+  it('refuses a round trip below the physical floor, naming the distance', () => {
+    const floor = physicalRttFloorMs(at('us-east-1'), at('eu-west-1'));
+    expect(problems(configWith(env({ latencyBudgets: { interRegionRttMs: { 'eu-west-1': { 'us-east-1': 40 } }, rttSource: 'typed in a hurry' } })))).toEqual([
+      `environments.test.latencyBudgets.interRegionRttMs.eu-west-1.us-east-1: 40 ms is below the physical floor of ${floor.toFixed(1)} ms between eu-west-1 and us-east-1 ` +
+        `(${Math.round(greatCircleKm(at('us-east-1'), at('eu-west-1')))} km great-circle, both ways at 2/3 of the speed of light); give the round trip in milliseconds`,
+    ]);
+  });
+
+  it('refuses a floor check on a region the config places itself', () => {
+    const regions = ['us-east-1', { name: 'eu-south-2', azs: ['eu-south-2a', 'eu-south-2b', 'eu-south-2c'], latitude: 41.6, longitude: -0.9 }];
+    const issues = problems(configWith(env({ regions, latencyBudgets: { interRegionRttMs: { 'eu-south-2': { 'us-east-1': 5 } }, rttSource: 'x' } })));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(/^environments\.test\.latencyBudgets\.interRegionRttMs\.eu-south-2\.us-east-1: 5 ms is below the physical floor of 6\d\.\d ms/);
+  });
+
+  it('asks for the source of configured round trips', () => {
+    expect(problems(configWith(env({ latencyBudgets: { interRegionRttMs: { 'eu-west-1': { 'us-east-1': 90 } } } })))).toEqual([
+      'environments.test.latencyBudgets.rttSource: is required with interRegionRttMs: name where the round trips come from (a measurement, a published table)',
+    ]);
+  });
+
+  it('refuses a pair given twice, a region to itself and a region outside the environment', () => {
+    const rtt = { 'eu-west-1': { 'us-east-1': 90, 'eu-west-1': 1, 'ap-southeast-1': 250 }, 'us-east-1': { 'eu-west-1': 91 } };
+    expect(problems(configWith(env({ latencyBudgets: { interRegionRttMs: rtt, rttSource: 'probe' } })))).toEqual([
+      'environments.test.latencyBudgets.interRegionRttMs.eu-west-1.eu-west-1: is a region to itself; list round trips between two different regions',
+      "environments.test.latencyBudgets.interRegionRttMs.eu-west-1.ap-southeast-1: ap-southeast-1 is not among the environment's regions (us-east-1, eu-west-1)",
+      'environments.test.latencyBudgets.interRegionRttMs.us-east-1.eu-west-1: repeats interRegionRttMs.eu-west-1.us-east-1 (a round trip is the same both ways); give each pair once',
+    ]);
+  });
+
+  it('refuses unknown hops and flows, listing the known ones', () => {
+    expect(problems(configWith(env({ latencyBudgets: { hopsMs: { gatway: 2 } as never, flowTargetsMs: { 'chat.recv': 30 } as never } })))).toEqual([
+      `environments.test.latencyBudgets.hopsMs.gatway: unknown hop; hops are ${Object.keys(DEFAULT_HOP_BUDGETS_MS).join(', ')}`,
+      `environments.test.latencyBudgets.flowTargetsMs.chat.recv: unknown flow; flows are ${FLOW_NAMES.join(', ')}`,
+    ]);
+  });
+
+  it('refuses a waiver for a region outside the environment, twice for one flow, for an unknown flow or without a reason', () => {
+    const waivers = [
+      { region: 'ap-southeast-1', flow: 'memory.write', reason: 'not one of our regions' },
+      { region: 'eu-west-1', flow: 'memory.write', reason: 'accepted for the pilot' },
+      { region: 'eu-west-1', flow: 'memory.write', reason: 'accepted for the pilot, again' },
+      { region: 'eu-west-1', flow: 'memory.delete', reason: 'no such flow exists' },
+      { region: 'eu-west-1', flow: 'chat.send', reason: 'ok' },
+    ];
+    expect(problems(configWith(env({ latencyBudgets: { waivers } as never })))).toEqual([
+      `environments.test.latencyBudgets.waivers[3].flow: must be a flow (${FLOW_NAMES.join(', ')}), got "memory.delete"`,
+      'environments.test.latencyBudgets.waivers[4].reason: must say why the breach is accepted (at least 10 characters): it is printed with every verdict table',
+      "environments.test.latencyBudgets.waivers[0].region: ap-southeast-1 is not among the environment's regions (us-east-1, eu-west-1)",
+      'environments.test.latencyBudgets.waivers[2]: waives memory.write in eu-west-1 again (waivers[1]); keep one',
+    ]);
+  });
+
+  it('never estimates a published pair below what was measured: the estimate errs towards failing', () => {
+    const ratio = estimateRatio(at);
+    for (const [key, ms] of DEFAULT_RTT_MS) {
+      const [a, b] = key.split(' ');
+      expect(rttEstimateMs(at(a), at(b), ratio), key).toBeGreaterThanOrEqual(ms);
+    }
+  });
+});
