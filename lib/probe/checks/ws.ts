@@ -1,0 +1,148 @@
+/**
+ * ws.connect: a full WebSocket handshake per request (TCP, TLS for wss, HTTP upgrade), then a close.
+ * ws.ping: an RFC 6455 ping carrying the request's own payload, answered by the pong that echoes it, on a
+ * connection opened during setup, so requests can overlap on it and a late pong is never taken for another's.
+ */
+import WebSocket from 'ws';
+import { LazyConnection } from '../lazy-connection';
+import { waitAtMost, type CheckContext, type OpenedCheck, type VirtualUser } from '../session';
+
+/** Opens ws.connect on the `ws://` or `wss://` URL `url`. */
+export function openWsConnectCheck(url: string, context: CheckContext): Promise<OpenedCheck> {
+  const sockets = new Set<WebSocket>();
+  const open = (): Promise<WebSocket> => handshake(url, context.timeoutMs, sockets);
+  const user = (): VirtualUser => {
+    // Each user holds the connection it opened last, so the users are concurrently connected as real ones would be,
+    // and its next request replaces it.
+    let current: WebSocket | undefined;
+    const reconnect = async (): Promise<void> => {
+      current?.close(1000);
+      current = undefined;
+      current = await open();
+    };
+    return {
+      connect: () => reconnect().catch(() => undefined),
+      request: reconnect,
+      close: () => current?.terminate(),
+    };
+  };
+  return Promise.resolve({
+    session: {
+      request: async () => (await open()).close(1000),
+      user,
+      close: () => terminateAll(sockets),
+    },
+  });
+}
+
+/** Opens ws.ping on the `ws://` or `wss://` URL `url`; its shared connection is opened first (within the setup time). */
+export async function openWsPingCheck(url: string, context: CheckContext): Promise<OpenedCheck> {
+  const sockets = new Set<WebSocket>();
+  const newConnection = (): LazyConnection<Pinger> =>
+    new LazyConnection<Pinger>({
+      open: async () => new Pinger(await handshake(url, context.timeoutMs, sockets), context.timeoutMs),
+      isOpen: (p) => p.isOpen,
+      destroy: (p) => p.destroy(),
+    });
+  const ping = (connection: LazyConnection<Pinger>) => async (): Promise<void> => (connection.ready() ?? (await connection.get())).ping();
+
+  const shared = newConnection();
+  await waitAtMost(shared.get(), context.setupMs);
+  const user = (): VirtualUser => {
+    const own = newConnection();
+    return { connect: () => own.get().then(() => undefined, () => undefined), request: ping(own), close: () => own.close() };
+  };
+  return {
+    session: {
+      request: ping(shared),
+      user,
+      close: () => {
+        shared.close();
+        terminateAll(sockets);
+      },
+    },
+  };
+}
+
+/** One connection's pings, matched to their pongs by payload. */
+class Pinger {
+  private readonly pending = new Map<string, { readonly sentMs: number; resolve(): void; reject(e: Error): void }>();
+  private sequence = 0;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly timeoutMs: number,
+  ) {
+    socket.on('pong', (data: Buffer) => {
+      const key = data.toString('latin1');
+      const waiter = this.pending.get(key);
+      if (waiter === undefined) return;
+      this.pending.delete(key);
+      waiter.resolve();
+    });
+    socket.on('close', () => {
+      const error = new Error('the WebSocket connection closed');
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  ping(): Promise<void> {
+    this.forgetExpired();
+    const key = `probe-${++this.sequence}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(key, { sentMs: performance.now(), resolve, reject });
+      this.socket.ping(key, undefined, (e) => {
+        if (e === undefined || e === null) return;
+        this.pending.delete(key);
+        reject(e);
+      });
+    });
+  }
+
+  destroy(): void {
+    this.socket.terminate();
+  }
+
+  /**
+   * Fails the pings older than the timeout: the load model has already counted them, and a server that never
+   * pongs must not make the map grow for the whole run. Oldest first (a Map iterates in insertion order).
+   */
+  private forgetExpired(): void {
+    const oldestKept = performance.now() - this.timeoutMs;
+    for (const [key, waiter] of this.pending) {
+      if (waiter.sentMs > oldestKept) return;
+      this.pending.delete(key);
+      waiter.reject(new Error(`no pong within ${this.timeoutMs} ms`));
+    }
+  }
+}
+
+/** A connected WebSocket (tracked in `sockets` until it closes), or the reason there is none within `timeoutMs`. */
+function handshake(url: string, timeoutMs: number, sockets: Set<WebSocket>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false, followRedirects: false });
+    sockets.add(socket);
+    socket.once('open', () => resolve(socket));
+    // Errors after the handshake (a reset during close) reach the pings through 'close'; here they only settle the handshake.
+    socket.on('error', (e) => reject(e));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      reject(new Error('the WebSocket connection closed during the handshake'));
+    });
+    socket.once('unexpected-response', (req, res) => {
+      res.resume();
+      reject(new Error(`HTTP ${res.statusCode ?? '?'} instead of the WebSocket upgrade`));
+      req.destroy();
+    });
+  });
+}
+
+function terminateAll(sockets: Set<WebSocket>): void {
+  for (const socket of sockets) socket.terminate();
+  sockets.clear();
+}

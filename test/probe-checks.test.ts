@@ -1,0 +1,247 @@
+/**
+ * The http and ws checks against real servers on loopback: an in-test node:http server and an in-test `ws` server
+ * (the postgres checks: test/probe-postgres.test.ts). Each check is driven by the load models as the probe drives it, and
+ * each failure mode (error status, refused upgrade, missing pong, dropped or stalled connection, missing table)
+ * must come out as counted errors or a skip, on time.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { openHttpCheck } from '../lib/probe/checks/http';
+import { openWsConnectCheck, openWsPingCheck } from '../lib/probe/checks/ws';
+import { runClosedModel } from '../lib/probe/closed-model';
+import { LazyConnection, RETRY_AFTER_MS } from '../lib/probe/lazy-connection';
+import { runOpenModel, type OpenModelOptions } from '../lib/probe/open-model';
+import type { CheckSession, OpenedCheck } from '../lib/probe/session';
+
+const HOST = '127.0.0.1';
+const CONTEXT = { timeoutMs: 300, setupMs: 300 };
+const SHORT: OpenModelOptions = { ratePerSecond: 200, warmupMs: 0, durationMs: 200, timeoutMs: 300 };
+
+function sessionOf(opened: OpenedCheck): CheckSession {
+  if (!('session' in opened)) throw new Error(`skipped: ${opened.skipped}`);
+  return opened.session;
+}
+
+async function measure(opened: Promise<OpenedCheck>, options = SHORT) {
+  const session = sessionOf(await opened);
+  try {
+    return await runOpenModel(session.request, options);
+  } finally {
+    session.close();
+  }
+}
+
+/** An HTTP server (with WebSocket upgrades when `ws` options are given) that counts the TCP connections it accepts. */
+async function httpServer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server: Server = createServer(handler);
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  server.on('connection', (s: Socket) => {
+    connections++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    server,
+    port,
+    connections: () => connections,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const s = createTcpServer();
+  await new Promise<void>((resolve) => s.listen(0, HOST, resolve));
+  const { port } = s.address() as { port: number };
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+describe('http.get', () => {
+  it('GETs over a few kept-alive connections', async () => {
+    const http = await httpServer((_, res) => res.end('ok'));
+    try {
+      const m = await measure(openHttpCheck(`http://${HOST}:${http.port}/health`, CONTEXT));
+      expect(m).toMatchObject({ count: 40, errors: 0 });
+      expect(http.connections()).toBeLessThanOrEqual(16);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('counts a status outside 2xx as an error', async () => {
+    const http = await httpServer((_, res) => {
+      res.statusCode = 503;
+      res.end('busy');
+    });
+    try {
+      const m = await measure(openHttpCheck(`http://${HOST}:${http.port}/`, CONTEXT));
+      expect(m).toMatchObject({ count: 40, errors: 40, errorCounts: [{ message: 'HTTP 503', count: 40 }] });
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('ends on time against a server that never answers, and frees its connections', async () => {
+    const http = await httpServer(() => undefined);
+    try {
+      const began = performance.now();
+      const m = await measure(openHttpCheck(`http://${HOST}:${http.port}/`, CONTEXT));
+      expect(m).toMatchObject({ count: 40, errors: 40, latency: null });
+      expect(performance.now() - began).toBeLessThan(200 + 300 + 400);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('counts a refused connection as an error', async () => {
+    const port = await freePort();
+    const m = await measure(openHttpCheck(`http://${HOST}:${port}/`, CONTEXT));
+    expect(m).toMatchObject({ count: 40, errors: 40, errorCounts: [{ message: `connect ECONNREFUSED ${HOST}:${port}`, count: 40 }] });
+  });
+
+  it('gives each closed-model user its own kept-alive connection', async () => {
+    const http = await httpServer((_, res) => res.end('ok'));
+    try {
+      const session = sessionOf(await openHttpCheck(`http://${HOST}:${http.port}/`, CONTEXT));
+      const m = await runClosedModel(() => session.user(), { concurrency: 5, warmupMs: 0, durationMs: 200, timeoutMs: 300 });
+      session.close();
+      expect(m.errors).toBe(0);
+      expect(m.count).toBeGreaterThan(5);
+      expect(http.connections()).toBe(5);
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe('ws.connect and ws.ping', () => {
+  let http: Awaited<ReturnType<typeof httpServer>>;
+  let wss: WebSocketServer;
+  let url: string;
+
+  beforeAll(async () => {
+    http = await httpServer((_, res) => res.end('not a websocket'));
+    wss = new WebSocketServer({ server: http.server, path: '/ws' });
+    wss.on('connection', (ws) => ws.on('error', () => undefined));
+    url = `ws://${HOST}:${http.port}/ws`;
+  });
+
+  afterAll(async () => {
+    wss?.close();
+    await http?.close();
+  });
+
+  it('ws.connect makes a full handshake per request', async () => {
+    const before = http.connections();
+    const m = await measure(openWsConnectCheck(url, CONTEXT));
+    expect(m).toMatchObject({ count: 40, errors: 0 });
+    expect(http.connections() - before).toBe(40);
+  });
+
+  it('ws.connect counts a refused upgrade as an error with its status', async () => {
+    const refusing = await httpServer((_, res) => {
+      res.statusCode = 401;
+      res.end();
+    });
+    try {
+      const m = await measure(openWsConnectCheck(`ws://${HOST}:${refusing.port}/ws`, CONTEXT));
+      expect(m).toMatchObject({ count: 40, errors: 40, errorCounts: [{ message: 'HTTP 401 instead of the WebSocket upgrade', count: 40 }] });
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('ws.ping matches each pong to its ping on the one connection opened in setup', async () => {
+    const before = http.connections();
+    const m = await measure(openWsPingCheck(url, CONTEXT), { ...SHORT, ratePerSecond: 1_000 });
+    expect(m).toMatchObject({ count: 200, errors: 0 });
+    expect(http.connections() - before).toBe(1);
+  });
+
+  it('ws.ping counts pongs that never come as timeouts and ends on time', async () => {
+    const silent = await httpServer(() => undefined);
+    const mute = new WebSocketServer({ server: silent.server, autoPong: false });
+    try {
+      const began = performance.now();
+      const m = await measure(openWsPingCheck(`ws://${HOST}:${silent.port}/`, CONTEXT));
+      expect(m).toMatchObject({ count: 40, errors: 40, errorCounts: [{ message: 'no answer within 300 ms of the intended start', count: 40 }] });
+      expect(performance.now() - began).toBeLessThan(300 + 200 + 300 + 400);
+    } finally {
+      mute.close();
+      await silent.close();
+    }
+  });
+
+  it('ws.ping reconnects after the server drops the connection', async () => {
+    const session = sessionOf(await openWsPingCheck(url, CONTEXT));
+    const drop = setTimeout(() => wss.clients.forEach((c) => c.terminate()), 100);
+    try {
+      const m = await runOpenModel(session.request, { ratePerSecond: 200, warmupMs: 0, durationMs: 400, timeoutMs: 300 });
+      expect(m.count).toBe(80);
+      // Only the requests around the drop fail.
+      expect(m.errors).toBeLessThan(10);
+    } finally {
+      clearTimeout(drop);
+      session.close();
+    }
+  });
+
+  it('gives each closed-model user its own WebSocket', async () => {
+    for (const open of [openWsPingCheck, openWsConnectCheck]) {
+      const session = sessionOf(await open(url, CONTEXT));
+      let most = 0;
+      const watch = setInterval(() => (most = Math.max(most, wss.clients.size)), 5);
+      const m = await runClosedModel(() => session.user(), { concurrency: 20, warmupMs: 0, durationMs: 200, timeoutMs: 300 });
+      clearInterval(watch);
+      session.close();
+      expect(m.errors).toBe(0);
+      expect(m.count).toBeGreaterThanOrEqual(20);
+      // ws.connect replaces each user's connection per request: momentarily a closing one and its successor.
+      expect(most).toBeGreaterThanOrEqual(20);
+      expect(most).toBeLessThanOrEqual(40);
+    }
+  });
+});
+
+describe('LazyConnection', () => {
+  it('opens once for every request waiting, and after a failure waits before opening again', async () => {
+    let opens = 0;
+    const lazy = new LazyConnection<{ open: boolean }>({
+      open: async () => {
+        opens++;
+        throw new Error(`refused ${opens}`);
+      },
+      isOpen: (c) => c.open,
+      destroy: (c) => (c.open = false),
+    });
+    const first = await Promise.allSettled([lazy.get(), lazy.get(), lazy.get()]);
+    expect(first.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'opened'))).toEqual(['refused 1', 'refused 1', 'refused 1']);
+    await expect(lazy.get()).rejects.toThrow('refused 1');
+    expect(opens).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS + 10));
+    await expect(lazy.get()).rejects.toThrow('refused 2');
+  });
+
+  it('drops a connection that opens after close()', async () => {
+    let release: () => void = () => undefined;
+    const connection = { open: true };
+    const lazy = new LazyConnection({
+      open: () => new Promise<typeof connection>((resolve) => (release = () => resolve(connection))),
+      isOpen: (c) => c.open,
+      destroy: (c) => (c.open = false),
+    });
+    const pending = lazy.get();
+    lazy.close();
+    release();
+    await expect(pending).rejects.toThrow('the probe has closed this connection');
+    expect(connection.open).toBe(false);
+  });
+});

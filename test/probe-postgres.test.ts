@@ -1,0 +1,91 @@
+/**
+ * postgres.select1 and postgres.memory_read against a real Postgres (PGlite over TCP, test/support/postgres.ts):
+ * the memory read is skipped, saying why, until ai_user_memory exists, and a refused connection is counted.
+ */
+import { createServer as createTcpServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresCheck } from '../lib/probe/checks/postgres';
+import { runOpenModel } from '../lib/probe/open-model';
+import type { CheckSession, OpenedCheck } from '../lib/probe/session';
+import { startPostgres, type LocalPostgres } from './support/postgres';
+
+const HOST = '127.0.0.1';
+const CONTEXT = { timeoutMs: 300, setupMs: 300 };
+const SHORT = { ratePerSecond: 200, warmupMs: 0, durationMs: 200, timeoutMs: 300 } as const;
+
+function sessionOf(opened: OpenedCheck): CheckSession {
+  if (!('session' in opened)) throw new Error(`skipped: ${opened.skipped}`);
+  return opened.session;
+}
+
+async function measure(opened: Promise<OpenedCheck>) {
+  const session = sessionOf(await opened);
+  try {
+    return await runOpenModel(session.request, SHORT);
+  } finally {
+    session.close();
+  }
+}
+
+async function freePort(): Promise<number> {
+  const s = createTcpServer();
+  await new Promise<void>((resolve) => s.listen(0, HOST, resolve));
+  const { port } = s.address() as { port: number };
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+describe('postgres.select1 and postgres.memory_read against Postgres (PGlite)', () => {
+  let pg: LocalPostgres;
+  let url: string;
+
+  /** PGlite takes one connection at a time and frees its slot a moment after a client leaves: wait for it. */
+  async function untilFree(): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        await pg.withClient((c) => c.query('SELECT 1'));
+        return;
+      } catch (e) {
+        if (i === 100) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    url = `postgres://postgres:unused@${HOST}:${pg.port}/postgres?sslmode=disable`;
+  });
+
+  beforeEach(untilFree);
+
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  it('runs SELECT 1', async () => {
+    // PGlite serves one connection at a time; one is enough to show the check works.
+    const m = await measure(openPostgresCheck('postgres.select1', url, CONTEXT, 1));
+    expect(m).toMatchObject({ count: 40, errors: 0 });
+  });
+
+  it('skips the memory read, saying why, while ai_user_memory does not exist', async () => {
+    expect(await openPostgresCheck('postgres.memory_read', url, CONTEXT, 1)).toEqual({
+      skipped: 'table ai_user_memory does not exist on this database; apply db/migrations (npm run migrate)',
+    });
+  });
+
+  it('runs the (user_id, key) lookup once the table exists', async () => {
+    await pg.withClient((c) => c.query('CREATE TABLE ai_user_memory (user_id text, key text, value jsonb NOT NULL, confidence real NOT NULL, PRIMARY KEY (user_id, key))'));
+    await untilFree();
+    const m = await measure(openPostgresCheck('postgres.memory_read', url, CONTEXT, 1));
+    expect(m).toMatchObject({ count: 40, errors: 0 });
+  });
+
+  it('counts a refused connection as an error', async () => {
+    const port = await freePort();
+    const m = await measure(openPostgresCheck('postgres.select1', `postgres://u:p@${HOST}:${port}/db`, CONTEXT));
+    expect(m).toMatchObject({ count: 40, errors: 40, latency: null });
+    expect(m.errorCounts[0].message).toBe(`connect ECONNREFUSED ${HOST}:${port}`);
+  });
+});
