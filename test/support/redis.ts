@@ -9,25 +9,29 @@
  * Redis 7.0 (Debian bookworm ships 7.0.x) is the oldest version with everything used here: CLUSTER ADDSLOTSRANGE,
  * CLUSTER SHARDS, sharded pub/sub (SPUBLISH/SSUBSCRIBE), `cluster-port` and ACL subcommand rules (`+cluster|slots`).
  * Valkey 8, which ElastiCache runs, descends from Redis 7.2 and keeps all of them.
+ *
+ * Installing redis-server, reading its version, ports and process handling are shared with the plain server of
+ * `npm run probe:local` (local/redis-server.ts, local/ports.ts, local/process.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as connectSocket, createServer } from 'node:net';
+import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/cache/acl';
 import { cacheUserName } from '../../lib/naming';
 import type { ServiceName } from '../../lib/services';
+import { freePorts, LOOPBACK as HOST } from '../../local/ports';
+import { sleep, stopProcess } from '../../local/process';
+import { ensureRedisServer, redisServerVersion } from '../../local/redis-server';
 
-const HOST = '127.0.0.1';
 /** The oldest redis-server this harness supports (see the file comment). */
 const MIN_VERSION: readonly [number, number] = [7, 0];
 /** The user the harness itself uses to set the server up and inspect it; no service has such a user. */
 const ADMIN_USER = 'gigascale-test-admin';
 const ADMIN_PASSWORD = 'local-test-admin-password';
 const START_TIMEOUT_MS = 15_000;
-const INSTALL_TIMEOUT_MS = 150_000;
 
 export interface Credentials {
   readonly username: string;
@@ -71,7 +75,7 @@ export interface LocalRedis {
  */
 export async function startRedis(env: string): Promise<LocalRedis> {
   const installMs = await ensureRedisServer();
-  const version = await redisVersion();
+  const version = await redisServerVersion({ version: MIN_VERSION, reason: `the cache tests need >= ${MIN_VERSION.join('.')} (ADDSLOTSRANGE, sharded pub/sub)` });
   const [port, busPort] = await freePorts(2);
   const dir = mkdtempSync(join(tmpdir(), 'gigascale-redis-'));
   const users = new Map(cacheUsers().map(({ service, accessString }) => [service, { username: cacheUserName(env, service), accessString }]));
@@ -235,89 +239,4 @@ function rawReplies(port: number, commands: readonly (readonly string[])[]): Pro
     });
     socket.once('error', (e) => finish(e));
   });
-}
-
-/**
- * Installs redis-server from Debian packages when it is not on PATH (test machines run as root), waiting for a
- * dpkg lock another installer holds. Runs `apt-get update` only when the install fails for lack of package lists.
- * Returns the install time, or undefined.
- */
-async function ensureRedisServer(): Promise<number | undefined> {
-  if ((await run('redis-server', ['--version'])).code === 0) return undefined;
-  const began = performance.now();
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = (): Promise<RunResult> => run('apt-get', ['-o', 'DPkg::Lock::Timeout=60', 'install', '-y', 'redis-server'], env, INSTALL_TIMEOUT_MS);
-  let result = await install();
-  if (result.code !== 0 && /Unable to locate package|has no installation candidate/.test(result.output)) {
-    const update = await run('apt-get', ['update'], env, INSTALL_TIMEOUT_MS);
-    if (update.code !== 0) throw new Error(`apt-get update failed (exit ${update.code}), so redis-server cannot be installed:\n${update.output}`);
-    result = await install();
-  }
-  if (result.code !== 0) {
-    throw new Error(`redis-server is not on PATH and \`apt-get install -y redis-server\` failed (exit ${result.code}); install Redis >= ${MIN_VERSION.join('.')} by hand:\n${result.output}`);
-  }
-  return Math.round(performance.now() - began);
-}
-
-async function redisVersion(): Promise<string> {
-  const { code, output } = await run('redis-server', ['--version']);
-  const match = /v=(\d+)\.(\d+)\.(\d+)/.exec(output);
-  if (code !== 0 || match === null) throw new Error(`cannot read the version of redis-server (exit ${code}): ${output}`);
-  const [major, minor] = [Number(match[1]), Number(match[2])];
-  if (major < MIN_VERSION[0] || (major === MIN_VERSION[0] && minor < MIN_VERSION[1])) {
-    throw new Error(`redis-server ${match.slice(1).join('.')} is too old: the cache tests need >= ${MIN_VERSION.join('.')} (ADDSLOTSRANGE, sharded pub/sub)`);
-  }
-  return match.slice(1).join('.');
-}
-
-interface RunResult {
-  /** Exit code; -1 when the program is missing or was killed at the timeout. */
-  readonly code: number;
-  readonly output: string;
-}
-
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', (e) => resolve({ code: -1, output: `${output}${e.message}` }));
-    child.once('close', (code, signal) => resolve({ code: code ?? -1, output: signal ? `${output}\nkilled by ${signal} after ${timeoutMs} ms` : output }));
-  });
-}
-
-/** Ports the OS reports free on the loopback interface (bound to port 0, then released). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const s = createServer();
-          s.once('error', reject);
-          s.listen(0, HOST, () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (address === null || typeof address === 'string') throw new Error(`unexpected server address ${String(address)}`);
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-/** SIGTERM, then SIGKILL if the server has not exited within 5 s. */
-async function stopProcess(server: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (server.pid === undefined || server.exitCode !== null || server.signalCode !== null) return;
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

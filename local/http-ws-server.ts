@@ -1,0 +1,94 @@
+/**
+ * A stand-in for a region's front door, for the probe's http.get and ws.* checks: `GET /gateway/health` answers
+ * 200 `ok` (Envoy answers that path itself in the cluster: lib/latency/probe-budgets.ts), and `/ws` accepts
+ * WebSocket upgrades and holds them open, as the chat service does; the `ws` package answers every ping with a pong
+ * itself (RFC 6455 requires it). Everything else is 404. One free 127.0.0.1 port serves both.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { LOOPBACK } from './ports';
+
+/** The health path Envoy serves at the gateway. */
+export const HEALTH_PATH = '/gateway/health';
+/** The path that accepts WebSocket upgrades. */
+export const WS_PATH = '/ws';
+/**
+ * Pending connections the kernel may queue before accept(): the probe and the load tests open 1,000+ WebSockets at
+ * once, more than Node's default of 511. Linux caps it at net.core.somaxconn (4096 here).
+ */
+const LISTEN_BACKLOG = 4_096;
+
+/** A running local HTTP + WebSocket server. */
+export interface LocalHttpWsServer {
+  /** `http://127.0.0.1:<port>/gateway/health`: the URL http.get probes. */
+  readonly httpUrl: string;
+  /** `ws://127.0.0.1:<port>/ws`: the URL ws.connect and ws.ping probe. */
+  readonly wsUrl: string;
+  readonly port: number;
+  /** WebSockets open right now. */
+  openWebSockets(): number;
+  /** Closes every WebSocket and HTTP connection and the listening socket; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts the server on a free loopback port (port 0: the OS picks one, so there is no race for it). */
+export async function startHttpWsServer(): Promise<LocalHttpWsServer> {
+  const server = createServer((request, response) => {
+    if (request.method === 'GET' && pathOf(request) === HEALTH_PATH) {
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
+    } else {
+      response.writeHead(404, { 'content-type': 'text/plain', 'content-length': '9' }).end('not found');
+    }
+  });
+  // No compression (the default, said here because it matters): deflate costs CPU per frame and would be measured.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: true });
+  // An abrupt client close surfaces as an error on its socket; it is the client's business, not the server's.
+  wss.on('connection', (socket) => socket.on('error', () => undefined));
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (pathOf(request) !== WS_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+  server.on('clientError', (_error, socket: Socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: 0, host: LOOPBACK, backlog: LISTEN_BACKLOG }, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error(`unexpected server address ${String(address)}`);
+  const { port } = address;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    httpUrl: `http://${LOOPBACK}:${port}${HEALTH_PATH}`,
+    wsUrl: `ws://${LOOPBACK}:${port}${WS_PATH}`,
+    port,
+    openWebSockets: () => wss.clients.size,
+    stop() {
+      stopping ??= (async () => {
+        // Upgraded sockets are no longer the HTTP server's: terminate them here, or close() would wait for them.
+        for (const ws of wss.clients) ws.terminate();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The path of a request, without its query string. */
+function pathOf(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

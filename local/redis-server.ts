@@ -1,0 +1,162 @@
+/**
+ * redis-server on this machine: installing it when it is missing, reading its version, and a plain (non-cluster)
+ * server for the probe (`npm run probe:local`) and its tests. The cache tests' cluster-mode server with ElastiCache's
+ * users is test/support/redis.ts, built on the helpers here.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as connectSocket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, LOOPBACK } from './ports';
+import { run, sleep, stopProcess, type RunResult } from './process';
+
+const START_TIMEOUT_MS = 15_000;
+const INSTALL_TIMEOUT_MS = 150_000;
+
+/**
+ * Installs redis-server from Debian packages when it is not on PATH (test machines run as root), waiting for a
+ * dpkg lock another installer holds. Runs `apt-get update` only when the install fails for lack of package lists.
+ * Returns the install time, or undefined when redis-server was already there. The package also brings
+ * redis-benchmark and redis-cli (through redis-tools).
+ */
+export async function ensureRedisServer(): Promise<number | undefined> {
+  if ((await run('redis-server', ['--version'])).code === 0) return undefined;
+  const began = performance.now();
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = (): Promise<RunResult> => run('apt-get', ['-o', 'DPkg::Lock::Timeout=60', 'install', '-y', 'redis-server'], env, INSTALL_TIMEOUT_MS);
+  let result = await install();
+  if (result.code !== 0 && /Unable to locate package|has no installation candidate/.test(result.output)) {
+    const update = await run('apt-get', ['update'], env, INSTALL_TIMEOUT_MS);
+    if (update.code !== 0) throw new Error(`apt-get update failed (exit ${update.code}), so redis-server cannot be installed:\n${update.output}`);
+    result = await install();
+  }
+  if (result.code !== 0) {
+    throw new Error(`redis-server is not on PATH and \`apt-get install -y redis-server\` failed (exit ${result.code}); install Redis >= 7.0 by hand:\n${result.output}`);
+  }
+  return Math.round(performance.now() - began);
+}
+
+/** A lower bound on the redis-server version, and what needs it (for the error message). */
+export interface MinimumRedisVersion {
+  /** [major, minor], e.g. [7, 0]. */
+  readonly version: readonly [number, number];
+  /** Who needs that version and for what, e.g. `the cache tests need >= 7.0 (ADDSLOTSRANGE, sharded pub/sub)`. */
+  readonly reason: string;
+}
+
+/** `redis-server --version`'s version, e.g. `7.0.15`; throws when it cannot be read or is below `minimum`. */
+export async function redisServerVersion(minimum?: MinimumRedisVersion): Promise<string> {
+  const { code, output } = await run('redis-server', ['--version']);
+  const match = /v=(\d+)\.(\d+)\.(\d+)/.exec(output);
+  if (code !== 0 || match === null) throw new Error(`cannot read the version of redis-server (exit ${code}): ${output}`);
+  const version = match.slice(1).join('.');
+  if (minimum !== undefined) {
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    const [wantMajor, wantMinor] = minimum.version;
+    if (major < wantMajor || (major === wantMajor && minor < wantMinor)) throw new Error(`redis-server ${version} is too old: ${minimum.reason}`);
+  }
+  return version;
+}
+
+/** A running standalone redis-server. */
+export interface PlainRedis {
+  /** `redis://127.0.0.1:<port>`: no user, no password, database 0. */
+  readonly url: string;
+  readonly port: number;
+  /** The server's process id (e.g. to raise its scheduling priority for a latency measurement). */
+  readonly pid: number;
+  /** `redis-server --version`'s version, e.g. `7.0.15`. */
+  readonly version: string;
+  /** Milliseconds from spawning the server to its first PONG. */
+  readonly startMs: number;
+  /** Milliseconds spent installing redis-server, or undefined when it was already on PATH. */
+  readonly installMs: number | undefined;
+  /** The server's log so far. */
+  log(): string;
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a standalone (non-cluster) redis-server on a free 127.0.0.1 port, in a fresh temp dir, with no persistence
+ * and no authentication: a stand-in for the regional cache that the probe can SET and GET. Installs redis-server
+ * first when it is missing. The server is SIGKILLed and its directory removed if this process exits without stop().
+ */
+export async function startPlainRedis(): Promise<PlainRedis> {
+  const installMs = await ensureRedisServer();
+  const version = await redisServerVersion();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'gigascale-plain-redis-'));
+  const args = [
+    '--bind', LOOPBACK,
+    '--port', String(port),
+    '--dir', dir,
+    '--daemonize', 'no',
+    // No persistence: nothing is written to disk, so nothing outlives the temp dir.
+    '--save', '',
+    '--appendonly', 'no',
+  ];
+
+  const began = performance.now();
+  const server = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  server.once('error', (e) => (output += `spawn failed: ${e.message}\n`));
+  server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<unknown>((resolve) => server.once('close', resolve));
+  // 'exit' handlers run synchronously only: SIGKILL cannot be ignored, and the directory goes with it.
+  const killOnExit = (): void => {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
+  const stop = async (): Promise<void> => {
+    await stopProcess(server, exited);
+    process.removeListener('exit', killOnExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = began + START_TIMEOUT_MS;
+  for (;;) {
+    if (server.exitCode !== null || server.signalCode !== null || output.startsWith('spawn failed')) {
+      await stop();
+      throw new Error(`redis-server ${version} on ${LOOPBACK}:${port} exited (${server.exitCode ?? server.signalCode}) before answering PING\n--- server log ---\n${output}`);
+    }
+    if (await answersPing(port)) break;
+    if (performance.now() > deadline) {
+      await stop();
+      throw new Error(`redis-server ${version} on ${LOOPBACK}:${port} did not answer PING within ${START_TIMEOUT_MS} ms\n--- server log ---\n${output}`);
+    }
+    await sleep(20);
+  }
+  return {
+    url: `redis://${LOOPBACK}:${port}`,
+    port,
+    pid: server.pid!,
+    version,
+    startMs: Math.round(performance.now() - began),
+    installMs,
+    log: () => output,
+    stop,
+  };
+}
+
+/** Whether a server on `port` answers an inline PING with +PONG within 1 s; a refused connection is a no. */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectSocket(port, LOOPBACK, () => socket.write('PING\r\n'));
+    let received = '';
+    const finish = (answer: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => finish(false), 1_000);
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+      if (received.includes('\r\n')) finish(received.startsWith('+PONG'));
+    });
+    socket.once('error', () => finish(false));
+  });
+}
