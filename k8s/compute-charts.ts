@@ -18,6 +18,7 @@ import { GatewayChart, GATEWAY_CHART_ID } from './gateway-chart';
 import { MigrationsChart } from './migrations-job';
 import { NamespacesChart } from './namespaces-chart';
 import { NetworkPoliciesChart, NETWORK_POLICIES_CHART_ID } from './network-policies-chart';
+import { ProbeChart, PROBE_CHART_ID } from './probe-chart';
 import { SecretSyncChart, SECRET_SYNC_CHART_ID } from './secret-sync-chart';
 import { ServiceChart, serviceChartId } from './service-chart';
 import { ServiceConfigChart } from './service-config-chart';
@@ -89,6 +90,7 @@ export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
       albSecurityGroupId: ingress.albSecurityGroupId,
       nlbSecurityGroupId: ingress.nlbSecurityGroupId,
     }),
+    new ProbeChart(app, PROBE_CHART_ID, { environment: env, region: region.name, image: image('probe') }),
   ];
   return charts;
 }

@@ -3,6 +3,7 @@ export * from './gateway-chart';
 export * from './migrations-job';
 export * from './namespaces-chart';
 export * from './network-policies-chart';
+export * from './probe-chart';
 export * from './secret-sync-chart';
 export * from './service-chart';
 export * from './service-config-chart';

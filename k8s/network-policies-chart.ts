@@ -8,6 +8,12 @@
  *   (DEPENDENCY_PORTS: postgres, cache and bus inside the VPC CIDR, https anywhere for AWS APIs and OpenAI) and to the
  *   EKS Pod Identity agent, where the AWS SDK gets the pod role's credentials;
  * - migrations Jobs: out to postgres in the VPC CIDR only (credentials come from a synced Secret, not an AWS call);
+ * - probe CronJob (k8s/probe-chart.ts): out to the gateway pods on GATEWAY_PORT, reached through the gateway's
+ *   ClusterIP Service: the VPC CNI's policy controller adds a Service's cluster IP to an egress rule only when the
+ *   Service's selector matches the rule's pod selector (aws/amazon-network-policy-controller-k8s
+ *   pkg/resolvers/endpoints.go), which is why the rule selects exactly the gateway Service's selector. And out to the
+ *   VPC CIDR on EMF_AGENT_PORT: the CloudWatch agent listens on its node's address (hostNetwork), which no pod
+ *   selector matches. Nothing in; the gateway's ingress from the VPC CIDR already admits the probe's pod addresses;
  * - TURN relay: in on 3478 UDP/TCP and the relay ports from anywhere; out UDP to public addresses only.
  *
  * Not subject to policies: traffic from the pod's own node, which the VPC CNI's network policy agent always allows
@@ -23,8 +29,9 @@ import type { Construct } from 'constructs';
 import { DEPENDENCY_PORTS, GATEWAY, GATEWAY_PORT, HTTP_SERVICES, SERVICE_PORT, SERVICE_SPECS, type Dependency } from '../lib/compute/workloads';
 import { GigascaleError, type Issue } from '../lib/errors';
 import { parseCidr } from '../lib/net/cidr';
-import { DNS_LABEL, K8S_NAMESPACE, TURN_NAMESPACE, workloadName } from '../lib/naming';
+import { DNS_LABEL, K8S_NAMESPACE, PROBE, TURN_NAMESPACE, workloadName } from '../lib/naming';
 import { TURN_PORT, TURN_RELAY_MAX_PORT, TURN_RELAY_MIN_PORT } from '../lib/compute/workloads';
+import { EMF_AGENT_PORT } from '../lib/compute/probe-target';
 import { TURN_DENIED_PEER_CIDRS } from './turn-chart';
 import { workloadSelector } from './workload';
 
@@ -107,6 +114,13 @@ export class NetworkPoliciesChart extends Chart {
     }
 
     policy(namespace, workloadName('migrations'), workloadPods('migrations'), { egress: [dependencyRule('postgres', vpc)] });
+
+    policy(namespace, workloadName(PROBE), workloadPods(PROBE), {
+      egress: [
+        { peers: [{ podSelector: workloadPods(GATEWAY) }], ports: [tcp(GATEWAY_PORT)] },
+        { peers: [cidr(vpc)], ports: [tcp(EMF_AGENT_PORT)] },
+      ],
+    });
 
     policy(turnNamespace, workloadName('turn'), workloadPods('turn'), {
       // The NLB preserves client addresses on UDP (always) and the relay ports take peers' media directly.

@@ -4,7 +4,17 @@
  */
 
 /** Concerns a regional stage is split into, one stack each; shard groups are `shards-<k>` (see `shardGroupConcern`). */
-export type Concern = 'network' | 'data' | 'cache' | 'media' | 'bus' | 'ingress' | 'compute' | `shards-${number}` | `migrations-${number}`;
+export type Concern =
+  | 'network'
+  | 'data'
+  | 'cache'
+  | 'media'
+  | 'bus'
+  | 'ingress'
+  | 'compute'
+  | 'observability'
+  | `shards-${number}`
+  | `migrations-${number}`;
 
 /** `prod-eu-west-1`: the Stage id, so `npx cdk deploy 'prod-eu-west-1/*'` selects one region of one environment. */
 export function stageName(env: string, region: string): string {
@@ -383,3 +393,90 @@ export function workloadServiceAccountName(workload: string): string {
 
 /** ConfigMap holding the gateway's Envoy bootstrap (`envoy.json`, lib/compute/envoy-config.ts). */
 export const GATEWAY_ENVOY_CONFIGMAP = `${PROJECT}-gateway-envoy`;
+
+// Observability (issue 7): the in-cluster probe, its alarms, the origin canary and the latency dashboard.
+
+/** The probe CronJob's workload name: its CronJob, ServiceAccount and pod labels are `workloadName(PROBE)`. */
+export const PROBE = 'probe';
+
+/** ConfigMap holding the in-cluster probe's target file (`target.json`). */
+export const PROBE_TARGET_CONFIGMAP = `${PROJECT}-probe-target`;
+
+/**
+ * `/gigascale/prod/eu-west-1/probe`: the log group the probe's embedded-metric-format lines are written to by the
+ * CloudWatch agent (the line's `_aws.LogGroupName`); CloudWatch extracts the Gigascale/Probe metrics from it.
+ */
+export function probeLogGroupName(env: string, region: string): string {
+  return `/gigascale/${env}/${region}/probe`;
+}
+
+/** `gigascale-prod-eu-west-1-nat`: the managed prefix list of a region's NAT gateway addresses. */
+export function natPrefixListName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-nat`;
+}
+
+/** KMS alias of a region's observability key (the probe log group, the alarm topic, the canary artifacts). */
+export function observabilityKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/observability`;
+}
+
+/** What a probe alarm watches: the check's P95 against its budget, or its error rate against the limit. */
+export type ProbeAlarmKind = 'p95' | 'error-rate';
+
+/** `gigascale-prod-eu-west-1-probe-http.get-p95`: the alarm on one check of the region's probe. */
+export function probeAlarmName(env: string, region: string, check: string, kind: ProbeAlarmKind): string {
+  return `${PROJECT}-${stageName(env, region)}-probe-${check}-${kind}`;
+}
+
+/** `gigascale-prod-eu-west-1-canary-success`: the alarm on the origin canary's success rate. */
+export function canaryAlarmName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-canary-success`;
+}
+
+/** `gigascale-prod-eu-west-1-alarms`: the SNS topic every alarm of a region notifies. */
+export function alarmTopicName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-alarms`;
+}
+
+/** `gigascale-prod-eu-west-1-latency`: the region's latency dashboard (probe checks, their budgets, the canary). */
+export function latencyDashboardName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-latency`;
+}
+
+/** Words of AWS region names and their letters in the usual short codes (`eu-west-1` -> `euw1`). */
+const REGION_WORD_CODES: Readonly<Record<string, string>> = {
+  gov: 'g',
+  east: 'e',
+  west: 'w',
+  north: 'n',
+  south: 's',
+  central: 'c',
+  northeast: 'ne',
+  southeast: 'se',
+  northwest: 'nw',
+  southwest: 'sw',
+};
+
+/** `eu-west-1` -> `euw1`, `ap-southeast-2` -> `apse2`, `us-gov-west-1` -> `usgw1`; a word without a code is kept whole. */
+export function regionCode(region: string): string {
+  const parts = region.split('-');
+  return parts.map((part, i) => (i === 0 || i === parts.length - 1 ? part : (REGION_WORD_CODES[part] ?? part))).join('');
+}
+
+/**
+ * `prod-euw1-alb`: the region's origin canary. Synthetics allows 21 characters (`[0-9a-z_-]`), too few for the
+ * stage name; a 10-character environment and the longest region code (6) make exactly 21.
+ */
+export function canaryName(env: string, region: string): string {
+  return `${env}-${regionCode(region)}-alb`;
+}
+
+/** `gigascale-prod-canary-222222222222-eu-west-1`: the origin canary's artifacts (S3 names are global). */
+export function canaryArtifactsBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-canary-${account}-${region}`;
+}
+
+/** `gigascale-prod-canary-logs-222222222222-eu-west-1`: the S3 server access logs of the artifacts bucket. */
+export function canaryArtifactsLogBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-canary-logs-${account}-${region}`;
+}

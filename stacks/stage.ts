@@ -17,6 +17,7 @@ import { ComputeStack } from './compute/compute-stack';
 import { MigrationsStack } from './compute/migrations-stack';
 import { shardGroupOf } from '../lib/data/shard-groups';
 import { IngressStack } from './ingress/ingress-stack';
+import { ObservabilityStack } from './observability/observability-stack';
 
 export interface RegionStageProps {
   /** The environment, from the resolved plan. */
@@ -39,6 +40,8 @@ export class RegionStage extends Stage {
   readonly bus: BusStack;
   readonly ingress: IngressStack;
   readonly compute: ComputeStack;
+  /** The probe's alarms, the origin canary and the latency dashboard. */
+  readonly observability: ObservabilityStack;
   /** Write region only: one stack per migrations group (shard secrets and Jobs), in group order. */
   readonly migrations: readonly MigrationsStack[];
   /**
@@ -68,7 +71,12 @@ export class RegionStage extends Stage {
     this.cache = new CacheStack(this, 'Cache', { environment, region, vpc: this.network.vpc });
     this.media = new MediaStack(this, 'Media', { environment, region });
     this.bus = new BusStack(this, 'Bus', { environment, region, vpc: this.network.vpc });
-    this.ingress = new IngressStack(this, 'Ingress', { environment, region, vpc: this.network.vpc });
+    this.ingress = new IngressStack(this, 'Ingress', {
+      environment,
+      region,
+      vpc: this.network.vpc,
+      natPrefixListId: this.network.natPrefixList.attrPrefixListId,
+    });
     const { targetGroups } = this.ingress;
     const charts = addComputeCharts(new K8sApp(), {
       environment,
@@ -104,6 +112,11 @@ export class RegionStage extends Stage {
       }
       return stack;
     });
+    this.observability = new ObservabilityStack(this, 'Observability', { environment, region, vpc: this.network.vpc });
+    // The canary calls the ALB through the NAT rule of its security group, and the probe alarms watch the CronJob:
+    // both exist before the alarms do, which then leave ALARM (missing data breaches) minutes after creation.
+    this.observability.addStackDependency(this.ingress, 'the origin canary calls the ALB the ingress stack admits it to');
+    this.observability.addStackDependency(this.compute, 'the probe alarms watch the CronJob the compute stack deploys');
     this.renderedCharts = renderStageCharts(environment, region);
 
     applyComplianceGate(this);

@@ -47,18 +47,19 @@ describe('npx cdk synth', () => {
 
   it('synthesizes the default config offline and ends with the summary table', () => {
     expect(first.stderr).toContain('prod-ap-southeast-1-network');
-    expect(first.stderr).toMatch(/5 stages, 42 stacks; resources per stack max \d+ \(limit 400\)/);
+    expect(first.stderr).toMatch(/5 stages, 47 stacks; resources per stack max \d+ \(limit 400\)/);
     expect(first.status).toBe(0);
   });
 
   it('renders every chart of every stage as YAML into <outdir>/k8s/<stage>/', () => {
-    expect(first.stderr).toContain(`64 Kubernetes manifests rendered to ${join(tmp, 'a')}/k8s/<stage>/<chart>.yaml`);
+    expect(first.stderr).toContain(`69 Kubernetes manifests rendered to ${join(tmp, 'a')}/k8s/<stage>/<chart>.yaml`);
     expect(readdirSync(join(tmp, 'a', 'k8s')).sort()).toEqual(['dev-us-east-1', 'prod-ap-southeast-1', 'prod-eu-west-1', 'prod-us-east-1', 'prod-us-west-2']);
     expect(readdirSync(join(tmp, 'a', 'k8s', 'prod-us-east-1')).sort()).toEqual([
       'gateway.yaml',
       'migrations-0.yaml',
       'namespaces.yaml',
       'network-policies.yaml',
+      'probe.yaml',
       'secret-sync.yaml',
       'service-auth.yaml',
       'service-chat.yaml',
@@ -73,6 +74,29 @@ describe('npx cdk synth', () => {
     const gateway = readFileSync(join(tmp, 'a', 'k8s', 'prod-eu-west-1', 'gateway.yaml'), 'utf8');
     expect(gateway).toContain('kind: Deployment');
     expect(gateway).toContain('image: docker.io/envoyproxy/envoy:v1.36.2');
+  });
+
+  it('prints the latency verdicts and writes budget.json, the array `npm run -s budget -- --json` prints', () => {
+    expect(first.stderr).toContain('30 verdicts: 29 within target, 1 waived, 0 breached');
+    expect(first.stderr).toContain('prod ap-southeast-1 memory.write (260 ms > 150 ms): one write region');
+    expect(first.stderr).toContain(`30 latency verdicts written to ${join(tmp, 'a', 'budget.json')}`);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'budget.ts'), '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(readFileSync(join(tmp, 'a', 'budget.json'), 'utf8')).toBe(cli.stdout);
+  });
+
+  it('fails on APAC writes through a distant write region without a waiver, exit 1, leaving cdk.out as it was', () => {
+    const before = treeDigest(join(tmp, 'a'));
+    const unwaived = join(tmp, 'unwaived.config.ts');
+    writeFileSync(
+      unwaived,
+      `import base from ${JSON.stringify(join(ROOT, 'regions.config.ts'))};\n` +
+        'const { latencyBudgets: _dropped, ...prod } = base.environments.prod;\nexport default { environments: { prod } };\n',
+    );
+    const r = synth(join(tmp, 'a'), '-c', `config=${unwaived}`);
+    expect(r.stderr).toMatch(/prod {2}ap-southeast-1 {2}memory\.write +260 +150 {2}BREACH/);
+    expect(r.stderr).toContain('gigascale: latency budget failed: 1 flow over target without a waiver:');
+    expect(r.stderr).toContain('Subprocess exited with error 1');
+    expect(treeDigest(join(tmp, 'a'))).toEqual(before);
   });
 
   it('gives a byte-identical cdk.out on a second run', () => {
@@ -94,6 +118,7 @@ describe('npx cdk synth', () => {
       'prod-eu-west-1/Bus (prod-eu-west-1-bus)',
       'prod-eu-west-1/Ingress (prod-eu-west-1-ingress)',
       'prod-eu-west-1/Compute (prod-eu-west-1-compute)',
+      'prod-eu-west-1/Observability (prod-eu-west-1-observability)',
     ]);
   });
 

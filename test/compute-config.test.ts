@@ -72,7 +72,7 @@ describe('compute and ingress config errors', () => {
 
   it('refuses an unknown image key', () => {
     expect(problems(configWith(env({ compute: { images: { web: 'x:1' } as never } })))).toEqual([
-      `${E}.compute.images.web: unknown image; images are gateway, auth, entity, chat, voice, memory, turn, migrations`,
+      `${E}.compute.images.web: unknown image; images are gateway, auth, entity, chat, voice, memory, turn, migrations, probe`,
     ]);
   });
 

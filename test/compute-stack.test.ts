@@ -248,10 +248,18 @@ describe('node groups', () => {
 });
 
 describe('add-ons', () => {
-  it('installs the six EKS add-ons at EKS\'s default versions', () => {
+  it('installs the seven EKS add-ons at EKS\'s default versions', () => {
     const names = Object.values(resources(template, 'AWS::EKS::Addon')).map((r) => r.Properties.AddonName);
     expect(names.sort()).toEqual(
-      ['aws-ebs-csi-driver', 'aws-secrets-store-csi-driver-provider', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni'].sort(),
+      [
+        'amazon-cloudwatch-observability',
+        'aws-ebs-csi-driver',
+        'aws-secrets-store-csi-driver-provider',
+        'coredns',
+        'eks-pod-identity-agent',
+        'kube-proxy',
+        'vpc-cni',
+      ].sort(),
     );
     for (const r of Object.values(resources(template, 'AWS::EKS::Addon'))) expect(r.Properties.AddonVersion).toBeUndefined();
   });
@@ -264,10 +272,11 @@ describe('add-ons', () => {
     });
   });
 
-  it('gives vpc-cni and the EBS CSI controller their own Pod Identity roles', () => {
+  it('gives vpc-cni, the EBS CSI controller and the CloudWatch agent their own Pod Identity roles', () => {
     for (const [addon, serviceAccount, policy] of [
       ['vpc-cni', 'aws-node', 'AmazonEKS_CNI_Policy'],
       ['aws-ebs-csi-driver', 'ebs-csi-controller-sa', 'service-role/AmazonEBSCSIDriverPolicy'],
+      ['amazon-cloudwatch-observability', 'cloudwatch-agent', 'CloudWatchAgentServerPolicy'],
     ]) {
       const [r] = Object.values(resources(template, 'AWS::EKS::Addon', { AddonName: addon }));
       const associations = r.Properties.PodIdentityAssociations as { ServiceAccount: string; RoleArn: { 'Fn::GetAtt': string[] } }[];
@@ -284,13 +293,21 @@ describe('add-ons', () => {
     expect(JSON.parse(r.Properties.ConfigurationValues as string)).toEqual({ 'secrets-store-csi-driver': { syncSecret: { enabled: true } } });
   });
 
+  it('runs the CloudWatch agent as the probe\'s EMF listener on TCP 25888 only, without Fluent Bit', () => {
+    const [r] = Object.values(resources(template, 'AWS::EKS::Addon', { AddonName: 'amazon-cloudwatch-observability' }));
+    expect(JSON.parse(r.Properties.ConfigurationValues as string)).toEqual({
+      agent: { config: { logs: { metrics_collected: { emf: { service_address: 'tcp://:25888' } } } } },
+      containerLogs: { enabled: false },
+    });
+  });
+
   it('brings the CNI up before the nodes and the Deployment add-ons after them', () => {
     const id = (name: string) => logicalId('AWS::EKS::Addon', { AddonName: name });
     const groups = Object.keys(resources(template, 'AWS::EKS::Nodegroup'));
     for (const group of Object.values(resources(template, 'AWS::EKS::Nodegroup'))) {
       expect(group.DependsOn).toEqual(expect.arrayContaining([id('vpc-cni'), id('kube-proxy'), id('eks-pod-identity-agent')]));
     }
-    for (const name of ['coredns', 'aws-ebs-csi-driver', 'aws-secrets-store-csi-driver-provider']) {
+    for (const name of ['coredns', 'aws-ebs-csi-driver', 'aws-secrets-store-csi-driver-provider', 'amazon-cloudwatch-observability']) {
       const [addon] = Object.values(resources(template, 'AWS::EKS::Addon', { AddonName: name }));
       expect(addon.DependsOn).toEqual(expect.arrayContaining(groups));
     }
@@ -440,7 +457,7 @@ describe('TURN secret', () => {
 });
 
 describe('image repositories', () => {
-  const names = ['auth', 'entity', 'chat', 'voice', 'memory', 'db-migrate'].map((n) => `gigascale/${n}`);
+  const names = ['auth', 'entity', 'chat', 'voice', 'memory', 'db-migrate', 'probe'].map((n) => `gigascale/${n}`);
 
   it('holds one repository per gigascale image', () => {
     const repos = Object.values(resources(template, 'AWS::ECR::Repository')).map((r) => r.Properties.RepositoryName);

@@ -140,6 +140,7 @@ describe('NetworkPoliciesChart', () => {
       'gigascale/gigascale-gateway',
       ...HTTP_SERVICES.map((s) => `gigascale/gigascale-${s}`),
       'gigascale/gigascale-migrations',
+      'gigascale/gigascale-probe',
       'gigascale-turn/gigascale-turn',
     ]);
   });

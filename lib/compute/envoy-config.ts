@@ -20,6 +20,7 @@ import { DNS_LABEL, DNS_SUBDOMAIN, K8S_NAMESPACE, workloadName } from '../naming
 import {
   AUTHZ_PATH,
   GATEWAY_ADMIN_PORT,
+  GATEWAY_HEALTH_BODY,
   GATEWAY_HEALTH_PATH,
   GATEWAY_PORT,
   HTTP_SERVICES,
@@ -241,7 +242,7 @@ function routes(rateLimit: Required<GatewayRateLimit>): Record<string, unknown>[
     {
       name: 'health',
       match: { path: GATEWAY_HEALTH_PATH },
-      direct_response: { status: 200, body: { inline_string: 'ok' } },
+      direct_response: { status: 200, body: { inline_string: GATEWAY_HEALTH_BODY } },
       // Kubelet probes, ALB health checks and the edge monitor ask this path: a 429 here would restart the pods and
       // take them out of the ALB, turning a throttled flood into an outage. A per-route config must carry a bucket;
       // enabled for 0 % of requests, it is never used.

@@ -4,8 +4,8 @@
  */
 import { WORKLOADS } from './workloads';
 
-/** Everything that runs from an image: the workloads, the TURN relay and the shard-migration Jobs. */
-export const IMAGE_KEYS = [...WORKLOADS, 'turn', 'migrations'] as const;
+/** Everything that runs from an image: the workloads, the TURN relay, the shard-migration Jobs and the probe CronJob. */
+export const IMAGE_KEYS = [...WORKLOADS, 'turn', 'migrations', 'probe'] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
 /** Envoy release the gateway runs (its configuration, lib/compute/envoy-config.ts, is written for the v3 API). */
@@ -26,6 +26,8 @@ export function defaultImages(version: string): Record<ImageKey, string> {
     turn: COTURN_IMAGE,
     // db/Dockerfile, the image lib/naming migrationsImage names.
     migrations: own('db-migrate'),
+    // probe/Dockerfile: bin/probe.ts, run every minute in every region (k8s/probe-chart.ts).
+    probe: own('probe'),
   };
 }
 

@@ -29,6 +29,8 @@ export const LIVENESS_PATH = '/healthz';
 export const READINESS_PATH = '/readyz';
 /** Path the gateway answers itself for the ALB and the edge health monitor. */
 export const GATEWAY_HEALTH_PATH = '/gateway/health';
+/** What the gateway answers on GATEWAY_HEALTH_PATH, with a 200 (the origin canary checks it). */
+export const GATEWAY_HEALTH_BODY = 'ok';
 /** Path on the auth service the gateway's external authorization calls (with the request's headers). */
 export const AUTHZ_PATH = '/internal/authz';
 /**

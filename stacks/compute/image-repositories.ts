@@ -9,8 +9,8 @@ import { pascalCase, PROJECT } from '../../lib/naming';
 export const IMAGES_KEPT = 50;
 
 /**
- * `gigascale/auth`, ..., `gigascale/db-migrate`: gigascale's own images, the repositories of the default image
- * references in the region's ECR (lib/compute/images.ts), in IMAGE_KEYS order.
+ * `gigascale/auth`, ..., `gigascale/db-migrate`, `gigascale/probe`: gigascale's own images, the repositories of the
+ * default image references in the region's ECR (lib/compute/images.ts), in IMAGE_KEYS order.
  */
 export function ownImageRepositoryNames(): string[] {
   const names = Object.values(defaultImages('0.0.0'))

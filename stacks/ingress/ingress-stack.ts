@@ -32,6 +32,11 @@ import { TurnRelay } from './turn-relay';
 export interface IngressStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); the load balancers sit in its public subnets. */
   readonly vpc: ec2.IVpc;
+  /**
+   * Prefix list of the region's NAT gateway addresses (the network stack's natPrefixList), admitted on the ALB's 443 so
+   * the origin canary, running in the private subnets, reaches the ALB the way the edge does. @default - none
+   */
+  readonly natPrefixListId?: string;
 }
 
 /** The target groups the AWS Load Balancer Controller registers pods in (TargetGroupBinding manifests). */
@@ -53,11 +58,12 @@ export interface IngressTargetGroups {
 export const NONCURRENT_LOG_VERSION_DAYS = 30;
 
 /**
- * `<env>-<region>-ingress`: how traffic enters a region. The origin ALB the edge pulls from (edge ranges only, WAF,
- * HTTPS with the region's certificate, the gateway pods behind it, sticky for Socket.io), the TURN relay's NLB that WebRTC
- * clients reach directly (UDP 3478, TLS 5349), the certificate both use, their DNS names, and the bucket and log group
- * their logs go to. The write region's stack also holds the edge's origin token, replicated to the other regions, which
- * the web ACL of every region requires on each request.
+ * `<env>-<region>-ingress`: how traffic enters a region. The origin ALB the edge pulls from (edge ranges, plus the
+ * region's NAT gateways on 443 for the origin canary; WAF, HTTPS with the region's certificate, the gateway pods behind
+ * it, sticky for Socket.io), the TURN relay's NLB that WebRTC clients reach directly (UDP 3478, TLS 5349), the
+ * certificate both use, their DNS names, and the bucket and log group their logs go to. The write region's stack also
+ * holds the edge's origin token, replicated to the other regions, which the web ACL of every region requires on each
+ * request.
  *
  * Deletion protection is on from phase 4 (the phase that serves production traffic across regions); a phase-3
  * environment is a pilot that is torn down and rebuilt. Load balancer access logs and the WAF log are traffic records
@@ -66,7 +72,7 @@ export const NONCURRENT_LOG_VERSION_DAYS = 30;
 export class IngressStack extends RegionalStack {
   /** The origin ALB. */
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** Security group of the ALB: 80 and 443 from the edge ranges; out to the VPC on the gateway port. */
+  /** Security group of the ALB: 80 and 443 from the edge ranges, 443 from the NAT gateways; out to the VPC on the gateway port. */
   readonly albSecurityGroup: ec2.SecurityGroup;
   /** The TURN relay's NLB. */
   readonly turnLoadBalancer: elbv2.NetworkLoadBalancer;
@@ -120,6 +126,7 @@ export class IngressStack extends RegionalStack {
       vpc,
       vpcCidr: region.cidr,
       edgeIpv4Cidrs: ingress.edgeIpv4Cidrs,
+      natPrefixListId: props.natPrefixListId,
       certificate: this.certificate,
       idleTimeout: Duration.seconds(ingress.idleTimeoutSeconds),
       deletionProtection,

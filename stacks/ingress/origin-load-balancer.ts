@@ -23,8 +23,15 @@ export interface OriginLoadBalancerProps {
   readonly vpc: ec2.IVpc;
   /** CIDR of the VPC (the plan's literal): the ALB's only egress destination. */
   readonly vpcCidr: string;
-  /** IPv4 sources admitted on 80 and 443 (the edge's published ranges); nothing else reaches the ALB. */
+  /** IPv4 sources admitted on 80 and 443 (the edge's published ranges). */
   readonly edgeIpv4Cidrs: readonly string[];
+  /**
+   * Managed prefix list admitted on 443 only: the region's NAT gateway addresses (the network stack's), the source of
+   * the origin canary (stacks/observability), which runs in the private subnets. Like the edge's, requests from there
+   * pass the web ACL only with the origin token; everything in the private subnets shares those addresses.
+   * @default - none: only the edge reaches the ALB
+   */
+  readonly natPrefixListId?: string;
   /** Certificate of the HTTPS listener. */
   readonly certificate: acm.ICertificate;
   /** Idle timeout of client connections (also how long an idle WebSocket survives). */
@@ -48,7 +55,7 @@ export interface OriginLoadBalancerProps {
  */
 export class OriginLoadBalancer extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** Admits 80 and 443 from the edge ranges; lets out only the gateway port into the VPC. */
+  /** Admits 80 and 443 from the edge ranges, 443 from the NAT gateways; lets out only the gateway port into the VPC. */
   readonly securityGroup: ec2.SecurityGroup;
   readonly httpListener: elbv2.ApplicationListener;
   readonly httpsListener: elbv2.ApplicationListener;
@@ -71,6 +78,11 @@ export class OriginLoadBalancer extends Construct {
     for (const cidr of props.edgeIpv4Cidrs) {
       this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), `HTTPS from edge ${cidr}`);
       this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(80), `HTTP (redirect) from edge ${cidr}`);
+    }
+    // A prefix list rather than one /32 rule per NAT: the addresses are known only at deploy, and a rule on a prefix
+    // list follows the NAT gateways without a change here.
+    if (props.natPrefixListId !== undefined) {
+      this.securityGroup.addIngressRule(ec2.Peer.prefixList(props.natPrefixListId), ec2.Port.tcp(443), 'HTTPS from the NAT gateways (origin canary)');
     }
     this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpcCidr), ec2.Port.tcp(GATEWAY_PORT), 'Gateway pods and their health checks');
 

@@ -1,6 +1,7 @@
+import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { flowLogGroupName } from '../../lib/naming';
+import { flowLogGroupName, natPrefixListName } from '../../lib/naming';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { EncryptedFlowLog } from './flow-log';
 
@@ -27,6 +28,16 @@ export const INTERFACE_ENDPOINTS: Readonly<Record<string, ec2.InterfaceVpcEndpoi
  */
 export class NetworkStack extends RegionalStack {
   readonly vpc: ec2.Vpc;
+  /**
+   * Public addresses of the NAT gateways (one per AZ or one for the region, network.natGateways), in subnet order:
+   * the source address of everything the private subnets send to the internet, the origin canary included.
+   */
+  readonly natPublicIps: readonly string[];
+  /**
+   * Managed prefix list of the NAT gateways' addresses (/32 each), for security groups that admit the region's own
+   * outbound traffic (the origin ALB admits the origin canary by it): one reference that follows the NAT gateways.
+   */
+  readonly natPrefixList: ec2.CfnPrefixList;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, { ...props, concern: 'network' });
@@ -46,6 +57,21 @@ export class NetworkStack extends RegionalStack {
       enableDnsHostnames: true,
       enableDnsSupport: true,
       restrictDefaultSecurityGroup: true,
+    });
+
+    // The Vpc construct allocates each NAT gateway's Elastic IP as `EIP` in its public subnet and exposes no accessor;
+    // `Ref` of an AWS::EC2::EIP is its address.
+    const nats = this.vpc.publicSubnets.flatMap((subnet) => {
+      const eip = subnet.node.tryFindChild('EIP');
+      return eip instanceof ec2.CfnEIP ? [{ ip: eip.ref, az: subnet.availabilityZone }] : [];
+    });
+    this.natPublicIps = nats.map((n) => n.ip);
+    // L1: the L2 PrefixList validates entries as literal CIDRs, and these are the EIPs' addresses, known at deploy.
+    this.natPrefixList = new ec2.CfnPrefixList(this, 'NatAddresses', {
+      prefixListName: natPrefixListName(environment.name, region.name),
+      addressFamily: 'IPv4',
+      maxEntries: Math.max(1, nats.length),
+      entries: nats.map((n) => ({ cidr: Fn.join('', [n.ip, '/32']), description: `NAT gateway in ${n.az}` })),
     });
 
     new EncryptedFlowLog(this, 'FlowLogs', {

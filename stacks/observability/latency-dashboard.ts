@@ -1,0 +1,84 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as synthetics from 'aws-cdk-lib/aws-synthetics';
+import { Construct } from 'constructs';
+import type { ProbeCheck } from '../../lib/probe/checks';
+import { probeMetric } from './probe-alarms';
+
+/** Colours of the lines a reader compares: the budget and the limit in red, the canary's failures too. */
+const BUDGET_COLOR = cloudwatch.Color.RED;
+const WIDGET_WIDTH = 12;
+const WIDGET_HEIGHT = 6;
+
+export interface LatencyDashboardProps {
+  /** Dashboard name (lib/naming latencyDashboardName). */
+  readonly dashboardName: string;
+  /** Environment name (the probe metrics' Environment dimension). */
+  readonly environment: string;
+  /** Region (the probe metrics' Region dimension). */
+  readonly region: string;
+  /** The checks the region's probe runs; one latency graph each. */
+  readonly checks: readonly ProbeCheck[];
+  /** P95 budget of every check, milliseconds (lib/latency/probe-budgets probeBudgetsMs); drawn on its graph. */
+  readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
+  /** Error rate (0..1) the checks are held to; drawn on the error-rate graph. */
+  readonly maxErrorRate: number;
+  /** The region's origin canary: its duration and success rate. */
+  readonly canary: synthetics.Canary;
+}
+
+/**
+ * A region's latency dashboard: per probe check its P50, P95 and P99 with the check's P95 budget as a horizontal
+ * line, the checks' error rates with the limit, and the origin canary's duration and success rate. The budget and the
+ * limit are the same numbers the alarms use, from the plan, so the line a reader sees is the line that pages.
+ */
+export class LatencyDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: LatencyDashboardProps) {
+    super(scope, id);
+    const { environment, region } = props;
+
+    const latency = props.checks.map((check) => {
+      const budget = props.budgetsMs[check];
+      return new cloudwatch.GraphWidget({
+        title: `${check}: latency (P95 budget ${budget} ms)`,
+        width: WIDGET_WIDTH,
+        height: WIDGET_HEIGHT,
+        left: (['P50', 'P95', 'P99'] as const).map((m) => probeMetric(environment, region, check, m).with({ label: m })),
+        leftAnnotations: [{ value: budget, label: `P95 budget ${budget} ms`, color: BUDGET_COLOR }],
+        leftYAxis: { label: 'ms', min: 0, showUnits: false },
+        view: cloudwatch.GraphWidgetView.TIME_SERIES,
+      });
+    });
+
+    const errorRate = new cloudwatch.GraphWidget({
+      title: `Probe error rate (limit ${props.maxErrorRate * 100} %)`,
+      width: WIDGET_WIDTH,
+      height: WIDGET_HEIGHT,
+      left: props.checks.map((check) => probeMetric(environment, region, check, 'ErrorRate').with({ label: check })),
+      leftAnnotations: [{ value: props.maxErrorRate, label: `limit ${props.maxErrorRate * 100} %`, color: BUDGET_COLOR }],
+      leftYAxis: { label: 'errors / attempts', min: 0, showUnits: false },
+    });
+
+    const canary = new cloudwatch.GraphWidget({
+      title: `Origin canary ${props.canary.canaryName}: duration and success`,
+      width: WIDGET_WIDTH,
+      height: WIDGET_HEIGHT,
+      left: [props.canary.metricDuration({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE, label: 'Duration' })],
+      right: [props.canary.metricSuccessPercent({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE, label: 'SuccessPercent' })],
+      leftYAxis: { label: 'ms', min: 0, showUnits: false },
+      rightYAxis: { label: '%', min: 0, max: 100, showUnits: false },
+    });
+
+    // Two graphs a row (a dashboard is 24 units wide).
+    const graphs = [...latency, errorRate, canary];
+    const rows: cloudwatch.IWidget[][] = [];
+    for (let i = 0; i < graphs.length; i += 2) rows.push(graphs.slice(i, i + 2));
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(3),
+      widgets: rows,
+    });
+  }
+}

@@ -1,0 +1,136 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { GATEWAY_HEALTH_BODY, GATEWAY_HEALTH_PATH } from '../../lib/compute/workloads';
+import { IN_CLUSTER_PROBE_CHECKS } from '../../lib/compute/probe-target';
+import { ORIGIN_TOKEN_HEADER } from '../../lib/edge/origin-protection';
+import { probeBudgetsMs } from '../../lib/latency/probe-budgets';
+import {
+  alarmTopicName,
+  canaryAlarmName,
+  canaryArtifactsBucketName,
+  canaryArtifactsLogBucketName,
+  canaryName,
+  edgeOriginTokenSecretName,
+  latencyDashboardName,
+  observabilityKeyAlias,
+  originHostname,
+  probeLogGroupName,
+} from '../../lib/naming';
+import { DEFAULT_MAX_ERROR_RATE, type ProbeCheck } from '../../lib/probe/checks';
+import { customerKey } from '../customer-key';
+import { encryptedLogGroup } from '../logs-key-grant';
+import { RegionalStack, type RegionalStackProps } from '../regional-stack';
+import { AlarmTopic } from './alarm-topic';
+import { LatencyDashboard } from './latency-dashboard';
+import { OriginCanary } from './origin-canary';
+import { ProbeAlarms } from './probe-alarms';
+
+/** Canary runs (one per 5 minutes) that must fail in a row before its alarm fires: a single blip does not page. */
+export const CANARY_FAILED_RUNS_TO_ALARM = 2;
+
+export interface ObservabilityStackProps extends Omit<RegionalStackProps, 'concern'> {
+  /** The region's VPC (from the network stack): the origin canary runs in its private subnets. */
+  readonly vpc: ec2.IVpc;
+}
+
+/**
+ * `<env>-<region>-observability`: whether the region meets its latency budget, watched from inside and outside.
+ *
+ * - The in-cluster probe (k8s/probe-chart.ts) writes the Gigascale/Probe metrics every minute through the CloudWatch
+ *   agent into the probe log group here; per check it runs, one alarm on P95 above the check's budget and one on the
+ *   error rate above DEFAULT_MAX_ERROR_RATE. The budgets are the plan's (probeBudgetsMs of its hop budgets), never
+ *   restated here.
+ * - The origin canary calls `https://origin-<region>.<domain>/gateway/health` every 5 minutes through the ALB, with
+ *   the edge's origin token, and alarms when two runs in a row fail or do not run.
+ * - A dashboard draws both, with the budgets and the limit as lines.
+ *
+ * Every alarm notifies the region's alarm topic on ALARM and OK. One customer-managed key encrypts the probe log group,
+ * the topic and the canary's artifacts.
+ */
+export class ObservabilityStack extends RegionalStack {
+  readonly key: kms.Key;
+  /** Where the CloudWatch agent writes the probe's EMF lines (the probe names it in each line's `_aws.LogGroupName`). */
+  readonly probeLogGroup: logs.LogGroup;
+  readonly alarmTopic: AlarmTopic;
+  /** The checks watched: what the in-cluster probe runs. */
+  readonly checks: readonly ProbeCheck[];
+  /** P95 budget of every check, milliseconds, from the plan. */
+  readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
+  readonly probeAlarms: ProbeAlarms;
+  readonly canary: OriginCanary;
+  readonly canaryAlarm: cloudwatch.Alarm;
+  readonly dashboard: LatencyDashboard;
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, { ...props, concern: 'observability' });
+    const { environment, region, vpc } = props;
+    const env = environment.name;
+    this.checks = IN_CLUSTER_PROBE_CHECKS;
+    this.budgetsMs = probeBudgetsMs(environment.latencyBudgets.hopsMs);
+
+    this.key = customerKey(this, 'ObservabilityKey', {
+      description: `Observability of ${env} in ${region.name}: the probe log group, the alarm topic, the canary artifacts`,
+      alias: observabilityKeyAlias(env),
+    });
+    // The agent writes to this name (the probe's `_aws.LogGroupName`) and would create it without retention or key.
+    this.probeLogGroup = encryptedLogGroup(this, 'ProbeLogs', {
+      logGroupName: probeLogGroupName(env, region.name),
+      key: this.key,
+      retentionDays: environment.compute.logRetentionDays,
+    });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { topicName: alarmTopicName(env, region.name), key: this.key });
+
+    this.probeAlarms = new ProbeAlarms(this, 'ProbeAlarms', {
+      environment: env,
+      region: region.name,
+      checks: this.checks,
+      budgetsMs: this.budgetsMs,
+      maxErrorRate: DEFAULT_MAX_ERROR_RATE,
+      topic: this.alarmTopic.topic,
+    });
+
+    this.canary = new OriginCanary(this, 'Canary', {
+      canaryName: canaryName(env, region.name),
+      url: `https://${originHostname(environment.domain, region.name)}${GATEWAY_HEALTH_PATH}`,
+      expectedBody: GATEWAY_HEALTH_BODY,
+      tokenHeader: ORIGIN_TOKEN_HEADER,
+      tokenSecretName: edgeOriginTokenSecretName(env),
+      vpc,
+      key: this.key,
+      artifactsBucketName: canaryArtifactsBucketName(env, environment.account, region.name),
+      artifactsLogBucketName: canaryArtifactsLogBucketName(env, environment.account, region.name),
+      accessLogExpirationDays: environment.network.flowLogRetentionDays,
+    });
+    // Missing data is breaching: a canary that stopped running (deleted, stopped, its function broken) says nothing
+    // about the origin, and silence must not read as health.
+    const topicAction = new actions.SnsAction(this.alarmTopic.topic);
+    this.canaryAlarm = new cloudwatch.Alarm(this, 'CanaryAlarm', {
+      alarmName: canaryAlarmName(env, region.name),
+      alarmDescription: `Origin canary of ${env} ${region.name}: ${CANARY_FAILED_RUNS_TO_ALARM} runs in a row failed or did not run`,
+      metric: this.canary.canary.metricSuccessPercent({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE }),
+      threshold: 100,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: CANARY_FAILED_RUNS_TO_ALARM,
+      datapointsToAlarm: CANARY_FAILED_RUNS_TO_ALARM,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      actionsEnabled: true,
+    });
+    this.canaryAlarm.addAlarmAction(topicAction);
+    this.canaryAlarm.addOkAction(topicAction);
+
+    this.dashboard = new LatencyDashboard(this, 'Dashboard', {
+      dashboardName: latencyDashboardName(env, region.name),
+      environment: env,
+      region: region.name,
+      checks: this.checks,
+      budgetsMs: this.budgetsMs,
+      maxErrorRate: DEFAULT_MAX_ERROR_RATE,
+      canary: this.canary.canary,
+    });
+  }
+}

@@ -1,0 +1,115 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { GigascaleError, type Issue } from '../../lib/errors';
+import { pascalCase, probeAlarmName } from '../../lib/naming';
+import { PROBE_DIMENSIONS, PROBE_METRIC_NAMESPACE, type ProbeCheck, type ProbeMetric } from '../../lib/probe/checks';
+
+/** One datapoint a minute: the CronJob runs every minute and reports each figure once per run. */
+export const PROBE_PERIOD = Duration.minutes(1);
+/** Minutes an alarm looks back, and how many of them must breach: a single slow or failed run does not page. */
+export const PROBE_EVALUATION_PERIODS = 5;
+export const PROBE_DATAPOINTS_TO_ALARM = 3;
+
+export interface ProbeAlarmsProps {
+  /** Environment name: the Environment dimension and part of the alarm names. */
+  readonly environment: string;
+  /** Region: the Region dimension and part of the alarm names. */
+  readonly region: string;
+  /** The checks the region's probe runs (lib/compute/probe-target IN_CLUSTER_PROBE_CHECKS); one pair of alarms each. */
+  readonly checks: readonly ProbeCheck[];
+  /** P95 budget of every check, milliseconds (lib/latency/probe-budgets probeBudgetsMs of the plan's hop budgets). */
+  readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
+  /** Error rate (0..1) above which a check alarms (lib/probe/checks DEFAULT_MAX_ERROR_RATE). */
+  readonly maxErrorRate: number;
+  /** Where the alarms notify, on ALARM and on OK. */
+  readonly topic: sns.ITopic;
+}
+
+/** The probe's metric of one check in one region, as the probe writes it (namespace and dimensions from lib/probe). */
+export function probeMetric(environment: string, region: string, check: ProbeCheck, metric: ProbeMetric, statistic = cloudwatch.Stats.MAXIMUM): cloudwatch.Metric {
+  const values: Record<(typeof PROBE_DIMENSIONS)[number], string> = { Environment: environment, Region: region, Check: check };
+  return new cloudwatch.Metric({
+    namespace: PROBE_METRIC_NAMESPACE,
+    metricName: metric,
+    dimensionsMap: Object.fromEntries(PROBE_DIMENSIONS.map((d) => [d, values[d]])),
+    statistic,
+    period: PROBE_PERIOD,
+  });
+}
+
+/**
+ * Two alarms per check the region's probe runs: its P95 above the check's budget, and its error rate above the limit,
+ * each when 3 of the last 5 one-minute datapoints breach. Each run reports one P95 per check, so the Maximum statistic
+ * of a minute is that run's P95.
+ *
+ * Missing data is breaching: the probe is the only thing that writes these metrics, so a minute without a datapoint
+ * means the CronJob did not run, could not reach the gateway or the agent, or crashed, and none of those may look like
+ * a healthy region. The alarms are therefore in ALARM from creation until the probe has reported for a few minutes.
+ */
+export class ProbeAlarms extends Construct {
+  /** By check: the P95 alarm and the error-rate alarm. */
+  readonly alarms: ReadonlyMap<ProbeCheck, { readonly p95: cloudwatch.Alarm; readonly errorRate: cloudwatch.Alarm }>;
+
+  constructor(scope: Construct, id: string, props: ProbeAlarmsProps) {
+    super(scope, id);
+    validate(this.node.path, props);
+    const action = new actions.SnsAction(props.topic);
+    const alarm = (id: string, name: string, metric: cloudwatch.Metric, threshold: number, description: string): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, id, {
+        alarmName: name,
+        alarmDescription: description,
+        metric,
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: PROBE_EVALUATION_PERIODS,
+        datapointsToAlarm: PROBE_DATAPOINTS_TO_ALARM,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        actionsEnabled: true,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      return created;
+    };
+
+    const alarms = new Map<ProbeCheck, { p95: cloudwatch.Alarm; errorRate: cloudwatch.Alarm }>();
+    for (const check of props.checks) {
+      const budget = props.budgetsMs[check];
+      const where = `${props.environment} ${props.region}`;
+      // `http.get` -> `HttpGet`: ids are API (a renamed id replaces the alarm).
+      const checkId = pascalCase(check.replace(/[^a-z0-9]+/g, '-'));
+      alarms.set(check, {
+        p95: alarm(
+          `${checkId}P95`,
+          probeAlarmName(props.environment, props.region, check, 'p95'),
+          probeMetric(props.environment, props.region, check, 'P95'),
+          budget,
+          `Probe ${check} in ${where}: P95 above its ${budget} ms budget (lib/latency/probe-budgets.ts) in 3 of 5 minutes, or no probe data`,
+        ),
+        errorRate: alarm(
+          `${checkId}ErrorRate`,
+          probeAlarmName(props.environment, props.region, check, 'error-rate'),
+          probeMetric(props.environment, props.region, check, 'ErrorRate'),
+          props.maxErrorRate,
+          `Probe ${check} in ${where}: error rate above ${props.maxErrorRate * 100} % in 3 of 5 minutes, or no probe data`,
+        ),
+      });
+    }
+    this.alarms = alarms;
+  }
+}
+
+function validate(path: string, props: ProbeAlarmsProps): void {
+  const issues: Issue[] = [];
+  if (props.checks.length === 0) issues.push({ at: `${path} checks`, message: 'must name at least one check, got none' });
+  for (const check of props.checks) {
+    const budget = props.budgetsMs[check] as number | undefined;
+    if (budget === undefined || !Number.isFinite(budget) || budget <= 0) {
+      issues.push({ at: `${path} budgetsMs.${check}`, message: `must be a positive number of milliseconds, got ${budget}` });
+    }
+  }
+  if (!(props.maxErrorRate > 0 && props.maxErrorRate < 1)) issues.push({ at: `${path} maxErrorRate`, message: `must be in (0, 1), got ${props.maxErrorRate}` });
+  if (issues.length > 0) throw new GigascaleError('Invalid ProbeAlarms props', issues);
+}
