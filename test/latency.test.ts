@@ -231,6 +231,19 @@ describe('latency config', () => {
     ]);
   });
 
+  it('drops the waivers and round trips of regions -c regions leaves out', () => {
+    const config = configWith(
+      env({
+        sizes: bus,
+        regions: four,
+        latencyBudgets: { waivers: [apacWaiver], interRegionRttMs: { 'ap-southeast-1': { 'eu-west-1': 240 }, 'eu-west-1': { 'us-east-1': 85 } }, rttSource: 'probe' },
+      }),
+    );
+    const e = resolvePlan(config, { regions: 'us-east-1,eu-west-1' }).environments[0];
+    expect(e.latencyBudgets.waivers).toEqual([]);
+    expect(e.latencyBudgets.rttToWriteRegion).toEqual({ 'eu-west-1': { ms: 85, basis: 'config' }, 'us-east-1': { ms: 0, basis: 'write region' } });
+  });
+
   it('never estimates a published pair below what was measured: the estimate errs towards failing', () => {
     const ratio = estimateRatio(at);
     for (const [key, ms] of DEFAULT_RTT_MS) {

@@ -139,7 +139,7 @@ export function applyOverrides(config: GigascaleConfig, overrides: Overrides): {
           });
         }
       }
-      env = { ...env, regions: overrides.regions.map((r) => fromFile.get(r) ?? r), writeRegion: overrides.regions[0] };
+      env = { ...env, regions: overrides.regions.map((r) => fromFile.get(r) ?? r), writeRegion: overrides.regions[0], latencyBudgets: narrowLatency(env.latencyBudgets, overrides.regions) };
     }
     if (overrides.shards !== undefined) env = { ...env, shards: overrides.shards };
     if (overrides.quotas !== undefined) env = { ...env, quotas: { ...env.quotas, ...overrides.quotas } };
@@ -149,3 +149,20 @@ export function applyOverrides(config: GigascaleConfig, overrides: Overrides): {
   return { config: { ...config, environments }, issues };
 }
 
+
+/**
+ * The latency settings of the regions `-c regions` keeps: a waiver or round trip of a region left out says nothing
+ * about the narrowed environment (and validation would refuse it as naming a region outside it).
+ */
+function narrowLatency(budgets: EnvironmentInput['latencyBudgets'], regions: readonly string[]): EnvironmentInput['latencyBudgets'] {
+  if (budgets === undefined) return undefined;
+  const rtt = Object.entries(budgets.interRegionRttMs ?? {}).flatMap(([a, row]) => {
+    const kept = Object.entries(row).filter(([b]) => regions.includes(b));
+    return regions.includes(a) && kept.length > 0 ? [[a, Object.fromEntries(kept)] as const] : [];
+  });
+  return {
+    ...budgets,
+    ...(budgets.interRegionRttMs === undefined ? {} : { interRegionRttMs: Object.fromEntries(rtt) }),
+    ...(budgets.waivers === undefined ? {} : { waivers: budgets.waivers.filter((w) => regions.includes(w.region)) }),
+  };
+}
