@@ -6,39 +6,15 @@
  * writes to `<outdir>/budget.json`. Exit 0 when every flow is within target or waived, 1 when one is not, 2 bad input.
  */
 import { EXIT_CHECK_FAILED, GigascaleError } from '../lib/errors';
+import { parseEnvArgs } from '../lib/cli-args';
 import { environmentOf, loadConfigModule, resolvePlan } from '../lib/config';
 import { breaches, planVerdicts, verdictJson } from '../lib/latency/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/latency/report';
 
 const USAGE = 'usage: npm run -s budget -- [--env <name>] [--json] [--config <file>]';
 
-interface Args {
-  readonly env?: string;
-  readonly json: boolean;
-  readonly config?: string;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  let env: string | undefined;
-  let config: string | undefined;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') {
-      json = true;
-      continue;
-    }
-    if (a !== '--env' && a !== '--config') throw new GigascaleError('Invalid arguments', [{ at: a, message: `unknown argument\n${USAGE}` }]);
-    const value = argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new GigascaleError('Invalid arguments', [{ at: a, message: `needs a value\n${USAGE}` }]);
-    if (a === '--env') env = value;
-    else config = value;
-  }
-  return { env, json, config };
-}
-
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseEnvArgs(process.argv.slice(2), USAGE);
   const plan = resolvePlan(await loadConfigModule(args.config));
   const environments = args.env === undefined ? plan.environments : [environmentOf(plan, args.env)];
   const verdicts = planVerdicts({ environments });

@@ -6,6 +6,7 @@
  * `--json` prints exactly an array of {"type", "name", "inputs"}. Exit 0 ok, 2 bad input.
  */
 import { GigascaleError } from '../lib/errors';
+import { parseEnvArgs, type EnvArgs } from '../lib/cli-args';
 import { edgePlan } from '../lib/edge/plan';
 import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/edge/geo-regions';
 import { formatTable } from '../lib/table';
@@ -14,30 +15,10 @@ import { environmentOf, loadPlan } from '../edge/program';
 
 const USAGE = 'usage: npm run -s edge:plan -- --env <name> [--json] [--config <file>]';
 
-interface Args {
-  readonly env: string;
-  readonly json: boolean;
-  readonly config?: string;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  let env: string | undefined;
-  let config: string | undefined;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') {
-      json = true;
-      continue;
-    }
-    if (a !== '--env' && a !== '--config') throw new GigascaleError('Invalid arguments', [{ at: a, message: `unknown argument\n${USAGE}` }]);
-    const value = argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new GigascaleError('Invalid arguments', [{ at: a, message: `needs a value\n${USAGE}` }]);
-    if (a === '--env') env = value;
-    else config = value;
-  }
-  if (env === undefined) throw new GigascaleError('Invalid arguments', [{ at: '--env', message: `is required: the environment whose edge to plan\n${USAGE}` }]);
-  return { env, json, config };
+function parseArgs(argv: readonly string[]): EnvArgs & { readonly env: string } {
+  const args = parseEnvArgs(argv, USAGE);
+  if (args.env === undefined) throw new GigascaleError('Invalid arguments', [{ at: '--env', message: `is required: the environment whose edge to plan\n${USAGE}` }]);
+  return { ...args, env: args.env };
 }
 
 async function main(): Promise<void> {

@@ -5,7 +5,7 @@
  * must come out as counted errors or a skip, on time.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { openHttpCheck } from '../lib/probe/checks/http';
@@ -14,6 +14,7 @@ import { runClosedModel } from '../lib/probe/closed-model';
 import { LazyConnection, RETRY_AFTER_MS } from '../lib/probe/lazy-connection';
 import { runOpenModel, type OpenModelOptions } from '../lib/probe/open-model';
 import type { CheckSession, OpenedCheck } from '../lib/probe/session';
+import { freePort } from '../local/ports';
 
 const HOST = '127.0.0.1';
 const CONTEXT = { timeoutMs: 300, setupMs: 300 };
@@ -54,14 +55,6 @@ async function httpServer(handler: (req: IncomingMessage, res: ServerResponse) =
       await new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, HOST, resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
 }
 
 describe('http.get', () => {

@@ -13,6 +13,7 @@ import { GigascaleError } from '../lib/errors';
 import { parseProbeArgs } from '../lib/probe/args';
 import { parseEmfEndpoint, sendEmfLines } from '../lib/probe/emf-endpoint';
 import { main } from '../lib/probe/main';
+import { freePort } from '../local/ports';
 
 const HOST = '127.0.0.1';
 
@@ -34,14 +35,6 @@ async function agent(): Promise<{ port: number; received: () => Promise<string>;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, HOST, resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
 }
 
 describe('parseEmfEndpoint', () => {

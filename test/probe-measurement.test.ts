@@ -17,26 +17,7 @@ import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { run } from '../local/process';
 import { startPlainRedis, type PlainRedis } from '../local/redis-server';
 import { startTcpProxy, type ProxyMode, type TcpProxy } from './support/tcp-proxy';
-
-/** One check of `--json`'s report (bin/probe.ts). */
-interface CheckReport {
-  readonly name: string;
-  readonly count: number;
-  readonly errors: number;
-  readonly error_rate: number;
-  readonly p50_ms: number | null;
-  readonly p95_ms: number | null;
-  readonly p99_ms: number | null;
-  readonly max_ms: number | null;
-  readonly budget_p95_ms: number | null;
-  readonly ok: boolean;
-}
-
-interface ProbeReport {
-  readonly region: string;
-  readonly checks: readonly CheckReport[];
-  readonly ok: boolean;
-}
+import type { CheckJson, ProbeJson } from '../lib/probe/report';
 
 interface ProbeRun {
   readonly code: number | null;
@@ -120,15 +101,15 @@ describe('the probe against delaying, dropping and stalling proxies', () => {
     });
   }
 
-  function report(result: ProbeRun): ProbeReport {
+  function report(result: ProbeRun): ProbeJson {
     try {
-      return JSON.parse(result.stdout) as ProbeReport;
+      return JSON.parse(result.stdout) as ProbeJson;
     } catch {
       throw new Error(`the probe's stdout is not JSON (exit ${result.code}):\n${result.stdout}\n--- stderr ---\n${result.stderr}`);
     }
   }
 
-  function check(r: ProbeReport, name: string): CheckReport {
+  function check(r: ProbeJson, name: string): CheckJson {
     const found = r.checks.find((c) => c.name === name);
     if (found === undefined) throw new Error(`no ${name} in the report: ${JSON.stringify(r)}`);
     return found;
@@ -149,11 +130,11 @@ describe('the probe against delaying, dropping and stalling proxies', () => {
       'redis.get': [DELAY_MS * (1 - DELAY_TOLERANCE), DELAY_MS * (1 + DELAY_TOLERANCE)],
       'http.get': [DELAY_MS * (1 - DELAY_TOLERANCE), DELAY_MS * 1.25],
     };
-    const within = (c: CheckReport): boolean => c.p50_ms !== null && c.p50_ms >= bands[c.name][0] && c.p50_ms <= bands[c.name][1];
+    const within = (c: CheckJson): boolean => c.p50_ms !== null && c.p50_ms >= bands[c.name][0] && c.p50_ms <= bands[c.name][1];
     // The base round trip through the proxy is ~0.5-1 ms on this machine, so a p50 lands near 21 ms, and a busy
     // moment of the 2 shared cores (vitest runs other test files in parallel forks) can push it past 22 ms: the best
     // of up to 3 attempts counts: the first with every p50 in its band, else the one with redis closest to the delay.
-    let best: { deviation: number; checks: CheckReport[] } | undefined;
+    let best: { deviation: number; checks: CheckJson[] } | undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       const result = await probe(target, ['--duration', '2s', '--warmup', '500ms', '--rate', '200', '--json']);
       expect(result.code, result.stderr).toBe(0);

@@ -2,12 +2,12 @@
  * postgres.select1 and postgres.memory_read against a real Postgres (PGlite over TCP, test/support/postgres.ts):
  * the memory read is skipped, saying why, until ai_user_memory exists, and a refused connection is counted.
  */
-import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresCheck } from '../lib/probe/checks/postgres';
 import { runOpenModel } from '../lib/probe/open-model';
 import type { CheckSession, OpenedCheck } from '../lib/probe/session';
 import { startPostgres, type LocalPostgres } from './support/postgres';
+import { freePort } from '../local/ports';
 
 const HOST = '127.0.0.1';
 const CONTEXT = { timeoutMs: 300, setupMs: 300 };
@@ -25,14 +25,6 @@ async function measure(opened: Promise<OpenedCheck>) {
   } finally {
     session.close();
   }
-}
-
-async function freePort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, HOST, resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
 }
 
 describe('postgres.select1 and postgres.memory_read against Postgres (PGlite)', () => {

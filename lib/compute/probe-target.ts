@@ -16,6 +16,7 @@
  */
 import { CHECK_FIELD, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../probe/checks';
 import { GigascaleError } from '../errors';
+import type { ProbeTarget } from '../probe/target';
 import { K8S_NAMESPACE, workloadName } from '../naming';
 import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT, SERVICE_SPECS } from './workloads';
 
@@ -32,15 +33,6 @@ export const CLUSTER_DOMAIN = 'cluster.local';
  * translator/translate/otel/receiver/tcplog/translator.go listens on 0.0.0.0:25888 when no address is given).
  */
 export const EMF_AGENT_PORT = 25888;
-
-/** The target file bin/probe.ts reads (`--target`): the region, then one URL per field present. */
-export interface ProbeTarget {
-  readonly region: string;
-  readonly postgres?: string;
-  readonly redis?: string;
-  readonly http?: string;
-  readonly ws?: string;
-}
 
 /** The in-cluster URLs the probe could be given, by field: only the gateway's, the others need credentials. */
 export function probeTargetUrls(namespace: string = K8S_NAMESPACE): Readonly<Partial<Record<TargetField, string>>> {
