@@ -17,6 +17,9 @@ export default defineConfig({
       costCentre: 'cc-platform-dev',
       regions: ['us-east-1'],
       shards: 2,
+      // Sized for 10,000 users: every count the planner derives sits at its floor (npm run -s plan -- --env dev).
+      // Events stay at the 10K/s the bus was first sized for: MSK cannot shrink a broker's EBS volume (2,300 GiB).
+      workload: { users: 10_000, eventsPerSecond: 10_000 },
       // The Route 53 zone of `domain`: certificates are validated and origin-<region> records created there.
       ingress: { hostedZoneId: 'Z0000000DEVEXAMPLE' },
       // Who administers the EKS cluster (an access entry each); an example role name.
@@ -34,6 +37,11 @@ export default defineConfig({
       regions: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'],
       writeRegion: 'us-east-1',
       shards: 16,
+      // Launch: 10M users over four regions, the seed's phase-4 load per user; raise it as the product grows
+      // (npm run -s plan -- --env prod prints what it plans, and where the 16 shards stand against it).
+      // Events stay at the 2M/s (500K per region) the bus was first sized for: Kafka cannot remove partitions, so
+      // a lower rate would plan fewer than the topics have (52, 512, 11, 11) and MSK would refuse the update.
+      workload: { users: 10_000_000, eventsPerSecond: 2_000_000 },
       ingress: { hostedZoneId: 'Z0000000PRODEXAMPLE' },
       // The operators' network (an example range): kubectl reaches the clusters' public endpoints only from here.
       compute: { publicEndpointCidrs: ['198.51.100.0/24'], adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'] },

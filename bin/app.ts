@@ -8,6 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/errors';
 import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/config';
 import { formatSummary } from '../lib/summary';
+import { formatStageCosts } from '../lib/capacity/report';
 import { addStages, writeBudgetReport, writeRenderedCharts } from '../stacks/app';
 import { breaches, planVerdicts } from '../lib/latency/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/latency/report';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   const manifests = writeRenderedCharts(app.outdir, stages);
   const budget = writeBudgetReport(app.outdir, verdicts);
   console.error(formatSummary(summarizeAssembly(assembly)));
+  console.error(formatStageCosts(plan.environments));
   console.error(`${manifests.length} Kubernetes manifests rendered to ${app.outdir}/k8s/<stage>/<chart>.yaml`);
   console.error(`${verdicts.length} latency verdicts written to ${budget}`);
 }

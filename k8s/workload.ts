@@ -6,7 +6,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { LIVENESS_PATH, READINESS_PATH, SERVICE_PORT } from '../lib/compute/workloads';
+import { LIVENESS_PATH, READINESS_PATH, ROLLING_UPDATE_MAX_SURGE_PERCENT, SERVICE_PORT } from '../lib/compute/workloads';
 import { imageProblem } from '../lib/compute/images';
 import type { WorkloadSizes } from '../lib/config/phases';
 import { GigascaleError, type Issue } from '../lib/errors';
@@ -146,7 +146,7 @@ export class Workload extends Construct {
       // No `replicas`: the autoscaler owns the count (cdk8s-plus refuses both), so an apply never resets a scaled-out
       // Deployment to the floor; a new Deployment starts at one pod and the autoscaler raises it to minReplicas.
       strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.percent(25),
+        maxSurge: kplus.PercentOrAbsolute.percent(ROLLING_UPDATE_MAX_SURGE_PERCENT),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
       }),
       serviceAccount: this.serviceAccount,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePlan } from '../lib/config';
-import { BROKER_TYPES } from '../lib/bus/broker-types';
 import { partitionsFor, topicMBps } from '../lib/bus/topics';
 import { configWith, env, problems } from './support/config';
 import { planOf } from './support/synth';
@@ -11,7 +10,7 @@ describe('topic partitions from the event-rate target', () => {
   it('gives phase 4 (500K events/s of 1 KiB per region, 5 MB/s per partition) 52, 512, 11 and 11 partitions', () => {
     // 512 MB/s: user-actions 0.5 -> 256 MB/s / 5 = 51.2 -> 52; 0.1 -> 51.2 / 5 = 10.24 -> 11; chat 0.3 -> 153.6 MB/s
     // needs 31 for its consumers but is replicated: 153.6 / 0.3 MB/s per partition for MSK Replicator = 512.
-    const topics = resolvePlan(configWith(env({ phase: 4, shards: 4 }))).environments[0].bus.topics;
+    const topics = resolvePlan(configWith(env({ phase: 4, shards: 4, sizes: { bus: { eventsPerSecond: 500_000 } } }))).environments[0].bus.topics;
     expect(topics.map((t) => [t.name, t.mbPerSecond, t.partitions])).toEqual([
       ['user-actions', 256, 52],
       ['chat-messages', 153.6, 512],
@@ -22,7 +21,7 @@ describe('topic partitions from the event-rate target', () => {
 
   it('gives phase 5 (2.5M events/s per region, the seed 10M over four regions) 256, 2560, 52 and 52 partitions', () => {
     // 2560 MB/s: 1280 / 5 = 256 exactly; chat 768 MB/s replicated: 768 / 0.3 = 2560; 256 / 5 = 51.2 -> 52.
-    const topics = resolvePlan(configWith(env({ phase: 5, shards: 4 })), { rdsProxyQuota: 100 }).environments[0].bus.topics;
+    const topics = resolvePlan(configWith(env({ phase: 5, shards: 4, sizes: { bus: { eventsPerSecond: 2_500_000 } } })), { rdsProxyQuota: 100 }).environments[0].bus.topics;
     expect(topics.map((t) => t.partitions)).toEqual([256, 2560, 52, 52]);
   });
 
@@ -40,7 +39,7 @@ describe('topic partitions from the event-rate target', () => {
 
   it('gives a replicated topic the partitions MSK Replicator needs, and replicates nothing in a one-region environment', () => {
     // Two regions: chat-messages 3.072 MB/s / 0.3 = 10.24 -> 11. One region: not replicated, the floor of 6.
-    const two = resolvePlan(configWith(env())).environments[0].bus.topics.find((t) => t.name === 'chat-messages');
+    const two = resolvePlan(bus({ eventsPerSecond: 10_000 })).environments[0].bus.topics.find((t) => t.name === 'chat-messages');
     expect(two).toMatchObject({ partitions: 11, replication: 'all-regions' });
     const one = resolvePlan(configWith(env({ regions: ['us-east-1'] }))).environments[0].bus.topics.find((t) => t.name === 'chat-messages');
     expect(one).toMatchObject({ partitions: 6, replication: 'none' });
@@ -68,8 +67,11 @@ describe('topic partitions from the event-rate target', () => {
 
 describe('brokers, ingress and storage per region', () => {
   it('sizes the default prod regions: 6 Express brokers taking 512 MB/s of their own and 3 x 153.6 of replicated chat', () => {
+    // prod's 2M events/s over 4 regions: 500K x 1024 B = 512 MB/s, chat's 0.3 of it from 3 other regions;
+    // 972.8 x 1.3 / (3 AZs x 250 MB/s) = 1.69 -> 2 brokers per AZ.
     const prod = planOf({ env: 'prod' }).environments[0];
-    expect(prod.bus).toMatchObject({ brokerType: 'express.m7g.8xlarge', express: true, kafkaVersion: '3.8.x' });
+    expect(prod.bus).toMatchObject({ brokerType: 'express.m7g.8xlarge', express: true, kafkaVersion: '3.8.x', brokersPerAz: 2 });
+    expect(prod.capacity.brokersPerAz).toMatchObject({ value: 2, binding: 'ingress' });
     for (const r of prod.regions) {
       expect(r.bus).toEqual({
         brokers: 6,
@@ -79,17 +81,15 @@ describe('brokers, ingress and storage per region', () => {
         replicationSources: prod.regions.filter((o) => o.name !== r.name).map((o) => o.name),
       });
     }
-    expect(r0capacity()).toBe(1500);
-    function r0capacity(): number {
-      return prod.regions[0].bus.brokers * BROKER_TYPES[prod.bus.brokerType].ingressMBps;
-    }
   });
 
-  it("sizes dev's Standard brokers' volumes for every topic's retention, x3 replicas, 25 % free, in 100 GiB steps", () => {
+  it("sizes Standard brokers' volumes for every topic's retention, x3 replicas, 25 % free, in 100 GiB steps", () => {
     // (5.12 MB/s x 72 h + 3.072 x 24 h + 1.024 x 72 h + 1.024 x 24 h) = 1.9464192e12 B; x 3 x 1.25 / 3 brokers = 2266 GiB -> 2300.
-    const dev = planOf({ env: 'dev' }).environments[0];
-    expect(dev.bus).toMatchObject({ brokerType: 'kafka.m7g.large', express: false, kafkaVersion: '3.9.x' });
-    expect(dev.regions[0].bus).toEqual({ brokers: 3, ingressMBps: 10.24, storageGiBPerBroker: 2300, replicationSource: false, replicationSources: [] });
+    const e = resolvePlan(bus({ eventsPerSecond: 10_000 }, { regions: ['us-east-1'] })).environments[0];
+    expect(e.bus).toMatchObject({ brokerType: 'kafka.m7g.large', express: false, kafkaVersion: '3.9.x' });
+    expect(e.regions[0].bus).toEqual({ brokers: 3, ingressMBps: 10.24, storageGiBPerBroker: 2300, replicationSource: false, replicationSources: [] });
+    // dev keeps the 10K events/s its volumes were first sized for (MSK cannot shrink them).
+    expect(planOf({ env: 'dev' }).environments[0].regions[0].bus).toEqual(e.regions[0].bus);
   });
 
   it('goes off -> sources -> on with -c replication, keeping the sizes of the replicated steady state throughout', () => {
@@ -106,7 +106,7 @@ describe('brokers, ingress and storage per region', () => {
 
 describe('bus sizing errors', () => {
   it('refuses more ingress than the brokers sustain, naming the figures and the brokersPerAz that fits', () => {
-    expect(problems(bus({ eventsPerSecond: 20_000 }), {})).toEqual([
+    expect(problems(bus({ eventsPerSecond: 20_000, brokersPerAz: 1 }), {})).toEqual([
       'environments.test.sizes.bus.brokersPerAz: us-east-1 takes 26.624 MB/s at peak (20000 events/s x 1024 B, plus chat-messages from 1 other region(s)), more than 3 x kafka.m7g.large sustain (4.8 MB/s each, 14.4 MB/s): set brokersPerAz to at least 2 or choose a larger brokerType',
       'environments.test.sizes.bus.brokersPerAz: eu-west-1 takes 26.624 MB/s at peak (20000 events/s x 1024 B, plus chat-messages from 1 other region(s)), more than 3 x kafka.m7g.large sustain (4.8 MB/s each, 14.4 MB/s): set brokersPerAz to at least 2 or choose a larger brokerType',
     ]);
@@ -120,7 +120,7 @@ describe('bus sizing errors', () => {
   });
 
   it('refuses fewer brokers than the replication factor', () => {
-    expect(problems(bus({ eventsPerSecond: 1000 }, { regions: ['us-west-1'] }))).toEqual([
+    expect(problems(bus({ eventsPerSecond: 1000, brokersPerAz: 1 }, { regions: ['us-west-1'] }))).toEqual([
       'environments.test.sizes.bus.brokersPerAz: us-west-1 would have 2 brokers (1 x 2 AZs), fewer than the replication factor 3; set brokersPerAz to at least 2',
     ]);
   });
@@ -132,13 +132,13 @@ describe('bus sizing errors', () => {
   });
 
   it('refuses more partition replicas per broker than the broker type supports', () => {
-    const issues = problems(bus({ partitionMBps: 0.005 }));
+    const issues = problems(bus({ partitionMBps: 0.005, eventsPerSecond: 10_000, brokersPerAz: 1 }));
     expect(issues[0]).toMatch(/^environments\.test\.sizes\.bus\.partitionMBps: us-east-1: \d+ partition replicas over 3 brokers is \d+ per broker, more than kafka\.m7g\.large supports \(1000\); raise partitionMBps, add brokers or choose a larger brokerType$/);
   });
 
   it('refuses retention that needs more than the 16 TiB a Standard broker volume holds', () => {
     // 5.12 MB/s x 2000 h + 6.144 (chat of both regions) x 24 h + 1.024 x 72 h + 1.024 x 24 h = 3.775e13 B; x 3 x 1.25 / 3 = 43945 GiB.
-    expect(problems(bus({ topics: { 'user-actions': { retentionHours: 2000 } } }))).toEqual([
+    expect(problems(bus({ eventsPerSecond: 10_000, brokersPerAz: 1, topics: { 'user-actions': { retentionHours: 2000 } } }))).toEqual([
       'environments.test.sizes.bus.brokersPerAz: us-east-1: the topics\' retention needs 44000 GiB per broker, more than MSK allows (16384); add brokers, shorten retentionHours or use Express brokers (managed storage)',
       'environments.test.sizes.bus.brokersPerAz: eu-west-1: the topics\' retention needs 44000 GiB per broker, more than MSK allows (16384); add brokers, shorten retentionHours or use Express brokers (managed storage)',
     ]);
@@ -184,11 +184,11 @@ describe('bus sizing errors', () => {
 });
 
 describe('cache and media sizes', () => {
-  it('fills the cache from the phase preset with the pinned Valkey engine, and the TTLs from the seed', () => {
+  it('fills the cache from the phase preset and the planner with the pinned Valkey engine, and the TTLs from the seed', () => {
     const e = resolvePlan(configWith(env({ phase: 4, shards: 4, caching: { l1Seconds: 10 } }))).environments[0];
     expect(e.cache).toEqual({
       nodeType: 'cache.r7g.xlarge',
-      shards: 4,
+      shards: 1, // planned: 100,000 users need one shard's operations and memory
       replicasPerShard: 2,
       snapshotRetentionDays: 14,
       logRetentionDays: 90,

@@ -12,18 +12,19 @@ const E = 'environments.test';
 const planFor = (overrides: Parameters<typeof env>[0]) => resolvePlan(configWith(env(overrides))).environments[0];
 
 describe('compute plan', () => {
-  it('runs Kubernetes 1.35 on m7g.xlarge nodes, 1..4 per AZ, in phase 3', () => {
+  it('runs Kubernetes 1.35 on m7g.xlarge nodes in phase 3, 2 per AZ for 100,000 users', () => {
     const c = planFor({}).compute;
     expect(c.kubernetesVersion).toBe(KUBERNETES_VERSION);
     expect(KUBERNETES_VERSION).toBe('1.35');
-    expect([c.nodeInstanceType, c.nodesPerAzMin, c.nodesPerAzMax, c.nodeDiskGiB]).toEqual(['m7g.xlarge', 1, 4, 50]);
+    // Every workload at its floor of 2: 2 x (500 + 5 x 1000) mCPU = 11,000 / (4,000 x 0.85 x 3 AZs) = 1.08 -> 2.
+    expect([c.nodeInstanceType, c.nodesPerAzMin, c.nodesPerAzMax, c.nodeDiskGiB]).toEqual(['m7g.xlarge', 2, 2, 50]);
   });
 
   it('sizes every workload from the phase and merges per-workload overrides', () => {
     const c = planFor({ phase: 3, sizes: { compute: { workloads: { chat: { maxReplicas: 20, memoryMiB: 2048 } } } } }).compute;
     expect(Object.keys(c.workloads)).toEqual([...WORKLOADS]);
     expect(c.workloads.chat).toEqual({ minReplicas: 2, maxReplicas: 20, cpuMillis: 1000, memoryMiB: 2048 });
-    expect(c.workloads.gateway).toEqual({ minReplicas: 2, maxReplicas: 6, cpuMillis: 500, memoryMiB: 512 });
+    expect(c.workloads.gateway).toEqual({ minReplicas: 2, maxReplicas: 2, cpuMillis: 500, memoryMiB: 512 });
   });
 
   it('pins third-party images and tags gigascale images with the package version in the regional ECR', () => {
@@ -105,22 +106,22 @@ describe('compute and ingress config errors', () => {
     ]);
   });
 
-  it('refuses malformed edge CIDRs, a bad zone id and min above max', () => {
-    expect(
-      problems(
-        configWith(
-          env({
-            ingress: { hostedZoneId: 'zone', edgeCidrs: ['2001:db8::/129'] },
-            sizes: { compute: { nodesPerAzMin: 5, nodesPerAzMax: 2, workloads: { chat: { minReplicas: 9, maxReplicas: 3 } } } },
-          }),
-        ),
-      ),
-    ).toEqual([
+  it('refuses malformed edge CIDRs and a bad zone id', () => {
+    expect(problems(configWith(env({ ingress: { hostedZoneId: 'zone', edgeCidrs: ['2001:db8::/129'] } })))).toEqual([
       `${E}.ingress.hostedZoneId: must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got "zone"`,
       `${E}.ingress.edgeCidrs[0]: must be an IPv4 or IPv6 CIDR, got "2001:db8::/129"`,
       `${E}.ingress.edgeCidrs: must list at least one IPv4 CIDR: the VPCs and ALBs are IPv4 only, so IPv6 ranges admit nothing`,
+    ]);
+  });
+
+  it('refuses a minimum above its maximum, whether the maximum is set or planned', () => {
+    expect(problems(configWith(env({ sizes: { compute: { nodesPerAzMin: 5, nodesPerAzMax: 2, workloads: { chat: { minReplicas: 9, maxReplicas: 3 } } } } })))).toEqual([
       `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 2`,
       `${E}.sizes.compute.workloads.chat.minReplicas: 9 is more than maxReplicas 3`,
+    ]);
+    expect(problems(configWith(env({ sizes: { compute: { nodesPerAzMin: 5, workloads: { chat: { minReplicas: 9 } } } } })))).toEqual([
+      `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 2 (planned)`,
+      `${E}.sizes.compute.workloads.chat.minReplicas: 9 is more than maxReplicas 2 (planned)`,
     ]);
   });
 

@@ -5,6 +5,7 @@
  * synth with the figure to change, rather than deployed and throttled.
  */
 import type { Issue } from '../errors';
+import { round } from '../math';
 import type { ServiceName } from '../services';
 import type { CrossRegionReplication } from '../config/schema';
 import { BROKER_TYPES, MAX_BROKER_STORAGE_GIB, REPLICATION_FACTOR } from './broker-types';
@@ -125,8 +126,6 @@ function storagePerBroker(topics: readonly TopicPlan[], brokers: number, regionC
   const gib = (bytes * REPLICATION_FACTOR * STORAGE_HEADROOM) / brokers / 2 ** 30;
   return Math.max(STORAGE_STEP_GIB, Math.ceil(gib / STORAGE_STEP_GIB) * STORAGE_STEP_GIB);
 }
-
-const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
  * Every way the environment's bus does not fit: at `environments.<env>.sizes.bus`, with the figures and the change

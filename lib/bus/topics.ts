@@ -15,6 +15,7 @@
  * (the sizing never lowers a count it has declared: see README "Event bus").
  */
 import type { ServiceName } from '../services';
+import { ceilDiv } from '../math';
 
 export const TOPIC_NAMES = ['user-actions', 'chat-messages', 'memory-events', 'push-notifications'] as const;
 export type TopicName = (typeof TOPIC_NAMES)[number];
@@ -70,9 +71,6 @@ export function topicMBps(inputs: Pick<PartitionInputs, 'eventsPerSecond' | 'mea
 
 /** MB/s MSK Replicator copies per partition of a replicated topic (see the file comment). */
 export const REPLICATOR_MBPS_PER_PARTITION = 0.3;
-
-/** ceil(a / b), with the quotient rounded to 1e-9 first so 3.0000000000000004 does not become 4. */
-const ceilDiv = (a: number, b: number): number => Math.ceil(Math.round((a / b) * 1e9) / 1e9);
 
 /**
  * Partitions of a topic: enough that no partition carries more than `partitionMBps`, enough for MSK Replicator when

@@ -18,6 +18,12 @@ export const GATEWAY = 'gateway';
 export const WORKLOADS = [GATEWAY, ...HTTP_SERVICES] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
+/**
+ * Extra pods a rolling update starts before it stops old ones, percent of the replicas (maxUnavailable is 0); the
+ * capacity planner leaves room for them on the nodes.
+ */
+export const ROLLING_UPDATE_MAX_SURGE_PERCENT = 25;
+
 /** Port every service container listens on for HTTP (and WebSocket). */
 export const SERVICE_PORT = 8080;
 /** Port the gateway listens on for traffic from the ALB. */

@@ -5,11 +5,14 @@
  * - phase 3: one region, 10 shards, NAT per AZ.
  * - phase 4: four regions, single write region, 100+ shards.
  * - phase 5: sized for 500K-1M req/s and 100K-500K DB writes/s.
+ * A preset chooses instance types, retention and floors; the counts (shards, readers, cache shards, brokers, replicas,
+ * nodes) are planned from the phase's workload (lib/capacity/workload.ts) by lib/capacity/planner.ts.
  */
 import { DEFAULT_MEMORY_PARTITIONS } from '../data/aurora';
 import type { BusSizes } from '../bus/sizing';
 import { DEFAULT_TOPIC_SETTINGS } from '../bus/topics';
 import { WORKLOADS, type Workload } from '../compute/workloads';
+import type { CapacityFloors } from '../capacity/planner';
 
 export const PHASES = [3, 4, 5] as const;
 export type Phase = (typeof PHASES)[number];
@@ -94,16 +97,25 @@ export interface ComputeSizes {
   readonly workloads: Readonly<Record<Workload, WorkloadSizes>>;
 }
 
+/** Counts the capacity planner derives; a preset never holds them (lib/capacity/planner.ts). */
+type PlannedDatabase = 'writeRegionReaders' | 'readersPerRegion';
+type PlannedBus = 'brokersPerAz' | 'eventsPerSecond' | 'meanEventBytes';
+type PlannedCompute = 'nodesPerAzMin' | 'nodesPerAzMax' | 'workloads';
+
+/** What a phase chooses: instance types, retention, availability floors. Every count comes from the planner. */
 export interface PhasePreset {
-  /** Default number of database shards. */
-  readonly shards: number;
+  /** Least counts whatever the load: the seed's shard floor, readers and replicas availability needs. */
+  readonly floors: CapacityFloors;
   readonly network: NetworkSizes;
   /** `maxConnections` is absent: it defaults to the seed's 2000, capped by what the instance class holds. */
-  readonly database: DatabaseSizes;
-  readonly cache: CacheSizes;
+  readonly database: Omit<DatabaseSizes, PlannedDatabase>;
+  readonly cache: Omit<CacheSizes, 'shards'>;
   readonly media: MediaSizes;
-  readonly bus: BusSizes;
-  readonly compute: ComputeSizes;
+  readonly bus: Omit<BusSizes, PlannedBus>;
+  readonly compute: Omit<ComputeSizes, PlannedCompute> & {
+    /** CPU and memory requests of each workload's pods (replicas are planned). */
+    readonly pods: Readonly<Record<Workload, Pick<WorkloadSizes, 'cpuMillis' | 'memoryMiB'>>>;
+  };
   /** WAF rate-based rule: requests per client IP per 5 minutes at each ALB. */
   readonly rateLimitPer5Minutes: number;
 }
@@ -114,16 +126,12 @@ export const SEED_MAX_CONNECTIONS = 2000;
 const MEDIA: MediaSizes = { replication: 'all-regions', infrequentAccessAfterDays: 30, noncurrentVersionExpirationDays: 90, accessLogExpirationDays: 365 };
 
 /**
- * Event bus per phase. Event rates are per region at peak: phase 5's 10M events/s is the seed's total, spread over
- * its four regions (2.5M each); phases 3 and 4 are assumptions (10K/s for one region; 500K/s per region, 2M in
- * total). Events average 1 KiB; a partition is sized for 5 MB/s, a third of the 15 MB/s MSK allows one partition,
- * so its one consumer per group keeps up. Broker counts are those the sizing check accepts with room to spare.
+ * Event bus per phase. A partition is sized for 5 MB/s, a third of the 15 MB/s MSK allows one partition, so its
+ * one consumer per group keeps up. The event rate per region is the workload's, spread over the regions, and the
+ * brokers per AZ are planned from it.
  */
-const bus = (brokerType: string, brokersPerAz: number, eventsPerSecond: number, logRetentionDays: number): BusSizes => ({
+const bus = (brokerType: string, logRetentionDays: number): Omit<BusSizes, PlannedBus> => ({
   brokerType,
-  brokersPerAz,
-  eventsPerSecond,
-  meanEventBytes: 1024,
   partitionMBps: 5,
   minPartitions: 6,
   logRetentionDays,
@@ -131,52 +139,52 @@ const bus = (brokerType: string, brokersPerAz: number, eventsPerSecond: number, 
 });
 
 /**
- * Compute per phase: the same replica floor and ceiling for every workload, requests sized for a Node.js service
- * (one event loop: 1 vCPU is what it uses) and Envoy. Phase 3 keeps two replicas per workload (one per AZ
- * survives an AZ loss with the third AZ's spare); phases 4 and 5 start at 3 and 12 so a zone loss leaves two thirds.
- * The ceilings fit the node groups' maximum: 4 x 3 x m7g.xlarge = 48 vCPU for 6 workloads x 6 x ~1 vCPU in phase 3.
- * These are assumptions until the capacity planner (issue 9) derives them from the seed's targets.
+ * Compute per phase: requests sized for a Node.js service (one event loop: 1 vCPU is what it uses) and Envoy.
+ * Replicas and nodes are planned from the workload's requests and sockets.
  */
-const compute = (nodeInstanceType: string, nodesPerAzMin: number, nodesPerAzMax: number, minReplicas: number, maxReplicas: number, logRetentionDays: number): ComputeSizes => ({
+const compute = (nodeInstanceType: string, logRetentionDays: number): PhasePreset['compute'] => ({
   nodeInstanceType,
-  nodesPerAzMin,
-  nodesPerAzMax,
   nodeDiskGiB: 50,
   logRetentionDays,
-  workloads: Object.fromEntries(
-    WORKLOADS.map((w) => [w, { minReplicas, maxReplicas, cpuMillis: w === 'gateway' ? 500 : 1000, memoryMiB: w === 'gateway' ? 512 : 1024 }]),
-  ) as Record<Workload, WorkloadSizes>,
+  pods: Object.fromEntries(
+    WORKLOADS.map((w) => [w, { cpuMillis: w === 'gateway' ? 500 : 1000, memoryMiB: w === 'gateway' ? 512 : 1024 }]),
+  ) as Record<Workload, Pick<WorkloadSizes, 'cpuMillis' | 'memoryMiB'>>,
 });
 
+/**
+ * Floors: the seed's 10 shards (phase 3) and "100+" (phases 4, 5); one reader per shard and region (failover in the
+ * write region, local reads elsewhere), two in phase 5 so an AZ's loss keeps a reader; two replicas per workload in
+ * phase 3, three (one per AZ) in phases 4 and 5.
+ */
 export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
   3: {
-    shards: 10,
+    floors: { shards: 10, writeRegionReaders: 1, readersPerRegion: 1, replicas: 2 },
     network: { natGateways: 'per-az', flowLogRetentionDays: 90 },
-    database: { instanceClass: 'db.r7g.large', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 7, logRetentionDays: 30, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
-    cache: { nodeType: 'cache.r7g.large', shards: 2, replicasPerShard: 1, snapshotRetentionDays: 7, logRetentionDays: 30 },
+    database: { instanceClass: 'db.r7g.large', backupRetentionDays: 7, logRetentionDays: 30, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
+    cache: { nodeType: 'cache.r7g.large', replicasPerShard: 1, snapshotRetentionDays: 7, logRetentionDays: 30 },
     media: MEDIA,
-    bus: bus('kafka.m7g.large', 1, 10_000, 30),
-    compute: compute('m7g.xlarge', 1, 4, 2, 6, 30),
+    bus: bus('kafka.m7g.large', 30),
+    compute: compute('m7g.xlarge', 30),
     rateLimitPer5Minutes: 2000,
   },
   4: {
-    shards: 100,
+    floors: { shards: 100, writeRegionReaders: 1, readersPerRegion: 1, replicas: 3 },
     network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
-    database: { instanceClass: 'db.r7g.2xlarge', writeRegionReaders: 1, readersPerRegion: 1, backupRetentionDays: 14, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
-    cache: { nodeType: 'cache.r7g.xlarge', shards: 4, replicasPerShard: 2, snapshotRetentionDays: 14, logRetentionDays: 90 },
+    database: { instanceClass: 'db.r7g.2xlarge', backupRetentionDays: 14, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
+    cache: { nodeType: 'cache.r7g.xlarge', replicasPerShard: 2, snapshotRetentionDays: 14, logRetentionDays: 90 },
     media: MEDIA,
-    bus: bus('express.m7g.8xlarge', 2, 500_000, 90),
-    compute: compute('m7g.2xlarge', 3, 20, 3, 60, 90),
+    bus: bus('express.m7g.8xlarge', 90),
+    compute: compute('m7g.2xlarge', 90),
     rateLimitPer5Minutes: 10_000,
   },
   5: {
-    shards: 256,
+    floors: { shards: 100, writeRegionReaders: 2, readersPerRegion: 2, replicas: 3 },
     network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
-    database: { instanceClass: 'db.r7g.4xlarge', writeRegionReaders: 2, readersPerRegion: 2, backupRetentionDays: 35, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
-    cache: { nodeType: 'cache.r7g.2xlarge', shards: 16, replicasPerShard: 2, snapshotRetentionDays: 35, logRetentionDays: 90 },
+    database: { instanceClass: 'db.r7g.4xlarge', backupRetentionDays: 35, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
+    cache: { nodeType: 'cache.r7g.2xlarge', replicasPerShard: 2, snapshotRetentionDays: 35, logRetentionDays: 90 },
     media: MEDIA,
-    bus: bus('express.m7g.16xlarge', 5, 2_500_000, 90),
-    compute: compute('m7g.4xlarge', 10, 100, 12, 400, 90),
+    bus: bus('express.m7g.16xlarge', 90),
+    compute: compute('m7g.4xlarge', 90),
     rateLimitPer5Minutes: 10_000,
   },
 };

@@ -10,6 +10,9 @@ import type { SubnetLayout } from '../net/subnets';
 import type { Flow } from '../latency/flows';
 import type { Hop } from '../latency/hops';
 import type { RttBasis } from '../latency/rtt';
+import type { WorkloadModel } from '../capacity/workload';
+import type { UnitCapacities } from '../capacity/capacities';
+import type { CapacityPlan } from '../capacity/planner';
 
 export interface RegionPlan {
   /** AWS region name. */
@@ -132,6 +135,12 @@ export interface EnvironmentPlan {
   /** RDS quotas per region the account has (AWS defaults unless the config declares raised ones). */
   readonly quotas: RdsQuotas;
   readonly latencyBudgets: LatencyBudgets;
+  /** The load the environment is sized for (the phase's preset, scaled and overridden by the config). */
+  readonly workload: WorkloadModel;
+  /** What one unit of each resource carries, as the planner used it. */
+  readonly capacities: UnitCapacities;
+  /** Every planned count with its constraints; the sizes above carry the `value`s. */
+  readonly capacity: CapacityPlan;
   /** EKS clusters and what runs on them. */
   readonly compute: ComputePlan;
   /** The ALB in front of each cluster. */

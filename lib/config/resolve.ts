@@ -18,13 +18,17 @@ import { PHASE_PRESETS, SEED_MAX_CONNECTIONS } from './phases';
 import { DEFAULT_HOP_BUDGETS_MS, type Hop } from '../latency/hops';
 import { DEFAULT_FLOW_TARGETS_MS, type Flow } from '../latency/flows';
 import { DEFAULT_RTT_MS, estimateRatio, pairKey, rttEstimateMs } from '../latency/rtt';
-import type { ComputePlan, EnvironmentPlan, IngressPlan, LatencyBudgets, Plan, RegionPlan } from './plan';
+import type { EnvironmentPlan, IngressPlan, LatencyBudgets, Plan, RegionPlan } from './plan';
 import { KUBERNETES_VERSION } from '../compute/kubernetes';
 import { defaultImages } from '../compute/images';
 import { WORKLOADS, type Workload } from '../compute/workloads';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../compute/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../edge/rate-limits';
 import type { WorkloadSizes } from './phases';
+import { resolveWorkload, type WorkloadModel } from '../capacity/workload';
+import { resolveCapacities } from '../capacity/capacities';
+import { planCapacity } from '../capacity/planner';
+import { plannedCountIssues } from '../capacity/limits';
 import { version } from '../../package.json';
 import type { EnvironmentInput, GigascaleConfig } from './schema';
 import { validateConfig } from './validate';
@@ -79,7 +83,13 @@ function resolveLatencyBudgets(env: EnvironmentInput, regions: readonly RegionPl
   };
 }
 
-function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPlan {
+interface ResolvedEnvironment {
+  readonly plan: EnvironmentPlan;
+  /** The bus sizes the plan's bus comes from (topic settings as a record), for the bus check. */
+  readonly bus: BusSizes;
+}
+
+function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnvironment {
   const preset = PHASE_PRESETS[env.phase];
   const regions = env.regions.map((r) => (typeof r === 'string' ? { name: r } : r));
   const writeRegion = env.writeRegion ?? regions[0].name;
@@ -90,9 +100,39 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       slot: catalogRegion(r.name)?.slot,
     })),
   );
-  const busSizes = resolveBusSizes(env);
   const replication = env.crossRegionReplication ?? 'on';
   const regionShapes = regions.map((r) => ({ name: r.name, azs: [...(r.azs ?? catalogRegion(r.name)!.azs)] }));
+
+  // The preset's choices (types, retention) with the config's, then every count the config leaves open planned.
+  const workload = resolveWorkload(env.phase, env.workload);
+  const capacities = resolveCapacities(env.phase, env.capacity);
+  const { maxConnections: givenMaxConnections, writeRegionReaders, readersPerRegion, ...databaseSizes } = env.sizes?.database ?? {};
+  const databaseChoices = { ...preset.database, ...databaseSizes };
+  const maxConnections = givenMaxConnections ?? Math.min(SEED_MAX_CONNECTIONS, maxConnectionsLimit(databaseChoices.instanceClass));
+  const { shards: cacheShards, ...cacheSizes } = env.sizes?.cache ?? {};
+  const cacheChoices = { ...preset.cache, ...cacheSizes };
+  const { brokersPerAz, ...busGiven } = resolveBusSizes(env, workload, regions.length);
+  const { workloads: givenWorkloads, nodesPerAzMin, nodesPerAzMax, ...computeSizes } = env.sizes?.compute ?? {};
+  const { pods: presetPods, ...computeChoices } = { ...preset.compute, ...computeSizes };
+  const pods = Object.fromEntries(
+    WORKLOADS.map((w) => [w, { cpuMillis: givenWorkloads?.[w]?.cpuMillis ?? presetPods[w].cpuMillis, memoryMiB: givenWorkloads?.[w]?.memoryMiB ?? presetPods[w].memoryMiB }]),
+  ) as Record<Workload, { cpuMillis: number; memoryMiB: number }>;
+
+  const capacity = planCapacity({
+    workload,
+    capacities,
+    floors: preset.floors,
+    regions: regionShapes,
+    instanceClass: databaseChoices.instanceClass,
+    maxConnections,
+    cacheNodeType: cacheChoices.nodeType,
+    bus: busGiven,
+    nodeInstanceType: computeChoices.nodeInstanceType,
+    pods,
+    given: { shards: env.shards, writeRegionReaders, readersPerRegion, cacheShards, brokersPerAz, nodesPerAzMin, nodesPerAzMax, replicas: givenWorkloads },
+  });
+  const busSizes: BusSizes = { ...busGiven, brokersPerAz: capacity.brokersPerAz.value };
+
   const regionPlans: RegionPlan[] = regions.map((r, i) => {
     const azs = regionShapes[i].azs;
     return {
@@ -107,9 +147,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       bus: regionBus(busSizes, regionShapes[i], regionShapes, replication),
     };
   });
-  const { maxConnections, ...databaseSizes } = env.sizes?.database ?? {};
-  const database = { ...preset.database, ...databaseSizes };
-  return {
+  const plan: EnvironmentPlan = {
     name,
     phase: env.phase,
     account: env.account,
@@ -117,16 +155,18 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
     owner: env.owner,
     costCentre: env.costCentre,
     writeRegion,
-    shards: env.shards ?? preset.shards,
+    shards: capacity.shards.value,
     network: { ...preset.network, ...env.sizes?.network },
     database: {
-      ...database,
+      ...databaseChoices,
+      writeRegionReaders: capacity.writeRegionReaders.value,
+      readersPerRegion: capacity.readersPerRegion.value,
       engineVersion: AURORA_POSTGRES_VERSION,
-      maxConnections: maxConnections ?? Math.min(SEED_MAX_CONNECTIONS, maxConnectionsLimit(database.instanceClass)),
+      maxConnections,
     },
     cache: {
-      ...preset.cache,
-      ...env.sizes?.cache,
+      ...cacheChoices,
+      shards: capacity.cacheShards.value,
       engine: CACHE_ENGINE,
       engineVersion: CACHE_ENGINE_VERSION,
       parameterGroupFamily: CACHE_PARAMETER_FAMILY,
@@ -154,7 +194,21 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
       proxiesPerRegion: env.quotas?.rdsProxiesPerRegion ?? DEFAULT_RDS_QUOTAS.proxiesPerRegion,
     },
     latencyBudgets: resolveLatencyBudgets(env, regionPlans, writeRegion),
-    compute: resolveCompute(env),
+    workload,
+    capacities,
+    capacity,
+    compute: {
+      ...computeChoices,
+      nodesPerAzMin: capacity.nodesPerAzMin.value,
+      nodesPerAzMax: capacity.nodesPerAzMax.value,
+      workloads: Object.fromEntries(
+        WORKLOADS.map((w) => [w, { ...pods[w], minReplicas: capacity.replicas[w].minReplicas.value, maxReplicas: capacity.replicas[w].maxReplicas.value }]),
+      ) as Record<Workload, WorkloadSizes>,
+      kubernetesVersion: KUBERNETES_VERSION,
+      publicEndpointCidrs: [...(env.compute?.publicEndpointCidrs ?? [])].sort(),
+      adminRoleArns: [...new Set(env.compute?.adminRoleArns ?? [])].sort(),
+      images: { ...defaultImages(version), ...env.compute?.images },
+    },
     ingress: resolveIngress(env),
     edge: {
       rateLimitsPerMinute: { ...DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE, ...env.edge?.rateLimitsPerMinute },
@@ -162,20 +216,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): EnvironmentPla
     },
     regions: regionPlans,
   };
-}
-
-function resolveCompute(env: EnvironmentInput): ComputePlan {
-  const preset = PHASE_PRESETS[env.phase].compute;
-  const { workloads, ...given } = env.sizes?.compute ?? {};
-  return {
-    ...preset,
-    ...given,
-    workloads: Object.fromEntries(WORKLOADS.map((w) => [w, { ...preset.workloads[w], ...workloads?.[w] }])) as Record<Workload, WorkloadSizes>,
-    kubernetesVersion: KUBERNETES_VERSION,
-    publicEndpointCidrs: [...(env.compute?.publicEndpointCidrs ?? [])].sort(),
-    adminRoleArns: [...new Set(env.compute?.adminRoleArns ?? [])].sort(),
-    images: { ...defaultImages(version), ...env.compute?.images },
-  };
+  return { plan, bus: busSizes };
 }
 
 function resolveIngress(env: EnvironmentInput): IngressPlan {
@@ -190,12 +231,17 @@ function resolveIngress(env: EnvironmentInput): IngressPlan {
   };
 }
 
-/** The phase's bus sizes with the environment's overrides; topic settings merge per topic. */
-function resolveBusSizes(env: EnvironmentInput): BusSizes {
+/**
+ * The phase's bus choices, the workload's event rate spread over the regions, and the environment's overrides;
+ * topic settings merge per topic. `brokersPerAz` is only there when the config sets it (else it is planned).
+ */
+function resolveBusSizes(env: EnvironmentInput, workload: WorkloadModel, regionCount: number): Omit<BusSizes, 'brokersPerAz'> & { brokersPerAz?: number } {
   const preset = PHASE_PRESETS[env.phase].bus;
   const { topics, ...given } = env.sizes?.bus ?? {};
   return {
     ...preset,
+    eventsPerSecond: Math.ceil(workload.eventsPerSecond / regionCount),
+    meanEventBytes: workload.meanEventBytes,
     ...given,
     topics: Object.fromEntries(TOPIC_NAMES.map((t) => [t, { ...preset.topics[t], ...topics?.[t] }])) as BusSizes['topics'],
   };
@@ -216,11 +262,13 @@ export function resolvePlan(config: unknown, context: Readonly<Record<string, un
   if (flagIssues.length > 0) throw new GigascaleError('Invalid context override', flagIssues);
   const issues = validateConfig(applied.config);
   if (issues.length > 0) throw new GigascaleError('Invalid config after context overrides', issues);
-  const inputs = Object.entries(applied.config.environments);
-  const environments = inputs.map(([name, env]) => resolveEnvironment(name, env));
+  const resolved = Object.entries(applied.config.environments).map(([name, env]) => resolveEnvironment(name, env));
+  const environments = resolved.map((r) => r.plan);
+  const counts = environments.flatMap(plannedCountIssues);
+  if (counts.length > 0) throw new GigascaleError('Capacity plan does not fit', counts);
   const quota = environments.flatMap((e) => quotaIssues(e.name, { shards: e.shards, ...e.database }, e.regions, e.quotas));
   if (quota.length > 0) throw new GigascaleError('Quota preflight failed', quota);
-  const bus = inputs.flatMap(([name, env], i) => busIssues(name, resolveBusSizes(env), environments[i].regions));
+  const bus = resolved.flatMap((r) => busIssues(r.plan.name, r.bus, r.plan.regions));
   if (bus.length > 0) throw new GigascaleError('Event bus sizing failed', bus);
   return deepFreeze({ environments });
 }

@@ -16,6 +16,8 @@ import { HTTP_SERVICES, WORKLOADS, type HttpService, type Workload } from '../co
 import { IMAGE_KEYS, type ImageKey } from '../compute/images';
 import { FLOW_NAMES, type Flow } from '../latency/flows';
 import { HOP_NAMES, type Hop } from '../latency/hops';
+import { WORKLOAD_FIELDS, type WorkloadModel } from '../capacity/workload';
+import { CAPACITY_NUMBERS, type CapacityInput } from '../capacity/capacities';
 
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
 export const MAX_SHARDS = BUCKET_COUNT;
@@ -37,6 +39,10 @@ const logRetentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonl
 
 /** Readers per Aurora cluster gigascale allows (AWS allows 15; 8 keeps 16 shards per group stack under the guard). */
 export const MAX_READERS = 8;
+/** Brokers per AZ, nodes per AZ and replicas per workload gigascale accepts, set or planned (lib/capacity/limits.ts). */
+export const MAX_BROKERS_PER_AZ = 20;
+export const MAX_NODES_PER_AZ = 450;
+export const MAX_REPLICAS = 5000;
 /** RDS quotas are per account and region; 10000 is far above anything AWS grants and catches typos. */
 const MAX_QUOTA = 10_000;
 
@@ -67,7 +73,7 @@ const topicSchema = z.strictObject({
 
 const workloadSizesSchema = z.strictObject({
   minReplicas: intIn(1, 1000).optional(),
-  maxReplicas: intIn(1, 5000).optional(),
+  maxReplicas: intIn(1, MAX_REPLICAS).optional(),
   cpuMillis: intIn(50, 64_000).optional(),
   memoryMiB: intIn(64, 262_144).optional(),
 });
@@ -156,7 +162,7 @@ export const environmentSchema = z.strictObject({
       bus: z
         .strictObject({
           brokerType: oneOf(BROKER_TYPE_NAMES, 'an MSK m7g broker type').optional(),
-          brokersPerAz: intIn(1, 20).optional(),
+          brokersPerAz: intIn(1, MAX_BROKERS_PER_AZ).optional(),
           eventsPerSecond: intIn(1, 100_000_000).optional(),
           meanEventBytes: intIn(16, 1_048_576).optional(),
           partitionMBps: positiveIn(0, MAX_PARTITION_MBPS).optional(),
@@ -178,7 +184,7 @@ export const environmentSchema = z.strictObject({
         .strictObject({
           nodeInstanceType: oneOf(NODE_INSTANCE_TYPES, 'a Graviton EC2 instance type').optional(),
           nodesPerAzMin: intIn(0, 100).optional(),
-          nodesPerAzMax: intIn(1, 450).optional(),
+          nodesPerAzMax: intIn(1, MAX_NODES_PER_AZ).optional(),
           nodeDiskGiB: intIn(20, 2000).optional(),
           logRetentionDays: logRetentionDays.optional(),
           workloads: z
@@ -255,6 +261,15 @@ export const environmentSchema = z.strictObject({
       originTokenGeneration: intIn(1, 1_000_000).optional(),
     })
     .optional(),
+  // Values are checked by lib/capacity (workloadIssues, capacityIssues) for messages that say what the field means.
+  workload: z.strictObject(Object.fromEntries(WORKLOAD_FIELDS.map((f) => [f, z.unknown().optional()]))).optional(),
+  capacity: z
+    .strictObject({
+      ...Object.fromEntries(CAPACITY_NUMBERS.map((f) => [f, z.unknown().optional()])),
+      requestsPerPod: z.strictObject(Object.fromEntries(WORKLOADS.map((w) => [w, z.unknown().optional()]))).optional(),
+      requestShare: z.strictObject(Object.fromEntries(HTTP_SERVICES.map((s) => [s, z.unknown().optional()]))).optional(),
+    })
+    .optional(),
   latencyBudgets: z
     .strictObject({
       hopsMs: namedMs(HOP_NAMES, 'hop').optional(),
@@ -304,9 +319,9 @@ export interface EnvironmentInput {
   readonly regions: readonly RegionInput[];
   /** Region that holds the database writers. @default - the first region */
   readonly writeRegion?: string;
-  /** Number of database shards, 1..4096. @default - the phase preset (10, 100, 256) */
+  /** Number of database shards, 1..4096. @default - planned from the workload: write throughput, database size, the seed's floor (10, then 100) */
   readonly shards?: number;
-  /** Sizes that override the phase preset. @default - the phase preset */
+  /** Sizes that override the phase preset and the capacity planner. @default - the phase preset's choices, counts planned from `workload` */
   readonly sizes?: {
     readonly network?: {
       /** NAT gateways per region. @default 'per-az' */
@@ -317,9 +332,9 @@ export interface EnvironmentInput {
     readonly database?: {
       /** Aurora instance class of writers and readers; Graviton only. @default - db.r7g.large (phase 3), db.r7g.2xlarge (4), db.r7g.4xlarge (5): r7g runs in every catalog region, r8g not yet */
       readonly instanceClass?: string;
-      /** Readers per shard in the write region besides the writer, 0..8. @default - 1 (phases 3, 4), 2 (5) */
+      /** Readers per shard in the write region besides the writer, 0..8. @default - planned from the reads and connections, at least 1 (phases 3, 4) or 2 (5) */
       readonly writeRegionReaders?: number;
-      /** Readers per shard in every other region, 1..8. @default - 1 (phases 3, 4), 2 (5) */
+      /** Readers per shard in every other region, 1..8. @default - planned from the reads and connections, at least 1 (phases 3, 4) or 2 (5) */
       readonly readersPerRegion?: number;
       /** Automated backup retention, 7..35 days. @default - 7 (phase 3), 14 (4), 35 (5) */
       readonly backupRetentionDays?: number;
@@ -336,7 +351,7 @@ export interface EnvironmentInput {
     readonly cache?: {
       /** Graviton node type. @default - cache.r7g.large (phase 3), cache.r7g.xlarge (4), cache.r7g.2xlarge (5) */
       readonly nodeType?: string;
-      /** Shards (node groups), 1..500. @default - 2 (phase 3), 4 (4), 16 (5) */
+      /** Shards (node groups), 1..500. @default - planned from the workload (npm run -s plan): operations and working set */
       readonly shards?: number;
       /** Replicas per shard, 1..5 (automatic failover needs one). @default - 1 (phase 3), 2 (4, 5) */
       readonly replicasPerShard?: number;
@@ -363,11 +378,11 @@ export interface EnvironmentInput {
     readonly bus?: {
       /** MSK broker type, kafka.m7g.* or express.m7g.*. @default - kafka.m7g.large (phase 3), express.m7g.8xlarge (4), express.m7g.16xlarge (5) */
       readonly brokerType?: string;
-      /** Brokers per availability zone, 1..20. @default - 1 (phase 3), 2 (4), 5 (5) */
+      /** Brokers per availability zone, 1..20. @default - planned from the workload (npm run -s plan): ingress, partition replicas, replication factor */
       readonly brokersPerAz?: number;
-      /** Peak events per second produced in one region. @default - 10000 (phase 3), 500000 (4), 2500000 (5) */
+      /** Peak events per second produced in one region. @default - the workload's eventsPerSecond / the regions */
       readonly eventsPerSecond?: number;
-      /** Mean event size on the wire, bytes. @default 1024 */
+      /** Mean event size on the wire, bytes. @default - the workload's meanEventBytes (1024) */
       readonly meanEventBytes?: number;
       /** Throughput one partition is sized for, MB/s, at most 15. @default 5 */
       readonly partitionMBps?: number;
@@ -382,14 +397,14 @@ export interface EnvironmentInput {
     readonly compute?: {
       /** Graviton instance type of the nodes. @default - m7g.xlarge (phase 3), m7g.2xlarge (4), m7g.4xlarge (5) */
       readonly nodeInstanceType?: string;
-      /** Nodes per AZ at least / at most (the autoscaler moves between them). @default - 1..4 (phase 3), 3..20 (4), 10..100 (5) */
+      /** Nodes per AZ at least / at most (the autoscaler moves between them). @default - planned from the workload (npm run -s plan): the pods' requests at the trough / at the peak */
       readonly nodesPerAzMin?: number;
       readonly nodesPerAzMax?: number;
       /** Root volume of each node, GiB. @default 50 */
       readonly nodeDiskGiB?: number;
       /** Retention of the control-plane logs (a CloudWatch Logs retention value). @default - 30 (phase 3), 90 (4, 5) */
       readonly logRetentionDays?: number;
-      /** Per workload (gateway, auth, entity, chat, voice, memory): replicas and per-pod requests. */
+      /** Per workload (gateway, auth, entity, chat, voice, memory): replicas (planned from the workload (npm run -s plan)) and per-pod requests. */
       readonly workloads?: Readonly<Partial<Record<Workload, { readonly minReplicas?: number; readonly maxReplicas?: number; readonly cpuMillis?: number; readonly memoryMiB?: number }>>>;
     };
   };
@@ -469,6 +484,18 @@ export interface EnvironmentInput {
      */
     readonly originTokenGeneration?: number;
   };
+  /**
+   * The workload the environment is sized for (lib/capacity/workload.ts): users and their peak load over all regions.
+   * `users` alone scales every rate of the phase's preset per user; any other field replaces the scaled figure.
+   * Shards, readers, cache shards, brokers, replicas and nodes are planned from it unless `sizes` sets them.
+   * @default - the phase's preset: the seed's per-user load at 10M (phase 3), 100M (4) or 1B users (5)
+   */
+  readonly workload?: Readonly<Partial<WorkloadModel>>;
+  /**
+   * What one unit carries, replacing the planner's assumptions with measured figures (lib/capacity/capacities.ts).
+   * @default - DEFAULT_CAPACITIES, and the phase's cache hit ratio (90 %, 95 %, 99 %)
+   */
+  readonly capacity?: CapacityInput;
   /**
    * The latency model (lib/latency): P95 budgets per hop and targets per flow, merged over the defaults, the round
    * trips between regions, and the flows a region may break. Synth fails when a region breaks a flow's target

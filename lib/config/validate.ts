@@ -12,7 +12,9 @@ import { catalogRegion, catalogRegionNames, REGION_NAME } from '../regions';
 import { formatCidr, isPrivate, overlaps, parseCidr, type Cidr } from '../net/cidr';
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX } from '../net/subnets';
 import { GRAVITON_CLASS_MEMORY_GIB, isGravitonClass, maxConnectionsLimit } from '../data/instance-classes';
-import { PHASE_PRESETS, type Phase, type PhasePreset } from './phases';
+import { PHASE_PRESETS, PHASES, type Phase, type PhasePreset } from './phases';
+import { workloadIssues } from '../capacity/workload';
+import { capacityIssues, resolveCapacities, type CapacityInput } from '../capacity/capacities';
 import { configSchema, ENV_NAME } from './schema';
 import { isIPv6 } from 'node:net';
 import { imageProblem } from '../compute/images';
@@ -120,6 +122,7 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
   issues.push(...databaseIssues(at, env));
   issues.push(...computeIssues(at, env, entries.map((e) => e.name)));
   issues.push(...edgeIssues(at, env));
+  issues.push(...capacityInputIssues(at, env));
   issues.push(...latencyIssues(at, env, entries.map((e) => ({ name: e.name, location: regionLocation(e.name, e.latitude, e.longitude) }))));
 
   if (typeof env.writeRegion === 'string' && entries.length > 0 && !firstIndex.has(env.writeRegion)) {
@@ -127,6 +130,16 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
       at: `${at}.writeRegion`,
       message: `write region ${env.writeRegion} is not among the environment's regions (${entries.map((e) => e.name).join(', ')})`,
     });
+  }
+  return issues;
+}
+
+/** The workload and capacities must be numbers the planner can divide by (zero users, a hit ratio > 1 are not). */
+function capacityInputIssues(at: string, env: Record<string, unknown>): Issue[] {
+  const issues = isRecord(env.workload) ? workloadIssues(`${at}.workload`, env.workload) : [];
+  const phase = PHASES.find((p) => p === env.phase);
+  if (isRecord(env.capacity) && phase !== undefined) {
+    issues.push(...capacityIssues(`${at}.capacity`, { ...resolveCapacities(phase, env.capacity as CapacityInput) }));
   }
   return issues;
 }
@@ -170,12 +183,11 @@ function cidrProblem(text: string): string | undefined {
   return typeof parsed === 'string' ? parsed : undefined;
 }
 
-/** Images, CIDRs, certificates per region and min <= max of the compute sizes. */
+/** Images, CIDRs and certificates per region (min <= max of the sizes is checked on the plan: lib/capacity/limits.ts). */
 function computeIssues(at: string, env: Record<string, unknown>, regions: readonly string[]): Issue[] {
   const issues: Issue[] = [];
   const compute = isRecord(env.compute) ? env.compute : {};
   const ingress = isRecord(env.ingress) ? env.ingress : {};
-  const sizes = isRecord(env.sizes) && isRecord(env.sizes.compute) ? env.sizes.compute : {};
   if (Array.isArray(compute.publicEndpointCidrs)) {
     compute.publicEndpointCidrs.forEach((c, i) => {
       const path = `${at}.compute.publicEndpointCidrs[${i}]`;
@@ -217,20 +229,6 @@ function computeIssues(at: string, env: Record<string, unknown>, regions: readon
         at: `${at}.ingress`,
         message: `needs hostedZoneId (the Route 53 zone of the domain, for DNS-validated certificates and origin-<region> records) or a certificateArns entry for ${missing.join(', ')}`,
       });
-    }
-  }
-  const phase = PHASE_PRESETS[env.phase as Phase] as PhasePreset | undefined;
-  if (phase) {
-    const min = typeof sizes.nodesPerAzMin === 'number' ? sizes.nodesPerAzMin : phase.compute.nodesPerAzMin;
-    const max = typeof sizes.nodesPerAzMax === 'number' ? sizes.nodesPerAzMax : phase.compute.nodesPerAzMax;
-    if (min > max) issues.push({ at: `${at}.sizes.compute.nodesPerAzMin`, message: `${min} is more than nodesPerAzMax ${max}` });
-    const workloads = isRecord(sizes.workloads) ? sizes.workloads : {};
-    for (const [name, w] of Object.entries(workloads)) {
-      const preset = (phase.compute.workloads as Record<string, { minReplicas: number; maxReplicas: number } | undefined>)[name];
-      if (!preset || !isRecord(w)) continue;
-      const lo = typeof w.minReplicas === 'number' ? w.minReplicas : preset.minReplicas;
-      const hi = typeof w.maxReplicas === 'number' ? w.maxReplicas : preset.maxReplicas;
-      if (lo > hi) issues.push({ at: `${at}.sizes.compute.workloads.${name}.minReplicas`, message: `${lo} is more than maxReplicas ${hi}` });
     }
   }
   return issues;

@@ -2,7 +2,7 @@
 import { GigascaleError } from '../../lib/errors';
 import { resolvePlan, type EnvironmentInput, type GigascaleConfig } from '../../lib/config';
 
-/** A valid phase-3 environment over us-east-1 and eu-west-1, with the given fields replaced. */
+/** A valid phase-3 environment over us-east-1 and eu-west-1 for 100,000 users, with the given fields replaced. */
 export const env = (overrides: Partial<EnvironmentInput> & Record<string, unknown> = {}): EnvironmentInput =>
   ({
     phase: 3,
@@ -12,6 +12,7 @@ export const env = (overrides: Partial<EnvironmentInput> & Record<string, unknow
     costCentre: 'cc-1',
     regions: ['us-east-1', 'eu-west-1'],
     ingress: { hostedZoneId: 'Z0123456789EXAMPLE' },
+    workload: { users: 100_000 },
     ...overrides,
   }) as EnvironmentInput;
 
