@@ -7,7 +7,8 @@
  * `--json` prints exactly one object (an array of them without a selector) with `monthly_usd` and `usd_per_mau`.
  * Exit 0, or 2 for bad arguments or a config that does not plan.
  */
-import { GigascaleError, type Issue } from '../lib/errors';
+import { GigascaleError } from '../lib/errors';
+import { argumentError, parseEnvArgs, type EnvArgs } from '../lib/cli-args';
 import { environmentOf, loadConfigModule, resolvePlan } from '../lib/config';
 import type { EnvironmentPlan } from '../lib/config/plan';
 import { PHASES, type Phase } from '../lib/config/phases';
@@ -17,44 +18,25 @@ import { referenceEnvironment } from '../lib/capacity/reference';
 
 const USAGE = 'usage: npm run -s plan -- [--env <name> | --users <n> | --phase <3|4|5>] [--json] [--config <file>]';
 
-interface PlanArgs {
-  readonly env?: string;
+interface PlanArgs extends Omit<EnvArgs, 'extra'> {
   readonly users?: number;
   readonly phase?: Phase;
-  readonly json: boolean;
-  readonly config?: string;
 }
 
 function parseArgs(argv: readonly string[]): PlanArgs {
-  const bad = (at: string, message: string): never => {
-    throw new GigascaleError('Invalid arguments', [{ at, message: `${message}\n${USAGE}` } satisfies Issue]);
-  };
-  const out: { env?: string; users?: number; phase?: Phase; json: boolean; config?: string } = { json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') {
-      out.json = true;
-      continue;
-    }
-    if (!['--env', '--users', '--phase', '--config'].includes(a)) bad(a, 'unknown argument');
-    const value = argv[++i];
-    if (value === undefined || value.startsWith('--')) bad(a, 'needs a value');
-    if (a === '--env') out.env = value;
-    else if (a === '--config') out.config = value;
-    else if (a === '--users') {
-      const n = Number(value.replace(/_/g, ''));
-      if (!/^\d[\d_]*$/.test(value) || !Number.isSafeInteger(n) || n < 1) bad(a, `must be a whole number of users, at least 1, got ${JSON.stringify(value)}`);
-      out.users = n;
-    } else {
-      const p = PHASES.find((x) => String(x) === value);
-      if (p === undefined) bad(a, `must be one of ${PHASES.join(', ')}, got ${JSON.stringify(value)}`);
-      out.phase = p;
-    }
+  const { extra, ...args } = parseEnvArgs(argv, USAGE, ['--users', '--phase']);
+  const usersText = extra['--users'];
+  const phaseText = extra['--phase'];
+  const users = usersText === undefined ? undefined : Number(usersText.replace(/_/g, ''));
+  if (usersText !== undefined && (!/^\d[\d_]*$/.test(usersText) || !Number.isSafeInteger(users) || users! < 1)) {
+    throw argumentError('--users', `must be a whole number of users, at least 1, got ${JSON.stringify(usersText)}`, USAGE);
   }
-  if (out.env !== undefined && (out.users !== undefined || out.phase !== undefined)) {
-    bad('--env', 'plans an environment of the config as written; --users and --phase plan a reference environment instead: give one or the other');
+  const phase = PHASES.find((p) => String(p) === phaseText);
+  if (phaseText !== undefined && phase === undefined) throw argumentError('--phase', `must be one of ${PHASES.join(', ')}, got ${JSON.stringify(phaseText)}`, USAGE);
+  if (args.env !== undefined && (users !== undefined || phase !== undefined)) {
+    throw argumentError('--env', 'plans an environment of the config as written; --users and --phase plan a reference environment instead: give one or the other', USAGE);
   }
-  return out;
+  return { ...args, users, phase };
 }
 
 async function main(): Promise<void> {

@@ -8,24 +8,36 @@ export interface EnvArgs {
   readonly json: boolean;
   /** `--config`: the config module. @default - regions.config.ts */
   readonly config?: string;
+  /** Values of the CLI's own flags (`extraFlags`), by flag, when given. */
+  readonly extra: Readonly<Record<string, string>>;
 }
 
-/** Parses `argv`; an unknown argument or a flag without its value is a GigascaleError (exit 2) ending with `usage`. */
-export function parseEnvArgs(argv: readonly string[], usage: string): EnvArgs {
+/** A bad argument: a GigascaleError (exit 2) naming it, ending with `usage`. */
+export function argumentError(at: string, message: string, usage: string): GigascaleError {
+  return new GigascaleError('Invalid arguments', [{ at, message: `${message}\n${usage}` }]);
+}
+
+/**
+ * Parses `argv`; `extraFlags` are the CLI's own flags that take a value (`--users`), returned unparsed in `extra`.
+ * An unknown argument or a flag without its value is a GigascaleError (exit 2) ending with `usage`.
+ */
+export function parseEnvArgs(argv: readonly string[], usage: string, extraFlags: readonly string[] = []): EnvArgs {
   let env: string | undefined;
   let config: string | undefined;
   let json = false;
+  const extra: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') {
       json = true;
       continue;
     }
-    if (a !== '--env' && a !== '--config') throw new GigascaleError('Invalid arguments', [{ at: a, message: `unknown argument\n${usage}` }]);
+    if (a !== '--env' && a !== '--config' && !extraFlags.includes(a)) throw argumentError(a, 'unknown argument', usage);
     const value = argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new GigascaleError('Invalid arguments', [{ at: a, message: `needs a value\n${usage}` }]);
+    if (value === undefined || value.startsWith('--')) throw argumentError(a, 'needs a value', usage);
     if (a === '--env') env = value;
-    else config = value;
+    else if (a === '--config') config = value;
+    else extra[a] = value;
   }
-  return { env, json, config };
+  return { env, json, config, extra };
 }

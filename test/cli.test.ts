@@ -8,7 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './support/synth';
+import { planOf, ROOT } from './support/synth';
+import { estimateCost } from '../lib/capacity/cost';
 
 const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
 
@@ -49,6 +50,15 @@ describe('npx cdk synth', () => {
     expect(first.stderr).toContain('prod-ap-southeast-1-network');
     expect(first.stderr).toMatch(/5 stages, 47 stacks; resources per stack max \d+ \(limit 400\)/);
     expect(first.status).toBe(0);
+  });
+
+  it('shows the monthly estimate of every stage, the same as npm run -s plan prices it', () => {
+    const prod = estimateCost(planOf({ env: 'prod' }).environments[0]);
+    const dollars = (n: number) => `$${Math.round(n).toLocaleString('en-US')}`;
+    expect(first.stderr).toMatch(/^Monthly estimate per stage \(on-demand list prices of \d{4}-\d{2}; npm run -s plan -- --env <name> itemizes it\):$/m);
+    expect(first.stderr).toMatch(new RegExp(`^prod-ap-southeast-1 +\\${dollars(prod.byRegion['ap-southeast-1'])}$`, 'm'));
+    expect(first.stderr).toMatch(/^dev-us-east-1 +\$[\d,]+$/m);
+    expect(first.stderr).toContain(`prod ${dollars(prod.monthlyUsd)} (`);
   });
 
   it('renders every chart of every stage as YAML into <outdir>/k8s/<stage>/', () => {

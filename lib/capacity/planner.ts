@@ -121,7 +121,11 @@ export function compact(n: number): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
-const quotient = (a: number, b: number): string => compact(Math.round((a / b) * 100) / 100);
+/** a / b to two decimals, or two significant digits below 0.01 (0.0042, not 0). */
+const quotient = (a: number, b: number): string => {
+  const q = a / b;
+  return q > 0 && q < 0.01 ? q.toPrecision(2) : compact(Math.round(q * 100) / 100);
+};
 
 /** The largest constraint, or the config's count with the planner's beside it. */
 function sized(constraints: readonly Constraint[], given: number | undefined): Sized {
@@ -157,7 +161,7 @@ export function planCapacity(input: PlannerInput): CapacityPlan {
   const perWriter = dbVcpus * c.writesPerWriterVcpu;
   const shards = sized(
     [
-      demand('write throughput', w.dbWritesPerSecond, 'writes/s', perWriter, `per writer (${input.instanceClass}: ${dbVcpus} vCPU x ${c.writesPerWriterVcpu})`, h),
+      demand('write throughput', w.dbWritesPerSecond, 'writes/s', perWriter, `per writer (${input.instanceClass}: ${dbVcpus} vCPU x ${compact(c.writesPerWriterVcpu)})`, h),
       demand('database size', w.databaseTB, 'TB', c.maxShardTB, 'TB per shard', h),
       floor('seed floor', floors.shards, "the seed's shard count for the phase"),
     ],
@@ -175,7 +179,7 @@ export function planCapacity(input: PlannerInput): CapacityPlan {
       Math.round(missesPerShard * 100) / 100,
       `reads/s per shard (${compact(w.dbReadsPerSecond)} x ${Math.round((1 - c.cacheHitRatio) * 1000) / 10} % misses / ${n} regions / ${shards.value} shards)`,
       perReader,
-      `per reader (${dbVcpus} vCPU x ${c.readsPerReaderVcpu})`,
+      `per reader (${dbVcpus} vCPU x ${compact(c.readsPerReaderVcpu)})`,
       h,
     ),
     demand('connections', connections, `connections per shard (${dbPods} database pods x ${c.connectionsPerPodPerShard})`, input.maxConnections, 'per instance', 1),
