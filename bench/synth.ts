@@ -24,7 +24,7 @@ const CASES: { name: string; context: Record<string, string> }[] = [
   { name: 'default config (dev + prod, 5 regions)', context: {} },
   {
     name: 'stress: prod over 6 regions, 128 shards',
-    context: { env: 'prod', regions: 'us-east-1,us-west-2,eu-west-1,eu-central-1,ap-southeast-1,ap-northeast-1', shards: '128', rdsClusterQuota: '128', rdsInstanceQuota: '256', rdsProxyQuota: '128' },
+    context: { config: 'bench/stress.config.ts' },
   },
 ];
 
