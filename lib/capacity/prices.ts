@@ -10,6 +10,8 @@
  * us-east-1's, applied to every item (an approximation: services differ by a few percent).
  */
 
+import { vcpusOfSize } from './planner';
+
 export const PRICE_DATE = '2026-10';
 export const PRICE_SOURCE =
   'AWS on-demand list prices, us-east-1, as copied from the AWS Price List API and pricing pages into public sources dated 2025-10..2026-10; ' +
@@ -19,20 +21,12 @@ export const PRICE_SOURCE =
 export const HOURS_PER_MONTH = 730;
 export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 
-/** Per size: vCPUs of large, xlarge, 2xlarge, ... as the families here are priced linearly by vCPU. */
-const SIZES: readonly [string, number][] = [
-  ['large', 2],
-  ['xlarge', 4],
-  ['2xlarge', 8],
-  ['4xlarge', 16],
-  ['8xlarge', 32],
-  ['12xlarge', 48],
-  ['16xlarge', 64],
-];
+/** The sizes of the Graviton families priced here, priced linearly by vCPU within a family. */
+const SIZES = ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'] as const;
 
 /** A family priced per vCPU-hour (`large` costs 2 x perVcpu), with listed exceptions. */
 const family = (prefix: string, perVcpuHour: number, listed: Readonly<Record<string, number>> = {}): Record<string, number> =>
-  Object.fromEntries(SIZES.map(([size, vcpus]) => [`${prefix}.${size}`, listed[size] ?? Math.round(perVcpuHour * vcpus * 10_000) / 10_000]));
+  Object.fromEntries(SIZES.map((size) => [`${prefix}.${size}`, listed[size] ?? Math.round(perVcpuHour * vcpusOfSize(size) * 10_000) / 10_000]));
 
 /** EC2 Linux, per instance-hour: m7g 0.0408, c7g 0.03625, r7g 0.05355 per vCPU (all listed sizes match). */
 export const EC2_PER_HOUR: Readonly<Record<string, number>> = {
