@@ -92,7 +92,7 @@ interface RegionShape {
 }
 
 /** MB/s a topic carries in one region's cluster: its own producers', plus every other region's when replicated. */
-function clusterTopicMBps(topic: TopicPlan, regionCount: number): number {
+export function clusterTopicMBps(topic: TopicPlan, regionCount: number): number {
   return topic.replication === 'all-regions' ? topic.mbPerSecond * regionCount : topic.mbPerSecond;
 }
 

@@ -10,6 +10,7 @@
  */
 import type { EnvironmentPlan, RegionPlan } from '../config/plan';
 import { rdsNeeds } from '../data/quota';
+import { clusterTopicMBps } from '../bus/sizing';
 import { vcpusOfSize } from './planner';
 import {
   ALB_PER_HOUR,
@@ -180,7 +181,7 @@ function busCost(env: EnvironmentPlan, region: RegionPlan, meanLoad: number, hou
     add('msk', 'broker storage', gb * MSK_STORAGE_PER_GB_MONTH, `${bus.brokers} x ${bus.storageGiBPerBroker} GiB = ${num(gb)} GB x ${usd(MSK_STORAGE_PER_GB_MONTH)}/GB-month`);
   } else {
     const n = env.regions.length;
-    const retainedGB = env.bus.topics.reduce((s, t) => s + ((t.replication === 'all-regions' ? t.mbPerSecond * n : t.mbPerSecond) * meanLoad * t.retentionHours * 3600) / 1000, 0);
+    const retainedGB = env.bus.topics.reduce((s, t) => s + (clusterTopicMBps(t, n) * meanLoad * t.retentionHours * 3600) / 1000, 0);
     add('msk', 'storage', retainedGB * MSK_STORAGE_PER_GB_MONTH, `${num(retainedGB)} GB retained (each topic's MB/s x ${meanLoad} mean load x its retention) x ${usd(MSK_STORAGE_PER_GB_MONTH)}/GB-month`);
     const inGB = (bus.ingressMBps * meanLoad * SECONDS_PER_MONTH) / 1000;
     add('msk', 'data written', inGB * MSK_EXPRESS_DATA_IN_PER_GB, `${num(bus.ingressMBps)} MB/s x ${meanLoad} mean load x ${num(SECONDS_PER_MONTH)} s = ${num(inGB)} GB x ${usd(MSK_EXPRESS_DATA_IN_PER_GB)}/GB`);
