@@ -3,13 +3,18 @@
  * Bad config or bad `-c` values are reported all at once and the process exits 2 before any stage exists, so
  * nothing is written to cdk.out. A flow over its latency target without a waiver fails with exit 1, also before any
  * stage exists; so does a compliance or limits finding, after synthesis.
+ *
+ * The output directory holds this synth only (it is emptied first) and no path of this machine, so two checkouts
+ * of one commit synthesize the same bytes and `npm run -s review` compares real change only. Beside the assembly:
+ * `k8s/<stage>/*.yaml`, `budget.json`, `cost.json` and `allowed-destructive-changes.json`.
  */
 import { App } from 'aws-cdk-lib';
 import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/errors';
 import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/config';
 import { formatSummary } from '../lib/summary';
-import { formatStageCosts } from '../lib/capacity/report';
-import { addStages, writeBudgetReport, writeRenderedCharts } from '../stacks/app';
+import { formatStageCosts, stageCostJson } from '../lib/capacity/report';
+import { PROJECT_ROOT } from '../lib/cdk-json';
+import { addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetReport, writeCostReport, writeRenderedCharts } from '../stacks/app';
 import { breaches, planVerdicts } from '../lib/latency/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/latency/report';
 import { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } from '../stacks/assembly-summary';
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
     process.exit(EXIT_CHECK_FAILED);
   }
 
+  emptyOutdir(app.outdir);
   const stages = addStages(app, plan);
   let assembly;
   try {
@@ -42,6 +48,7 @@ async function main(): Promise<void> {
   }
   // In CDK's "process" app mode (CDK_APP_MODE=process) findings only set the exit code instead of throwing;
   // reading the report makes the gate hold in every mode.
+  relativizeTraces(app.outdir, PROJECT_ROOT);
   const failed = failedValidationPlugins(assembly);
   if (failed.length > 0) {
     console.error(
@@ -52,8 +59,11 @@ async function main(): Promise<void> {
   }
   const manifests = writeRenderedCharts(app.outdir, stages);
   const budget = writeBudgetReport(app.outdir, verdicts);
+  const costs = stageCostJson(plan.environments);
+  writeCostReport(app.outdir, costs);
+  writeAllowances(app.outdir, plan.allowDestructive);
   console.error(formatSummary(summarizeAssembly(assembly)));
-  console.error(formatStageCosts(plan.environments));
+  console.error(formatStageCosts(costs));
   console.error(`${manifests.length} Kubernetes manifests rendered to ${app.outdir}/k8s/<stage>/<chart>.yaml`);
   console.error(`${verdicts.length} latency verdicts written to ${budget}`);
 }

@@ -4,11 +4,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planOf, ROOT } from './support/synth';
+import { copyProject } from './support/project-copy';
+import type { StageCostsJson } from '../lib/capacity/report';
 import { estimateCost } from '../lib/capacity/cost';
 
 const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
@@ -109,11 +111,35 @@ describe('npx cdk synth', () => {
     expect(treeDigest(join(tmp, 'a'))).toEqual(before);
   });
 
-  it('gives a byte-identical cdk.out on a second run', () => {
-    expect(synth(join(tmp, 'b')).status).toBe(0);
+  it('gives byte-identical output from a second checkout in another directory, with no path of the machine in it', () => {
+    const other = copyProject(join(tmp, 'elsewhere', 'checkout'));
+    const r = spawnSync(CDK, ['synth', '--quiet', '-o', join(tmp, 'b')], { cwd: other, env: offlineEnv(), encoding: 'utf8', timeout: 170_000 });
+    expect(r.status).toBe(0);
     const a = treeDigest(join(tmp, 'a'));
     expect(a.length).toBeGreaterThan(10);
     expect(treeDigest(join(tmp, 'b'))).toEqual(a);
+    const machinePaths = [ROOT, other, tmp];
+    const holding = treeDigest(join(tmp, 'b'))
+      .map((line) => line.split(' ')[0])
+      .filter((file) => {
+        const text = readFileSync(join(tmp, 'b', file), 'latin1');
+        return machinePaths.some((p) => text.includes(p));
+      });
+    expect(holding).toEqual([]);
+  });
+
+  it('writes the monthly estimate to cost.json and the allowed destructive changes beside the assembly', () => {
+    const cost = JSON.parse(readFileSync(join(tmp, 'a', 'cost.json'), 'utf8')) as StageCostsJson;
+    const prod = estimateCost(planOf({ env: 'prod' }).environments[0]);
+    expect(cost.environments.map((e) => e.env)).toEqual(['dev', 'prod']);
+    expect(cost.environments[1]).toEqual({
+      env: 'prod',
+      users: 10_000_000,
+      monthly_usd: prod.monthlyUsd,
+      usd_per_mau: prod.usdPerMau,
+      stages: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'].map((region) => ({ stage: `prod-${region}`, region, monthly_usd: prod.byRegion[region] })),
+    });
+    expect(JSON.parse(readFileSync(join(tmp, 'a', 'allowed-destructive-changes.json'), 'utf8'))).toEqual([]);
   });
 
   it("selects one region of one environment with the pattern 'prod-eu-west-1/*'", () => {
@@ -140,6 +166,16 @@ describe('npx cdk synth', () => {
     expect(r.stderr).toContain('-c env: unknown environment staging; the config defines dev, prod');
     expect(r.stderr).toContain('Subprocess exited with error 2');
     expect(treeDigest(join(tmp, 'a'))).toEqual(before);
+  });
+
+  it('leaves only the selected stages in a previous synth\'s output directory when -c env narrows the synth', () => {
+    const dir = join(tmp, 'subset');
+    cpSync(join(tmp, 'a'), dir, { recursive: true });
+    expect(synth(dir, '-c', 'env=dev').status).toBe(0);
+    const top = readdirSync(dir).filter((f) => !f.startsWith('asset.')).sort();
+    expect(top).toEqual(['allowed-destructive-changes.json', 'assembly-dev-us-east-1', 'budget.json', 'cdk.out', 'cost.json', 'k8s', 'manifest.json', 'tree.json', 'validation-report.json']);
+    expect(readdirSync(join(dir, 'k8s'))).toEqual(['dev-us-east-1']);
+    expect(readFileSync(join(dir, 'tree.json'), 'utf8')).not.toContain('prod-eu-west-1');
   });
 
   it('refuses a bad config module named by -c config and leaves cdk.out as it was', () => {

@@ -119,6 +119,14 @@ describe('cluster', () => {
     });
   });
 
+  it('is deletion-protected and retained in every environment, like the other stateful resources', () => {
+    for (const t of [template, prodTemplate]) {
+      const clusters = Object.values(resources(t, 'AWS::EKS::Cluster'));
+      expect(clusters).toHaveLength(1);
+      expect(clusters[0]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { DeletionProtection: true } });
+    }
+  });
+
   it('keeps the dev endpoint private only', () => {
     template.hasResourceProperties('AWS::EKS::Cluster', {
       ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false, PublicAccessCidrs: Match.absent() }),

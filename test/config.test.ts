@@ -203,3 +203,35 @@ describe('context overrides', () => {
     expect(problems(defaultConfig, { shards: v })).toEqual([`-c shards: must be an integer in 1..4096, got "${v}"`]);
   });
 });
+
+describe('review.allowDestructive', () => {
+  const allow = (...allowDestructive: unknown[]) => ({ ...configWith(env()), review: { allowDestructive } });
+
+  it('resolves into the plan sorted by path, reasons trimmed, whichever environment -c env selects', () => {
+    const config = allow(
+      { path: 'test-us-east-1/Shards0/shard-0001/Cluster', reason: ' recreated from a snapshot, see the runbook ' },
+      { path: 'gone-eu-west-1', reason: 'the gone environment is decommissioned' },
+    );
+    expect(resolvePlan(config, { env: 'test' }).allowDestructive).toEqual([
+      { path: 'gone-eu-west-1', reason: 'the gone environment is decommissioned' },
+      { path: 'test-us-east-1/Shards0/shard-0001/Cluster', reason: 'recreated from a snapshot, see the runbook' },
+    ]);
+    expect(resolvePlan(configWith(env())).allowDestructive).toEqual([]);
+  });
+
+  it('refuses a path that does not start with a stage, a short reason and a path listed twice, naming each', () => {
+    expect(
+      problems(
+        allow(
+          { path: 'Shards0/Cluster', reason: 'a reason long enough' },
+          { path: 'test-us-east-1/Data', reason: 'short' },
+          { path: 'test-us-east-1/Data', reason: 'the same path again' },
+        ),
+      ),
+    ).toEqual([
+      'review.allowDestructive[0].path: must be a construct path as `npm run -s review` prints it, starting with the stage (prod-us-east-1/Shards0/shard-0003/Cluster), got "Shards0/Cluster"',
+      'review.allowDestructive[1].reason: must say why losing the resource is intended (at least 10 characters): it is printed with every review',
+      'review.allowDestructive[2].path: test-us-east-1/Data is allowed already by allowDestructive[1]; list each path once',
+    ]);
+  });
+});

@@ -106,14 +106,45 @@ export function capacityPlanJson(env: EnvironmentPlan, cost: CostEstimate = esti
   };
 }
 
+/** The monthly estimate of the stages synthesized, as synth writes it to `<outdir>/cost.json` for reviewers. */
+export interface StageCostsJson {
+  /** Month of the list prices (lib/capacity/prices.ts). */
+  readonly price_date: string;
+  readonly environments: readonly {
+    readonly env: string;
+    /** Monthly active users the environment is sized for. */
+    readonly users: number;
+    readonly monthly_usd: number;
+    readonly usd_per_mau: number;
+    /** One per region, in plan order. */
+    readonly stages: readonly { readonly stage: string; readonly region: string; readonly monthly_usd: number }[];
+  }[];
+}
+
+/** The monthly estimate of every stage (environment x region) and of each environment. */
+export function stageCostJson(environments: readonly EnvironmentPlan[]): StageCostsJson {
+  return {
+    price_date: PRICE_DATE,
+    environments: environments.map((env) => {
+      const cost = estimateCost(env);
+      return {
+        env: env.name,
+        users: cost.users,
+        monthly_usd: cost.monthlyUsd,
+        usd_per_mau: cost.usdPerMau,
+        stages: env.regions.map((r) => ({ stage: stageName(env.name, r.name), region: r.name, monthly_usd: cost.byRegion[r.name] })),
+      };
+    }),
+  };
+}
+
 /** Synth's cost summary: the monthly estimate of every stage (environment x region) and of each environment. */
-export function formatStageCosts(environments: readonly EnvironmentPlan[]): string {
+export function formatStageCosts(costs: StageCostsJson): string {
   const rows = [['stage', 'USD/month']];
   const totals: string[] = [];
-  for (const env of environments) {
-    const cost = estimateCost(env);
-    for (const r of env.regions) rows.push([stageName(env.name, r.name), money(cost.byRegion[r.name])]);
-    totals.push(`${env.name} ${money(cost.monthlyUsd)} (${perUser(cost.usdPerMau)} per user of ${compact(cost.users)})`);
+  for (const env of costs.environments) {
+    for (const s of env.stages) rows.push([s.stage, money(s.monthly_usd)]);
+    totals.push(`${env.env} ${money(env.monthly_usd)} (${perUser(env.usd_per_mau)} per user of ${compact(env.users)})`);
   }
-  return [`Monthly estimate per stage (on-demand list prices of ${PRICE_DATE}; npm run -s plan -- --env <name> itemizes it):`, ...formatTable(rows, [false, true]), `Per environment: ${totals.join('; ')}`].join('\n');
+  return [`Monthly estimate per stage (on-demand list prices of ${costs.price_date}; npm run -s plan -- --env <name> itemizes it):`, ...formatTable(rows, [false, true]), `Per environment: ${totals.join('; ')}`].join('\n');
 }

@@ -5,7 +5,7 @@ import type { ImageKey } from '../compute/images';
 import type { HttpService } from '../compute/workloads';
 import type { BusSizes, RegionBusPlan, TopicPlan } from '../bus/sizing';
 import type { CacheTtls } from '../cache/tiers';
-import type { CrossRegionReplication } from './schema';
+import type { CrossRegionReplication, DestructiveAllowance } from './schema';
 import type { SubnetLayout } from '../net/subnets';
 import type { Flow } from '../latency/flows';
 import type { Hop } from '../latency/hops';
@@ -153,4 +153,9 @@ export interface EnvironmentPlan {
 export interface Plan {
   /** Environments in the order the config lists them. */
   readonly environments: readonly EnvironmentPlan[];
+  /**
+   * The config's `review.allowDestructive`, sorted by path: every entry, whichever environments `-c env` selects
+   * (a change may remove a stage that is no longer in the plan).
+   */
+  readonly allowDestructive: readonly DestructiveAllowance[];
 }

@@ -270,5 +270,8 @@ export function resolvePlan(config: unknown, context: Readonly<Record<string, un
   if (quota.length > 0) throw new GigascaleError('Quota preflight failed', quota);
   const bus = resolved.flatMap((r) => busIssues(r.plan.name, r.bus, r.plan.regions));
   if (bus.length > 0) throw new GigascaleError('Event bus sizing failed', bus);
-  return deepFreeze({ environments });
+  const allowDestructive = [...(applied.config.review?.allowDestructive ?? [])]
+    .map((a) => ({ path: a.path, reason: a.reason.trim() }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return deepFreeze({ environments, allowDestructive });
 }

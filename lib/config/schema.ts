@@ -281,10 +281,27 @@ export const environmentSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * A construct path as the review prints it and templates record it (`aws:cdk:path`): the stage, then construct ids,
+ * separated by `/` (`prod-us-east-1/Shards0/shard-0003/Cluster`).
+ */
+export const CONSTRUCT_PATH = new RegExp(`^${ENV_NAME.source.slice(1, -1)}-${REGION_NAME.source.slice(1, -1)}(/[^/\\s]+)*$`);
+
+const allowanceSchema = z.strictObject({
+  path: z.string().regex(CONSTRUCT_PATH, {
+    error: (i) =>
+      `must be a construct path as \`npm run -s review\` prints it, starting with the stage (prod-us-east-1/Shards0/shard-0003/Cluster), got ${JSON.stringify(i.input)}`,
+  }),
+  reason: z
+    .string()
+    .refine((r) => r.trim().length >= 10, { error: 'must say why losing the resource is intended (at least 10 characters): it is printed with every review' }),
+});
+
 export const configSchema = z.strictObject({
   environments: z
     .record(z.string(), environmentSchema)
     .refine((envs) => Object.keys(envs).length > 0, { error: 'must define at least one environment' }),
+  review: z.strictObject({ allowDestructive: z.array(allowanceSchema).optional() }).optional(),
 });
 
 /** A region of an environment: its name alone when the region catalog knows it, or with pinned AZs/CIDR. */
@@ -520,7 +537,26 @@ export interface EnvironmentInput {
 }
 
 /** The whole of `regions.config.ts`. */
+/**
+ * A destructive change the review lets through: the replacement or removal of the stateful resources at or below a
+ * construct path (lib/review/guard.ts lists what is stateful).
+ */
+export interface DestructiveAllowance {
+  /** Construct path as the review prints it, starting with the stage: a resource, or a construct, stack or stage holding it. */
+  readonly path: string;
+  /** Why losing the resource is intended; printed with every review. */
+  readonly reason: string;
+}
+
 export interface GigascaleConfig {
   /** Environments by name (lower-case, at most 10 characters: they prefix every stack name). */
   readonly environments: Readonly<Record<string, EnvironmentInput>>;
+  /** What `npm run -s review` and `npm run -s review:changeset` accept. */
+  readonly review?: {
+    /**
+     * Intended replacements or removals of stateful resources. An entry belongs to the change that needs it: the
+     * review refuses one that matches nothing, so it goes with the next change. @default - none: every one is refused
+     */
+    readonly allowDestructive?: readonly DestructiveAllowance[];
+  };
 }

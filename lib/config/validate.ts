@@ -249,6 +249,15 @@ export function validateConfig(input: unknown): Issue[] {
     }
     issues.push(...hostnameIssues(input.environments));
   }
+  if (isRecord(input) && isRecord(input.review) && Array.isArray(input.review.allowDestructive)) {
+    const first = new Map<string, number>();
+    input.review.allowDestructive.forEach((a, i) => {
+      if (!isRecord(a) || typeof a.path !== 'string') return;
+      const seen = first.get(a.path);
+      if (seen === undefined) first.set(a.path, i);
+      else issues.push({ at: `review.allowDestructive[${i}].path`, message: `${a.path} is allowed already by allowDestructive[${seen}]; list each path once` });
+    });
+  }
   return dedupe(issues);
 }
 

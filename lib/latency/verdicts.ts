@@ -61,7 +61,7 @@ export function environmentVerdicts(environment: EnvironmentPlan): FlowVerdict[]
 }
 
 /** Every verdict of the plan, environments in config order. */
-export function planVerdicts(plan: Plan): FlowVerdict[] {
+export function planVerdicts(plan: Pick<Plan, 'environments'>): FlowVerdict[] {
   return plan.environments.flatMap(environmentVerdicts);
 }
 

@@ -1,4 +1,4 @@
-import { CfnResource, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -100,7 +100,15 @@ export class ComputeStack extends RegionalStack {
       albController: { version: ALB_CONTROLLER_VERSION },
       prune: true,
     });
-    (this.cluster.node.defaultChild as CfnResource).node.addDependency(this.controlPlaneLogs);
+    const controlPlane = this.cluster.node.defaultChild as eks.CfnCluster;
+    controlPlane.node.addDependency(this.controlPlaneLogs);
+    // The cluster is stateful like the databases: its etcd holds every Kubernetes object, and its OIDC issuer, access
+    // entries and Pod Identity associations are what the workloads' AWS access hangs on. Deletion protection makes
+    // EKS refuse DeleteCluster (EKS User Guide, "Protect EKS clusters from accidental deletion"), and Retain keeps
+    // the cluster when CloudFormation stops managing it. Only the cluster: the construct's removalPolicy prop
+    // would also retain its roles, security groups and node groups.
+    controlPlane.deletionProtection = true;
+    controlPlane.applyRemovalPolicy(RemovalPolicy.RETAIN);
     // Operators: one access entry per configured role, named after the role (ids are API).
     for (const arn of compute.adminRoleArns) this.cluster.grantClusterAdmin(`Admin${pascalCase(arn.split('/').pop()!.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, ''))}`, arn);
     this.encryptKubectlProviderLogs();
