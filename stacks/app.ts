@@ -3,6 +3,7 @@ import { join, sep } from 'node:path';
 import type { App } from 'aws-cdk-lib';
 import type { DestructiveAllowance, Plan } from '../lib/config';
 import { GigascaleError } from '../lib/errors';
+import { ALLOWANCES_FILE, BUDGET_REPORT_FILE, COST_REPORT_FILE, MANIFESTS_DIR } from '../lib/synth-output';
 import { verdictJson, type FlowVerdict } from '../lib/latency/verdicts';
 import type { StageCostsJson } from '../lib/capacity/report';
 import { RegionStage } from './stage';
@@ -80,7 +81,7 @@ export function relativizeTraces(outdir: string, root: string): string[] {
 export function writeRenderedCharts(outdir: string, stages: readonly RegionStage[]): string[] {
   const written: string[] = [];
   for (const stage of stages) {
-    const dir = join(outdir, 'k8s', stage.stageName);
+    const dir = join(outdir, MANIFESTS_DIR, stage.stageName);
     mkdirSync(dir, { recursive: true });
     for (const [file, yaml] of stage.renderedCharts) {
       writeFileSync(join(dir, file), yaml);
@@ -90,16 +91,10 @@ export function writeRenderedCharts(outdir: string, stages: readonly RegionStage
   return written;
 }
 
-/** The latency verdicts' file at the top of the synth output, for auditors: what `npm run -s budget -- --json` prints. */
-export const BUDGET_REPORT_FILE = 'budget.json';
-
 /** Writes `<outdir>/budget.json` and returns its path. */
 export function writeBudgetReport(outdir: string, verdicts: readonly FlowVerdict[]): string {
   return writeJson(outdir, BUDGET_REPORT_FILE, verdicts.map(verdictJson));
 }
-
-/** The monthly estimate of every stage and environment synthesized, at the top of the synth output. */
-export const COST_REPORT_FILE = 'cost.json';
 
 /** Writes `<outdir>/cost.json` and returns its path. */
 export function writeCostReport(outdir: string, costs: StageCostsJson): string {
@@ -107,12 +102,9 @@ export function writeCostReport(outdir: string, costs: StageCostsJson): string {
 }
 
 /**
- * The config's `review.allowDestructive`, at the top of the synth output: the review reads the head's from there,
- * as the head's own code resolved it, and auditors find every intended loss with its reason.
+ * Writes `<outdir>/allowed-destructive-changes.json` and returns its path: the review reads the head's allowances
+ * from there, as the head's own code resolved them, and auditors find every intended loss with its reason.
  */
-export const ALLOWANCES_FILE = 'allowed-destructive-changes.json';
-
-/** Writes `<outdir>/allowed-destructive-changes.json` and returns its path. */
 export function writeAllowances(outdir: string, allowances: readonly DestructiveAllowance[]): string {
   return writeJson(outdir, ALLOWANCES_FILE, allowances);
 }

@@ -26,8 +26,8 @@ export function sizedCounts(env: EnvironmentPlan): [string, Sized][] {
   ];
 }
 
-const money = (n: number): string => `$${Math.round(n).toLocaleString('en-US')}`;
-const perUser = (n: number): string => `$${n < 0.01 ? n.toFixed(4) : n.toFixed(3)}`;
+export const money = (n: number): string => `$${Math.round(n).toLocaleString('en-US')}`;
+export const perUser = (n: number): string => `$${n < 0.01 ? n.toFixed(4) : n.toFixed(3)}`;
 
 /** Why a count is what it is: the binding constraint's arithmetic, or the planner's figure beside the config's. */
 function why(s: Sized): string {

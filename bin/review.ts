@@ -1,0 +1,19 @@
+/**
+ * What a change does to every stage, offline: the base commit and the head synthesized and compared, and a
+ * replacement or removal of a stateful resource refused unless the head's config allows it.
+ *   npm run -s review -- --base <git ref> [--head <git ref>] [--json] [--markdown FILE] [-c key=value ...]
+ * Exit 0 nothing refused, 1 a destructive change refused (or another failed check), 2 bad input (review/main.ts).
+ */
+import { GigascaleError } from '../lib/errors';
+import { runReview } from '../review/main';
+
+runReview(process.argv.slice(2), process.cwd(), (line) => console.error(`review: ${line}`)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof GigascaleError) {
+      console.error(`gigascale: ${e.message}`);
+      process.exit(e.exitCode);
+    }
+    throw e;
+  },
+);

@@ -1,0 +1,102 @@
+/** Pieces the text and Markdown reports share: the summary rows, money deltas, resource and property lines. */
+import { money, perUser } from '../capacity/report';
+import type { PropertyChangeJson, ResourceChangeJson } from './cfn';
+import type { CostChangeJson } from './reports';
+import type { DestructiveJson, ReviewJson, ReviewSide, StageReviewJson } from './review';
+import { unifiedDiff } from './unified-diff';
+
+export const sideName = (s: ReviewSide): string => (s.commit === null ? `${s.ref}` : s.ref === s.commit ? s.commit.slice(0, 12) : `${s.ref} (${s.commit.slice(0, 12)})`);
+
+/** `+$112`, `-$40`, `$0`. */
+export const moneyDelta = (n: number): string => (n > 0 ? `+${money(n)}` : n < 0 ? `-${money(-n)}` : '$0');
+
+/** `$3,198 -> $3,310 (+$112)`, or what one side lacks. */
+export function costCell(c: CostChangeJson | null | undefined): string {
+  if (!c) return 'n/a';
+  if (c.before_usd === null && c.after_usd === null) return 'n/a';
+  if (c.before_usd === null) return `new: ${money(c.after_usd!)}`;
+  if (c.after_usd === null) return `removed: ${money(c.before_usd)}`;
+  return c.delta_usd === 0 ? money(c.after_usd) : `${money(c.before_usd)} -> ${money(c.after_usd)} (${moneyDelta(c.delta_usd!)})`;
+}
+
+/** Per environment: `dev $3,198 -> $3,310 (+$112), $0.320 -> $0.331 per user`. */
+export function environmentCostLine(c: CostChangeJson): string {
+  const perMau =
+    c.before_usd_per_mau != null && c.after_usd_per_mau != null
+      ? c.before_usd_per_mau === c.after_usd_per_mau
+        ? `, ${perUser(c.after_usd_per_mau)} per user`
+        : `, ${perUser(c.before_usd_per_mau)} -> ${perUser(c.after_usd_per_mau)} per user`
+      : '';
+  return `${c.name} ${costCell(c)}${perMau}`;
+}
+
+const count = (xs: readonly { readonly change: string }[], ...kinds: string[]): number => xs.filter((x) => kinds.includes(x.change)).length;
+
+/** The summary table's header and one row per stage. */
+export function summaryRows(report: ReviewJson): string[][] {
+  const rows = [['stage', 'status', 'stacks +/-/~', 'resources +/-/replaced/~', 'IAM', 'SG', 'manifests +/-/~', 'verdicts', 'destructive', 'USD/month']];
+  for (const s of report.stages) rows.push(summaryRow(s, report.destructive));
+  return rows;
+}
+
+function summaryRow(s: StageReviewJson, destructive: readonly DestructiveJson[]): string[] {
+  const resources = s.stacks.flatMap((k) => k.resources);
+  const mine = destructive.filter((d) => d.stage === s.stage);
+  const refused = mine.filter((d) => d.allowed_by === null).length;
+  return [
+    s.stage,
+    s.status,
+    ['added', 'removed', 'changed'].map((st) => s.stacks.filter((k) => k.status === st).length).join('/'),
+    `${count(resources, 'added')}/${count(resources, 'removed')}/${count(resources, 'replaced', 'may be replaced')}/${count(resources, 'modified')}`,
+    String(s.stacks.reduce((n, k) => n + Math.max(0, k.iam_statements.length - 1) + Math.max(0, k.iam_managed_policies.length - 1), 0)),
+    String(s.stacks.reduce((n, k) => n + Math.max(0, k.security_group_rules.length - 1), 0)),
+    `${count(s.manifests, 'added')}/${count(s.manifests, 'removed')}/${count(s.manifests, 'changed')}`,
+    String(s.verdicts.length),
+    mine.length === 0 ? '0' : `${refused} refused${mine.length > refused ? `, ${mine.length - refused} allowed` : ''}`,
+    costCell(s.cost),
+  ];
+}
+
+export const RESOURCE_MARK: Record<ResourceChangeJson['change'], string> = {
+  added: '[+]',
+  removed: '[-]',
+  replaced: '[-/+]',
+  'may be replaced': '[~/+?]',
+  modified: '[~]',
+};
+
+/** `[-/+] AWS::RDS::DBCluster shard0000Cluster (dev-us-east-1/Shards0/shard-0000/Cluster) replaced`. */
+export function resourceLine(r: ResourceChangeJson): string {
+  const orphan = r.orphaned ? ' (DeletionPolicy Retain: left in the account, outside CloudFormation)' : '';
+  return `${RESOURCE_MARK[r.change]} ${r.type} ${r.logical_id} (${r.path}) ${r.change}${orphan}`;
+}
+
+const isScalar = (v: unknown): boolean => v === undefined || v === null || typeof v !== 'object';
+const json = (v: unknown): string => (v === undefined ? 'absent' : JSON.stringify(v));
+
+/** A property change as lines: `name: before -> after` for scalars, a unified diff of the JSON otherwise. */
+export function propertyLines(p: PropertyChangeJson): string[] {
+  const impact = p.impact === 'update' ? '' : ` (${p.impact === 'replace' ? 'forces a replacement' : 'may force a replacement'})`;
+  if (isScalar(p.before) && isScalar(p.after)) return [`${p.name}: ${json(p.before)} -> ${json(p.after)}${impact}`];
+  const text = (v: unknown) => (v === undefined ? '' : `${JSON.stringify(v, null, 2)}\n`);
+  return [`${p.name}${impact}:`, ...unifiedDiff('base', 'head', text(p.before), text(p.after)).split('\n').slice(2)];
+}
+
+/** `replace dev-us-east-1/Shards0/shard-0000/Cluster (AWS::RDS::DBCluster shard0000Cluster in dev-us-east-1-shards-0): <cause>`. */
+export function destructiveLine(d: DestructiveJson): string {
+  return `${d.change} ${d.path} (${d.type} ${d.logical_id} in stack ${d.stack}): ${d.cause}`;
+}
+
+/** The verdict change as `prod ap-southeast-1 memory.write: 260 ms / 150 ms waived -> 250 ms / 150 ms waived`. */
+export function verdictLine(v: StageReviewJson['verdicts'][number]): string {
+  const side = (x: typeof v.before) => (x === null ? 'none' : `${x.p95_ms} ms / ${x.target_ms} ms ${x.ok ? 'ok' : x.waiver ? 'waived' : 'BREACH'}`);
+  return `${v.env} ${v.region} ${v.flow}: ${side(v.before)} -> ${side(v.after)}`;
+}
+
+/** The verdict line of the whole review. */
+export function headline(report: ReviewJson): string {
+  const { refused, allowed } = report.summary.destructive;
+  if (refused > 0) return `REFUSED: ${refused} destructive change${refused === 1 ? '' : 's'} without an allowance`;
+  if (report.errors.length > 0) return `FAILED: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`;
+  return allowed > 0 ? `OK: ${allowed} destructive change${allowed === 1 ? '' : 's'}, each allowed with a reason` : 'OK: no destructive change';
+}

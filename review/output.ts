@@ -1,0 +1,80 @@
+/**
+ * Reads one side's synth output into the review's data: every stage's stacks (from the cloud assembly's manifests,
+ * read as JSON so an assembly written by another aws-cdk-lib version reads too), its rendered manifests, and the
+ * reports beside the assembly. Edge plans live beside the output, one `<env>.json` each.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GigascaleError } from '../lib/errors';
+import { isRecord } from '../lib/json';
+import { isCfnTemplate, type StackInput } from '../lib/review/cfn';
+import type { EdgeResourceJson } from '../lib/review/reports';
+import type { StageOutput, SynthOutput } from '../lib/review/review';
+import { ALLOWANCES_FILE, BUDGET_REPORT_FILE, COST_REPORT_FILE, MANIFESTS_DIR } from '../lib/synth-output';
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8')) as unknown;
+const optionalJson = <T>(file: string): T | null => (existsSync(file) ? (readJson(file) as T) : null);
+
+interface ManifestArtifact {
+  readonly type?: string;
+  /** A stack's construct path. */
+  readonly displayName?: string;
+  readonly properties?: {
+    /** A stage's assembly directory and name. */
+    readonly directoryName?: string;
+    readonly displayName?: string;
+    readonly templateFile?: string;
+    readonly stackName?: string;
+  };
+}
+
+function artifacts(dir: string): [string, ManifestArtifact][] {
+  const manifest = readJson(join(dir, 'manifest.json'));
+  const list = isRecord(manifest) && isRecord(manifest.artifacts) ? manifest.artifacts : {};
+  return Object.entries(list).filter((e): e is [string, ManifestArtifact] => isRecord(e[1]));
+}
+
+function stackOf(stage: string, dir: string, id: string, a: ManifestArtifact): StackInput {
+  const file = join(dir, a.properties?.templateFile ?? `${id}.template.json`);
+  const template = readJson(file);
+  if (!isCfnTemplate(template)) throw new GigascaleError('Unreadable synth output', [{ at: file, message: 'is not a CloudFormation template' }]);
+  return { stage, stackName: a.properties?.stackName ?? id, path: a.displayName ?? id, template };
+}
+
+function manifestsOf(outdir: string, stage: string): Map<string, string> {
+  const dir = join(outdir, MANIFESTS_DIR, stage);
+  if (!existsSync(dir)) return new Map();
+  return new Map(readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+/** The stages of a synth output (its nested assemblies), in synthesis order, with their directories. */
+export function assemblyStages(outdir: string): { readonly stage: string; readonly dir: string }[] {
+  if (!existsSync(join(outdir, 'manifest.json'))) {
+    throw new GigascaleError('Unreadable synth output', [{ at: outdir, message: 'has no manifest.json: it is not a cloud assembly' }]);
+  }
+  return artifacts(outdir)
+    .filter(([, a]) => a.type === 'cdk:cloud-assembly')
+    .map(([id, a]) => ({ stage: a.properties?.displayName ?? id.replace(/^assembly-/, ''), dir: join(outdir, a.properties?.directoryName ?? id) }));
+}
+
+/** The synth output in `outdir`, with the edge plans of `edgeDir` (`<env>.json`). */
+export function readSynthOutput(outdir: string, edgeDir: string): SynthOutput {
+  const stages: StageOutput[] = assemblyStages(outdir).map(({ stage, dir }) => ({
+    stage,
+    stacks: artifacts(dir)
+      .filter(([, s]) => s.type === 'aws:cloudformation:stack')
+      .map(([id, s]) => stackOf(stage, dir, id, s)),
+    manifests: manifestsOf(outdir, stage),
+  }));
+  const edge = new Map<string, EdgeResourceJson[]>();
+  if (existsSync(edgeDir)) {
+    for (const f of readdirSync(edgeDir).filter((x) => x.endsWith('.json')).sort()) edge.set(f.slice(0, -'.json'.length), readJson(join(edgeDir, f)) as EdgeResourceJson[]);
+  }
+  return {
+    stages,
+    budget: optionalJson(join(outdir, BUDGET_REPORT_FILE)),
+    cost: optionalJson(join(outdir, COST_REPORT_FILE)),
+    allowances: optionalJson(join(outdir, ALLOWANCES_FILE)),
+    edge,
+  };
+}
