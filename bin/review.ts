@@ -7,12 +7,16 @@
 import { GigascaleError } from '../lib/errors';
 import { runReview } from '../review/main';
 
+// process.exitCode, not process.exit(): a report of megabytes written to a pipe must drain before the process ends.
 runReview(process.argv.slice(2), process.cwd(), (line) => console.error(`review: ${line}`)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
     if (e instanceof GigascaleError) {
       console.error(`gigascale: ${e.message}`);
-      process.exit(e.exitCode);
+      process.exitCode = e.exitCode;
+      return;
     }
     throw e;
   },

@@ -32,6 +32,9 @@ export const lockHashOf = (projectDir: string): string => {
 /** Links `<projectDir>/node_modules` to the cached install of its lockfile, running `npm ci` first on a miss. */
 export async function linkNodeModules(projectDir: string, cacheDir: string, what: string): Promise<Install> {
   const started = Date.now();
+  if (existsSync(join(projectDir, 'node_modules'))) {
+    throw new GigascaleError('node_modules in the commit', [{ at: what, message: 'its checkout already has node_modules (the commit tracks it): the review installs what package-lock.json pins instead; stop tracking node_modules' }], EXIT_BAD_INPUT);
+  }
   const lockHash = lockHashOf(projectDir);
   const root = join(cacheDir, 'node_modules');
   const entry = join(root, lockHash);

@@ -47,7 +47,7 @@ export interface PropertyChangeJson {
 export interface ResourceChangeJson {
   readonly logical_id: string;
   readonly type: string;
-  /** Construct path, without a trailing `/Resource`. */
+  /** Construct path, without trailing `/Resource` and `/Default` segments (the L1 of an L2, a custom resource's). */
   readonly path: string;
   readonly change: ResourceChangeKind;
   /** Removed resources: true when DeletionPolicy Retain leaves it in the account, outside CloudFormation. */
@@ -83,7 +83,7 @@ export interface StackReview {
 /** The construct path of a resource from its `aws:cdk:path` metadata, or `<stack path>/<logical id>` without it. */
 export function resourcePath(stackPath: string, logicalId: string, resource: CfnResource | undefined): string {
   const recorded = resource?.Metadata?.['aws:cdk:path'];
-  return typeof recorded === 'string' ? recorded.replace(/\/(Resource|Default)$/, '') : `${stackPath}/${logicalId}`;
+  return typeof recorded === 'string' ? recorded.replace(/(\/(Resource|Default))+$/, '') : `${stackPath}/${logicalId}`;
 }
 
 // cloudformation-diff colours its tables with chalk; the review prints them as text, Markdown and JSON.
@@ -130,11 +130,21 @@ function removalCause(logicalId: string, removed: CfnResource, added: ReadonlyMa
   return `${base}; the same properties come back as ${twin[0]} (${resourcePath(stackPath, twin[0], twin[1])}): a construct renamed or moved, which CloudFormation does as create-new, delete-old`;
 }
 
+/**
+ * The template without AWS::CDK::Metadata: the CDK's usage analytics, which change whenever the construct tree does
+ * and deploy nothing (`cdk diff` leaves them out too).
+ */
+function withoutAnalytics(template: CfnTemplate): CfnTemplate {
+  if (!template.Resources) return template;
+  const Resources = Object.fromEntries(Object.entries(template.Resources).filter(([, r]) => r.Type !== 'AWS::CDK::Metadata'));
+  return { ...template, Resources };
+}
+
 /** Compares one stack of the base with the same stack (by name) of the head; either may be absent. */
 export function reviewStack(base: StackInput | undefined, head: StackInput | undefined): StackReview {
   const any = (head ?? base)!;
-  const oldTemplate = base?.template ?? {};
-  const newTemplate = head?.template ?? {};
+  const oldTemplate = withoutAnalytics(base?.template ?? {});
+  const newTemplate = withoutAnalytics(head?.template ?? {});
   const diff = fullDiff(structuredClone(oldTemplate) as Record<string, unknown>, structuredClone(newTemplate) as Record<string, unknown>);
   const oldResources = oldTemplate.Resources ?? {};
   const newResources = newTemplate.Resources ?? {};

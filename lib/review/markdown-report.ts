@@ -135,7 +135,7 @@ export function formatReviewMarkdown(report: ReviewJson, limit: number = GITHUB_
     if (whole.length <= limit) return whole;
   }
   // Whole stages, in order, while they fit; the edge last.
-  const note = (n: number) => `_${n} stage${n === 1 ? '' : 's'} left out to fit GitHub's comment limit: the full report is in the workflow's artifact (review.md, review.json)._`;
+  const note = (n: number) => `_${n} section${n === 1 ? '' : 's'} (stages, edge) left out to fit GitHub's comment limit: the full report is in the workflow's artifact (review.md, review.json)._`;
   const out = [...head];
   let used = join(out).length + note(stages.length).length + 2;
   let shown = 0;

@@ -74,11 +74,28 @@ export function resourceLine(r: ResourceChangeJson): string {
 const isScalar = (v: unknown): boolean => v === undefined || v === null || typeof v !== 'object';
 const json = (v: unknown): string => (v === undefined ? 'absent' : JSON.stringify(v));
 
-/** A property change as lines: `name: before -> after` for scalars, a unified diff of the JSON otherwise. */
+/** A value with every string that holds JSON (a Kubernetes manifest, a ConfigMap's document) parsed, at any depth. */
+function unpacked(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(unpacked);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unpacked(x)]));
+  if (typeof v !== 'string' || !/^\s*[[{]/.test(v)) return v;
+  try {
+    return unpacked(JSON.parse(v) as unknown);
+  } catch {
+    return v;
+  }
+}
+
+/**
+ * A property change as lines: `name: before -> after` for short scalars, otherwise a unified diff of the values as
+ * indented JSON (a string holding JSON, like a Kubernetes manifest, is parsed first, so the diff shows the lines
+ * that changed rather than one long string).
+ */
 export function propertyLines(p: PropertyChangeJson): string[] {
   const impact = p.impact === 'update' ? '' : ` (${p.impact === 'replace' ? 'forces a replacement' : 'may force a replacement'})`;
-  if (isScalar(p.before) && isScalar(p.after)) return [`${p.name}: ${json(p.before)} -> ${json(p.after)}${impact}`];
-  const text = (v: unknown) => (v === undefined ? '' : `${JSON.stringify(v, null, 2)}\n`);
+  const short = (v: unknown) => isScalar(v) && json(v).length <= 120;
+  if (short(p.before) && short(p.after)) return [`${p.name}: ${json(p.before)} -> ${json(p.after)}${impact}`];
+  const text = (v: unknown) => (v === undefined ? '' : `${JSON.stringify(unpacked(v), null, 2)}\n`);
   return [`${p.name}${impact}:`, ...unifiedDiff('base', 'head', text(p.before), text(p.after)).split('\n').slice(2)];
 }
 

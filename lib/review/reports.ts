@@ -110,8 +110,8 @@ export function reviewEdge(env: string, base: readonly EdgeResourceJson[], head:
     const { type, name } = (a ?? b)!;
     if (!b) return [{ env, type, name, change: 'added' }];
     if (!a) return [{ env, type, name, change: 'removed' }];
-    const bt = JSON.stringify(b.inputs, null, 2);
-    const at = JSON.stringify(a.inputs, null, 2);
+    const bt = `${JSON.stringify(b.inputs, null, 2)}\n`;
+    const at = `${JSON.stringify(a.inputs, null, 2)}\n`;
     return bt === at ? [] : [{ env, type, name, change: 'changed', diff: unifiedDiff(`base/${name}`, `head/${name}`, bt, at) }];
   });
 }

@@ -1,0 +1,215 @@
+/**
+ * `npm run -s review` end to end, as a reviewer meets it: a copy of this project in its own git repository, a base
+ * commit, and one change at a time in the working tree - code edited or config edited - reviewed against the base
+ * with the verdict asserted. The copy's base commit is synthesized once (the review caches it by tree); each
+ * scenario synthesizes its head. node_modules comes from this checkout: the test seeds the review's install cache
+ * with it under the lockfile's hash, where a real first run would `npm ci`.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ReviewJson } from '../lib/review/review';
+import { lockHashOf } from '../review/install';
+import { copyProject } from './support/project-copy';
+import { ROOT } from './support/synth';
+
+const CONFIG = `import { defineConfig } from './lib/config';
+
+const dev = {
+  phase: 3,
+  account: '111111111111',
+  domain: 'dev.gigascale.example',
+  owner: 'platform',
+  costCentre: 'cc-platform-dev',
+  regions: ['us-east-1'],
+  shards: 2,
+  workload: { users: 10_000, eventsPerSecond: 10_000 },
+  ingress: { hostedZoneId: 'Z0000000DEVEXAMPLE' },
+  sizes: { network: { natGateways: 'one', flowLogRetentionDays: 30 }, bus: { minPartitions: 12 } },
+} as const;
+
+export default defineConfig({
+  environments: {
+    dev,
+    pair: { ...dev, domain: 'pair.gigascale.example', regions: ['us-east-1', 'eu-west-1'] },
+  },
+});
+`;
+
+interface Outcome {
+  readonly code: number | null;
+  readonly report: ReviewJson;
+  readonly stderr: string;
+}
+
+let project: string;
+let cache: string;
+
+function git(...args: string[]): string {
+  // checkout and clean run here after every scenario: never anywhere but in the copy.
+  if (!project?.startsWith(tmpdir())) throw new Error(`the project copy is not set up (${project}); refusing to run git elsewhere`);
+  return execFileSync('git', ['-c', 'user.name=review-test', '-c', 'user.email=review-test@example.com', ...args], { cwd: project, encoding: 'utf8' });
+}
+
+/** Edits a file of the copy: `from` must occur in it. */
+function edit(file: string, from: string, to: string): void {
+  const path = join(project, file);
+  const text = readFileSync(path, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
+  writeFileSync(path, text.replace(from, to));
+}
+
+/** Runs the review of the working tree against the base commit, then puts the working tree back. */
+function review(env: string): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/review.ts', '--base', 'HEAD', '--json', '-c', `env=${env}`], {
+      cwd: project,
+      env: { ...process.env, GIGASCALE_REVIEW_CACHE: cache },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      git('checkout', '--', '.');
+      git('clean', '-fdq');
+      try {
+        resolve({ code, report: JSON.parse(stdout) as ReviewJson, stderr });
+      } catch {
+        reject(new Error(`review exited ${code} without a JSON report:\n${stderr}`));
+      }
+    });
+  });
+}
+
+const refusedPaths = (r: ReviewJson) => r.destructive.filter((d) => d.allowed_by === null).map((d) => `${d.change} ${d.path}`);
+
+beforeAll(() => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gigascale-review-'));
+  project = copyProject(join(tmp, 'project'));
+  writeFileSync(join(project, 'regions.config.ts'), CONFIG);
+  cache = join(tmp, 'cache');
+  const entry = join(cache, 'node_modules', lockHashOf(ROOT));
+  mkdirSync(entry, { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(entry, 'node_modules'), 'dir');
+  writeFileSync(join(entry, '.complete'), '');
+  git('init', '-q');
+  // The copy's node_modules is a link to this checkout's, which the `node_modules/` pattern (directories) misses.
+  writeFileSync(join(project, '.git', 'info', 'exclude'), 'node_modules\n');
+  git('add', '-A');
+  git('commit', '-qm', 'base');
+});
+
+describe('npm run -s review against the base commit', () => {
+  it('refuses a renamed Aurora cluster construct, naming every cluster it would remove, exit 1', async () => {
+    edit('stacks/data/shard.ts', "new rds.CfnDBCluster(this, 'Cluster', {", "new rds.CfnDBCluster(this, 'AuroraCluster', {");
+    const { code, report } = await review('dev');
+    expect(refusedPaths(report)).toEqual(['remove dev-us-east-1/Shards0/shard-0000/Cluster', 'remove dev-us-east-1/Shards0/shard-0001/Cluster']);
+    expect(report.destructive[0]).toMatchObject({ stage: 'dev-us-east-1', stack: 'dev-us-east-1-shards-0', type: 'AWS::RDS::DBCluster', logical_id: 'shard0000ClusterEA6C2E04' });
+    expect(report.destructive[0].cause).toContain('the same properties come back as shard0000AuroraCluster110ACC6A (dev-us-east-1/Shards0/shard-0000/AuroraCluster)');
+    expect(report.ok).toBe(false);
+    expect(code).toBe(1);
+  });
+
+  it('refuses a changed cluster identifier, naming the property that forces the replacement, exit 1', async () => {
+    edit('lib/naming.ts', `return \`\${PROJECT}-\${env}-\${shardName(shard)}\`;`, `return \`\${PROJECT}-\${env}-db-\${shardName(shard)}\`;`);
+    const { code, report } = await review('dev');
+    const clusters = report.destructive.filter((d) => d.type === 'AWS::RDS::DBCluster');
+    expect(clusters.map((d) => [d.change, d.path, d.cause])).toEqual(
+      [0, 1].map((n) => [
+        'replace',
+        `dev-us-east-1/Shards0/shard-000${n}/Cluster`,
+        `Properties.DBClusterIdentifier "gigascale-dev-shard-000${n}" -> "gigascale-dev-db-shard-000${n}" (forces a replacement)`,
+      ]),
+    );
+    expect(code).toBe(1);
+  });
+
+  it('lets a raised instance class through as modified instances, exit 0, with the cost it adds', async () => {
+    edit('regions.config.ts', "sizes: { network: { natGateways: 'one', flowLogRetentionDays: 30 },", "sizes: { database: { instanceClass: 'db.r7g.xlarge' }, network: { natGateways: 'one', flowLogRetentionDays: 30 },");
+    const { code, report } = await review('dev');
+    expect(report.destructive).toEqual([]);
+    const instances = report.stages.flatMap((s) => s.stacks.flatMap((k) => k.resources)).filter((r) => r.type === 'AWS::RDS::DBInstance');
+    expect(instances.length).toBe(4);
+    for (const r of instances) {
+      expect(r.change).toBe('modified');
+      expect(r.properties).toEqual([{ name: 'Properties.DBInstanceClass', impact: 'update', before: 'db.r7g.large', after: 'db.r7g.xlarge' }]);
+    }
+    expect(report.cost.stages[0].delta_usd).toBeGreaterThan(0);
+    expect(code).toBe(0);
+  });
+
+  it('lets an added shard through: its resources added, nothing removed or replaced, the shard lists extended, exit 0', async () => {
+    edit('regions.config.ts', 'shards: 2,', 'shards: 3,');
+    const { code, report } = await review('dev');
+    expect(report.destructive).toEqual([]);
+    expect(report.summary.resources).toMatchObject({ removed: 0, replaced: 0 });
+    const resources = report.stages[0].stacks.flatMap((s) => s.resources);
+    const added = resources.filter((r) => r.change === 'added');
+    expect(added.length).toBeGreaterThan(10);
+    expect(added.filter((r) => !r.path.startsWith('dev-us-east-1/Shards0/shard-0002/'))).toEqual([]);
+    // What lists every shard grows by one: the proxies' connect policy, the shard map services read, the migration Jobs.
+    expect(resources.filter((r) => r.change !== 'added').map((r) => `${r.change} ${r.path}`)).toEqual([
+      'modified dev-us-east-1/Shards0/ProxyConnectPolicy',
+      'modified dev-us-east-1/Compute/Manifests/ServiceConfig',
+      'modified dev-us-east-1/Migrations0/Manifests/ShardSecrets0',
+      'modified dev-us-east-1/Migrations0/Manifests/Migrations0',
+    ]);
+    expect(report.stages[0].manifests.map((m) => `${m.change} ${m.object}`)).toEqual([
+      'changed ConfigMap gigascale/gigascale-service-config',
+      'added Job gigascale/migrate-shard-0002',
+      'added SecretProviderClass gigascale/gigascale-dev-shard-0002-master',
+    ]);
+    expect(code).toBe(0);
+  });
+
+  it("refuses a removed region: every stateful resource of its stacks, exit 1", async () => {
+    edit('regions.config.ts', "regions: ['us-east-1', 'eu-west-1']", "regions: ['us-east-1']");
+    const { code, report } = await review('pair');
+    expect(report.stages.map((s) => [s.stage, s.status])).toEqual([
+      ['pair-us-east-1', expect.any(String)],
+      ['pair-eu-west-1', 'removed'],
+    ]);
+    const removed = report.destructive.filter((d) => d.stage === 'pair-eu-west-1');
+    expect(removed.length).toBeGreaterThan(10);
+    expect(new Set(removed.map((d) => d.change))).toEqual(new Set(['remove with stack']));
+    expect(removed.map((d) => d.type)).toEqual(expect.arrayContaining(['AWS::RDS::DBCluster', 'AWS::S3::Bucket', 'AWS::ElastiCache::ReplicationGroup', 'AWS::MSK::Cluster', 'AWS::KMS::Key', 'AWS::EKS::Cluster']));
+    expect(code).toBe(1);
+  });
+
+  it('refuses fewer partitions on the topics, exit 1', async () => {
+    edit('regions.config.ts', 'bus: { minPartitions: 12 }', 'bus: { minPartitions: 8 }');
+    const { code, report } = await review('dev');
+    expect(report.destructive.map((d) => [d.change, d.type, d.cause])).toEqual(
+      report.destructive.map(() => ['lower partitions', 'AWS::MSK::Topic', 'Properties.PartitionCount 12 -> 8: Kafka cannot remove partitions, and MSK refuses the update']),
+    );
+    expect(report.destructive.length).toBe(4);
+    expect(code).toBe(1);
+  });
+
+  it('accepts a destructive change the config allows, and prints the allowance', async () => {
+    edit('stacks/data/shard.ts', "new rds.CfnDBCluster(this, 'Cluster', {", "new rds.CfnDBCluster(this, 'AuroraCluster', {");
+    edit('regions.config.ts', 'export default defineConfig({', "export default defineConfig({\n  review: { allowDestructive: [{ path: 'dev-us-east-1/Shards0', reason: 'dev shards are rebuilt from the seed data' }] },");
+    const { code, report } = await review('dev');
+    expect(report.destructive.map((d) => [d.path, d.allowed_by?.path])).toEqual([
+      ['dev-us-east-1/Shards0/shard-0000/Cluster', 'dev-us-east-1/Shards0'],
+      ['dev-us-east-1/Shards0/shard-0001/Cluster', 'dev-us-east-1/Shards0'],
+    ]);
+    expect(report.allowances).toEqual([{ path: 'dev-us-east-1/Shards0', reason: 'dev shards are rebuilt from the seed data', matches: 2, status: 'used' }]);
+    expect(report.ok).toBe(true);
+    expect(code).toBe(0);
+  });
+
+  it('fails on an allowance that matches nothing, naming it, exit 1', async () => {
+    edit('regions.config.ts', 'export default defineConfig({', "export default defineConfig({\n  review: { allowDestructive: [{ path: 'dev-us-east-1/Cache', reason: 'left behind by an earlier change' }] },");
+    const { code, report } = await review('dev');
+    expect(report.destructive).toEqual([]);
+    expect(report.errors).toEqual([
+      'review.allowDestructive allows dev-us-east-1/Cache, but no change replaces or removes a stateful resource there; remove the entry (it belongs to the change that needed it)',
+    ]);
+    expect(code).toBe(1);
+  });
+});
