@@ -6,9 +6,15 @@
  */
 import { GigascaleError } from '../lib/errors';
 import { runReview } from '../review/main';
+import { Aborted } from '../review/run';
+
+// The synths run in process groups of their own (so one side's failure can stop the other's): Ctrl-C reaches them
+// through this signal, and the worktrees are removed before the process ends.
+const interrupt = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => interrupt.abort());
 
 // process.exitCode, not process.exit(): a report of megabytes written to a pipe must drain before the process ends.
-runReview(process.argv.slice(2), process.cwd(), (line) => console.error(`review: ${line}`)).then(
+runReview(process.argv.slice(2), process.cwd(), (line) => console.error(`review: ${line}`), interrupt.signal).then(
   (code) => {
     process.exitCode = code;
   },
@@ -16,6 +22,11 @@ runReview(process.argv.slice(2), process.cwd(), (line) => console.error(`review:
     if (e instanceof GigascaleError) {
       console.error(`gigascale: ${e.message}`);
       process.exitCode = e.exitCode;
+      return;
+    }
+    if (e instanceof Aborted && interrupt.signal.aborted) {
+      console.error('review: interrupted');
+      process.exitCode = 130;
       return;
     }
     throw e;

@@ -48,8 +48,9 @@ export function removeWorktree(root: string, dir: string): void {
 
 /** What `git status --porcelain` lists in a checkout: empty when it is exactly its commit. */
 export function uncommitted(dir: string): string[] {
-  const out = git(dir, ['status', '--porcelain', '--untracked-files=all']);
-  return out === '' ? [] : out.split('\n');
+  // Not git(): its trim would eat the leading space of the first ` M file` line.
+  const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return out.split('\n').filter((l) => l !== '');
 }
 
 /** A file of a commit, as bytes; undefined when the commit has no such file. */

@@ -30,7 +30,7 @@ export const lockHashOf = (projectDir: string): string => {
 };
 
 /** Links `<projectDir>/node_modules` to the cached install of its lockfile, running `npm ci` first on a miss. */
-export async function linkNodeModules(projectDir: string, cacheDir: string, what: string): Promise<Install> {
+export async function linkNodeModules(projectDir: string, cacheDir: string, what: string, signal?: AbortSignal): Promise<Install> {
   const started = Date.now();
   if (existsSync(join(projectDir, 'node_modules'))) {
     throw new GigascaleError('node_modules in the commit', [{ at: what, message: 'its checkout already has node_modules (the commit tracks it): the review installs what package-lock.json pins instead; stop tracking node_modules' }], EXIT_BAD_INPUT);
@@ -46,7 +46,7 @@ export async function linkNodeModules(projectDir: string, cacheDir: string, what
       for (const f of ['package.json', 'package-lock.json', '.npmrc']) {
         if (existsSync(join(projectDir, f))) cpSync(join(projectDir, f), join(staging, f));
       }
-      const r = await run('npm', ['ci', '--no-audit', '--no-fund'], staging, process.env);
+      const r = await run('npm', ['ci', '--no-audit', '--no-fund'], staging, process.env, signal);
       if (r.code !== 0) {
         throw new GigascaleError('npm ci failed', [{ at: what, message: `npm ci of its package-lock.json exited ${r.code}:\n${tail(r.stderr)}` }], EXIT_BAD_INPUT);
       }

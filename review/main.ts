@@ -20,8 +20,11 @@ export function reviewCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache'), 'gigascale', 'review');
 }
 
-/** Runs the review in `projectDir` (the directory holding cdk.json); returns the exit code. */
-export async function runReview(argv: readonly string[], projectDir: string, log: (line: string) => void): Promise<number> {
+/**
+ * Runs the review in `projectDir` (the directory holding cdk.json); returns the exit code. When `interrupt` aborts
+ * (Ctrl-C), the synths stop, the worktrees go, and the promise rejects with Aborted.
+ */
+export async function runReview(argv: readonly string[], projectDir: string, log: (line: string) => void, interrupt?: AbortSignal): Promise<number> {
   const args = parseReviewArgs(argv);
   if (args.help) {
     process.stdout.write(`${REVIEW_USAGE}\n`);
@@ -31,14 +34,24 @@ export async function runReview(argv: readonly string[], projectDir: string, log
   const baseCommit = commitOf(root, args.base, '--base');
   const headCommit = args.head === undefined ? null : commitOf(root, args.head, '--head');
   const cacheDir = reviewCacheDir();
-  const options = { context: args.context, log };
+  // The first side to fail stops the other: its error is the one reported, and no synth runs on for nothing.
+  const stop = new AbortController();
+  interrupt?.addEventListener('abort', () => stop.abort(), { once: true });
+  const options = { context: args.context, log, signal: stop.signal };
   const started = Date.now();
+  const stopOnFailure = <T>(p: Promise<T>): Promise<T> =>
+    p.catch((e: unknown) => {
+      stop.abort();
+      throw e;
+    });
 
   const [base, head] = await Promise.all([
-    synthesizeCommit({ root, prefix, commit: baseCommit, what: `base ${args.base} (${baseCommit.slice(0, 12)})`, exitCode: EXIT_BAD_INPUT }, cacheDir, options),
-    headCommit === null
-      ? synthesizeWorkingTree(projectDir, join(projectDir, 'cdk.out'), join(projectDir, '.tmp', 'review', 'edge'), options)
-      : synthesizeCommit({ root, prefix, commit: headCommit, what: `head ${args.head} (${headCommit.slice(0, 12)})`, exitCode: EXIT_CHECK_FAILED }, cacheDir, options),
+    stopOnFailure(synthesizeCommit({ root, prefix, commit: baseCommit, what: `base ${args.base} (${baseCommit.slice(0, 12)})`, exitCode: EXIT_BAD_INPUT }, cacheDir, options)),
+    stopOnFailure(
+      headCommit === null
+        ? synthesizeWorkingTree(projectDir, join(projectDir, 'cdk.out'), join(projectDir, '.tmp', 'review', 'edge'), options)
+        : synthesizeCommit({ root, prefix, commit: headCommit, what: `head ${args.head} (${headCommit.slice(0, 12)})`, exitCode: EXIT_CHECK_FAILED }, cacheDir, options),
+    ),
   ]);
   const sides: { base: ReviewSide; head: ReviewSide } = {
     base: { ref: args.base, commit: baseCommit },

@@ -17,19 +17,45 @@ export function offlineEnv(extra: Readonly<Record<string, string>> = {}): NodeJS
   return { ...env, AWS_EC2_METADATA_DISABLED: 'true', ...extra };
 }
 
-/** Runs `command` in `cwd`; resolves with its exit code and output, never rejects on a non-zero exit. */
-export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = offlineEnv()): Promise<RunResult> {
+/** Thrown by `run` when its signal aborts it. */
+export class Aborted extends Error {
+  constructor(command: string) {
+    super(`${command}: stopped, the other side of the review failed`);
+    this.name = 'Aborted';
+  }
+}
+
+/**
+ * Runs `command` in `cwd`; resolves with its exit code and output, never rejects on a non-zero exit. When `signal`
+ * aborts, the command's whole process group is stopped (`cdk synth` runs the app in a child of its own) and the
+ * promise rejects with Aborted.
+ */
+export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = offlineEnv(), signal?: AbortSignal): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (signal?.aborted) {
+      reject(new Aborted(command));
+      return;
+    }
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stop = () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    };
+    signal?.addEventListener('abort', stop, { once: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started }),
-    );
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', stop);
+      if (signal?.aborted) reject(new Aborted(command));
+      else resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms: Date.now() - started });
+    });
   });
 }
 

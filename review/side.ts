@@ -35,6 +35,8 @@ export interface SideOptions {
   readonly context: readonly string[];
   /** Progress lines go here (stderr). */
   readonly log: (line: string) => void;
+  /** Aborted when the other side fails: this side's commands stop. */
+  readonly signal?: AbortSignal;
 }
 
 /** The environment of a stage name (`prod-us-east-1` -> `prod`). */
@@ -46,7 +48,7 @@ export function environmentOfStage(stage: string): string {
 /** `npx cdk synth` of `projectDir` into `outdir`, then `edge:plan --json` of each environment into `edgeDir`. */
 async function synthesize(projectDir: string, outdir: string, edgeDir: string, what: string, exitCode: number, options: SideOptions): Promise<void> {
   const cdk = join(projectDir, 'node_modules', '.bin', 'cdk');
-  const synth = await run(cdk, ['synth', '--quiet', '-o', outdir, ...options.context.flatMap((c) => ['-c', c])], projectDir);
+  const synth = await run(cdk, ['synth', '--quiet', '-o', outdir, ...options.context.flatMap((c) => ['-c', c])], projectDir, undefined, options.signal);
   if (synth.code !== 0) {
     throw new GigascaleError('Synth failed', [{ at: what, message: `npx cdk synth exited ${synth.code}:\n${tail(synth.stderr)}` }], exitCode);
   }
@@ -60,7 +62,7 @@ async function synthesize(projectDir: string, outdir: string, edgeDir: string, w
   const config = options.context.find((c) => c.startsWith('config='))?.slice('config='.length);
   const plans = await Promise.all(
     [...new Set(assemblyStages(outdir).map((s) => environmentOfStage(s.stage)))].map(async (env) => {
-      const r = await run('npm', ['run', '-s', 'edge:plan', '--', '--env', env, '--json', ...(config ? ['--config', config] : [])], projectDir);
+      const r = await run('npm', ['run', '-s', 'edge:plan', '--', '--env', env, '--json', ...(config ? ['--config', config] : [])], projectDir, undefined, options.signal);
       if (r.code !== 0) throw new GigascaleError('Edge plan failed', [{ at: what, message: `npm run -s edge:plan -- --env ${env} exited ${r.code}:\n${tail(r.stderr)}` }], exitCode);
       writeFileSync(join(edgeDir, `${env}.json`), r.stdout);
       return r.ms;
@@ -137,7 +139,7 @@ export async function synthesizeCommit(side: CommitSide, cacheDir: string, optio
       );
     }
     const projectDir = join(tree, side.prefix);
-    const install = await linkNodeModules(projectDir, cacheDir, side.what);
+    const install = await linkNodeModules(projectDir, cacheDir, side.what, options.signal);
     options.log(`${side.what}: node_modules ${install.cached ? 'from the cache' : 'installed (npm ci)'} in ${(install.ms / 1000).toFixed(1)} s (lockfile ${install.lockHash.slice(0, 12)})`);
     mkdirSync(root, { recursive: true });
     const staging = mkdtempSync(join(root, '.staging-'));

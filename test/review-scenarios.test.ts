@@ -61,10 +61,10 @@ function edit(file: string, from: string, to: string): void {
   writeFileSync(path, text.replace(from, to));
 }
 
-/** Runs the review of the working tree against the base commit, then puts the working tree back. */
-function review(env: string): Promise<Outcome> {
+/** Runs the review of the working tree (or of `refs`) against the base commit, then puts the working tree back. */
+function review(env: string, refs: readonly string[] = ['--base', 'HEAD']): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/review.ts', '--base', 'HEAD', '--json', '-c', `env=${env}`], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/review.ts', ...refs, '--json', '-c', `env=${env}`], {
       cwd: project,
       env: { ...process.env, GIGASCALE_REVIEW_CACHE: cache },
     });
@@ -82,6 +82,19 @@ function review(env: string): Promise<Outcome> {
         reject(new Error(`review exited ${code} without a JSON report:\n${stderr}`));
       }
     });
+  });
+}
+
+/** The review's exit code and raw output, for refusals before any report. */
+function reviewRaw(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/review.ts', ...args], { cwd: project, env: { ...process.env, GIGASCALE_REVIEW_CACHE: cache } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -128,9 +141,18 @@ describe('npm run -s review against the base commit', () => {
     expect(code).toBe(1);
   });
 
-  it('lets a raised instance class through as modified instances, exit 0, with the cost it adds', async () => {
+  it('lets a raised instance class through as modified instances, exit 0, with the cost it adds (the head a commit)', async () => {
     edit('regions.config.ts', "sizes: { network: { natGateways: 'one', flowLogRetentionDays: 30 },", "sizes: { database: { instanceClass: 'db.r7g.xlarge' }, network: { natGateways: 'one', flowLogRetentionDays: 30 },");
-    const { code, report } = await review('dev');
+    git('commit', '-qam', 'raise the instance class');
+    const pending = review('dev', ['--base', 'HEAD~1', '--head', 'HEAD']);
+    let outcome: Outcome;
+    try {
+      outcome = await pending;
+    } finally {
+      git('reset', '-q', '--hard', 'HEAD~1');
+    }
+    const { code, report } = outcome;
+    expect(report.head).toEqual({ ref: 'HEAD', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(report.destructive).toEqual([]);
     const instances = report.stages.flatMap((s) => s.stacks.flatMap((k) => k.resources)).filter((r) => r.type === 'AWS::RDS::DBInstance');
     expect(instances.length).toBe(4);
@@ -211,5 +233,29 @@ describe('npm run -s review against the base commit', () => {
       'review.allowDestructive allows dev-us-east-1/Cache, but no change replaces or removes a stateful resource there; remove the entry (it belongs to the change that needed it)',
     ]);
     expect(code).toBe(1);
+  });
+
+  it('refuses an unknown ref with exit 2 before synthesizing anything', async () => {
+    const r = await reviewRaw(['--base', 'no-such-branch']);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^gigascale: Unknown ref \(1 problem\):\n {2}- --base: "no-such-branch" names no commit in .+; give a branch, tag or commit \(git fetch it first in a shallow clone\)\n$/);
+    expect(r.code).toBe(2);
+  });
+
+  it('refuses a base whose checkout is not its commit (git attributes rewrite a file) with exit 2', async () => {
+    // A file committed with CRLF endings, then an attribute that normalizes it: every checkout of that commit
+    // shows the file modified.
+    git('checkout', '-q', '-b', 'dirty-base');
+    writeFileSync(join(project, 'crlf.txt'), 'one\r\ntwo\r\n');
+    git('add', 'crlf.txt');
+    git('commit', '-qm', 'crlf');
+    writeFileSync(join(project, '.gitattributes'), 'crlf.txt text eol=lf\n');
+    git('add', '.gitattributes');
+    git('commit', '-qm', 'normalize');
+    git('checkout', '-q', '--force', '-');
+    const r = await reviewRaw(['--base', 'dirty-base']);
+    expect(r.stderr).toContain('gigascale: Dirty base (1 problem):\n  - base dirty-base (');
+    expect(r.stderr).toContain('its checkout differs from the commit ( M crlf.txt): git filters or attributes rewrite files, so the review would not compare the commit');
+    expect(r.code).toBe(2);
   });
 });
