@@ -21,12 +21,8 @@ export function costCell(c: CostChangeJson | null | undefined): string {
 
 /** Per environment: `dev $3,198 -> $3,310 (+$112), $0.320 -> $0.331 per user`. */
 export function environmentCostLine(c: CostChangeJson): string {
-  const perMau =
-    c.before_usd_per_mau != null && c.after_usd_per_mau != null
-      ? c.before_usd_per_mau === c.after_usd_per_mau
-        ? `, ${perUser(c.after_usd_per_mau)} per user`
-        : `, ${perUser(c.before_usd_per_mau)} -> ${perUser(c.after_usd_per_mau)} per user`
-      : '';
+  const [before, after] = [c.before_usd_per_mau, c.after_usd_per_mau].map((v) => (v == null ? null : perUser(v)));
+  const perMau = before === null || after === null ? '' : before === after ? `, ${after} per user` : `, ${before} -> ${after} per user`;
   return `${c.name} ${costCell(c)}${perMau}`;
 }
 
