@@ -61,31 +61,7 @@ function edit(file: string, from: string, to: string): void {
   writeFileSync(path, text.replace(from, to));
 }
 
-/** Runs the review of the working tree (or of `refs`) against the base commit, then puts the working tree back. */
-function review(env: string, refs: readonly string[] = ['--base', 'HEAD']): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/review.ts', ...refs, '--json', '-c', `env=${env}`], {
-      cwd: project,
-      env: { ...process.env, GIGASCALE_REVIEW_CACHE: cache },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      git('checkout', '--', '.');
-      git('clean', '-fdq');
-      try {
-        resolve({ code, report: JSON.parse(stdout) as ReviewJson, stderr });
-      } catch {
-        reject(new Error(`review exited ${code} without a JSON report:\n${stderr}`));
-      }
-    });
-  });
-}
-
-/** The review's exit code and raw output, for refusals before any report. */
+/** The review's exit code and raw output, in the copy, with the test's cache. */
 function reviewRaw(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/review.ts', ...args], { cwd: project, env: { ...process.env, GIGASCALE_REVIEW_CACHE: cache } });
@@ -96,6 +72,19 @@ function reviewRaw(args: readonly string[]): Promise<{ code: number | null; stdo
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Reviews the working tree (or `refs`) against the base commit as JSON, then puts the working tree back. */
+async function review(env: string, refs: readonly string[] = ['--base', 'HEAD']): Promise<Outcome> {
+  const { code, stdout, stderr } = await reviewRaw([...refs, '--json', '-c', `env=${env}`]).finally(() => {
+    git('checkout', '--', '.');
+    git('clean', '-fdq');
+  });
+  try {
+    return { code, report: JSON.parse(stdout) as ReviewJson, stderr };
+  } catch {
+    throw new Error(`review exited ${code} without a JSON report:\n${stderr}`);
+  }
 }
 
 const refusedPaths = (r: ReviewJson) => r.destructive.filter((d) => d.allowed_by === null).map((d) => `${d.change} ${d.path}`);

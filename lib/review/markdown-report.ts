@@ -86,7 +86,8 @@ function stagePart(stage: StageReviewJson, diffs: boolean): string[] {
     }
     const props = stack.resources.filter((r) => r.properties.length > 0);
     if (props.length > 0) {
-      const lines = props.flatMap((r) => [`${r.logical_id} (${r.type})`, ...r.properties.flatMap((p) => propertyLines(p).map((l) => `  ${l}`))]);
+      // Diff lines unindented: GitHub colours a `diff` block by the first character of each line.
+      const lines = props.flatMap((r) => [`${r.logical_id} (${r.type})`, ...r.properties.flatMap((p) => propertyLines(p))]);
       if (diffs) out.push(...fence('diff', lines), '');
       else out.push(`_${props.length} resource${props.length === 1 ? '' : 's'} with property changes (${lines.length} lines) left out to fit the comment._`, '');
     }
