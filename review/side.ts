@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, GigascaleError } from '../lib/errors';
 import { REGION_NAME } from '../lib/regions';
+import type { StageCostsJson } from '../lib/capacity/report';
+import { COST_REPORT_FILE } from '../lib/synth-output';
 import { addWorktree, fileAt, removeWorktree, treeOf, uncommitted } from './git';
 import { linkNodeModules, pruneCache } from './install';
 import { assemblyStages } from './output';
@@ -39,10 +41,15 @@ export interface SideOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The environment of a stage name (`prod-us-east-1` -> `prod`). */
-export function environmentOfStage(stage: string): string {
-  const m = new RegExp(`^(.+)-(${REGION_NAME.source.slice(1, -1)})$`).exec(stage);
-  return m ? m[1] : stage;
+/**
+ * The environments an output holds: from its cost.json, which lists them as the plan has them; an output of a version
+ * that did not write it gives them by its stage names (`<env>-<region>`).
+ */
+function synthesizedEnvironments(outdir: string): string[] {
+  const costs = join(outdir, COST_REPORT_FILE);
+  if (existsSync(costs)) return (JSON.parse(readFileSync(costs, 'utf8')) as StageCostsJson).environments.map((e) => e.env);
+  const region = new RegExp(`-${REGION_NAME.source.slice(1, -1)}$`);
+  return [...new Set(assemblyStages(outdir).map((s) => s.stage.replace(region, '')))];
 }
 
 /** `npx cdk synth` of `projectDir` into `outdir`, then `edge:plan --json` of each environment into `edgeDir`. */
@@ -61,7 +68,7 @@ async function synthesize(projectDir: string, outdir: string, edgeDir: string, w
   }
   const config = options.context.find((c) => c.startsWith('config='))?.slice('config='.length);
   const plans = await Promise.all(
-    [...new Set(assemblyStages(outdir).map((s) => environmentOfStage(s.stage)))].map(async (env) => {
+    synthesizedEnvironments(outdir).map(async (env) => {
       const r = await run('npm', ['run', '-s', 'edge:plan', '--', '--env', env, '--json', ...(config ? ['--config', config] : [])], projectDir, undefined, options.signal);
       if (r.code !== 0) throw new GigascaleError('Edge plan failed', [{ at: what, message: `npm run -s edge:plan -- --env ${env} exited ${r.code}:\n${tail(r.stderr)}` }], exitCode);
       writeFileSync(join(edgeDir, `${env}.json`), r.stdout);

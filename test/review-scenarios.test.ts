@@ -188,6 +188,12 @@ describe('npm run -s review against the base commit', () => {
     expect(removed.length).toBeGreaterThan(10);
     expect(new Set(removed.map((d) => d.change))).toEqual(new Set(['remove with stack']));
     expect(removed.map((d) => d.type)).toEqual(expect.arrayContaining(['AWS::RDS::DBCluster', 'AWS::S3::Bucket', 'AWS::ElastiCache::ReplicationGroup', 'AWS::MSK::Cluster', 'AWS::KMS::Key', 'AWS::EKS::Cluster']));
+    // The region's flows leave the latency table, and its pool leaves the edge (both sides ran edge:plan).
+    expect(report.stages[1].verdicts.map((v) => [v.region, v.after])).toEqual(report.stages[1].verdicts.map(() => ['eu-west-1', null]));
+    expect(report.stages[1].verdicts.length).toBe(6);
+    const edgeRemoved = report.edge.filter((e) => e.change === 'removed');
+    expect(edgeRemoved.length).toBeGreaterThan(0);
+    expect(edgeRemoved.filter((e) => !(e.env === 'pair' && e.name.includes('eu-west-1')))).toEqual([]);
     expect(code).toBe(1);
   });
 

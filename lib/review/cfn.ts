@@ -75,6 +75,13 @@ export interface StackReviewJson {
   readonly security_group_rules: readonly (readonly string[])[];
 }
 
+/** Rows of a `cdk diff` table, without its header. */
+const rowCount = (table: readonly (readonly string[])[]): number => Math.max(0, table.length - 1);
+/** IAM statements and managed policies added or removed in a stack. */
+export const iamChangeCount = (s: StackReviewJson): number => rowCount(s.iam_statements) + rowCount(s.iam_managed_policies);
+/** Security-group rules added or removed in a stack. */
+export const securityGroupChangeCount = (s: StackReviewJson): number => rowCount(s.security_group_rules);
+
 export interface StackReview {
   readonly json: StackReviewJson;
   readonly findings: readonly DestructiveFinding[];

@@ -1,6 +1,6 @@
 /** Pieces the text and Markdown reports share: the summary rows, money deltas, resource and property lines. */
 import { money, perUser } from '../capacity/report';
-import type { PropertyChangeJson, ResourceChangeJson } from './cfn';
+import { iamChangeCount, securityGroupChangeCount, type PropertyChangeJson, type ResourceChangeJson } from './cfn';
 import type { CostChangeJson } from './reports';
 import type { DestructiveJson, ReviewJson, ReviewSide, StageReviewJson } from './review';
 import { unifiedDiff } from './unified-diff';
@@ -44,8 +44,8 @@ function summaryRow(s: StageReviewJson, destructive: readonly DestructiveJson[])
     s.status,
     ['added', 'removed', 'changed'].map((st) => s.stacks.filter((k) => k.status === st).length).join('/'),
     `${count(resources, 'added')}/${count(resources, 'removed')}/${count(resources, 'replaced', 'may be replaced')}/${count(resources, 'modified')}`,
-    String(s.stacks.reduce((n, k) => n + Math.max(0, k.iam_statements.length - 1) + Math.max(0, k.iam_managed_policies.length - 1), 0)),
-    String(s.stacks.reduce((n, k) => n + Math.max(0, k.security_group_rules.length - 1), 0)),
+    String(s.stacks.reduce((n, k) => n + iamChangeCount(k), 0)),
+    String(s.stacks.reduce((n, k) => n + securityGroupChangeCount(k), 0)),
     `${count(s.manifests, 'added')}/${count(s.manifests, 'removed')}/${count(s.manifests, 'changed')}`,
     String(s.verdicts.length),
     mine.length === 0 ? '0' : `${refused} refused${mine.length > refused ? `, ${mine.length - refused} allowed` : ''}`,

@@ -6,7 +6,8 @@
 import type { StageCostsJson } from '../capacity/report';
 import type { DestructiveAllowance } from '../config/schema';
 import type { VerdictJson } from '../latency/verdicts';
-import { reviewStack, type StackInput, type StackReviewJson } from './cfn';
+import { iamChangeCount, reviewStack, securityGroupChangeCount, type StackInput, type StackReviewJson } from './cfn';
+import { stageName } from '../naming';
 import { applyAllowances, unusedAllowanceMessage, type AllowanceUse, type DestructiveFinding } from './guard';
 import { reviewManifests, type ManifestChangeJson } from './manifests';
 import { reviewCost, reviewEdge, reviewVerdicts, type CostChangeJson, type CostReviewJson, type EdgeChangeJson, type EdgeResourceJson, type VerdictChangeJson } from './reports';
@@ -119,7 +120,7 @@ export function reviewChange(base: SynthOutput, head: SynthOutput, sides: { base
       else stacks.push(r.json);
     }
     const manifests = reviewManifests(name, b?.manifests ?? new Map(), h?.manifests ?? new Map());
-    const stageVerdicts = verdicts.filter((v) => `${v.env}-${v.region}` === name);
+    const stageVerdicts = verdicts.filter((v) => stageName(v.env, v.region) === name);
     const status: StageStatus = !b ? 'added' : !h ? 'removed' : stacks.length + manifests.length + stageVerdicts.length > 0 ? 'changed' : 'unchanged';
     return { stage: name, status, stacks, unchanged_stacks: unchanged, manifests, verdicts: stageVerdicts, cost: costByStage.get(name) ?? null };
   });
@@ -162,8 +163,8 @@ export function reviewChange(base: SynthOutput, head: SynthOutput, sides: { base
       replaced: count(allResources, (r) => r.change === 'replaced' || r.change === 'may be replaced'),
       modified: count(allResources, (r) => r.change === 'modified'),
     },
-    iam_changes: allStacks.reduce((n, s) => n + Math.max(0, s.iam_statements.length - 1) + Math.max(0, s.iam_managed_policies.length - 1), 0),
-    security_group_changes: allStacks.reduce((n, s) => n + Math.max(0, s.security_group_rules.length - 1), 0),
+    iam_changes: allStacks.reduce((n, s) => n + iamChangeCount(s), 0),
+    security_group_changes: allStacks.reduce((n, s) => n + securityGroupChangeCount(s), 0),
     manifests: {
       added: count(allManifests, (m) => m.change === 'added'),
       removed: count(allManifests, (m) => m.change === 'removed'),
