@@ -57,7 +57,7 @@ export function assemblyStages(outdir: string): { readonly stage: string; readon
     .map(([id, a]) => ({ stage: a.properties?.displayName ?? id.replace(/^assembly-/, ''), dir: join(outdir, a.properties?.directoryName ?? id) }));
 }
 
-/** The synth output in `outdir`, with the edge plans of `edgeDir` (`<env>.json`). */
+/** The synth output in `outdir`, with the edge plans of `edgeDir` (`<env>.json`; no directory: the edge was not planned). */
 export function readSynthOutput(outdir: string, edgeDir: string): SynthOutput {
   const stages: StageOutput[] = assemblyStages(outdir).map(({ stage, dir }) => ({
     stage,
@@ -66,9 +66,9 @@ export function readSynthOutput(outdir: string, edgeDir: string): SynthOutput {
       .map(([id, s]) => stackOf(stage, dir, id, s)),
     manifests: manifestsOf(outdir, stage),
   }));
-  const edge = new Map<string, EdgeResourceJson[]>();
-  if (existsSync(edgeDir)) {
-    for (const f of readdirSync(edgeDir).filter((x) => x.endsWith('.json')).sort()) edge.set(f.slice(0, -'.json'.length), readJson(join(edgeDir, f)) as EdgeResourceJson[]);
+  const edge = existsSync(edgeDir) ? new Map<string, EdgeResourceJson[]>() : null;
+  for (const f of edge ? readdirSync(edgeDir).filter((x) => x.endsWith('.json')).sort() : []) {
+    edge!.set(f.slice(0, -'.json'.length), readJson(join(edgeDir, f)) as EdgeResourceJson[]);
   }
   return {
     stages,

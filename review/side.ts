@@ -60,12 +60,13 @@ async function synthesize(projectDir: string, outdir: string, edgeDir: string, w
     throw new GigascaleError('Synth failed', [{ at: what, message: `npx cdk synth exited ${synth.code}:\n${tail(synth.stderr)}` }], exitCode);
   }
   options.log(`${what}: synthesized in ${(synth.ms / 1000).toFixed(1)} s`);
-  mkdirSync(edgeDir, { recursive: true });
   const scripts = (JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
   if (scripts['edge:plan'] === undefined) {
+    // No edgeDir: the review reads that as "not planned", not as an edge without resources.
     options.log(`${what}: no edge:plan script, the edge is not compared`);
     return;
   }
+  mkdirSync(edgeDir, { recursive: true });
   const config = options.context.find((c) => c.startsWith('config='))?.slice('config='.length);
   const plans = await Promise.all(
     synthesizedEnvironments(outdir).map(async (env) => {

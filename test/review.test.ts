@@ -300,11 +300,15 @@ describe('reviewChange', () => {
   });
 
   it('names the reports a side did not write instead of calling them unchanged', () => {
-    const old: SynthOutput = { ...output([stack({})]), budget: null, cost: null };
-    expect(reviewChange(old, output([stack({})]), sides).missing).toEqual([
+    const old: SynthOutput = { ...output([stack({})]), budget: null, cost: null, edge: null };
+    const head: SynthOutput = { ...output([stack({})]), edge: new Map([['dev', [{ type: 't', name: 'lb', inputs: {} }]]]) };
+    const r = reviewChange(old, head, sides);
+    expect(r.missing).toEqual([
+      'edge plan (base): the edge not compared',
       'budget.json (base): latency verdicts not compared',
       'cost.json (base): monthly cost not compared',
     ]);
+    expect(r.edge).toEqual([]);
   });
 });
 

@@ -28,8 +28,8 @@ export interface SynthOutput {
   readonly budget: readonly VerdictJson[] | null;
   readonly cost: StageCostsJson | null;
   readonly allowances: readonly DestructiveAllowance[] | null;
-  /** Edge plan per environment synthesized. */
-  readonly edge: ReadonlyMap<string, readonly EdgeResourceJson[]>;
+  /** Edge plan per environment synthesized; null when the side's version has no edge plan. */
+  readonly edge: ReadonlyMap<string, readonly EdgeResourceJson[]> | null;
 }
 
 /** A side of the review: the ref as given and the commit it names (null for the working tree). */
@@ -133,8 +133,10 @@ export function reviewChange(base: SynthOutput, head: SynthOutput, sides: { base
   ];
   const errors = guard.allowances.filter((a) => a.status === 'unused').map(unusedAllowanceMessage);
 
-  const edge = union([...head.edge.keys()], [...base.edge.keys()]).flatMap((env) => reviewEdge(env, base.edge.get(env) ?? [], head.edge.get(env) ?? []));
+  const edge =
+    base.edge && head.edge ? union([...head.edge.keys()], [...base.edge.keys()]).flatMap((env) => reviewEdge(env, base.edge!.get(env) ?? [], head.edge!.get(env) ?? [])) : [];
   const missing = [
+    ...(base.edge && head.edge ? [] : [`edge plan (${base.edge ? 'head' : 'base'}): the edge not compared`]),
     ...(base.budget && head.budget ? [] : [`budget.json (${base.budget ? 'head' : 'base'}): latency verdicts not compared`]),
     ...(base.cost && head.cost ? [] : [`cost.json (${base.cost ? 'head' : 'base'}): monthly cost not compared`]),
     ...(head.allowances ? [] : ['allowed-destructive-changes.json (head): no allowances read']),
