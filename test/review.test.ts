@@ -10,6 +10,7 @@ import { reviewCost, reviewEdge, reviewVerdicts } from '../lib/review/reports';
 import { reviewChange, type SynthOutput } from '../lib/review/review';
 import { STATEFUL_TYPES } from '../lib/review/stateful';
 import { formatReviewText } from '../lib/review/text-report';
+import { costCell } from '../lib/review/report-parts';
 
 const STAGE = 'dev-us-east-1';
 
@@ -263,6 +264,16 @@ describe('reports', () => {
       ['removed', 'gone'],
     ]);
     expect(changes[0].diff).toBe(['--- base/lb', '+++ head/lb', '@@ -1,3 +1,3 @@', ' {', '-  "ttl": 30', '+  "ttl": 60', ' }'].join('\n'));
+  });
+});
+
+describe('costCell', () => {
+  it('shows before, after and the delta, or the one figure a side has', () => {
+    expect(costCell({ name: STAGE, before_usd: 3198.4, after_usd: 4094.2, delta_usd: 895.8 })).toBe('$3,198 -> $4,094 (+$896)');
+    expect(costCell({ name: STAGE, before_usd: 3198, after_usd: 3198, delta_usd: 0 })).toBe('$3,198');
+    expect(costCell({ name: STAGE, before_usd: null, after_usd: 3198, delta_usd: null })).toBe('$3,198');
+    expect(costCell({ name: STAGE, before_usd: 3242, after_usd: null, delta_usd: null })).toBe('$3,242 before');
+    expect(costCell(null)).toBe('n/a');
   });
 });
 

@@ -10,12 +10,14 @@ export const sideName = (s: ReviewSide): string => (s.commit === null ? `${s.ref
 /** `+$112`, `-$40`, `$0`. */
 export const moneyDelta = (n: number): string => (n > 0 ? `+${money(n)}` : n < 0 ? `-${money(-n)}` : '$0');
 
-/** `$3,198 -> $3,310 (+$112)`, or what one side lacks. */
+/**
+ * `$3,198 -> $3,310 (+$112)`; one figure when only one side has it (a stage added or removed, which the status
+ * says, or a side without cost.json, which the report names).
+ */
 export function costCell(c: CostChangeJson | null | undefined): string {
-  if (!c) return 'n/a';
-  if (c.before_usd === null && c.after_usd === null) return 'n/a';
-  if (c.before_usd === null) return `new: ${money(c.after_usd!)}`;
-  if (c.after_usd === null) return `removed: ${money(c.before_usd)}`;
+  if (!c || (c.before_usd === null && c.after_usd === null)) return 'n/a';
+  if (c.before_usd === null) return money(c.after_usd!);
+  if (c.after_usd === null) return `${money(c.before_usd)} before`;
   return c.delta_usd === 0 ? money(c.after_usd) : `${money(c.before_usd)} -> ${money(c.after_usd)} (${moneyDelta(c.delta_usd!)})`;
 }
 
