@@ -46,8 +46,14 @@ export function removeWorktree(root: string, dir: string): void {
   git(root, ['worktree', 'prune']);
 }
 
-/** What `git status --porcelain` lists in a checkout: empty when it is exactly its commit. */
+/**
+ * What differs between a fresh checkout and its commit (`git status --porcelain` lines): empty when the files are
+ * exactly the commit's. The index is first read again from HEAD without stat data, so status compares every file's
+ * content through git's filters: right after a checkout, a file a filter or an `eol` attribute rewrites has the
+ * stat data git just recorded, and status would call it clean unless the checkout was quick enough to be racy.
+ */
 export function uncommitted(dir: string): string[] {
+  git(dir, ['read-tree', 'HEAD']);
   // Not git(): its trim would eat the leading space of the first ` M file` line.
   const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return out.split('\n').filter((l) => l !== '');
