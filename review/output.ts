@@ -5,14 +5,23 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GigascaleError } from '../lib/errors';
+import { EXIT_BAD_INPUT, GigascaleError } from '../lib/errors';
+import type { DestructiveAllowance } from '../lib/config/schema';
+import { parseAllowances } from '../lib/review/guard';
 import { isRecord } from '../lib/json';
 import { isCfnTemplate, type StackInput } from '../lib/review/cfn';
 import type { EdgeResourceJson } from '../lib/review/reports';
 import type { StageOutput, SynthOutput } from '../lib/review/review';
 import { ALLOWANCES_FILE, BUDGET_REPORT_FILE, COST_REPORT_FILE, MANIFESTS_DIR } from '../lib/synth-output';
 
-const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8')) as unknown;
+/** A file of the output, parsed; a GigascaleError (exit 2) naming it when it cannot be read or parsed. */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (e) {
+    throw new GigascaleError('Unreadable synth output', [{ at: file, message: `cannot be read (${(e as Error).message}); synthesize again (npx cdk synth)` }], EXIT_BAD_INPUT);
+  }
+}
 const optionalJson = <T>(file: string): T | null => (existsSync(file) ? (readJson(file) as T) : null);
 
 interface ManifestArtifact {
@@ -37,7 +46,7 @@ function artifacts(dir: string): [string, ManifestArtifact][] {
 function stackOf(stage: string, dir: string, id: string, a: ManifestArtifact): StackInput {
   const file = join(dir, a.properties?.templateFile ?? `${id}.template.json`);
   const template = readJson(file);
-  if (!isCfnTemplate(template)) throw new GigascaleError('Unreadable synth output', [{ at: file, message: 'is not a CloudFormation template' }]);
+  if (!isCfnTemplate(template)) throw new GigascaleError('Unreadable synth output', [{ at: file, message: 'is not a CloudFormation template' }], EXIT_BAD_INPUT);
   return { stage, stackName: a.properties?.stackName ?? id, path: a.displayName ?? id, template };
 }
 
@@ -57,13 +66,27 @@ export function assemblyStages(outdir: string): { readonly stage: string; readon
     .map(([id, a]) => ({ stage: a.properties?.displayName ?? id.replace(/^assembly-/, ''), dir: join(outdir, a.properties?.directoryName ?? id) }));
 }
 
-/** The synth output in `outdir`, with the edge plans of `edgeDir` (`<env>.json`; no directory: the edge was not planned). */
-export function readSynthOutput(outdir: string, edgeDir: string): SynthOutput {
-  const stages: StageOutput[] = assemblyStages(outdir).map(({ stage, dir }) => ({
-    stage,
-    stacks: artifacts(dir)
+/** Every stack of every stage of a cloud assembly, in synthesis order. */
+export function readAssemblyStacks(outdir: string): StackInput[] {
+  return assemblyStages(outdir).flatMap(({ stage, dir }) =>
+    artifacts(dir)
       .filter(([, s]) => s.type === 'aws:cloudformation:stack')
       .map(([id, s]) => stackOf(stage, dir, id, s)),
+  );
+}
+
+/** The allowances synth wrote beside the assembly, checked (lib/review/guard.ts); null when it wrote none. */
+export function readAllowances(outdir: string): DestructiveAllowance[] | null {
+  const file = join(outdir, ALLOWANCES_FILE);
+  return existsSync(file) ? parseAllowances(file, readFileSync(file, 'utf8')) : null;
+}
+
+/** The synth output in `outdir`, with the edge plans of `edgeDir` (`<env>.json`; no directory: the edge was not planned). */
+export function readSynthOutput(outdir: string, edgeDir: string): SynthOutput {
+  const stacks = readAssemblyStacks(outdir);
+  const stages: StageOutput[] = assemblyStages(outdir).map(({ stage }) => ({
+    stage,
+    stacks: stacks.filter((s) => s.stage === stage),
     manifests: manifestsOf(outdir, stage),
   }));
   const edge = existsSync(edgeDir) ? new Map<string, EdgeResourceJson[]>() : null;
@@ -74,7 +97,7 @@ export function readSynthOutput(outdir: string, edgeDir: string): SynthOutput {
     stages,
     budget: optionalJson(join(outdir, BUDGET_REPORT_FILE)),
     cost: optionalJson(join(outdir, COST_REPORT_FILE)),
-    allowances: optionalJson(join(outdir, ALLOWANCES_FILE)),
+    allowances: readAllowances(outdir),
     edge,
   };
 }

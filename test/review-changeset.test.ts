@@ -20,7 +20,8 @@ import type { ChangeAction } from '../lib/review/changeset';
 import { destructiveChange } from '../lib/review/changeset-guard';
 import { loadChangeSets } from '../lib/review/changeset-pages';
 import { parseChangesetArgs } from '../lib/review/changeset-args';
-import { parseAllowances, reviewChangeSets, type ChangeSetReviewJson } from '../lib/review/changeset-review';
+import { reviewChangeSets, type ChangeSetReviewJson } from '../lib/review/changeset-review';
+import { parseAllowances } from '../lib/review/guard';
 import { ROOT } from './support/synth';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'changesets');

@@ -5,13 +5,11 @@
  * deployment, so most allowances belong to other stacks; `npm run -s review` is where stale allowances fail.
  */
 import type { DestructiveAllowance } from '../config/schema';
-import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../errors';
-import { isRecord } from '../json';
 import type { StackInput } from './cfn';
 import type { ChangeSet } from './changeset';
 import { changeSetFindings } from './changeset-guard';
 import { applyAllowances, covers, type AllowanceUse, type DestructiveFinding } from './guard';
-import type { DestructiveJson } from './review';
+import { findingJson, type DestructiveJson } from './review';
 
 /** Resource changes of a change set by Action. */
 export interface ChangeCountsJson {
@@ -81,16 +79,7 @@ export function reviewChangeSets(
   const reviewed = stacks.filter((s) => changeSets.some((cs) => cs.StackName === s.stackName));
   const guard = applyAllowances(all, allowances, new Set(reviewed.map((s) => s.stage)));
   const verdictOf = new Map(guard.allowed.map(({ finding, allowance }) => [finding, allowance]));
-  const json = (f: DestructiveFinding): DestructiveJson => ({
-    stage: f.stage,
-    stack: f.stack,
-    logical_id: f.logicalId,
-    path: f.path,
-    type: f.type,
-    change: f.change,
-    cause: f.cause,
-    allowed_by: verdictOf.get(f) ?? null,
-  });
+  const json = (f: DestructiveFinding): DestructiveJson => ({ ...findingJson(f), allowed_by: verdictOf.get(f) ?? null });
   return {
     ok: guard.refused.length === 0,
     change_sets: changeSets.map((cs) => {
@@ -118,29 +107,4 @@ export function reviewChangeSets(
       a.status === 'unused' && !reviewed.some((s) => covers(s.path, a.path) || covers(a.path, s.path)) ? { ...a, status: 'out of scope' } : a,
     ),
   };
-}
-
-/**
- * The allowances synth wrote beside the assembly (lib/synth-output.ts ALLOWANCES_FILE): the config's
- * `review.allowDestructive`, `[{ path, reason }]`. Throws a GigascaleError (exit 2) naming every bad entry.
- */
-export function parseAllowances(file: string, text: string): DestructiveAllowance[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new GigascaleError('Invalid allowances', [{ at: file, message: `is not JSON (${(e as Error).message}); synthesize again (npx cdk synth) to rewrite it` }], EXIT_BAD_INPUT);
-  }
-  if (!Array.isArray(value)) {
-    throw new GigascaleError('Invalid allowances', [{ at: file, message: 'must be an array of { path, reason }; synthesize again (npx cdk synth) to rewrite it' }], EXIT_BAD_INPUT);
-  }
-  const issues: Issue[] = [];
-  const out: DestructiveAllowance[] = [];
-  value.forEach((a: unknown, i) => {
-    const bad = ['path', 'reason'].filter((k) => !isRecord(a) || typeof a[k] !== 'string' || a[k] === '');
-    if (bad.length > 0) issues.push({ at: file, message: `[${i}] must be { path, reason } with non-empty strings, got ${JSON.stringify(a)}; synthesize again (npx cdk synth) to rewrite it` });
-    else out.push({ path: (a as DestructiveAllowance).path, reason: (a as DestructiveAllowance).reason });
-  });
-  if (issues.length > 0) throw new GigascaleError('Invalid allowances', issues, EXIT_BAD_INPUT);
-  return out;
 }

@@ -4,6 +4,8 @@
  * topic are destructive; each is refused unless an allowance names its construct path or a construct above it.
  */
 import type { DestructiveAllowance } from '../config/schema';
+import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../errors';
+import { isRecord } from '../json';
 
 export const DESTRUCTIVE_CHANGES = ['replace', 'may replace', 'remove', 'remove with stack', 'lower partitions'] as const;
 export type DestructiveChange = (typeof DESTRUCTIVE_CHANGES)[number];
@@ -84,4 +86,29 @@ export function applyAllowances(
 /** The message of an allowance that matches nothing: the review fails on it, so a stale allowance cannot linger. */
 export function unusedAllowanceMessage(a: DestructiveAllowance): string {
   return `review.allowDestructive allows ${a.path}, but no change replaces or removes a stateful resource there; remove the entry (it belongs to the change that needed it)`;
+}
+
+/**
+ * The allowances synth wrote beside the assembly (lib/synth-output.ts ALLOWANCES_FILE): the config's
+ * `review.allowDestructive`, `[{ path, reason }]`. Throws a GigascaleError (exit 2) naming every bad entry.
+ */
+export function parseAllowances(file: string, text: string): DestructiveAllowance[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new GigascaleError('Invalid allowances', [{ at: file, message: `is not JSON (${(e as Error).message}); synthesize again (npx cdk synth) to rewrite it` }], EXIT_BAD_INPUT);
+  }
+  if (!Array.isArray(value)) {
+    throw new GigascaleError('Invalid allowances', [{ at: file, message: 'must be an array of { path, reason }; synthesize again (npx cdk synth) to rewrite it' }], EXIT_BAD_INPUT);
+  }
+  const issues: Issue[] = [];
+  const out: DestructiveAllowance[] = [];
+  value.forEach((a: unknown, i) => {
+    const bad = ['path', 'reason'].filter((k) => !isRecord(a) || typeof a[k] !== 'string' || a[k] === '');
+    if (bad.length > 0) issues.push({ at: file, message: `[${i}] must be { path, reason } with non-empty strings, got ${JSON.stringify(a)}; synthesize again (npx cdk synth) to rewrite it` });
+    else out.push({ path: (a as DestructiveAllowance).path, reason: (a as DestructiveAllowance).reason });
+  });
+  if (issues.length > 0) throw new GigascaleError('Invalid allowances', issues, EXIT_BAD_INPUT);
+  return out;
 }

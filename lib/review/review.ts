@@ -193,6 +193,7 @@ export function reviewChange(base: SynthOutput, head: SynthOutput, sides: { base
   };
 }
 
-function findingJson(f: DestructiveFinding): Omit<DestructiveJson, 'allowed_by'> {
+/** A finding as the reports print it, without its allowance. */
+export function findingJson(f: DestructiveFinding): Omit<DestructiveJson, 'allowed_by'> {
   return { stage: f.stage, stack: f.stack, logical_id: f.logicalId, path: f.path, type: f.type, change: f.change, cause: f.cause };
 }
