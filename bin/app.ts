@@ -13,7 +13,7 @@ import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/errors';
 import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/config';
 import { formatSummary } from '../lib/summary';
 import { formatStageCosts, stageCostJson } from '../lib/capacity/report';
-import { PROJECT_ROOT } from '../lib/cdk-json';
+import { APP_CONTEXT, PROJECT_ROOT } from '../lib/cdk-json';
 import { addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetReport, writeCostReport, writeRenderedCharts } from '../stacks/app';
 import { breaches, planVerdicts } from '../lib/latency/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/latency/report';
@@ -22,7 +22,7 @@ import { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } fr
 async function main(): Promise<void> {
   // The CDK CLI sets failSynthOnValidationErrors=false to report findings itself, which `cdk synth` does not do;
   // turning it back on makes CDK print the findings to stderr and fail the process.
-  const app = new App({ postCliContext: { '@aws-cdk/core:failSynthOnValidationErrors': true } });
+  const app = new App({ context: { ...APP_CONTEXT }, postCliContext: { '@aws-cdk/core:failSynthOnValidationErrors': true } });
   const context = Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, app.node.tryGetContext(k) as unknown]));
   const { overrides } = parseOverrides(context);
   const plan = resolvePlan(await loadConfigModule(overrides.config), context);

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import defaultConfig from '../../regions.config';
-import { cdkJsonContext, PROJECT_ROOT } from '../../lib/cdk-json';
+import { APP_CONTEXT, cdkJsonContext, PROJECT_ROOT } from '../../lib/cdk-json';
 import { resolvePlan, type GigascaleConfig, type Plan } from '../../lib/config';
 import { addStages } from '../../stacks/app';
 import type { RegionStage } from '../../stacks/stage';
 
 export const ROOT = PROJECT_ROOT;
 
-/** The feature flags of cdk.json: tests synthesize with exactly the flags `cdk synth` uses. */
-export const CDK_JSON_CONTEXT = cdkJsonContext();
+/** The feature flags of cdk.json and the app's own context: tests synthesize with exactly the flags `cdk synth` uses. */
+export const CDK_JSON_CONTEXT = { ...cdkJsonContext(), ...APP_CONTEXT };
 
 export function newApp(): App {
   return new App({ context: CDK_JSON_CONTEXT, outdir: mkdtempSync(join(tmpdir(), 'gigascale-test-')) });
