@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANALYTICS_REPORTING_ENABLED_CONTEXT, ASSET_RESOURCE_METADATA_ENABLED_CONTEXT, CloudAssembly, PATH_METADATA_ENABLE_CONTEXT } from 'aws-cdk-lib/cx-api';
-import { cdkJsonContext, PROJECT_ROOT } from '../lib/cdk-json';
-import { synthTotals } from '../lib/summary';
+import { cdkJsonContext, PROJECT_ROOT } from '../lib/plan/cdk-json';
+import { synthTotals } from '../lib/views/summary';
 import { summarizeAssembly } from '../stacks/assembly-summary';
 
 const ROOT = PROJECT_ROOT;

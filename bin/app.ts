@@ -9,14 +9,14 @@
  * `k8s/<stage>/*.yaml`, `budget.json`, `cost.json` and `allowed-destructive-changes.json`.
  */
 import { App } from 'aws-cdk-lib';
-import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/errors';
-import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/config';
-import { formatSummary } from '../lib/summary';
-import { formatStageCosts, stageCostJson } from '../lib/capacity/report';
-import { APP_CONTEXT, PROJECT_ROOT } from '../lib/cdk-json';
+import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/util/errors';
+import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/plan';
+import { formatSummary } from '../lib/views/summary';
+import { formatStageCosts, stageCostJson } from '../lib/views/cost-report';
+import { APP_CONTEXT, PROJECT_ROOT } from '../lib/plan/cdk-json';
 import { addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetReport, writeCostReport, writeRenderedCharts } from '../stacks/app';
-import { breaches, planVerdicts } from '../lib/latency/verdicts';
-import { breachMessage, formatVerdicts } from '../lib/latency/report';
+import { breaches, planVerdicts } from '../lib/views/verdicts';
+import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
 import { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } from '../stacks/assembly-summary';
 
 async function main(): Promise<void> {

@@ -5,11 +5,11 @@
  * `--json` prints exactly an array of {"env", "region", "flow", "p95_ms", "target_ms", "ok", "waiver"}, as synth
  * writes to `<outdir>/budget.json`. Exit 0 when every flow is within target or waived, 1 when one is not, 2 bad input.
  */
-import { EXIT_CHECK_FAILED, GigascaleError } from '../lib/errors';
-import { parseEnvArgs } from '../lib/cli-args';
-import { environmentOf, loadConfigModule, resolvePlan } from '../lib/config';
-import { breaches, planVerdicts, verdictJson } from '../lib/latency/verdicts';
-import { breachMessage, formatVerdicts } from '../lib/latency/report';
+import { EXIT_CHECK_FAILED, GigascaleError } from '../lib/util/errors';
+import { parseEnvArgs } from '../lib/util/cli-args';
+import { environmentOf, loadConfigModule, resolvePlan } from '../lib/plan';
+import { breaches, planVerdicts, verdictJson } from '../lib/views/verdicts';
+import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
 
 const USAGE = 'usage: npm run -s budget -- [--env <name>] [--json] [--config <file>]';
 

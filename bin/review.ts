@@ -4,7 +4,7 @@
  *   npm run -s review -- --base <git ref> [--head <git ref>] [--json] [--markdown FILE] [-c key=value ...]
  * Exit 0 nothing refused, 1 a destructive change refused (or another failed check), 2 bad input (review/main.ts).
  */
-import { GigascaleError } from '../lib/errors';
+import { GigascaleError } from '../lib/util/errors';
 import { runReview } from '../review/main';
 import { Aborted } from '../review/run';
 

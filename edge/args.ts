@@ -1,9 +1,9 @@
 import type * as pulumi from '@pulumi/pulumi';
-import type { EdgePlan } from '../lib/edge/plan';
+import type { EdgePlan } from '../lib/views/edge/plan';
 
 /** What every edge component is built from: the environment's edge plan and the ids and token from Pulumi config. */
 export interface EdgeArgs {
-  /** The environment's edge, from lib/edge/plan.ts (`edgePlan(environment)`). */
+  /** The environment's edge, from lib/views/edge/plan.ts (`edgePlan(environment)`). */
   readonly plan: EdgePlan;
   /** Cloudflare account that owns the monitor and the pools (Pulumi config `gigascale:accountId`). */
   readonly accountId: pulumi.Input<string>;

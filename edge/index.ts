@@ -1,6 +1,6 @@
 /**
  * Pulumi entry point of the Cloudflare edge (`pulumi up` in edge/, one Pulumi stack per environment, named after it).
- * Everything it declares comes from regions.config.ts through lib/edge/plan.ts; ids and the origin token come from
+ * Everything it declares comes from regions.config.ts through lib/views/edge/plan.ts; ids and the origin token come from
  * the stack's config:
  *   pulumi config set gigascale:accountId <cloudflare account id>
  *   pulumi config set gigascale:zoneId <zone id of the environment's domain>

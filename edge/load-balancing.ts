@@ -1,6 +1,6 @@
 import * as cloudflare from '@pulumi/cloudflare';
 import * as pulumi from '@pulumi/pulumi';
-import { ORIGIN_TOKEN_HEADER } from '../lib/edge/origin-protection';
+import { ORIGIN_TOKEN_HEADER } from '../lib/facts/origin-protection';
 import type { EdgeArgs } from './args';
 
 /**

@@ -3,7 +3,7 @@
  * no network. Every resource the program registers is recorded with the inputs it would send to Cloudflare.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { Plan } from '../lib/config';
+import type { Plan } from '../lib/plan';
 import { declareEdge, type EdgeSettings } from './program';
 
 export interface DeclaredResource {

@@ -4,10 +4,10 @@
  * Pulumi's mocks with placeholder ids.
  */
 import type * as pulumi from '@pulumi/pulumi';
-import { loadConfigModule, resolvePlan, type Plan } from '../lib/config';
-import { environmentOf as environmentOfPlan } from '../lib/config/environment-of';
-import { edgePlan } from '../lib/edge/plan';
-import { PROJECT } from '../lib/naming';
+import { loadConfigModule, resolvePlan, type Plan } from '../lib/plan';
+import { environmentOf as environmentOfPlan } from '../lib/plan/environment-of';
+import { edgePlan } from '../lib/views/edge/plan';
+import { PROJECT } from '../lib/facts/naming';
 import { Edge } from './edge';
 
 export interface EdgeSettings {

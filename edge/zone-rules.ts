@@ -1,8 +1,8 @@
 import * as cloudflare from '@pulumi/cloudflare';
 import * as pulumi from '@pulumi/pulumi';
-import type { EdgeRule } from '../lib/edge/cache-rules';
+import type { EdgeRule } from '../lib/views/edge/cache-rules';
 import type { EdgeArgs } from './args';
-import { originTokenRule } from '../lib/edge/security-rules';
+import { originTokenRule } from '../lib/views/edge/security-rules';
 
 /** A ruleset rule as the provider takes it; every rule is enabled and keeps its `ref` across edits. */
 function toRule(rule: EdgeRule): cloudflare.types.input.RulesetRule {

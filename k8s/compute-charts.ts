@@ -7,13 +7,13 @@
  * (RENDERED_INGRESS_REFS), so the YAML a reviewer reads is what is deployed, with those values named.
  */
 import { App, Yaml, type Chart } from 'cdk8s';
-import type { EnvironmentPlan, RegionPlan } from '../lib/config';
-import { imageUri } from '../lib/compute/images';
-import { HTTP_SERVICES } from '../lib/compute/workloads';
-import { shardMapDocument } from '../lib/data/shard-map-document';
-import { MIGRATION_SHARDS_PER_GROUP, shardGroups } from '../lib/data/shard-groups';
-import { shardEndpointName, shardName, shardSecretName, stageName, turnHostname } from '../lib/naming';
-import { serviceConfigDocument } from '../lib/service-config-document';
+import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
+import { imageUri } from '../lib/facts/images';
+import { HTTP_SERVICES } from '../lib/facts/workloads';
+import { shardMapDocument } from '../lib/views/shard-map-document';
+import { MIGRATION_SHARDS_PER_GROUP, shardGroups } from '../lib/facts/shard-groups';
+import { shardEndpointName, shardName, shardSecretName, stageName, turnHostname } from '../lib/facts/naming';
+import { serviceConfigDocument } from '../lib/views/service-config-document';
 import { GatewayChart, GATEWAY_CHART_ID } from './gateway-chart';
 import { MigrationsChart } from './migrations-job';
 import { NamespacesChart } from './namespaces-chart';
@@ -97,7 +97,7 @@ export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
 
 /** The charts of one migrations group: the shards' SecretProviderClasses and their migrations Jobs. */
 export interface MigrationCharts {
-  /** Group number (lib/data/shard-groups, MIGRATION_SHARDS_PER_GROUP shards each): stack `<env>-<region>-migrations-<k>`. */
+  /** Group number (lib/facts/shard-groups, MIGRATION_SHARDS_PER_GROUP shards each): stack `<env>-<region>-migrations-<k>`. */
   readonly group: number;
   /** The group's shards, ascending. */
   readonly shards: readonly number[];

@@ -1,5 +1,5 @@
 /**
- * The region's API gateway: Envoy with the bootstrap of lib/compute/envoy-config.ts in a ConfigMap, behind a ClusterIP
+ * The region's API gateway: Envoy with the bootstrap of lib/views/envoy-config.ts in a ConfigMap, behind a ClusterIP
  * Service the ALB's TargetGroupBinding finds the pod IPs through. The pod template carries a checksum of the
  * bootstrap: Envoy reads it only at start, so a changed route or limit must roll the pods to take effect.
  */
@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { envoyBootstrap, type EnvoyBootstrapProps } from '../lib/compute/envoy-config';
-import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT } from '../lib/compute/workloads';
-import type { WorkloadSizes } from '../lib/config/phases';
-import { GATEWAY_ENVOY_CONFIGMAP, K8S_NAMESPACE, workloadName } from '../lib/naming';
+import { envoyBootstrap, type EnvoyBootstrapProps } from '../lib/views/envoy-config';
+import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT } from '../lib/facts/workloads';
+import type { WorkloadSizes } from '../lib/facts/phases';
+import { GATEWAY_ENVOY_CONFIGMAP, K8S_NAMESPACE, workloadName } from '../lib/facts/naming';
 import { workloadLabels } from './secure-defaults';
 import { Workload } from './workload';
 
@@ -30,7 +30,7 @@ export const ENVOY_UID = 101;
 export const GATEWAY_PRE_STOP_SECONDS = 15;
 
 export interface GatewayChartProps {
-  /** Full image URI of Envoy (lib/compute/images.ts imageUri of the plan's `gateway` image). */
+  /** Full image URI of Envoy (lib/facts/images.ts imageUri of the plan's `gateway` image). */
   readonly image: string;
   /** Replicas and requests (the plan's `compute.workloads.gateway`). */
   readonly sizes: WorkloadSizes;

@@ -3,7 +3,7 @@
  * compute stack to deploy on EKS in the shard's write region.
  *
  * Credentials never appear here: each Job reads PGUSER/PGPASSWORD from a Kubernetes Secret whose name derives from
- * the shard's Secrets Manager secret (lib/naming.ts shardCredentialsSecretName). The Secrets Store CSI driver syncs
+ * the shard's Secrets Manager secret (lib/facts/naming.ts shardCredentialsSecretName). The Secrets Store CSI driver syncs
  * that secret into the namespace through the SecretProviderClass of the same name (k8s/secret-sync-chart.ts), keeping
  * its JSON keys `username` and `password`. The driver writes the Secret only while a pod mounts the class's CSI
  * volume, so each Job mounts it (read-only, files unused); the ASCP fetches the secret with the Pod Identity role of
@@ -15,24 +15,24 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { DATABASE_NAME, DATABASE_PORT } from '../lib/data/aurora';
-import { GigascaleError, type Issue } from '../lib/errors';
-import { DEFAULT_MEMORY_PARTITIONS, MAX_MEMORY_PARTITIONS } from '../lib/db/migrate';
+import { DATABASE_NAME, DATABASE_PORT } from '../lib/facts/aurora';
+import { GigascaleError, type Issue } from '../lib/util/errors';
+import { DEFAULT_MEMORY_PARTITIONS, MAX_MEMORY_PARTITIONS } from '../db/migrate';
 import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { APP_UID, containerSecurity, podSecurity } from './secure-defaults';
-import { K8S_NAMESPACE, DNS_LABEL, DNS_SUBDOMAIN, MIGRATIONS_SERVICE_ACCOUNT, migrationJobName, shardCredentialsSecretName } from '../lib/naming';
+import { K8S_NAMESPACE, DNS_LABEL, DNS_SUBDOMAIN, MIGRATIONS_SERVICE_ACCOUNT, migrationJobName, shardCredentialsSecretName } from '../lib/facts/naming';
 
 /** A shard the migrations run against. */
 export interface MigrationShard {
-  /** The shard's name (lib/naming shardName), e.g. `shard-0007`; the Job is named `migrate-shard-0007`. */
+  /** The shard's name (lib/facts/naming shardName), e.g. `shard-0007`; the Job is named `migrate-shard-0007`. */
   readonly name: string;
   /**
    * The shard's writer, as the deterministic name in the region's private zone
-   * (`writer.shard-0007.db.prod.gigascale.internal`, lib/naming shardEndpointName): a CNAME to the cluster endpoint,
+   * (`writer.shard-0007.db.prod.gigascale.internal`, lib/facts/naming shardEndpointName): a CNAME to the cluster endpoint,
    * whose own name (`<id>.cluster-<account hash>.<region>.rds.amazonaws.com`) is not known at synth.
    */
   readonly writerHost: string;
-  /** Secrets Manager name of the shard's master credentials (lib/naming shardSecretName), e.g. `gigascale/prod/shard-0007/master`. */
+  /** Secrets Manager name of the shard's master credentials (lib/facts/naming shardSecretName), e.g. `gigascale/prod/shard-0007/master`. */
   readonly secretName: string;
 }
 

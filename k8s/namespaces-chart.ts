@@ -7,9 +7,9 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { KUBERNETES_VERSION } from '../lib/compute/kubernetes';
-import { GigascaleError, type Issue } from '../lib/errors';
-import { DNS_LABEL, K8S_NAMESPACE, TURN_NAMESPACE } from '../lib/naming';
+import { KUBERNETES_VERSION } from '../lib/facts/kubernetes';
+import { GigascaleError, type Issue } from '../lib/util/errors';
+import { DNS_LABEL, K8S_NAMESPACE, TURN_NAMESPACE } from '../lib/facts/naming';
 
 /** The Pod Security Standard every gigascale namespace enforces. */
 export const POD_SECURITY_LEVEL = 'restricted';

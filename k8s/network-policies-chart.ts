@@ -1,5 +1,5 @@
 /**
- * NetworkPolicies of both namespaces, derived from the workload list (lib/compute/workloads.ts) so a new service or
+ * NetworkPolicies of both namespaces, derived from the workload list (lib/facts/workloads.ts) so a new service or
  * dependency changes them without an edit here. Everything is denied unless a rule below allows it:
  *
  * - every pod: DNS to kube-dns (UDP and TCP 53: responses over 512 bytes retry on TCP);
@@ -26,12 +26,12 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { DEPENDENCY_PORTS, GATEWAY, GATEWAY_PORT, HTTP_SERVICES, SERVICE_PORT, SERVICE_SPECS, type Dependency } from '../lib/compute/workloads';
-import { GigascaleError, type Issue } from '../lib/errors';
-import { parseCidr } from '../lib/net/cidr';
-import { DNS_LABEL, K8S_NAMESPACE, PROBE, TURN_NAMESPACE, workloadName } from '../lib/naming';
-import { TURN_PORT, TURN_RELAY_MAX_PORT, TURN_RELAY_MIN_PORT } from '../lib/compute/workloads';
-import { EMF_AGENT_PORT } from '../lib/compute/probe-target';
+import { DEPENDENCY_PORTS, GATEWAY, GATEWAY_PORT, HTTP_SERVICES, SERVICE_PORT, SERVICE_SPECS, type Dependency } from '../lib/facts/workloads';
+import { GigascaleError, type Issue } from '../lib/util/errors';
+import { parseCidr } from '../lib/plan/cidr';
+import { DNS_LABEL, K8S_NAMESPACE, PROBE, TURN_NAMESPACE, workloadName } from '../lib/facts/naming';
+import { TURN_PORT, TURN_RELAY_MAX_PORT, TURN_RELAY_MIN_PORT } from '../lib/facts/workloads';
+import { EMF_AGENT_PORT } from '../lib/views/probe-target';
 import { TURN_DENIED_PEER_CIDRS } from './turn-chart';
 import { workloadSelector } from './workload';
 

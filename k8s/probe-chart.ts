@@ -3,7 +3,7 @@
  * region's own endpoints and sends one embedded-metric-format (EMF) line per check to the CloudWatch agent on its node,
  * which turns them into the Gigascale/Probe metrics the observability stack alarms on.
  *
- * - Target (ConfigMap PROBE_TARGET_CONFIGMAP, `target.json`, lib/compute/probe-target.ts): the gateway's in-cluster
+ * - Target (ConfigMap PROBE_TARGET_CONFIGMAP, `target.json`, lib/views/probe-target.ts): the gateway's in-cluster
  *   Service for `http` (`/gateway/health`, answered by Envoy itself). Accepted gaps, written down rather than
  *   worked around with made-up credentials: no `postgres` or `redis` (the shards and the cache admit only the
  *   services' identities: shard credentials from Secrets Manager, IAM users of the cache's RBAC group; the cluster gives
@@ -23,13 +23,13 @@
 import { Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { imageProblem } from '../lib/compute/images';
-import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_FIELDS, inClusterProbeTarget, PROBE_RUN } from '../lib/compute/probe-target';
-import { GigascaleError, type Issue } from '../lib/errors';
-import { DNS_LABEL, K8S_NAMESPACE, PROBE, PROBE_TARGET_CONFIGMAP, workloadName } from '../lib/naming';
-import { ENV_NAME } from '../lib/config/schema';
-import { REGION_NAME } from '../lib/regions';
-import type { TargetField } from '../lib/probe/checks';
+import { imageProblem } from '../lib/facts/images';
+import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_FIELDS, inClusterProbeTarget, PROBE_RUN } from '../lib/views/probe-target';
+import { GigascaleError, type Issue } from '../lib/util/errors';
+import { DNS_LABEL, K8S_NAMESPACE, PROBE, PROBE_TARGET_CONFIGMAP, workloadName } from '../lib/facts/naming';
+import { ENV_NAME } from '../lib/plan/schema';
+import { REGION_NAME } from '../lib/facts/regions';
+import type { TargetField } from '../lib/facts/probe-checks';
 import { APP_UID, containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
 
 /** Chart id, and the file name the rendered YAML gets (`probe.yaml`). */
@@ -48,10 +48,10 @@ export interface ProbeChartProps {
   readonly environment: string;
   /** AWS region the chart deploys to: the target file's `region`, the metrics' Region dimension. */
   readonly region: string;
-  /** Full image URI (lib/compute/images.ts imageUri of the plan's `probe` image), with a tag or a digest. */
+  /** Full image URI (lib/facts/images.ts imageUri of the plan's `probe` image), with a tag or a digest. */
   readonly image: string;
   /**
-   * Target fields the probe gets an endpoint for (lib/compute/probe-target.ts); each adds its checks.
+   * Target fields the probe gets an endpoint for (lib/views/probe-target.ts); each adds its checks.
    * @default IN_CLUSTER_PROBE_FIELDS (http)
    */
   readonly fields?: readonly TargetField[];

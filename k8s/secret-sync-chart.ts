@@ -3,9 +3,9 @@
  * both installed by the compute stack with secret sync and rotation on:
  *
  * - in the write region, one SecretProviderClass per shard in the workloads' namespace: the shard's master
- *   credentials (lib/naming shardSecretName) become the Secret shardCredentialsSecretName(...) with keys `username`
+ *   credentials (lib/facts/naming shardSecretName) become the Secret shardCredentialsSecretName(...) with keys `username`
  *   and `password`, which the migrations Jobs read (k8s/migrations-job.ts);
- * - in every region, one in the TURN namespace: the relay's static auth secret (lib/naming turnSecretName) becomes
+ * - in every region, one in the TURN namespace: the relay's static auth secret (lib/facts/naming turnSecretName) becomes
  *   the Secret TURN_AUTH_SECRET with key `secret` (k8s/turn-chart.ts).
  *
  * The driver creates (and on rotation updates) a synced Secret only while some pod mounts the class's CSI volume, and
@@ -21,10 +21,10 @@
  */
 import { ApiObject, Chart, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { GigascaleError, type Issue } from '../lib/errors';
-import { REGION_NAME } from '../lib/regions';
-import { BUCKET_COUNT } from '../lib/sharding/shard-map';
-import { DNS_LABEL, DNS_SUBDOMAIN, K8S_NAMESPACE, TURN_AUTH_SECRET, TURN_NAMESPACE, shardCredentialsSecretName, shardSecretName, turnSecretName } from '../lib/naming';
+import { GigascaleError, type Issue } from '../lib/util/errors';
+import { REGION_NAME } from '../lib/facts/regions';
+import { BUCKET_COUNT } from '../lib/facts/shard-map';
+import { DNS_LABEL, DNS_SUBDOMAIN, K8S_NAMESPACE, TURN_AUTH_SECRET, TURN_NAMESPACE, shardCredentialsSecretName, shardSecretName, turnSecretName } from '../lib/facts/naming';
 
 /** Chart id, and the file name cdk8s writes (`secret-sync.k8s.yaml`). */
 export const SECRET_SYNC_CHART_ID = 'secret-sync';
@@ -88,7 +88,7 @@ export function awsProviderParameters(region: string, objects: readonly AwsSecre
 }
 
 export interface SecretSyncChartProps {
-  /** Environment name, which every Secrets Manager name carries (lib/naming). */
+  /** Environment name, which every Secrets Manager name carries (lib/facts/naming). */
   readonly env: string;
   /** AWS region of the cluster; the ASCP reads the secrets there (naming it saves a node lookup per mount). */
   readonly region: string;

@@ -1,5 +1,5 @@
 /**
- * One HTTP service of the region (auth, entity, chat, voice, memory) from its description in lib/compute/workloads.ts:
+ * One HTTP service of the region (auth, entity, chat, voice, memory) from its description in lib/facts/workloads.ts:
  * a Workload behind a headless Service the gateway's Envoy resolves pod by pod (STRICT_DNS), with the region's service
  * config mounted where every service reads it.
  *
@@ -8,11 +8,11 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { SOCKET_IO_CHANNEL_PREFIX } from '../lib/cache/acl';
-import { SERVICE_PORT, SERVICE_SPECS, type HttpService } from '../lib/compute/workloads';
-import type { WorkloadSizes } from '../lib/config/phases';
-import { K8S_NAMESPACE, SERVICE_CONFIG_CONFIGMAP, pascalCase, serviceSecretName, turnHostname } from '../lib/naming';
-import { TURN_PORT, TURN_TLS_PORT } from '../lib/compute/workloads';
+import { SOCKET_IO_CHANNEL_PREFIX } from '../lib/facts/cache-acl';
+import { SERVICE_PORT, SERVICE_SPECS, type HttpService } from '../lib/facts/workloads';
+import type { WorkloadSizes } from '../lib/facts/phases';
+import { K8S_NAMESPACE, SERVICE_CONFIG_CONFIGMAP, pascalCase, serviceSecretName, turnHostname } from '../lib/facts/naming';
+import { TURN_PORT, TURN_TLS_PORT } from '../lib/facts/workloads';
 import { Workload } from './workload';
 
 /** Where the service config ConfigMap (`services.json`, `shard-map.json`) is mounted, read-only. */
@@ -28,7 +28,7 @@ const DEFAULT_TERMINATION_GRACE_SECONDS = 30;
 /**
  * Seconds a terminating service pod keeps serving before SIGTERM: the gateway's Envoy re-resolves the headless name
  * every 5 s (its default dns_refresh_rate) from CoreDNS, which may answer from its cache; the gateway retries a
- * connection the pod then refuses on another pod (lib/compute/envoy-config.ts retry_policy).
+ * connection the pod then refuses on another pod (lib/views/envoy-config.ts retry_policy).
  */
 export const SERVICE_PRE_STOP_SECONDS = 15;
 
@@ -39,11 +39,11 @@ export interface ServiceChartProps {
   readonly region: string;
   /** The service. */
   readonly service: HttpService;
-  /** Full image URI (lib/compute/images.ts imageUri of the plan's image for the service). */
+  /** Full image URI (lib/facts/images.ts imageUri of the plan's image for the service). */
   readonly image: string;
   /** Replicas and requests (the plan's `compute.workloads[service]`). */
   readonly sizes: WorkloadSizes;
-  /** The environment's domain; voice hands out the region's TURN relay under it (lib/naming turnHostname). */
+  /** The environment's domain; voice hands out the region's TURN relay under it (lib/facts/naming turnHostname). */
   readonly domain: string;
   /** Namespace of every object. @default 'gigascale' (K8S_NAMESPACE) */
   readonly namespace?: string;
@@ -93,7 +93,7 @@ export function serviceEnv(props: Pick<ServiceChartProps, 'environment' | 'regio
   for (const key of spec.secrets) env[`${key.toUpperCase().replace(/-/g, '_')}_SECRET`] = serviceSecretName(props.environment, props.service, key);
   if (props.service === 'chat') {
     // Socket.io's Redis adapter on the regional cluster-mode cache: the sharded adapter (SPUBLISH/SSUBSCRIBE, so a
-    // broadcast reaches only the shard owning the channel), on the channels chat's cache user may use (lib/cache/acl.ts
+    // broadcast reaches only the shard owning the channel), on the channels chat's cache user may use (lib/facts/cache-acl.ts
     // `&socket.io*`), one channel per room (@socket.io/redis-adapter createShardedAdapter subscriptionMode "dynamic").
     env.SOCKETIO_ADAPTER = 'redis-sharded';
     env.SOCKETIO_CHANNEL_PREFIX = SOCKET_IO_CHANNEL_PREFIX;

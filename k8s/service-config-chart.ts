@@ -1,16 +1,16 @@
 /**
  * The service config of one region as a ConfigMap, for services and the probe to mount: `shard-map.json` (the shard
- * map document, lib/data/shard-map-document.ts) and `services.json` (cache, media and bus, lib/service-config-document.ts).
+ * map document, lib/views/shard-map-document.ts) and `services.json` (cache, media and bus, lib/views/service-config-document.ts).
  * JSON with sorted keys, indented, so a reviewer reads the rendered YAML diff line by line.
  */
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import type { ShardMapDocument } from '../lib/data/shard-map-document';
-import { GigascaleError } from '../lib/errors';
-import { sortedJson } from '../lib/json';
-import { K8S_NAMESPACE, SERVICE_CONFIG_CONFIGMAP } from '../lib/naming';
-import type { ServiceConfigDocument } from '../lib/service-config-document';
+import type { ShardMapDocument } from '../lib/views/shard-map-document';
+import { GigascaleError } from '../lib/util/errors';
+import { sortedJson } from '../lib/util/json';
+import { K8S_NAMESPACE, SERVICE_CONFIG_CONFIGMAP } from '../lib/facts/naming';
+import type { ServiceConfigDocument } from '../lib/views/service-config-document';
 
 /** Kubernetes refuses a ConfigMap over 1 MiB (etcd's object limit). */
 export const MAX_CONFIGMAP_BYTES = 1024 * 1024;

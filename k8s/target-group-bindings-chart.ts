@@ -6,7 +6,7 @@
  * - ALB gateway target group -> gateway Service, GATEWAY_PORT/TCP;
  * - ALB chat target group -> the gateway Service as well. That group has ALB stickiness on so a client's Socket.io
  *   requests keep reaching the same gateway pod, and the gateway pins them to one chat pod by its cookie hash
- *   (lib/compute/workloads.ts `sticky` routes); chat pods are never ALB targets themselves;
+ *   (lib/facts/workloads.ts `sticky` routes); chat pods are never ALB targets themselves;
  * - NLB UDP target group -> turn Service port `turn-udp` (UDP 3478);
  * - NLB TLS target group (TLS 5349 ends at the NLB) -> turn Service port `turn-tcp` (TCP 3478).
  *
@@ -16,10 +16,10 @@
  */
 import { ApiObject, Chart, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { GATEWAY, GATEWAY_PORT } from '../lib/compute/workloads';
-import { GigascaleError, type Issue } from '../lib/errors';
-import { DNS_LABEL, K8S_NAMESPACE, TURN_NAMESPACE, workloadName } from '../lib/naming';
-import { TURN_PORT } from '../lib/compute/workloads';
+import { GATEWAY, GATEWAY_PORT } from '../lib/facts/workloads';
+import { GigascaleError, type Issue } from '../lib/util/errors';
+import { DNS_LABEL, K8S_NAMESPACE, TURN_NAMESPACE, workloadName } from '../lib/facts/naming';
+import { TURN_PORT } from '../lib/facts/workloads';
 import { TURN_TCP_PORT_NAME, TURN_UDP_PORT_NAME } from './turn-chart';
 
 /** Chart id, and the file name cdk8s writes (`target-group-bindings.k8s.yaml`). */

@@ -15,11 +15,11 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { imageProblem } from '../lib/compute/images';
-import { GigascaleError, type Issue } from '../lib/errors';
-import { parseCidr, cidrSize, type Cidr } from '../lib/net/cidr';
-import { DNS_LABEL, DNS_SUBDOMAIN, TURN_AUTH_SECRET, TURN_NAMESPACE, workloadName } from '../lib/naming';
-import { TURN_PORT, TURN_RELAY_MAX_PORT, TURN_RELAY_MIN_PORT } from '../lib/compute/workloads';
+import { imageProblem } from '../lib/facts/images';
+import { GigascaleError, type Issue } from '../lib/util/errors';
+import { parseCidr, cidrSize, type Cidr } from '../lib/plan/cidr';
+import { DNS_LABEL, DNS_SUBDOMAIN, TURN_AUTH_SECRET, TURN_NAMESPACE, workloadName } from '../lib/facts/naming';
+import { TURN_PORT, TURN_RELAY_MAX_PORT, TURN_RELAY_MIN_PORT } from '../lib/facts/workloads';
 import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
 import { workloadSelector } from './workload';
@@ -51,9 +51,9 @@ export const COTURN_UID = 65534;
 const SECRETS_MOUNT = '/mnt/secrets-store';
 
 export interface TurnChartProps {
-  /** Pull URI of the coturn image (lib/compute/images imageUri of the plan's `turn` image), e.g. `docker.io/coturn/coturn:4.7.0`. */
+  /** Pull URI of the coturn image (lib/facts/images imageUri of the plan's `turn` image), e.g. `docker.io/coturn/coturn:4.7.0`. */
   readonly image: string;
-  /** The relay's public hostname (lib/naming turnHostname), coturn's realm. */
+  /** The relay's public hostname (lib/facts/naming turnHostname), coturn's realm. */
   readonly realm: string;
   /** Relay pods. @default 2 */
   readonly replicas?: number;

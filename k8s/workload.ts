@@ -6,11 +6,11 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { LIVENESS_PATH, READINESS_PATH, ROLLING_UPDATE_MAX_SURGE_PERCENT, SERVICE_PORT } from '../lib/compute/workloads';
-import { imageProblem } from '../lib/compute/images';
-import type { WorkloadSizes } from '../lib/config/phases';
-import { GigascaleError, type Issue } from '../lib/errors';
-import { DNS_LABEL, pascalCase, workloadName, workloadServiceAccountName } from '../lib/naming';
+import { LIVENESS_PATH, READINESS_PATH, ROLLING_UPDATE_MAX_SURGE_PERCENT, SERVICE_PORT } from '../lib/facts/workloads';
+import { imageProblem } from '../lib/facts/images';
+import type { WorkloadSizes } from '../lib/facts/phases';
+import { GigascaleError, type Issue } from '../lib/util/errors';
+import { DNS_LABEL, pascalCase, workloadName, workloadServiceAccountName } from '../lib/facts/naming';
 import { APP_UID, containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
 
 /** A ConfigMap mounted read-only into the container (the whole map: its keys become files). */
@@ -26,7 +26,7 @@ export interface WorkloadProps {
   readonly name: string;
   /** Value of the `app.kubernetes.io/component` label. @default 'service' */
   readonly component?: string;
-  /** Full image URI (lib/compute/images.ts imageUri), with a tag or a digest; `latest` and untagged are refused. */
+  /** Full image URI (lib/facts/images.ts imageUri), with a tag or a digest; `latest` and untagged are refused. */
   readonly image: string;
   /** Replicas and per-pod requests from the plan (`compute.workloads[name]`). */
   readonly sizes: WorkloadSizes;

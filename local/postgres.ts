@@ -10,16 +10,16 @@
  * (0002_memory_vector.sql: `CREATE EXTENSION vector`) is skipped and reported in `skippedMigrations`; no later file
  * depends on it, and the probe's memory read does not touch the embedding column.
  */
-import { PROBE_MEMORY_KEYS } from '../lib/probe/checks/postgres';
+import { PROBE_MEMORY_KEYS } from '../probe/checks/postgres';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { PROJECT_ROOT } from '../lib/cdk-json';
-import { applyMigrations, type MigrationFile, type MigrationReport } from '../lib/db/migrate';
-import { readMigrationFiles } from '../lib/db/migration-files';
+import { PROJECT_ROOT } from '../lib/plan/cdk-json';
+import { applyMigrations, type MigrationFile, type MigrationReport } from '../db/migrate';
+import { readMigrationFiles } from '../db/migration-files';
 import { freePort, LOOPBACK } from './ports';
 import { run, sleep } from './process';
 
@@ -46,7 +46,7 @@ export interface MemoryRow {
 
 /**
  * The rows startLocalPostgres writes to ai_user_memory. postgres.memory_read reads the pairs PROBE_MEMORY_KEYS
- * (lib/probe/checks/postgres.ts), so each of those has that fact and its read
+ * (probe/checks/postgres.ts), so each of those has that fact and its read
  * finds a row, as the Memory service's reads mostly do; a few other facts and users keep the table from being
  * only what the probe asks for.
  */
@@ -68,7 +68,7 @@ export interface LocalPostgres {
   readonly startMs: number;
   /** Milliseconds to apply the migrations and write the seed rows. */
   readonly migrateMs: number;
-  /** What lib/db/migrate.ts reported for the files it applied. */
+  /** What db/migrate.ts reported for the files it applied. */
   readonly migrations: MigrationReport;
   /** Files of db/migrations not applied, with the reason (an extension these binaries lack). */
   readonly skippedMigrations: readonly SkippedMigration[];
@@ -81,7 +81,7 @@ export interface LocalPostgres {
 export interface LocalPostgresOptions {
   /** Directory of the migration files. @default db/migrations of this repository */
   readonly migrationsDir?: string;
-  /** Hash partitions of ai_user_memory. @default 10 (lib/db/migrate.ts's default) */
+  /** Hash partitions of ai_user_memory. @default 10 (db/migrate.ts's default) */
   readonly memoryPartitions?: number;
 }
 

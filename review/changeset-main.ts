@@ -4,13 +4,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, GigascaleError } from '../lib/errors';
+import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, GigascaleError } from '../lib/util/errors';
 import type { ChangeSetInput } from '../lib/review/changeset';
 import { loadChangeSets } from '../lib/review/changeset-pages';
 import { CHANGESET_SYNOPSIS, CHANGESET_USAGE, parseChangesetArgs, type ChangesetArgs } from '../lib/review/changeset-args';
 import { reviewChangeSets } from '../lib/review/changeset-review';
 import { formatChangeSetText } from '../lib/review/changeset-text';
-import { ALLOWANCES_FILE } from '../lib/synth-output';
+import { ALLOWANCES_FILE } from '../lib/facts/synth-output';
 import { readAllowances, readAssemblyStacks } from './output';
 
 export interface Output {

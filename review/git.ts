@@ -1,6 +1,6 @@
 /** The git the review needs: refs to commits, trees, and a detached worktree per commit. */
 import { execFileSync } from 'node:child_process';
-import { EXIT_BAD_INPUT, GigascaleError } from '../lib/errors';
+import { EXIT_BAD_INPUT, GigascaleError } from '../lib/util/errors';
 
 function git(cwd: string, args: readonly string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT_BAD_INPUT, GigascaleError } from '../lib/errors';
+import { EXIT_BAD_INPUT, GigascaleError } from '../lib/util/errors';
 import { run, tail } from './run';
 
 /** Installs kept: a few lockfiles (a base behind a dependency upgrade, and the head's) without filling the disk. */

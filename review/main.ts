@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../lib/errors';
+import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../lib/util/errors';
 import { parseReviewArgs, REVIEW_USAGE } from '../lib/review/args';
 import { formatReviewMarkdown } from '../lib/review/markdown-report';
 import { reviewChange, type ReviewJson, type ReviewSide } from '../lib/review/review';

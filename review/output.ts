@@ -5,14 +5,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT_BAD_INPUT, GigascaleError } from '../lib/errors';
-import type { DestructiveAllowance } from '../lib/config/schema';
+import { EXIT_BAD_INPUT, GigascaleError } from '../lib/util/errors';
+import type { DestructiveAllowance } from '../lib/plan/schema';
 import { parseAllowances } from '../lib/review/guard';
-import { isRecord } from '../lib/json';
+import { isRecord } from '../lib/util/json';
 import { isCfnTemplate, type StackInput } from '../lib/review/cfn';
 import type { EdgeResourceJson } from '../lib/review/reports';
 import type { StageOutput, SynthOutput } from '../lib/review/review';
-import { ALLOWANCES_FILE, BUDGET_REPORT_FILE, COST_REPORT_FILE, MANIFESTS_DIR } from '../lib/synth-output';
+import { ALLOWANCES_FILE, BUDGET_REPORT_FILE, COST_REPORT_FILE, MANIFESTS_DIR } from '../lib/facts/synth-output';
 
 /** A file of the output, parsed; a GigascaleError (exit 2) naming it when it cannot be read or parsed. */
 function readJson(file: string): unknown {

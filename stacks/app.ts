@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { App } from 'aws-cdk-lib';
-import type { DestructiveAllowance, Plan } from '../lib/config';
-import { GigascaleError } from '../lib/errors';
-import { ALLOWANCES_FILE, BUDGET_REPORT_FILE, COST_REPORT_FILE, MANIFESTS_DIR } from '../lib/synth-output';
-import { verdictJson, type FlowVerdict } from '../lib/latency/verdicts';
-import type { StageCostsJson } from '../lib/capacity/report';
+import type { DestructiveAllowance, Plan } from '../lib/plan';
+import { GigascaleError } from '../lib/util/errors';
+import { ALLOWANCES_FILE, BUDGET_REPORT_FILE, COST_REPORT_FILE, MANIFESTS_DIR } from '../lib/facts/synth-output';
+import { verdictJson, type FlowVerdict } from '../lib/views/verdicts';
+import type { StageCostsJson } from '../lib/views/cost-report';
 import { RegionStage } from './stage';
 
 /** Adds one RegionStage per environment x region of the plan, in plan order. */

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { measureTemplate } from '../lib/limits';
-import type { StageSummary } from '../lib/summary';
+import { measureTemplate } from '../lib/facts/limits';
+import type { StageSummary } from '../lib/views/summary';
 
 /** Sizes of every stack of every stage in a synthesized assembly, in synthesis order. */
 export function summarizeAssembly(assembly: CloudAssembly): StageSummary[] {

@@ -1,7 +1,7 @@
 import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { EnvironmentPlan, RegionPlan } from '../lib/config';
-import { stackName, TAG_KEYS, type Concern } from '../lib/naming';
+import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
+import { stackName, TAG_KEYS, type Concern } from '../lib/facts/naming';
 
 export interface RegionalStackProps extends StackProps {
   /** The environment the stack belongs to. */

@@ -1,10 +1,10 @@
 import { Stage, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { EnvironmentPlan, RegionPlan } from '../lib/config';
-import { PROJECT, stageName, TAG_KEYS } from '../lib/naming';
+import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
+import { PROJECT, stageName, TAG_KEYS } from '../lib/facts/naming';
 import { applyComplianceGate } from './compliance';
-import { shardGroups } from '../lib/data/shard-groups';
-import { migrationsConcern, pascalCase, shardGroupConcern } from '../lib/naming';
+import { shardGroups } from '../lib/facts/shard-groups';
+import { migrationsConcern, pascalCase, shardGroupConcern } from '../lib/facts/naming';
 import { DataStack } from './data/data-stack';
 import { ShardGroupStack } from './data/shard-group-stack';
 import { NetworkStack } from './network/network-stack';
@@ -15,7 +15,7 @@ import { App as K8sApp } from 'cdk8s';
 import { addComputeCharts, addMigrationCharts, renderStageCharts } from '../k8s/compute-charts';
 import { ComputeStack } from './compute/compute-stack';
 import { MigrationsStack } from './compute/migrations-stack';
-import { shardGroupOf } from '../lib/data/shard-groups';
+import { shardGroupOf } from '../lib/facts/shard-groups';
 import { IngressStack } from './ingress/ingress-stack';
 import { ObservabilityStack } from './observability/observability-stack';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
-import { catalogRegion, catalogRegionNames } from '../lib/regions';
+import { catalogRegion, catalogRegionNames } from '../lib/facts/regions';
 import defaultConfig from '../regions.config';
 import { planOf, stagesOf } from './support/synth';
 

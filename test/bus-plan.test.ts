@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePlan } from '../lib/config';
-import { partitionsFor, topicMBps } from '../lib/bus/topics';
+import { resolvePlan } from '../lib/plan';
+import { partitionsFor, topicMBps } from '../lib/facts/topics';
 import { configWith, env, problems } from './support/config';
 import { planOf } from './support/synth';
 
@@ -167,7 +167,7 @@ describe('bus sizing errors', () => {
       expect.arrayContaining([
         expect.stringMatching(/^environments\.test\.sizes\.bus\.brokerType: must be an MSK m7g broker type \(express\.m7g\.12xlarge, .*\), got "kafka\.m5\.large"$/),
         'environments.test.sizes.bus.partitionMBps: must be a number > 0 and <= 15, got 16',
-        'environments.test.sizes.bus.topics.user-action: unknown topic; topics are declared in lib/bus/topics.ts: user-actions, chat-messages, memory-events, push-notifications',
+        'environments.test.sizes.bus.topics.user-action: unknown topic; topics are declared in lib/facts/topics.ts: user-actions, chat-messages, memory-events, push-notifications',
         expect.stringMatching(/^environments\.test\.sizes\.cache\.nodeType: must be a Graviton ElastiCache node type \(.*\), got "cache\.r6i\.large"$/),
         'environments.test.sizes.cache.replicasPerShard: must be an integer in 1..5, got 0',
         'environments.test.sizes.media.infrequentAccessAfterDays: must be an integer in 30..3650, got 7',

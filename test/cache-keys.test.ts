@@ -1,13 +1,13 @@
 /**
- * The cache key layout (lib/cache/keys.ts) without a server: exact keys and lifetimes, the hash-slot function
+ * The cache key layout (lib/facts/cache-keys.ts) without a server: exact keys and lifetimes, the hash-slot function
  * against published vectors, and the argument checks. test/cache-layout.test.ts runs the same layout against a real
  * cluster-mode Redis and its ACL.
  */
 import { describe, expect, it } from 'vitest';
-import { cacheAccessString } from '../lib/cache/acl';
-import { cacheKeyLayout, crc16, ENTITY_KINDS, hashSlot, type EntityKind } from '../lib/cache/keys';
-import { DEFAULT_CACHE_TTLS, type CacheTtls } from '../lib/cache/tiers';
-import type { ServiceName } from '../lib/services';
+import { cacheAccessString } from '../lib/facts/cache-acl';
+import { cacheKeyLayout, crc16, ENTITY_KINDS, hashSlot, type EntityKind } from '../lib/facts/cache-keys';
+import { DEFAULT_CACHE_TTLS, type CacheTtls } from '../lib/facts/cache-tiers';
+import type { ServiceName } from '../lib/facts/services';
 import { planOf } from './support/synth';
 
 const layout = cacheKeyLayout(DEFAULT_CACHE_TTLS);

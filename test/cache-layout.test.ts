@@ -6,10 +6,10 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SOCKET_IO_CHANNEL_PREFIX } from '../lib/cache/acl';
-import { cacheKeyLayout, ENTITY_KINDS, hashSlot } from '../lib/cache/keys';
-import type { CacheTtls } from '../lib/cache/tiers';
-import { CACHE_KEY_PREFIX, cacheServices, type ServiceName } from '../lib/services';
+import { SOCKET_IO_CHANNEL_PREFIX } from '../lib/facts/cache-acl';
+import { cacheKeyLayout, ENTITY_KINDS, hashSlot } from '../lib/facts/cache-keys';
+import type { CacheTtls } from '../lib/facts/cache-tiers';
+import { CACHE_KEY_PREFIX, cacheServices, type ServiceName } from '../lib/facts/services';
 import { startRedis, type LocalRedis } from './support/redis';
 import { planOf } from './support/synth';
 
@@ -158,7 +158,7 @@ describe(`the ${environment.name} cache layout on redis-server in cluster mode w
       expect(await as.auth.get(probe)).toBe('still here');
     }, 10_000);
 
-    // Each of these reaches past the user's prefix (lib/cache/acl.ts BEYOND_OWN_KEYS, and CLUSTER GETKEYSINSLOT,
+    // Each of these reaches past the user's prefix (lib/facts/cache-acl.ts BEYOND_OWN_KEYS, and CLUSTER GETKEYSINSLOT,
     // never granted): they reveal other services' key names (a session key names its session id), or, for FUNCTION
     // FLUSH, change server-wide state.
     it.each(cacheServices())('refuses SCAN, RANDOMKEY, CLUSTER GETKEYSINSLOT, CLIENT TRACKING and FUNCTION FLUSH to %s', async (service) => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../lib/cache/acl';
-import type { CachePlan, EnvironmentPlan } from '../lib/config';
-import { REGION_CATALOG } from '../lib/regions';
-import { cacheServices } from '../lib/services';
+import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../lib/facts/cache-acl';
+import type { CachePlan, EnvironmentPlan } from '../lib/plan';
+import { REGION_CATALOG } from '../lib/facts/regions';
+import { cacheServices } from '../lib/facts/services';
 import { CacheStack } from '../stacks/cache/cache-stack';
 import { MAINTENANCE_WINDOW, SNAPSHOT_WINDOW } from '../stacks/cache/valkey-cluster';
 import { NetworkStack } from '../stacks/network/network-stack';

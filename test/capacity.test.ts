@@ -1,15 +1,15 @@
 /** The capacity planner, its workload and capacity inputs, the presets it produces and the cost it prices. */
 import { describe, expect, it } from 'vitest';
-import { resolvePlan } from '../lib/config';
-import type { EnvironmentPlan } from '../lib/config/plan';
-import { PHASE_PRESETS, PHASES, type Phase } from '../lib/config/phases';
-import { PHASE_USERS, PHASE_WORKLOADS, phaseForUsers, SEED_PHASE5_WORKLOAD, workloadForUsers } from '../lib/capacity/workload';
-import { resolveCapacities } from '../lib/capacity/capacities';
-import { planCapacity, type PlannerInput } from '../lib/capacity/planner';
-import { referenceEnvironment, REFERENCE_REGIONS } from '../lib/capacity/reference';
-import { estimateCost, seedBandFor } from '../lib/capacity/cost';
-import { sizedCounts } from '../lib/capacity/report';
-import { catalogRegion } from '../lib/regions';
+import { resolvePlan } from '../lib/plan';
+import type { EnvironmentPlan } from '../lib/plan/plan';
+import { PHASE_PRESETS, PHASES, type Phase } from '../lib/facts/phases';
+import { PHASE_USERS, PHASE_WORKLOADS, phaseForUsers, SEED_PHASE5_WORKLOAD, workloadForUsers } from '../lib/plan/workload';
+import { resolveCapacities } from '../lib/plan/capacities';
+import { planCapacity, type PlannerInput } from '../lib/plan/planner';
+import { referenceEnvironment, REFERENCE_REGIONS } from '../lib/plan/reference';
+import { estimateCost, seedBandFor } from '../lib/views/cost';
+import { sizedCounts } from '../lib/views/cost-report';
+import { catalogRegion } from '../lib/facts/regions';
 import { configWith, env, problems } from './support/config';
 
 const reference = (phase: Phase, users?: number): EnvironmentPlan => resolvePlan(referenceEnvironment(phase, users)).environments[0];

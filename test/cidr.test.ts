@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assignCidrs, formatCidr, overlaps, parseCidr, type Cidr } from '../lib/net/cidr';
-import { subnetLayout } from '../lib/net/subnets';
-import { REGION_CATALOG } from '../lib/regions';
+import { assignCidrs, formatCidr, overlaps, parseCidr, type Cidr } from '../lib/plan/cidr';
+import { subnetLayout } from '../lib/plan/subnets';
+import { REGION_CATALOG } from '../lib/facts/regions';
 
 const cidr = (t: string) => parseCidr(t) as Cidr;
 

@@ -10,8 +10,8 @@ import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planOf, ROOT } from './support/synth';
 import { copyProject } from './support/project-copy';
-import type { StageCostsJson } from '../lib/capacity/report';
-import { estimateCost } from '../lib/capacity/cost';
+import type { StageCostsJson } from '../lib/views/cost-report';
+import { estimateCost } from '../lib/views/cost';
 
 const CDK = join(ROOT, 'node_modules', '.bin', 'cdk');
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePlan } from '../lib/config';
-import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../lib/compute/cloudflare-ranges';
-import { imageProblem, imageUri } from '../lib/compute/images';
-import { KUBERNETES_VERSION } from '../lib/compute/kubernetes';
-import { WORKLOADS } from '../lib/compute/workloads';
+import { resolvePlan } from '../lib/plan';
+import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../lib/facts/cloudflare-ranges';
+import { imageProblem, imageUri } from '../lib/facts/images';
+import { KUBERNETES_VERSION } from '../lib/facts/kubernetes';
+import { WORKLOADS } from '../lib/facts/workloads';
 import { version } from '../package.json';
 import { configWith, env, problems } from './support/config';
 import defaultConfig from '../regions.config';
@@ -134,7 +134,7 @@ describe('compute and ingress config errors', () => {
   it('refuses a non-Graviton node type and an unknown workload', () => {
     expect(problems(configWith(env({ sizes: { compute: { nodeInstanceType: 'm7i.xlarge', workloads: { web: {} } as never } } })))).toEqual([
       expect.stringMatching(/^environments\.test\.sizes\.compute\.nodeInstanceType: must be a Graviton EC2 instance type \(m7g\.large, .*\), got "m7i\.xlarge"$/),
-      `${E}.sizes.compute.workloads.web: unknown workload; workloads are declared in lib/compute/workloads.ts: gateway, auth, entity, chat, voice, memory`,
+      `${E}.sizes.compute.workloads.web: unknown workload; workloads are declared in lib/facts/workloads.ts: gateway, auth, entity, chat, voice, memory`,
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePlan } from '../lib/config';
+import { resolvePlan } from '../lib/plan';
 import { configWith, env, problems } from './support/config';
 import defaultConfig from '../regions.config';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePlan, type EnvironmentInput } from '../lib/config';
+import { resolvePlan, type EnvironmentInput } from '../lib/plan';
 import { configWith, env as baseEnv, problems } from './support/config';
-import { maxConnectionsLimit } from '../lib/data/instance-classes';
-import { rdsNeeds } from '../lib/data/quota';
-import { SHARDS_PER_GROUP, shardGroupOf, shardGroups } from '../lib/data/shard-groups';
-import { shardMapDocument } from '../lib/data/shard-map-document';
+import { maxConnectionsLimit } from '../lib/facts/instance-classes';
+import { rdsNeeds } from '../lib/plan/quota';
+import { SHARDS_PER_GROUP, shardGroupOf, shardGroups } from '../lib/facts/shard-groups';
+import { shardMapDocument } from '../lib/views/shard-map-document';
 import defaultConfig from '../regions.config';
 
 /** Four shards unless a test says otherwise: small enough for every default quota. */

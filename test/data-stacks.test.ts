@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { measureTemplate } from '../lib/limits';
+import { measureTemplate } from '../lib/facts/limits';
 import { configWith, env } from './support/config';
 import { planOf, stage, stagesOf } from './support/synth';
 import type { RegionStage } from '../stacks/stage';

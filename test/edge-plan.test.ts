@@ -1,13 +1,13 @@
-/** The edge as data (lib/edge): steering from coordinates, cache rules, rate limits, TLS, and the config rules behind them. */
+/** The edge as data (lib/views/edge): steering from coordinates, cache rules, rate limits, TLS, and the config rules behind them. */
 import { describe, expect, it } from 'vitest';
-import { loadConfigModule, resolvePlan } from '../lib/config';
-import { SERVICE_SPECS, HTTP_SERVICES, PUBLIC_PROFILE_PREFIX, SESSION_COOKIE } from '../lib/compute/workloads';
-import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/edge/geo-regions';
-import { literal, pathStartsWith } from '../lib/edge/expressions';
-import { edgePlan } from '../lib/edge/plan';
-import { geoSteering } from '../lib/edge/steering';
-import { greatCircleKm } from '../lib/geo';
-import { REGION_CATALOG } from '../lib/regions';
+import { loadConfigModule, resolvePlan } from '../lib/plan';
+import { SERVICE_SPECS, HTTP_SERVICES, PUBLIC_PROFILE_PREFIX, SESSION_COOKIE } from '../lib/facts/workloads';
+import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/views/edge/geo-regions';
+import { literal, pathStartsWith } from '../lib/views/edge/expressions';
+import { edgePlan } from '../lib/views/edge/plan';
+import { geoSteering } from '../lib/views/edge/steering';
+import { greatCircleKm } from '../lib/facts/geo';
+import { REGION_CATALOG } from '../lib/facts/regions';
 import { configWith, env, problems } from './support/config';
 
 const catalog = (...names: string[]) => names.map((name) => ({ name, latitude: REGION_CATALOG[name].latitude, longitude: REGION_CATALOG[name].longitude }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AFFINITY_COOKIE, USER_ID_HEADER, envoyBootstrap, type EnvoyBootstrapProps } from '../lib/compute/envoy-config';
+import { AFFINITY_COOKIE, USER_ID_HEADER, envoyBootstrap, type EnvoyBootstrapProps } from '../lib/views/envoy-config';
 import {
   AUTHZ_PATH,
   GATEWAY_ADMIN_PORT,
@@ -9,8 +9,8 @@ import {
   SERVICE_PORT,
   SERVICE_SPECS,
   allRoutes,
-} from '../lib/compute/workloads';
-import { sortedJson } from '../lib/json';
+} from '../lib/facts/workloads';
+import { sortedJson } from '../lib/util/json';
 
 // The parts of the bootstrap the tests read; the module returns plain JSON-shaped objects.
 interface TypedConfig {

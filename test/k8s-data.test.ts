@@ -6,9 +6,9 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { addComputeCharts, addMigrationCharts, renderedIngressRefs, ServiceConfigChart } from '../k8s';
 import { version } from '../package.json';
-import { shardMapDocument, type ShardMapDocument } from '../lib/data/shard-map-document';
-import { serviceConfigDocument, type ServiceConfigDocument } from '../lib/service-config-document';
-import { GigascaleError } from '../lib/errors';
+import { shardMapDocument, type ShardMapDocument } from '../lib/views/shard-map-document';
+import { serviceConfigDocument, type ServiceConfigDocument } from '../lib/views/service-config-document';
+import { GigascaleError } from '../lib/util/errors';
 import { planOf, ROOT } from './support/synth';
 
 const prod = planOf({ env: 'prod' }).environments[0];

@@ -1,6 +1,6 @@
 /**
  * The shared Kubernetes pieces around the workloads: namespaces, NetworkPolicies, the TURN relay, the
- * TargetGroupBindings and the secret sync, each derived from lib/compute/workloads.ts and lib/naming.
+ * TargetGroupBindings and the secret sync, each derived from lib/facts/workloads.ts and lib/facts/naming.
  */
 import { Testing } from 'cdk8s';
 import { Lazy } from 'aws-cdk-lib';
@@ -11,9 +11,9 @@ import { NetworkPoliciesChart } from '../k8s/network-policies-chart';
 import { SecretSyncChart } from '../k8s/secret-sync-chart';
 import { TargetGroupBindingsChart, type TargetGroupBindingsChartProps } from '../k8s/target-group-bindings-chart';
 import { addressRange, TurnChart } from '../k8s/turn-chart';
-import { DEPENDENCY_PORTS, HTTP_SERVICES, SERVICE_SPECS } from '../lib/compute/workloads';
-import { GigascaleError } from '../lib/errors';
-import { shardEndpointName, shardName, shardSecretName, turnHostname } from '../lib/naming';
+import { DEPENDENCY_PORTS, HTTP_SERVICES, SERVICE_SPECS } from '../lib/facts/workloads';
+import { GigascaleError } from '../lib/util/errors';
+import { shardEndpointName, shardName, shardSecretName, turnHostname } from '../lib/facts/naming';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes manifests, asserted field by field */
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };

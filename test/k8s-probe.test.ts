@@ -1,6 +1,6 @@
 /**
  * The in-cluster probe: its CronJob, target ConfigMap and ServiceAccount (k8s/probe-chart.ts), the target and checks
- * it derives from (lib/compute/probe-target.ts), and the NetworkPolicy that lets it reach the gateway and the agent.
+ * it derives from (lib/views/probe-target.ts), and the NetworkPolicy that lets it reach the gateway and the agent.
  */
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +8,8 @@ import { GatewayChart } from '../k8s/gateway-chart';
 import { NetworkPoliciesChart } from '../k8s/network-policies-chart';
 import { ProbeChart } from '../k8s/probe-chart';
 import { renderStageCharts } from '../k8s/compute-charts';
-import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, inClusterProbeTarget, PROBE_RUN, probeChecksFor } from '../lib/compute/probe-target';
-import { GigascaleError } from '../lib/errors';
+import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, inClusterProbeTarget, PROBE_RUN, probeChecksFor } from '../lib/views/probe-target';
+import { GigascaleError } from '../lib/util/errors';
 import { validateK8sObjects } from './support/k8s-schema';
 import { planOf } from './support/synth';
 

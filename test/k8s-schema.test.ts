@@ -1,12 +1,12 @@
 /**
  * Every object synth renders validates against the Kubernetes 1.33 OpenAPI schema (the cdk8s-plus-33 line; the
- * clusters run 1.35, which serves the same GA APIs: lib/compute/kubernetes.ts) and, for CRDs, against the CRD's own
+ * clusters run 1.35, which serves the same GA APIs: lib/facts/kubernetes.ts) and, for CRDs, against the CRD's own
  * schema, with unknown fields refused (test/support/k8s-schema.ts).
  */
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { addComputeCharts, renderedIngressRefs } from '../k8s';
-import type { EnvironmentPlan } from '../lib/config';
+import type { EnvironmentPlan } from '../lib/plan';
 import { validateK8sObjects } from './support/k8s-schema';
 import { planOf } from './support/synth';
 

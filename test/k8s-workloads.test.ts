@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { GATEWAY_CHART_ID, GatewayChart, type GatewayChartProps } from '../k8s/gateway-chart';
 import { ServiceChart, serviceChartId, type ServiceChartProps } from '../k8s/service-chart';
 import { Workload } from '../k8s/workload';
-import { envoyBootstrap } from '../lib/compute/envoy-config';
-import { HTTP_SERVICES, type HttpService } from '../lib/compute/workloads';
-import type { WorkloadSizes } from '../lib/config/phases';
-import { GigascaleError } from '../lib/errors';
-import { workloadName, workloadServiceAccountName } from '../lib/naming';
+import { envoyBootstrap } from '../lib/views/envoy-config';
+import { HTTP_SERVICES, type HttpService } from '../lib/facts/workloads';
+import type { WorkloadSizes } from '../lib/facts/phases';
+import { GigascaleError } from '../lib/util/errors';
+import { workloadName, workloadServiceAccountName } from '../lib/facts/naming';
 import { validateK8sObjects } from './support/k8s-schema';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes manifests, asserted field by field */

@@ -1,17 +1,17 @@
 /**
- * The latency model (lib/latency): hop budgets and flows, the round trips to the write region, the verdicts synth
+ * The latency model (lib/facts/hops.ts, flows.ts, rtt.ts, lib/views/verdicts.ts): hop budgets and flows, the round trips to the write region, the verdicts synth
  * prints and fails on, and the config rules behind them.
  */
 import { describe, expect, it } from 'vitest';
-import { resolvePlan } from '../lib/config';
-import { catalogRegion } from '../lib/regions';
-import { greatCircleKm } from '../lib/geo';
-import { FLOWS, FLOW_NAMES } from '../lib/latency/flows';
-import { DEFAULT_HOP_BUDGETS_MS } from '../lib/latency/hops';
-import { DEFAULT_RTT_MS, estimateRatio, FIBRE_KM_PER_MS, physicalRttFloorMs, rttEstimateMs } from '../lib/latency/rtt';
-import { breaches, environmentVerdicts, planVerdicts, unneededWaivers, verdictJson } from '../lib/latency/verdicts';
-import { breachMessage, formatVerdicts } from '../lib/latency/report';
-import { probeBudgetsMs } from '../lib/latency/probe-budgets';
+import { resolvePlan } from '../lib/plan';
+import { catalogRegion } from '../lib/facts/regions';
+import { greatCircleKm } from '../lib/facts/geo';
+import { FLOWS, FLOW_NAMES } from '../lib/facts/flows';
+import { DEFAULT_HOP_BUDGETS_MS } from '../lib/facts/hops';
+import { DEFAULT_RTT_MS, estimateRatio, FIBRE_KM_PER_MS, physicalRttFloorMs, rttEstimateMs } from '../lib/facts/rtt';
+import { breaches, environmentVerdicts, planVerdicts, unneededWaivers, verdictJson } from '../lib/views/verdicts';
+import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
+import { probeBudgetsMs } from '../lib/views/probe-budgets';
 import { configWith, env, problems } from './support/config';
 import defaultConfig from '../regions.config';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { limitViolations, measureTemplate } from '../lib/limits';
-import { formatSummary, synthTotals } from '../lib/summary';
+import { limitViolations, measureTemplate } from '../lib/facts/limits';
+import { formatSummary, synthTotals } from '../lib/views/summary';
 
 describe('limits', () => {
   it('measures resources and bytes of a template', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigModule } from '../lib/config';
+import { loadConfigModule } from '../lib/plan';
 
 const dir = mkdtempSync(join(tmpdir(), 'gigascale-load-'));
 

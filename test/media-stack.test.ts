@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Stack, Stage, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type { Plan } from '../lib/config';
-import { GigascaleError } from '../lib/errors';
-import { mediaKeyAlias, stageName } from '../lib/naming';
+import type { Plan } from '../lib/plan';
+import { GigascaleError } from '../lib/util/errors';
+import { mediaKeyAlias, stageName } from '../lib/facts/naming';
 import { applyComplianceGate } from '../stacks/compliance';
 import { MediaReplication } from '../stacks/media/media-replication';
 import { NAG_ACKNOWLEDGMENTS } from '../stacks/compliance';
@@ -82,7 +82,7 @@ describe('prod media stack in us-east-1 (four regions, replicating)', () => {
     t = Template.fromStack(stage(stages, 'prod-us-east-1').media);
   });
 
-  it('names the media bucket and the log bucket from lib/naming', () => {
+  it('names the media bucket and the log bucket from lib/facts/naming', () => {
     t.resourceCountIs('AWS::S3::Bucket', 2);
     t.hasResourceProperties('AWS::S3::Bucket', { BucketName: bucket('us-east-1') });
     t.hasResourceProperties('AWS::S3::Bucket', { BucketName: logBucket('us-east-1') });

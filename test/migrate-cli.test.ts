@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MEMORY_PARTITIONS, sha256Of } from '../lib/db/migrate';
-import { parseMigrateArgs } from '../lib/db/migrate-args';
-import { GigascaleError } from '../lib/errors';
+import { DEFAULT_MEMORY_PARTITIONS, sha256Of } from '../db/migrate';
+import { parseMigrateArgs } from '../db/migrate-args';
+import { GigascaleError } from '../lib/util/errors';
 import { migrationFiles, startPostgres, type LocalPostgres } from './support/postgres';
 import { ROOT } from './support/synth';
 

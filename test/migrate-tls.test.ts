@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
-import { sslFromEnv } from '../lib/db/tls';
+import { GigascaleError } from '../lib/util/errors';
+import { sslFromEnv } from '../db/tls';
 
 const BUNDLE = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const read = (path: string): string => {

@@ -1,7 +1,7 @@
 /** The psql-script splitter: where statements end, what \gexec takes, and what it refuses. */
 import { describe, expect, it } from 'vitest';
-import { splitScript, type ScriptStep } from '../lib/db/sql-script';
-import { GigascaleError } from '../lib/errors';
+import { splitScript, type ScriptStep } from '../db/sql-script';
+import { GigascaleError } from '../lib/util/errors';
 import { migrationFiles } from './support/postgres';
 
 const sqlOf = (text: string) => splitScript(text, 't.sql').map((s) => s.sql);

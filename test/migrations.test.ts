@@ -5,8 +5,8 @@
  */
 import type { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, sha256Of, type MigrationFile, type MigrationReport } from '../lib/db/migrate';
-import { GigascaleError } from '../lib/errors';
+import { applyMigrations, sha256Of, type MigrationFile, type MigrationReport } from '../db/migrate';
+import { GigascaleError } from '../lib/util/errors';
 import { catalogSnapshot, migrationFiles, startPostgres, type LocalPostgres } from './support/postgres';
 
 const PARTITIONS = 4;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { formatCidr, overlaps, parseCidr, contains, type Cidr } from '../lib/net/cidr';
+import { formatCidr, overlaps, parseCidr, contains, type Cidr } from '../lib/plan/cidr';
 import { planOf, stage, stagesOf } from './support/synth';
 import type { RegionStage } from '../stacks/stage';
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
+import { GigascaleError } from '../lib/util/errors';
 import { emptyOutdir, relativizeTraces } from '../stacks/app';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'gigascale-outdir-'));

@@ -1,8 +1,8 @@
 /** bin/probe.ts's command line: defaults, bounds and every refusal, with the whole message a user sees. */
 import { describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
-import { parseProbeArgs } from '../lib/probe/args';
-import { parseDuration } from '../lib/probe/duration';
+import { GigascaleError } from '../lib/util/errors';
+import { parseProbeArgs } from '../probe/args';
+import { parseDuration } from '../probe/duration';
 
 /** The message of the GigascaleError parsing `argv` throws, and its exit code. */
 function refusal(argv: readonly string[]): { message: string; exitCode: number } {

@@ -8,12 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { openHttpCheck } from '../lib/probe/checks/http';
-import { openWsConnectCheck, openWsPingCheck } from '../lib/probe/checks/ws';
-import { runClosedModel } from '../lib/probe/closed-model';
-import { LazyConnection, RETRY_AFTER_MS } from '../lib/probe/lazy-connection';
-import { runOpenModel, type OpenModelOptions } from '../lib/probe/open-model';
-import type { CheckSession, OpenedCheck } from '../lib/probe/session';
+import { openHttpCheck } from '../probe/checks/http';
+import { openWsConnectCheck, openWsPingCheck } from '../probe/checks/ws';
+import { runClosedModel } from '../probe/closed-model';
+import { LazyConnection, RETRY_AFTER_MS } from '../probe/lazy-connection';
+import { runOpenModel, type OpenModelOptions } from '../probe/open-model';
+import type { CheckSession, OpenedCheck } from '../probe/session';
 import { freePort } from '../local/ports';
 
 const HOST = '127.0.0.1';

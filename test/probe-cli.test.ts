@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { PROBE_CHECKS } from '../lib/probe/checks';
-import { main } from '../lib/probe/main';
-import { runProbe } from '../lib/probe/run';
+import { PROBE_CHECKS } from '../lib/facts/probe-checks';
+import { main } from '../probe/main';
+import { runProbe } from '../probe/run';
 
 const HOST = '127.0.0.1';
 const ROOT = resolve(__dirname, '..');

@@ -9,10 +9,10 @@ import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
-import { parseProbeArgs } from '../lib/probe/args';
-import { parseEmfEndpoint, sendEmfLines } from '../lib/probe/emf-endpoint';
-import { main } from '../lib/probe/main';
+import { GigascaleError } from '../lib/util/errors';
+import { parseProbeArgs } from '../probe/args';
+import { parseEmfEndpoint, sendEmfLines } from '../probe/emf-endpoint';
+import { main } from '../probe/main';
 import { freePort } from '../local/ports';
 
 const HOST = '127.0.0.1';

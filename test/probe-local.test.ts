@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PROJECT_ROOT } from '../lib/cdk-json';
-import { PROBE_CHECKS } from '../lib/probe/checks';
+import { PROJECT_ROOT } from '../lib/plan/cdk-json';
+import { PROBE_CHECKS } from '../lib/facts/probe-checks';
 import { startHttpWsServer, type LocalHttpWsServer } from '../local/http-ws-server';
 
 interface Run {

@@ -10,14 +10,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../lib/cdk-json';
-import type { ProbeTarget } from '../lib/probe/target';
+import { PROJECT_ROOT } from '../lib/plan/cdk-json';
+import type { ProbeTarget } from '../lib/facts/probe-checks';
 import { startHttpWsServer, type LocalHttpWsServer } from '../local/http-ws-server';
 import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { run } from '../local/process';
 import { startPlainRedis, type PlainRedis } from '../local/redis-server';
 import { startTcpProxy, type ProxyMode, type TcpProxy } from './support/tcp-proxy';
-import type { CheckJson, ProbeJson } from '../lib/probe/report';
+import type { CheckJson, ProbeJson } from '../probe/report';
 
 interface ProbeRun {
   readonly code: number | null;
@@ -171,7 +171,7 @@ describe('the probe against delaying, dropping and stalling proxies', () => {
       const [warmupMs, durationMs, timeoutMs] = [200, 1_000, 300];
       const result = await probe(target, ['--duration', `${durationMs}ms`, '--warmup', `${warmupMs}ms`, '--timeout', `${timeoutMs}ms`, '--rate', '20', '--json']);
       const r = report(result);
-      // The checks run one after the other, each opening its connections within the timeout (lib/probe/run.ts caps
+      // The checks run one after the other, each opening its connections within the timeout (probe/run.ts caps
       // setup at min(timeout, 1 s)), then warm-up + window, then at most one timeout for the last answers; a few
       // seconds more for Node and tsx to start.
       const boundMs = r.checks.length * (timeoutMs + warmupMs + durationMs + timeoutMs) + 5_000;

@@ -3,9 +3,9 @@
  * the memory read is skipped, saying why, until ai_user_memory exists, and a refused connection is counted.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgresCheck } from '../lib/probe/checks/postgres';
-import { runOpenModel } from '../lib/probe/open-model';
-import type { CheckSession, OpenedCheck } from '../lib/probe/session';
+import { openPostgresCheck } from '../probe/checks/postgres';
+import { runOpenModel } from '../probe/open-model';
+import type { CheckSession, OpenedCheck } from '../probe/session';
 import { startPostgres, type LocalPostgres } from './support/postgres';
 import { freePort } from '../local/ports';
 

@@ -12,10 +12,10 @@ import { join, resolve } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { movedTo, openRedisCheck, PROBE_GET_KEY, PROBE_SET_KEY } from '../lib/probe/checks/redis';
-import { runOpenModel } from '../lib/probe/open-model';
-import { encodeCommand, parseReply, RespConnection, RespError, respEndpoint } from '../lib/probe/resp';
-import type { CheckSession, OpenedCheck } from '../lib/probe/session';
+import { movedTo, openRedisCheck, PROBE_GET_KEY, PROBE_SET_KEY } from '../probe/checks/redis';
+import { runOpenModel } from '../probe/open-model';
+import { encodeCommand, parseReply, RespConnection, RespError, respEndpoint } from '../probe/resp';
+import type { CheckSession, OpenedCheck } from '../probe/session';
 
 const HOST = '127.0.0.1';
 const ROOT = resolve(__dirname, '..');

@@ -1,13 +1,13 @@
 /** Judging a check, the --json document, the table, the EMF lines, budgets from the plan, and the milestones. */
 import { describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
-import { DEFAULT_HOP_BUDGETS_MS } from '../lib/latency/hops';
-import { probeBudgets, type BudgetEnvironment } from '../lib/probe/budgets';
-import { PROBE_CHECKS } from '../lib/probe/checks';
-import { emfLines } from '../lib/probe/emf';
-import type { Measurement } from '../lib/probe/histogram';
-import { milestoneConcurrency, MILESTONES } from '../lib/probe/milestones';
-import { formatProbeReport, judgeCheck, probeJson, probeReport, type ProbeLoad } from '../lib/probe/report';
+import { GigascaleError } from '../lib/util/errors';
+import { DEFAULT_HOP_BUDGETS_MS } from '../lib/facts/hops';
+import { probeBudgets, type BudgetEnvironment } from '../probe/budgets';
+import { PROBE_CHECKS } from '../lib/facts/probe-checks';
+import { emfLines } from '../probe/emf';
+import type { Measurement } from '../probe/histogram';
+import { milestoneConcurrency, MILESTONES } from '../probe/milestones';
+import { formatProbeReport, judgeCheck, probeJson, probeReport, type ProbeLoad } from '../probe/report';
 
 const OPEN: ProbeLoad = { model: 'open', ratePerSecond: 100, warmupMs: 2_000, durationMs: 10_000, timeoutMs: 1_000 };
 

@@ -6,11 +6,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { nowNs } from '../lib/probe/clock';
-import { runClosedModel } from '../lib/probe/closed-model';
-import { Tally } from '../lib/probe/histogram';
-import { runOpenModel } from '../lib/probe/open-model';
-import type { VirtualUser } from '../lib/probe/session';
+import { nowNs } from '../probe/clock';
+import { runClosedModel } from '../probe/closed-model';
+import { Tally } from '../probe/histogram';
+import { runOpenModel } from '../probe/open-model';
+import type { VirtualUser } from '../probe/session';
 
 const never = (): Promise<void> => new Promise<void>(() => undefined);
 

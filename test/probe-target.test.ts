@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
-import { parseTarget, readTarget, redactUrl } from '../lib/probe/target';
+import { GigascaleError } from '../lib/util/errors';
+import { parseTarget, readTarget, redactUrl } from '../probe/target';
 
 function refusal(run: () => unknown): { message: string; exitCode: number } {
   try {

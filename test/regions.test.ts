@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogRegion, catalogRegionNames, REGION_CATALOG } from '../lib/regions';
+import { catalogRegion, catalogRegionNames, REGION_CATALOG } from '../lib/facts/regions';
 
 const REQUIRED = [
   'us-east-1', 'us-east-2', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2', 'eu-central-1',

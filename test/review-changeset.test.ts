@@ -13,8 +13,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DestructiveAllowance } from '../lib/config/schema';
-import { GigascaleError } from '../lib/errors';
+import type { DestructiveAllowance } from '../lib/plan/schema';
+import { GigascaleError } from '../lib/util/errors';
 import type { CfnResource, StackInput } from '../lib/review/cfn';
 import type { ChangeAction } from '../lib/review/changeset';
 import { destructiveChange } from '../lib/review/changeset-guard';

@@ -1,6 +1,6 @@
 /** The review's comparison and guard on small templates and manifests: what a reviewer is told, and what is refused. */
 import { describe, expect, it } from 'vitest';
-import { GigascaleError } from '../lib/errors';
+import { GigascaleError } from '../lib/util/errors';
 import { parseReviewArgs } from '../lib/review/args';
 import { reviewStack, type CfnResource, type StackInput } from '../lib/review/cfn';
 import { applyAllowances, covers, type DestructiveFinding } from '../lib/review/guard';

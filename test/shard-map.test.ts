@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BUCKET_COUNT, bucketOf, jumpHash, reshardPlan, shardOf, shardOfBucket } from '../lib/sharding/shard-map';
+import { BUCKET_COUNT, bucketOf, jumpHash, reshardPlan, shardOf, shardOfBucket } from '../lib/facts/shard-map';
 
 const SHARD_COUNTS = [1, 10, 16, 17, 100, 128, 4096] as const;
 

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../lib/cdk-json';
-import { run, USAGE } from '../lib/sharding/cli';
+import { PROJECT_ROOT } from '../lib/plan/cdk-json';
+import { run, USAGE } from '../lib/views/shards-cli';
 
 /** Runs bin/shards.ts the way `npm run shards` does (tsx), from the repo root. */
 function cli(...args: string[]) {

@@ -1,7 +1,7 @@
 -- ai_user_memory: what the Memory service knows about a user, as (key -> value, confidence) facts,
 -- hash-partitioned by user so each partition stays small enough to vacuum and index on a live shard.
 --
--- Contract of every file in db/migrations (lib/db/migrate.ts applies all of them, in name order, on every run):
+-- Contract of every file in db/migrations (db/migrate.ts applies all of them, in name order, on every run):
 -- applying it twice changes nothing, and it runs outside a transaction, one statement at a time, because
 -- CREATE INDEX CONCURRENTLY refuses to run inside one. By hand, with psql (never --single-transaction):
 --   PGOPTIONS='-c gigascale.memory_partitions=10' psql -v ON_ERROR_STOP=1 -f db/migrations/0001_ai_user_memory.sql
@@ -13,7 +13,7 @@
 -- Table and partitions in one DO block, i.e. one transaction: a shard has either the whole table or none of it.
 --
 -- user_id is text: the platform's user ids are opaque strings that the application hashes to pick the shard
--- (sha-256 -> bucket -> jump hash, lib/sharding). Storing the string it hashed keeps lookups free of a second
+-- (sha-256 -> bucket -> jump hash, lib/facts/shard-map.ts). Storing the string it hashed keeps lookups free of a second
 -- mapping; uuid would reject ids that are not UUIDs, bigint would need one. Postgres hashes the text with its own
 -- function to pick the partition, independent of the shard hash, so users spread evenly over partitions inside
 -- a shard even though a shard holds only a hash-selected subset of users.
@@ -28,7 +28,7 @@ DECLARE
   existing text;
   found int;
 BEGIN
-  -- 1..256 mirrors MAX_MEMORY_PARTITIONS in lib/data/aurora.ts; bin/migrate.ts checks it before connecting.
+  -- 1..256 mirrors MAX_MEMORY_PARTITIONS in lib/facts/aurora.ts; bin/migrate.ts checks it before connecting.
   IF setting !~ '^[0-9]{1,4}$' OR setting::int NOT BETWEEN 1 AND 256 THEN
     RAISE EXCEPTION 'gigascale.memory_partitions must be an integer in 1..256, got "%"', setting
       USING HINT = 'Pass bin/migrate.ts --memory-partitions N, or PGOPTIONS=''-c gigascale.memory_partitions=N'' to psql.';

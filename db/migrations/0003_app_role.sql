@@ -1,5 +1,5 @@
 -- gigascale_app: the database user every service connects as, through the shard's RDS Proxy, with IAM
--- authentication end to end (lib/data/aurora.ts APP_DB_USER; the proxy role may connect only as this user).
+-- authentication end to end (lib/facts/aurora.ts APP_DB_USER; the proxy role may connect only as this user).
 -- It has no password: IAM tokens are its only way in, which Aurora grants through the rds_iam role.
 --
 -- Safe to apply twice: the role is created only when missing, and GRANT of a privilege already held is a no-op.

@@ -1,5 +1,5 @@
 /** Command line of bin/review.ts, parsed without side effects so tests can cover every refusal. */
-import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../errors';
+import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../util/errors';
 
 export interface ReviewArgs {
   /** Git ref of the base: a commit, branch or tag. */

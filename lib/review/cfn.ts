@@ -5,7 +5,7 @@
  * topics given fewer partitions.
  */
 import { fullDiff, ResourceImpact, type PropertyDifference, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
-import { isRecord } from '../json';
+import { isRecord } from '../util/json';
 import type { DestructiveChange, DestructiveFinding } from './guard';
 import { isStateful } from './stateful';
 

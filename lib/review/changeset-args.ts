@@ -1,5 +1,5 @@
 /** Command line of bin/review-changeset.ts, parsed without side effects so tests can cover every refusal. */
-import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../errors';
+import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../util/errors';
 
 export interface ChangesetArgs {
   /** The synthesized cloud assembly the change sets were created from. @default 'cdk.out' */

@@ -3,7 +3,7 @@
  * replaces (Replacement True) or may replace (Replacement Conditional, or an action CloudFormation cannot determine),
  * with the details that force it as the cause, at the construct path the assembly's template records.
  */
-import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../errors';
+import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../util/errors';
 import { resourcePath, type StackInput } from './cfn';
 import type { ChangeAction, ChangeSet, ResourceChange, ResourceChangeDetail } from './changeset';
 import type { DestructiveChange, DestructiveFinding } from './guard';

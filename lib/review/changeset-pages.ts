@@ -3,7 +3,7 @@
  * change set (same ChangeSetId) are merged, and a change set that cannot be checked (a page missing, still being
  * created, failed, deleted) is refused with the command that fixes it.
  */
-import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../errors';
+import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../util/errors';
 import { defined, parseChangeSetPage, type ChangeSet, type ChangeSetInput, type ChangeSetPage } from './changeset';
 
 /** The region of a CloudFormation ARN (`arn:aws:cloudformation:us-east-1:...`), for the commands an error suggests. */

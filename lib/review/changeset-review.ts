@@ -4,7 +4,7 @@
  * one difference: an allowance that matches nothing is not an error here. A change set covers one stack of one
  * deployment, so most allowances belong to other stacks; `npm run -s review` is where stale allowances fail.
  */
-import type { DestructiveAllowance } from '../config/schema';
+import type { DestructiveAllowance } from '../plan/schema';
 import type { StackInput } from './cfn';
 import type { ChangeSet } from './changeset';
 import { changeSetFindings } from './changeset-guard';

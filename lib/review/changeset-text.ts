@@ -1,5 +1,5 @@
 /** The change-set check as text for a terminal or a CI log: the verdict first, then each change set, then the table. */
-import { formatTable } from '../table';
+import { formatTable } from '../util/table';
 import type { ChangeCountsJson, ChangeSetReviewJson, ChangeSetSummaryJson } from './changeset-review';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

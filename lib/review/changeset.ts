@@ -8,7 +8,7 @@
  * Shapes follow the AWS CloudFormation API Reference (DescribeChangeSet, Change, ResourceChange,
  * ResourceChangeDetail, ResourceTargetDefinition); field names are AWS's own so each maps to its page.
  */
-import { isRecord } from '../json';
+import { isRecord } from '../util/json';
 
 // Valid values as the API Reference lists them. SyncWithActual is a drift-aware change set's action (the resource is
 // not changed, only CloudFormation's record of it); it changes nothing, so the guard lets it pass.

@@ -3,9 +3,9 @@
  * stateful resource (lib/review/stateful.ts), the removal of a stack that holds one, and fewer partitions on a Kafka
  * topic are destructive; each is refused unless an allowance names its construct path or a construct above it.
  */
-import type { DestructiveAllowance } from '../config/schema';
-import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../errors';
-import { isRecord } from '../json';
+import type { DestructiveAllowance } from '../plan/schema';
+import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../util/errors';
+import { isRecord } from '../util/json';
 
 export const DESTRUCTIVE_CHANGES = ['replace', 'may replace', 'remove', 'remove with stack', 'lower partitions'] as const;
 export type DestructiveChange = (typeof DESTRUCTIVE_CHANGES)[number];
@@ -89,7 +89,7 @@ export function unusedAllowanceMessage(a: DestructiveAllowance): string {
 }
 
 /**
- * The allowances synth wrote beside the assembly (lib/synth-output.ts ALLOWANCES_FILE): the config's
+ * The allowances synth wrote beside the assembly (lib/facts/synth-output.ts ALLOWANCES_FILE): the config's
  * `review.allowDestructive`, `[{ path, reason }]`. Throws a GigascaleError (exit 2) naming every bad entry.
  */
 export function parseAllowances(file: string, text: string): DestructiveAllowance[] {

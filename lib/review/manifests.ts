@@ -4,7 +4,7 @@
  * namespace and name, so an object that moves to another chart file is a change, not a removal and an addition.
  */
 import { parseAllDocuments } from 'yaml';
-import { isRecord } from '../json';
+import { isRecord } from '../util/json';
 import { unifiedDiff } from './unified-diff';
 
 export interface ManifestChangeJson {

@@ -1,5 +1,5 @@
 /** Pieces the text and Markdown reports share: the summary rows, money deltas, resource and property lines. */
-import { money, perUser } from '../capacity/report';
+import { money, perUser } from '../views/cost-report';
 import { iamChangeCount, securityGroupChangeCount, type PropertyChangeJson, type ResourceChangeJson } from './cfn';
 import type { CostChangeJson } from './reports';
 import type { DestructiveJson, ReviewJson, ReviewSide, StageReviewJson } from './review';

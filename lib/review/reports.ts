@@ -3,8 +3,8 @@
  * (`npm run -s edge:plan -- --json`). A side that lacks a report (a base synthesized by a version that did not write
  * it) gives `null`, never a guess.
  */
-import type { VerdictJson } from '../latency/verdicts';
-import type { StageCostsJson } from '../capacity/report';
+import type { VerdictJson } from '../views/verdicts';
+import type { StageCostsJson } from '../views/cost-report';
 import { unifiedDiff } from './unified-diff';
 
 export interface VerdictChangeJson {

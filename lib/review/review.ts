@@ -3,11 +3,11 @@
  * CloudFormation stacks, rendered Kubernetes manifests, latency verdicts, monthly cost, the edge plan - and the
  * guard's verdict over the head's allowances. Pure: what it compares is data.
  */
-import type { StageCostsJson } from '../capacity/report';
-import type { DestructiveAllowance } from '../config/schema';
-import type { VerdictJson } from '../latency/verdicts';
+import type { StageCostsJson } from '../views/cost-report';
+import type { DestructiveAllowance } from '../plan/schema';
+import type { VerdictJson } from '../views/verdicts';
 import { iamChangeCount, reviewStack, securityGroupChangeCount, type StackInput, type StackReviewJson } from './cfn';
-import { stageName } from '../naming';
+import { stageName } from '../facts/naming';
 import { applyAllowances, unusedAllowanceMessage, type AllowanceUse, type DestructiveFinding } from './guard';
 import { reviewManifests, type ManifestChangeJson } from './manifests';
 import { reviewCost, reviewEdge, reviewVerdicts, type CostChangeJson, type CostReviewJson, type EdgeChangeJson, type EdgeResourceJson, type VerdictChangeJson } from './reports';

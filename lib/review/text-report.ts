@@ -1,5 +1,5 @@
 /** The review as text for a terminal: the verdict and summary first, then every change, stage by stage. */
-import { formatTable } from '../table';
+import { formatTable } from '../util/table';
 import type { ReviewJson } from './review';
 import { costCell, destructiveLine, environmentCostLine, headline, propertyLines, resourceLine, sideName, summaryRows, verdictLine } from './report-parts';
 

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import type { TopicName } from '../../lib/bus/topics';
+import type { TopicName } from '../../lib/facts/topics';
 import {
   busClusterName,
   busKeyAlias,
@@ -15,8 +15,8 @@ import {
   replicatorName,
   serviceParameterName,
   stackName,
-} from '../../lib/naming';
-import type { ServiceName } from '../../lib/services';
+} from '../../lib/facts/naming';
+import type { ServiceName } from '../../lib/facts/services';
 import { encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { BootstrapBrokers } from './bootstrap-brokers';

@@ -5,15 +5,15 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
-import { MAX_BROKER_STORAGE_GIB, MIN_BROKER_STORAGE_GIB, MIN_INSYNC_REPLICAS, REPLICATION_FACTOR } from '../../lib/bus/broker-types';
-import type { BusPlan } from '../../lib/config';
-import { GigascaleError, type Issue } from '../../lib/errors';
+import { MAX_BROKER_STORAGE_GIB, MIN_BROKER_STORAGE_GIB, MIN_INSYNC_REPLICAS, REPLICATION_FACTOR } from '../../lib/facts/broker-types';
+import type { BusPlan } from '../../lib/plan';
+import { GigascaleError, type Issue } from '../../lib/util/errors';
 
 /** The only listener clients and MSK Replicator use: SASL/IAM over TLS. */
 export const SASL_IAM_PORT = 9098;
 
 export interface MskClusterProps {
-  /** Cluster name (lib/naming `busClusterName`); IAM policies and replicators in other regions name it. */
+  /** Cluster name (lib/facts/naming `busClusterName`); IAM policies and replicators in other regions name it. */
   readonly clusterName: string;
   /** Broker type, Express or Standard, pinned Kafka version (the environment's bus plan). */
   readonly bus: BusPlan;

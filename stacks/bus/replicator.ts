@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
-import { GigascaleError, type Issue } from '../../lib/errors';
+import { GigascaleError, type Issue } from '../../lib/util/errors';
 import { environmentKafkaPattern } from './kafka-arns';
 
 /** A cluster as MSK Replicator reaches it: its ARN and where the replicator's network interfaces go. */
@@ -16,7 +16,7 @@ export interface ReplicatorEndpoint {
 }
 
 export interface BusReplicatorProps {
-  /** Replicator name (lib/naming `replicatorName(env, source, target)`), unique in the target region. */
+  /** Replicator name (lib/facts/naming `replicatorName(env, source, target)`), unique in the target region. */
   readonly replicatorName: string;
   /** The cluster records are copied from (another region's bus cluster, read from its stack's outputs). */
   readonly source: ReplicatorEndpoint;

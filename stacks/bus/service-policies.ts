@@ -1,8 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { TopicPlan } from '../../lib/bus/sizing';
-import { busPolicyName, consumerGroupName, pascalCase } from '../../lib/naming';
-import { SERVICES, type ServiceName } from '../../lib/services';
+import type { TopicPlan } from '../../lib/plan/bus-sizing';
+import { busPolicyName, consumerGroupName, pascalCase } from '../../lib/facts/naming';
+import { SERVICES, type ServiceName } from '../../lib/facts/services';
 import { kafkaResourceArn } from './kafka-arns';
 
 export interface BusServicePoliciesProps {
@@ -10,7 +10,7 @@ export interface BusServicePoliciesProps {
   readonly environment: string;
   /** Region name; part of every policy name (IAM names are per account, not per region). */
   readonly region: string;
-  /** Name of the region's cluster (lib/naming `busClusterName`). */
+  /** Name of the region's cluster (lib/facts/naming `busClusterName`). */
   readonly clusterName: string;
   /** ARN of the region's cluster; its UUID pins every topic and group ARN to this one cluster. */
   readonly clusterArn: string;

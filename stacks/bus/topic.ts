@@ -1,8 +1,8 @@
 import { Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
-import { MIN_INSYNC_REPLICAS, REPLICATION_FACTOR } from '../../lib/bus/broker-types';
-import { GigascaleError, type Issue } from '../../lib/errors';
+import { MIN_INSYNC_REPLICAS, REPLICATION_FACTOR } from '../../lib/facts/broker-types';
+import { GigascaleError, type Issue } from '../../lib/util/errors';
 
 const MS_PER_HOUR = 3_600_000;
 

@@ -4,9 +4,9 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CACHE_PORT, MAX_CACHE_NODES } from '../../lib/cache/valkey';
-import type { CachePlan } from '../../lib/config';
-import { GigascaleError, type Issue } from '../../lib/errors';
+import { CACHE_PORT, MAX_CACHE_NODES } from '../../lib/facts/valkey';
+import type { CachePlan } from '../../lib/plan';
+import { GigascaleError, type Issue } from '../../lib/util/errors';
 
 /** Daily automatic snapshot window (UTC); it never meets MAINTENANCE_WINDOW, so a snapshot never waits for patching. */
 export const SNAPSHOT_WINDOW = '03:00-04:00';
@@ -14,7 +14,7 @@ export const SNAPSHOT_WINDOW = '03:00-04:00';
 export const MAINTENANCE_WINDOW = 'sun:05:00-sun:06:00';
 
 export interface ValkeyClusterProps {
-  /** Replication group id (lib/naming `cacheReplicationGroupId`): 1..40 letters, digits, hyphens. */
+  /** Replication group id (lib/facts/naming `cacheReplicationGroupId`): 1..40 letters, digits, hyphens. */
   readonly replicationGroupId: string;
   /** Description of the replication group, for the console and the auditor. */
   readonly description: string;

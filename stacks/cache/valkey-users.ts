@@ -3,9 +3,9 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/cache/acl';
-import { cacheDefaultUserId, cacheDefaultUserSecretName, cacheUserGroupId, cacheUserName, pascalCase } from '../../lib/naming';
-import type { ServiceName } from '../../lib/services';
+import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/facts/cache-acl';
+import { cacheDefaultUserId, cacheDefaultUserSecretName, cacheUserGroupId, cacheUserName, pascalCase } from '../../lib/facts/naming';
+import type { ServiceName } from '../../lib/facts/services';
 
 export interface ValkeyUsersProps {
   /** Environment name; part of every user id and of the group id. */
@@ -18,7 +18,7 @@ export interface ValkeyUsersProps {
 
 /**
  * The RBAC user group of a region's cache: a switched-off `default` user and one IAM-authenticated user per service
- * with a cache key prefix (lib/cache/acl.ts). Services connect with a 15-minute IAM token as their own user, and
+ * with a cache key prefix (lib/facts/cache-acl.ts). Services connect with a 15-minute IAM token as their own user, and
  * their ACL confines them to their key prefix; no service has a password. ElastiCache users and groups are
  * per account and region, so every id carries the environment.
  */

@@ -80,7 +80,7 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     rule: 'NIST.800.53.R5::NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
     reason:
       'The rule wants 15 days of automatic snapshots. The cache is not a system of record: it holds copies of Aurora data ' +
-      'and entries that live at most a day (lib/cache/tiers: entities 5 min, presence 60 s, sessions 24 h sliding), so a ' +
+      'and entries that live at most a day (lib/facts/cache-tiers: entities 5 min, presence 60 s, sessions 24 h sliding), so a ' +
       'snapshot older than that restores nothing still valid and a lost cache refills from reads. Snapshots are kept ' +
       'cache.snapshotRetentionDays (7 in phase 3, 14 in phase 4, 35 in phase 5; the config may raise it) for warm ' +
       'restarts, and the cluster takes a final snapshot on delete or replace (DeletionPolicy/UpdateReplacePolicy Snapshot).',
@@ -451,7 +451,7 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     reason:
       'Services that query the shards, and the migration Jobs, read every shard\'s credentials: a request may reach ' +
       'any shard, and the shard count grows without a redeploy of the roles. The prefix `gigascale/<env>/shard-` ' +
-      '(lib/naming shardSecretNamePrefix) names only this environment\'s shard secrets in the write region.',
+      '(lib/facts/naming shardSecretNamePrefix) names only this environment\'s shard secrets in the write region.',
     resourceType: 'AWS::IAM::ManagedPolicy',
     pathPattern: /^[a-z0-9-]+\/Compute\/PodRoles\/[A-Za-z]+\/Policy\/Resource$/,
   },

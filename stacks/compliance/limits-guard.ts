@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { limitViolations, measureTemplate, STACK_LIMITS, type StackLimits } from '../../lib/limits';
+import { limitViolations, measureTemplate, STACK_LIMITS, type StackLimits } from '../../lib/facts/limits';
 
 /**
  * Runs the stack size guard as a CDK validation plugin, so an oversized stack fails `cdk synth` (and

@@ -1,7 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IDependable } from 'constructs';
-import { EMF_AGENT_PORT } from '../../lib/compute/probe-target';
+import { EMF_AGENT_PORT } from '../../lib/views/probe-target';
 import { podIdentityPrincipal } from './pod-role';
 
 /**

@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import type * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
-import { clusterKeyAlias, clusterLogGroupName, clusterName, pascalCase, serviceSecretName } from '../../lib/naming';
+import { clusterKeyAlias, clusterLogGroupName, clusterName, pascalCase, serviceSecretName } from '../../lib/facts/naming';
 import { customerKey } from '../customer-key';
 import { allowLogsToUseKey, encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';

@@ -2,15 +2,15 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { defaultImages } from '../../lib/compute/images';
-import { pascalCase, PROJECT } from '../../lib/naming';
+import { defaultImages } from '../../lib/facts/images';
+import { pascalCase, PROJECT } from '../../lib/facts/naming';
 
 /** Images each repository keeps: older ones expire (a rollback reaches back this many releases). */
 export const IMAGES_KEPT = 50;
 
 /**
  * `gigascale/auth`, ..., `gigascale/db-migrate`, `gigascale/probe`: gigascale's own images, the repositories of the
- * default image references in the region's ECR (lib/compute/images.ts), in IMAGE_KEYS order.
+ * default image references in the region's ECR (lib/facts/images.ts), in IMAGE_KEYS order.
  */
 export function ownImageRepositoryNames(): string[] {
   const names = Object.values(defaultImages('0.0.0'))

@@ -1,12 +1,12 @@
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as cdk8s from 'cdk8s';
 import type { Construct, IDependable } from 'constructs';
-import { migrationsConcern } from '../../lib/naming';
+import { migrationsConcern } from '../../lib/facts/naming';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { ChartManifests } from './chart-manifests';
 
 export interface MigrationsStackProps extends Omit<RegionalStackProps, 'concern'> {
-  /** The migrations group (lib/data/shard-groups MIGRATION_SHARDS_PER_GROUP): part of the stack name. */
+  /** The migrations group (lib/facts/shard-groups MIGRATION_SHARDS_PER_GROUP): part of the stack name. */
   readonly group: number;
   /** The region's cluster (the compute stack's), whose kubectl provider applies the charts. */
   readonly cluster: eks.ICluster;

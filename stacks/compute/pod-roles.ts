@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { EnvironmentPlan } from '../../lib/config';
-import { HTTP_SERVICES, SERVICE_SPECS, type HttpService } from '../../lib/compute/workloads';
+import type { EnvironmentPlan } from '../../lib/plan';
+import { HTTP_SERVICES, SERVICE_SPECS, type HttpService } from '../../lib/facts/workloads';
 import {
   busPolicyName,
   cachePolicyName,
@@ -19,8 +19,8 @@ import {
   shardSecretNamePrefix,
   TURN_NAMESPACE,
   workloadName,
-} from '../../lib/naming';
-import { CACHE_KEY_PREFIX } from '../../lib/services';
+} from '../../lib/facts/naming';
+import { CACHE_KEY_PREFIX } from '../../lib/facts/services';
 import { PodRole } from './pod-role';
 
 /** Everything with a pod role: the HTTP services, the shard-migration Jobs and the TURN relay. The gateway has none. */

@@ -1,9 +1,9 @@
 import { ArnFormat } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { APP_DB_USER } from '../../lib/data/aurora';
-import type { ShardGroup } from '../../lib/data/shard-groups';
-import { shardGroupConcern, shardName } from '../../lib/naming';
+import { APP_DB_USER } from '../../lib/facts/aurora';
+import type { ShardGroup } from '../../lib/facts/shard-groups';
+import { shardGroupConcern, shardName } from '../../lib/facts/naming';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { Shard, type ShardSharedResources } from './shard';
 
@@ -16,7 +16,7 @@ export interface ShardGroupStackProps extends Omit<RegionalStackProps, 'concern'
 
 /**
  * `<env>-<region>-shards-<k>`: the shards of one group in one region. The group of a shard never changes
- * (lib/data/shard-groups), so adding shards touches only the last group's template. Construct ids are the shard
+ * (lib/facts/shard-groups), so adding shards touches only the last group's template. Construct ids are the shard
  * names: they are part of every logical id and must never change.
  */
 export class ShardGroupStack extends RegionalStack {

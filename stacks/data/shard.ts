@@ -7,15 +7,15 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { DatabasePlan } from '../../lib/config';
+import type { DatabasePlan } from '../../lib/plan';
 import {
   DATABASE_NAME,
   DATABASE_PORT,
   MASTER_ROTATION_DAYS,
   MASTER_USERNAME,
   PROXY_MAX_CONNECTIONS_PERCENT,
-} from '../../lib/data/aurora';
-import { pascalCase, shardClusterIdentifier, shardEndpointName, shardLogGroupName, shardSecretName, type ShardEndpointRole } from '../../lib/naming';
+} from '../../lib/facts/aurora';
+import { pascalCase, shardClusterIdentifier, shardEndpointName, shardLogGroupName, shardSecretName, type ShardEndpointRole } from '../../lib/facts/naming';
 
 /** What every shard of a region shares (the region's data stack). */
 export interface ShardSharedResources {
@@ -52,7 +52,7 @@ const ENGINE = 'aurora-postgresql';
 
 /**
  * One shard of one region: a member cluster of the shard's Aurora global database with its instances, log group,
- * proxy and DNS names. Everything is named from the shard number (lib/naming), so other regions, services and the
+ * proxy and DNS names. Everything is named from the shard number (lib/facts/naming), so other regions, services and the
  * probe find it without lookups. L1 resources: aws-cdk-lib has no L2 for global clusters or secondary members.
  */
 export class Shard extends Construct {

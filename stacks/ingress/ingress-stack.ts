@@ -7,9 +7,9 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { EnvironmentPlan } from '../../lib/config';
-import { ORIGIN_TOKEN_HEADER, ORIGIN_TOKEN_LENGTH } from '../../lib/edge/origin-protection';
-import { GigascaleError, type Issue } from '../../lib/errors';
+import type { EnvironmentPlan } from '../../lib/plan';
+import { ORIGIN_TOKEN_HEADER, ORIGIN_TOKEN_LENGTH } from '../../lib/facts/origin-protection';
+import { GigascaleError, type Issue } from '../../lib/util/errors';
 import {
   albLogAuditBucketName,
   albLogBucketName,
@@ -20,7 +20,7 @@ import {
   turnHostname,
   wafLogGroupName,
   webAclName,
-} from '../../lib/naming';
+} from '../../lib/facts/naming';
 import { customerKey } from '../customer-key';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
@@ -87,7 +87,7 @@ export class IngressStack extends RegionalStack {
   /** Encrypts the WAF log group. */
   readonly key: kms.Key;
   /**
-   * The edge's origin token (lib/edge/origin-protection.ts), in the write region only, replicated under the same name
+   * The edge's origin token (lib/facts/origin-protection.ts), in the write region only, replicated under the same name
    * to every other region of the environment; the web ACLs read it there.
    */
   readonly originTokenSecret?: secretsmanager.Secret;

@@ -1,12 +1,12 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
-import { GigascaleError } from '../../lib/errors';
+import { GigascaleError } from '../../lib/util/errors';
 
 export interface OriginCertificateProps {
-  /** Name the certificate is issued for: the ALB's origin name (lib/naming `originHostname`). */
+  /** Name the certificate is issued for: the ALB's origin name (lib/facts/naming `originHostname`). */
   readonly domainName: string;
-  /** Further names on the certificate: the TURN relay (lib/naming `turnHostname`), served by the NLB's TLS listener. */
+  /** Further names on the certificate: the TURN relay (lib/facts/naming `turnHostname`), served by the NLB's TLS listener. */
   readonly subjectAlternativeNames: readonly string[];
   /**
    * A certificate issued elsewhere (the config's `ingress.certificateArns[region]`); it must cover `domainName` and
@@ -29,7 +29,7 @@ export interface OriginCertificateProps {
 export function originCertificate(scope: Construct, id: string, props: OriginCertificateProps): acm.ICertificate {
   if (props.certificateArn !== undefined) return acm.Certificate.fromCertificateArn(scope, id, props.certificateArn);
   if (props.hostedZone === undefined) {
-    // Unreachable from a validated plan (lib/config/validate: hostedZoneId or a certificate ARN per region).
+    // Unreachable from a validated plan (lib/plan/validate: hostedZoneId or a certificate ARN per region).
     throw new GigascaleError('Invalid origin certificate', [
       { at: `${scope.node.path}/${id}`, message: 'needs certificateArn (an existing certificate) or hostedZone (to validate a new one), got neither' },
     ]);

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { GATEWAY_HEALTH_PATH, GATEWAY_PORT } from '../../lib/compute/workloads';
+import { GATEWAY_HEALTH_PATH, GATEWAY_PORT } from '../../lib/facts/workloads';
 
 /** Prefix of the ALB's access logs in the log bucket. */
 export const ALB_LOG_PREFIX = 'alb';
@@ -119,7 +119,7 @@ export class OriginLoadBalancer extends Construct {
       port: GATEWAY_PORT,
       healthCheck: httpHealthCheck(GATEWAY_HEALTH_PATH),
       // Socket.io's long-polling transport sends one session's requests separately: they must keep reaching the gateway
-      // pod that pins the session to its chat pod (lib/compute/workloads `sticky` routes).
+      // pod that pins the session to its chat pod (lib/facts/workloads `sticky` routes).
       stickinessCookieDuration: Duration.days(1),
       // Time for open sockets to drain (clients reconnect elsewhere) before a gateway pod leaves.
       deregistrationDelay: Duration.seconds(300),

@@ -24,15 +24,15 @@ export const CLIENT_IP_HEADER = 'CF-Connecting-IP';
 export const REDACTED_HEADERS = ['authorization', 'cookie'] as const;
 
 export interface OriginWebAclProps {
-  /** Name of the web ACL (lib/naming `webAclName`); also the prefix of its CloudWatch metric names. */
+  /** Name of the web ACL (lib/facts/naming `webAclName`); also the prefix of its CloudWatch metric names. */
   readonly name: string;
   /**
-   * Request header the edge carries the origin token in (lib/edge/origin-protection `ORIGIN_TOKEN_HEADER`), lower
+   * Request header the edge carries the origin token in (lib/facts/origin-protection `ORIGIN_TOKEN_HEADER`), lower
    * case; a request without exactly the token in it is blocked, and the header is redacted from the WAF log.
    */
   readonly originTokenHeader: string;
   /**
-   * Name of the Secrets Manager secret holding the origin token (lib/naming `edgeOriginTokenSecretName`). Read by
+   * Name of the Secrets Manager secret holding the origin token (lib/facts/naming `edgeOriginTokenSecretName`). Read by
    * CloudFormation at deploy in the stack's own region (a dynamic reference), so the secret or its replica must exist
    * there first.
    */
@@ -46,7 +46,7 @@ export interface OriginWebAclProps {
   readonly loadBalancerArn: string;
   /** Requests one client IP may send in 5 minutes before it is blocked (the plan's ingress.rateLimitPer5Minutes). */
   readonly rateLimitPer5Minutes: number;
-  /** CloudWatch Logs group of the WAF log (lib/naming `wafLogGroupName`; WAF requires the `aws-waf-logs-` prefix). */
+  /** CloudWatch Logs group of the WAF log (lib/facts/naming `wafLogGroupName`; WAF requires the `aws-waf-logs-` prefix). */
   readonly logGroupName: string;
   /** Days the WAF log is kept; a CloudWatch Logs retention value. */
   readonly logRetentionDays: number;
@@ -56,7 +56,7 @@ export interface OriginWebAclProps {
 
 /**
  * The regional WAF web ACL of a region's ALB: first a block of every request whose origin token header is not exactly
- * the environment's token (only our edge sends it: lib/edge/origin-protection.ts), then AWS's IP reputation, common,
+ * the environment's token (only our edge sends it: lib/facts/origin-protection.ts), then AWS's IP reputation, common,
  * known-bad-inputs and SQL injection rule groups, then a per-client rate limit keyed on the edge's client-IP header;
  * anything not blocked is allowed. Every request is logged (authorization, cookie and origin token headers redacted)
  * to a KMS-encrypted log group kept the planned days.

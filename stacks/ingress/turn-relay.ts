@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TURN_PORT, TURN_TLS_PORT } from '../../lib/compute/workloads';
+import { TURN_PORT, TURN_TLS_PORT } from '../../lib/facts/workloads';
 
 /** Prefix of the NLB's access logs (written for TLS listeners only) in the log bucket. */
 export const NLB_LOG_PREFIX = 'nlb';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { GigascaleError, type Issue } from '../../lib/errors';
+import { GigascaleError, type Issue } from '../../lib/util/errors';
 
 // The s3 L2 has constants for the transition classes only; STANDARD is a storage class a replication destination takes.
 const STANDARD = new s3.StorageClass('STANDARD');
@@ -12,7 +12,7 @@ const STANDARD = new s3.StorageClass('STANDARD');
 export interface MediaReplicationDestination {
   /** AWS region of the destination bucket. */
   readonly region: string;
-  /** Name of the destination bucket (lib/naming mediaBucketName). */
+  /** Name of the destination bucket (lib/facts/naming mediaBucketName). */
   readonly bucketName: string;
   /** Priority of the rule to this destination; unique within the bucket's replication configuration. */
   readonly priority: number;
@@ -24,7 +24,7 @@ export interface MediaReplicationProps {
   /** The key the source bucket encrypts with; the role decrypts source objects with it. */
   readonly sourceKey: kms.IKey;
   /**
-   * Alias of the media key, the same in every region (lib/naming mediaKeyAlias). Replicas are encrypted with the
+   * Alias of the media key, the same in every region (lib/facts/naming mediaKeyAlias). Replicas are encrypted with the
    * destination region's key under this alias.
    */
   readonly keyAlias: string;

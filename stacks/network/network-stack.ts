@@ -1,7 +1,7 @@
 import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { flowLogGroupName, natPrefixListName } from '../../lib/naming';
+import { flowLogGroupName, natPrefixListName } from '../../lib/facts/naming';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { EncryptedFlowLog } from './flow-log';
 
@@ -47,7 +47,7 @@ export class NetworkStack extends RegionalStack {
       ipAddresses: ec2.IpAddresses.cidr(region.cidr),
       availabilityZones: [...region.azs],
       natGateways: environment.network.natGateways === 'per-az' ? region.azs.length : 1,
-      // Order matters: CDK allocates subnet CIDRs in this order, and lib/net/subnets sized them to stay aligned.
+      // Order matters: CDK allocates subnet CIDRs in this order, and lib/plan/subnets sized them to stay aligned.
       subnetConfiguration: [
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: region.subnets.privatePrefix },
         { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: region.subnets.isolatedPrefix },

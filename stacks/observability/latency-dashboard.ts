@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
-import type { ProbeCheck } from '../../lib/probe/checks';
+import type { ProbeCheck } from '../../lib/facts/probe-checks';
 import { probeMetric } from './probe-alarms';
 
 /** Colours of the lines a reader compares: the budget and the limit in red, the canary's failures too. */
@@ -11,7 +11,7 @@ const WIDGET_WIDTH = 12;
 const WIDGET_HEIGHT = 6;
 
 export interface LatencyDashboardProps {
-  /** Dashboard name (lib/naming latencyDashboardName). */
+  /** Dashboard name (lib/facts/naming latencyDashboardName). */
   readonly dashboardName: string;
   /** Environment name (the probe metrics' Environment dimension). */
   readonly environment: string;
@@ -19,7 +19,7 @@ export interface LatencyDashboardProps {
   readonly region: string;
   /** The checks the region's probe runs; one latency graph each. */
   readonly checks: readonly ProbeCheck[];
-  /** P95 budget of every check, milliseconds (lib/latency/probe-budgets probeBudgetsMs); drawn on its graph. */
+  /** P95 budget of every check, milliseconds (lib/views/probe-budgets probeBudgetsMs); drawn on its graph. */
   readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
   /** Error rate (0..1) the checks are held to; drawn on the error-rate graph. */
   readonly maxErrorRate: number;

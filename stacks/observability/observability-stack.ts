@@ -5,10 +5,10 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { GATEWAY_HEALTH_BODY, GATEWAY_HEALTH_PATH } from '../../lib/compute/workloads';
-import { IN_CLUSTER_PROBE_CHECKS } from '../../lib/compute/probe-target';
-import { ORIGIN_TOKEN_HEADER } from '../../lib/edge/origin-protection';
-import { probeBudgetsMs } from '../../lib/latency/probe-budgets';
+import { GATEWAY_HEALTH_BODY, GATEWAY_HEALTH_PATH } from '../../lib/facts/workloads';
+import { IN_CLUSTER_PROBE_CHECKS } from '../../lib/views/probe-target';
+import { ORIGIN_TOKEN_HEADER } from '../../lib/facts/origin-protection';
+import { probeBudgetsMs } from '../../lib/views/probe-budgets';
 import {
   alarmTopicName,
   canaryAlarmName,
@@ -20,8 +20,8 @@ import {
   observabilityKeyAlias,
   originHostname,
   probeLogGroupName,
-} from '../../lib/naming';
-import { DEFAULT_MAX_ERROR_RATE, type ProbeCheck } from '../../lib/probe/checks';
+} from '../../lib/facts/naming';
+import { DEFAULT_MAX_ERROR_RATE, type ProbeCheck } from '../../lib/facts/probe-checks';
 import { customerKey } from '../customer-key';
 import { encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';

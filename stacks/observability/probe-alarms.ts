@@ -3,9 +3,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { GigascaleError, type Issue } from '../../lib/errors';
-import { pascalCase, probeAlarmName } from '../../lib/naming';
-import { PROBE_DIMENSIONS, PROBE_METRIC_NAMESPACE, type ProbeCheck, type ProbeMetric } from '../../lib/probe/checks';
+import { GigascaleError, type Issue } from '../../lib/util/errors';
+import { pascalCase, probeAlarmName } from '../../lib/facts/naming';
+import { PROBE_DIMENSIONS, PROBE_METRIC_NAMESPACE, type ProbeCheck, type ProbeMetric } from '../../lib/facts/probe-checks';
 
 /** One datapoint a minute: the CronJob runs every minute and reports each figure once per run. */
 export const PROBE_PERIOD = Duration.minutes(1);
@@ -18,17 +18,17 @@ export interface ProbeAlarmsProps {
   readonly environment: string;
   /** Region: the Region dimension and part of the alarm names. */
   readonly region: string;
-  /** The checks the region's probe runs (lib/compute/probe-target IN_CLUSTER_PROBE_CHECKS); one pair of alarms each. */
+  /** The checks the region's probe runs (lib/views/probe-target IN_CLUSTER_PROBE_CHECKS); one pair of alarms each. */
   readonly checks: readonly ProbeCheck[];
-  /** P95 budget of every check, milliseconds (lib/latency/probe-budgets probeBudgetsMs of the plan's hop budgets). */
+  /** P95 budget of every check, milliseconds (lib/views/probe-budgets probeBudgetsMs of the plan's hop budgets). */
   readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
-  /** Error rate (0..1) above which a check alarms (lib/probe/checks DEFAULT_MAX_ERROR_RATE). */
+  /** Error rate (0..1) above which a check alarms (lib/facts/probe-checks DEFAULT_MAX_ERROR_RATE). */
   readonly maxErrorRate: number;
   /** Where the alarms notify, on ALARM and on OK. */
   readonly topic: sns.ITopic;
 }
 
-/** The probe's metric of one check in one region, as the probe writes it (namespace and dimensions from lib/probe). */
+/** The probe's metric of one check in one region, as the probe writes it (namespace and dimensions from lib/facts/probe-checks.ts). */
 export function probeMetric(environment: string, region: string, check: ProbeCheck, metric: ProbeMetric, statistic = cloudwatch.Stats.MAXIMUM): cloudwatch.Metric {
   const values: Record<(typeof PROBE_DIMENSIONS)[number], string> = { Environment: environment, Region: region, Check: check };
   return new cloudwatch.Metric({
@@ -86,7 +86,7 @@ export class ProbeAlarms extends Construct {
           probeAlarmName(props.environment, props.region, check, 'p95'),
           probeMetric(props.environment, props.region, check, 'P95'),
           budget,
-          `Probe ${check} in ${where}: P95 above its ${budget} ms budget (lib/latency/probe-budgets.ts) in 3 of 5 minutes, or no probe data`,
+          `Probe ${check} in ${where}: P95 above its ${budget} ms budget (lib/views/probe-budgets.ts) in 3 of 5 minutes, or no probe data`,
         ),
         errorRate: alarm(
           `${checkId}ErrorRate`,

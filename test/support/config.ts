@@ -1,6 +1,6 @@
 /** Test helpers for configs: a valid environment to vary, and the problems a config is refused with. */
-import { GigascaleError } from '../../lib/errors';
-import { resolvePlan, type EnvironmentInput, type GigascaleConfig } from '../../lib/config';
+import { GigascaleError } from '../../lib/util/errors';
+import { resolvePlan, type EnvironmentInput, type GigascaleConfig } from '../../lib/plan';
 
 /** A valid phase-3 environment over us-east-1 and eu-west-1 for 100,000 users, with the given fields replaced. */
 export const env = (overrides: Partial<EnvironmentInput> & Record<string, unknown> = {}): EnvironmentInput =>

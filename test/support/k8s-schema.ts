@@ -3,7 +3,7 @@
  * would refuse, as `<kind>/<name>: <path> <message>`, and an empty list when the object is fine.
  *
  * - Built-in kinds: kubernetes-models 4.5.1, generated from the Kubernetes 1.33 OpenAPI schema
- *   (lib/compute/kubernetes.ts says why 1.33). Its compiled validators, like the OpenAPI schema, accept unknown
+ *   (lib/facts/kubernetes.ts says why 1.33). Its compiled validators, like the OpenAPI schema, accept unknown
  *   fields, while `kubectl apply` (strict field validation, the default since 1.27) refuses them. So the object is
  *   validated through a Proxy that records which properties the validator reads: a compiled validator reads every
  *   declared property of an object it knows (`data.x === undefined`) and enumerates the keys of a map
@@ -34,8 +34,8 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { DNS_LABEL, DNS_SUBDOMAIN } from '../../lib/naming';
-import { imageProblem } from '../../lib/compute/images';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../../lib/facts/naming';
+import { imageProblem } from '../../lib/facts/images';
 import targetGroupBinding from '../fixtures/crds/elbv2.k8s.aws_TargetGroupBinding.json';
 import secretProviderClass from '../fixtures/crds/secrets-store.csi.x-k8s.io_SecretProviderClass.json';
 

@@ -16,9 +16,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
-import { PROJECT_ROOT } from '../../lib/cdk-json';
-import type { MigrationFile } from '../../lib/db/migrate';
-import { readMigrationFiles } from '../../lib/db/migration-files';
+import { PROJECT_ROOT } from '../../lib/plan/cdk-json';
+import type { MigrationFile } from '../../db/migrate';
+import { readMigrationFiles } from '../../db/migration-files';
 
 export interface LocalPostgres {
   /** The TCP port on 127.0.0.1. */

@@ -1,7 +1,7 @@
 /**
  * A real redis-server for cache tests, shaped like the regional ElastiCache cluster as far as one process can be:
  * cluster mode (one node holding all 16384 slots, so CROSSSLOT and hash tags behave as in production), the RBAC
- * users of lib/cache/acl.ts with the exact access strings ElastiCache gets, and the `default` user switched off.
+ * users of lib/facts/cache-acl.ts with the exact access strings ElastiCache gets, and the `default` user switched off.
  *
  * ElastiCache's users authenticate with IAM tokens (elasticache:Connect); a local server has no IAM, so each user
  * gets a fixed test password instead. The access strings, which are what the tests exercise, are unchanged.
@@ -19,9 +19,9 @@ import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/cache/acl';
-import { cacheUserName } from '../../lib/naming';
-import type { ServiceName } from '../../lib/services';
+import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/facts/cache-acl';
+import { cacheUserName } from '../../lib/facts/naming';
+import type { ServiceName } from '../../lib/facts/services';
 import { freePorts, LOOPBACK as HOST } from '../../local/ports';
 import { sleep, stopProcess } from '../../local/process';
 import { ensureRedisServer, redisServerVersion } from '../../local/redis-server';
@@ -176,7 +176,7 @@ export async function startRedis(env: string): Promise<LocalRedis> {
     admin,
     credentials(service) {
       const user = users.get(service);
-      if (user === undefined) throw new Error(`${service} has no cache user (lib/cache/acl.ts cacheUsers)`);
+      if (user === undefined) throw new Error(`${service} has no cache user (lib/facts/cache-acl.ts cacheUsers)`);
       return { username: user.username, password: password(service) };
     },
     connect,

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import defaultConfig from '../../regions.config';
-import { APP_CONTEXT, cdkJsonContext, PROJECT_ROOT } from '../../lib/cdk-json';
-import { resolvePlan, type GigascaleConfig, type Plan } from '../../lib/config';
+import { APP_CONTEXT, cdkJsonContext, PROJECT_ROOT } from '../../lib/plan/cdk-json';
+import { resolvePlan, type GigascaleConfig, type Plan } from '../../lib/plan';
 import { addStages } from '../../stacks/app';
 import type { RegionStage } from '../../stacks/stage';
 

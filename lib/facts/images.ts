@@ -1,0 +1,56 @@
+/**
+ * Container images of the workloads: which exist, their defaults, the rule every reference must follow (a tag or a
+ * digest, never `latest`) and how a registry-less reference becomes the region's ECR.
+ */
+import { WORKLOADS } from './workloads';
+
+/** Everything that runs from an image: the workloads, the TURN relay, the shard-migration Jobs and the probe CronJob. */
+export const IMAGE_KEYS = [...WORKLOADS, 'turn', 'migrations', 'probe'] as const;
+export type ImageKey = (typeof IMAGE_KEYS)[number];
+
+/** Envoy release the gateway runs (its configuration, lib/views/envoy-config.ts, is written for the v3 API). */
+export const ENVOY_IMAGE = 'envoyproxy/envoy:v1.36.2';
+/** coturn release of the TURN relay. */
+export const COTURN_IMAGE = 'coturn/coturn:4.7.0';
+
+/** Default images: third-party ones pinned here; gigascale's own in the region's ECR, tagged with the release. */
+export function defaultImages(version: string): Record<ImageKey, string> {
+  const own = (name: string) => `gigascale/${name}:${version}`;
+  return {
+    gateway: ENVOY_IMAGE,
+    auth: own('auth'),
+    entity: own('entity'),
+    chat: own('chat'),
+    voice: own('voice'),
+    memory: own('memory'),
+    turn: COTURN_IMAGE,
+    // db/Dockerfile, the image lib/facts/naming migrationsImage names.
+    migrations: own('db-migrate'),
+    // probe/Dockerfile: bin/probe.ts, run every minute in every region (k8s/probe-chart.ts).
+    probe: own('probe'),
+  };
+}
+
+const REFERENCE = /^(?:(?<registry>[a-z0-9.-]+(?::\d+)?)\/)?(?<path>[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
+
+/** Why an image reference is refused, or undefined when it is fine. */
+export function imageProblem(reference: string): string | undefined {
+  const m = REFERENCE.exec(reference);
+  if (!m?.groups) return `must be an image reference like registry/name:tag or name@sha256:<64 hex>, got ${JSON.stringify(reference)}`;
+  const { tag, digest } = m.groups;
+  if (tag === undefined && digest === undefined) return `must name a tag or a digest (an untagged image means latest), got ${JSON.stringify(reference)}`;
+  if (tag === 'latest') return `must not use the tag latest (a deploy would not say what runs); pin a release tag or a digest, got ${JSON.stringify(reference)}`;
+  return undefined;
+}
+
+/**
+ * The reference a pod pulls: one whose first path segment names a registry (contains a dot or a port, or is
+ * localhost) is used as is; `envoyproxy/envoy:v1` is Docker Hub's; `gigascale/...` is in the region's own ECR.
+ */
+export function imageUri(reference: string, account: string, region: string): string {
+  const first = reference.split('/')[0];
+  const hasRegistry = reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasRegistry) return reference;
+  if (first === 'gigascale') return `${account}.dkr.ecr.${region}.amazonaws.com/${reference}`;
+  return `docker.io/${reference}`;
+}

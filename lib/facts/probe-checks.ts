@@ -1,0 +1,69 @@
+/**
+ * What the probe measures and how its figures are named: the one list of checks the probe CLI runs, the latency
+ * model budgets (lib/views/probe-budgets.ts), the in-cluster CronJob emits and the CloudWatch alarms watch.
+ */
+
+/** The probe's checks, in the order it runs and reports them. */
+export const PROBE_CHECKS = ['postgres.select1', 'postgres.memory_read', 'redis.set', 'redis.get', 'http.get', 'ws.connect', 'ws.ping'] as const;
+export type ProbeCheck = (typeof PROBE_CHECKS)[number];
+
+/** The target-file fields, each an endpoint URL (`region` aside); a check runs when its field is present. */
+export const TARGET_FIELDS = ['postgres', 'redis', 'http', 'ws'] as const;
+export type TargetField = (typeof TARGET_FIELDS)[number];
+
+/** The target field each check needs. */
+export const CHECK_FIELD: Readonly<Record<ProbeCheck, TargetField>> = {
+  'postgres.select1': 'postgres',
+  'postgres.memory_read': 'postgres',
+  'redis.set': 'redis',
+  'redis.get': 'redis',
+  'http.get': 'http',
+  'ws.connect': 'ws',
+  'ws.ping': 'ws',
+};
+
+/**
+ * The error rate a check may show when nothing else is said: the seed's strictest load milestone
+ * (1K concurrent users: under 0.1 % errors).
+ */
+export const DEFAULT_MAX_ERROR_RATE = 0.001;
+
+/** CloudWatch namespace of the probe's embedded-metric-format lines. */
+export const PROBE_METRIC_NAMESPACE = 'Gigascale/Probe';
+
+/** Dimensions of every probe metric, in this order: one metric series per environment, region and check. */
+export const PROBE_DIMENSIONS = ['Environment', 'Region', 'Check'] as const;
+
+/**
+ * The metrics of one check run, and their CloudWatch units. Latencies are from the intended start of each request
+ * (open model), error rate is errors / attempts, 0..1.
+ */
+export const PROBE_METRICS = {
+  P50: 'Milliseconds',
+  P95: 'Milliseconds',
+  P99: 'Milliseconds',
+  Max: 'Milliseconds',
+  ErrorRate: 'None',
+  Count: 'Count',
+} as const;
+export type ProbeMetric = keyof typeof PROBE_METRICS;
+
+/**
+ * The property of each embedded-metric-format line that carries the check's P95 budget, milliseconds (absent when the
+ * check has none): a property, not a metric, so the alarm's threshold and the figure travel in the same line.
+ */
+export const PROBE_BUDGET_PROPERTY = 'BudgetP95';
+
+/** The probe's target file (probe/target.ts reads it; lib/views/probe-target.ts renders the in-cluster one). */
+export interface ProbeTarget {
+  /** Region the endpoints are in: an AWS region of the config, or a name the config does not know (`local`). */
+  readonly region: string;
+  /** Postgres URL (`postgres://user:password@host:5432/db?sslmode=require`). @default - no postgres checks */
+  readonly postgres?: string;
+  /** Redis URL (`redis://[user:password@]host:6379`, `rediss://` for TLS). @default - no redis checks */
+  readonly redis?: string;
+  /** URL the http.get check GETs. @default - no http check */
+  readonly http?: string;
+  /** WebSocket URL (`ws://` or `wss://`). @default - no ws checks */
+  readonly ws?: string;
+}

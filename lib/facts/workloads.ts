@@ -1,0 +1,177 @@
+/**
+ * What runs in each cluster, described once: the API gateway and the five HTTP services behind it, each with its port,
+ * routes, the stores it talks to and the AWS access it needs. The gateway's routes, the NetworkPolicies, the
+ * target-group bindings and the pod roles all derive from this list (STYLE: one service description per chart).
+ *
+ * `analytics` and `push` (lib/facts/services.ts) are bus consumers without an HTTP route; they get their bus policies from
+ * the bus stack but no workload here yet.
+ */
+import type { ServiceName } from './services';
+
+/** The five services the seed puts behind the gateway, in a fixed order. */
+export const HTTP_SERVICES = ['auth', 'entity', 'chat', 'voice', 'memory'] as const satisfies readonly ServiceName[];
+export type HttpService = (typeof HTTP_SERVICES)[number];
+
+/** The in-cluster API gateway (Envoy). */
+export const GATEWAY = 'gateway';
+/** Everything with a Deployment in the `gigascale` namespace: the gateway, then the services. */
+export const WORKLOADS = [GATEWAY, ...HTTP_SERVICES] as const;
+export type Workload = (typeof WORKLOADS)[number];
+
+/**
+ * Extra pods a rolling update starts before it stops old ones, percent of the replicas (maxUnavailable is 0); the
+ * capacity planner leaves room for them on the nodes.
+ */
+export const ROLLING_UPDATE_MAX_SURGE_PERCENT = 25;
+
+/** Port every service container listens on for HTTP (and WebSocket). */
+export const SERVICE_PORT = 8080;
+/** Port the gateway listens on for traffic from the ALB. */
+export const GATEWAY_PORT = 8080;
+/** Envoy's admin listener: bound to 127.0.0.1 inside the pod, never exposed. */
+export const GATEWAY_ADMIN_PORT = 9901;
+/** Liveness (the process answers) and readiness (its dependencies answer) paths every service serves. */
+export const LIVENESS_PATH = '/healthz';
+export const READINESS_PATH = '/readyz';
+/** Path the gateway answers itself for the ALB and the edge health monitor. */
+export const GATEWAY_HEALTH_PATH = '/gateway/health';
+/** What the gateway answers on GATEWAY_HEALTH_PATH, with a 200 (the origin canary checks it). */
+export const GATEWAY_HEALTH_BODY = 'ok';
+/** Path on the auth service the gateway's external authorization calls (with the request's headers). */
+export const AUTHZ_PATH = '/internal/authz';
+/**
+ * Cookie auth sets for a browser session, with `Path=/v1/` so browsers never send it with static assets. The
+ * gateway forwards it to authorization; the edge never caches a request that carries it (edge/).
+ */
+export const SESSION_COOKIE = 'gigascale-session';
+export const SESSION_COOKIE_PATH = '/v1/';
+/**
+ * Public profiles: the same for every reader, served without a token, cached at the edge (lib/views/edge/cache-rules.ts).
+ * Entity answers here only what a profile's owner made public.
+ */
+export const PUBLIC_PROFILE_PREFIX = '/v1/public/profiles/';
+
+/** STUN/TURN over UDP (RFC 8656): the port clients send to, and the port the relay pods listen on (UDP and TCP). */
+export const TURN_PORT = 3478;
+/** TURN over TLS (RFC 8656): the NLB terminates TLS here and forwards plain TCP to `TURN_PORT`. */
+export const TURN_TLS_PORT = 5349;
+/** Relay ports coturn allocates from, UDP: its default range (RFC 5766 suggests the dynamic ports 49152-65535). */
+export const TURN_RELAY_MIN_PORT = 49152;
+export const TURN_RELAY_MAX_PORT = 65535;
+
+/** A path prefix the gateway routes to a service. */
+export interface Route {
+  /** Path prefix, starting and ending with `/`. */
+  readonly prefix: string;
+  /** Whole-request timeout; 0 disables it (long-lived WebSocket streams, which end on idle instead). */
+  readonly timeoutSeconds: number;
+  /** Idle timeout of the stream, seconds. */
+  readonly idleTimeoutSeconds: number;
+  /** The route upgrades to WebSocket. */
+  readonly websocket: boolean;
+  /** Requests must pass external authorization (auth's AUTHZ_PATH) before they reach the service. */
+  readonly authorize: boolean;
+  /**
+   * Requests of one client stick to one pod: the gateway hashes a cookie it sets (Socket.io's polling transport
+   * sends several requests that must reach the pod holding the session).
+   */
+  readonly sticky: boolean;
+}
+
+/** A store or endpoint a service connects to; each maps to an egress rule in the service's NetworkPolicy. */
+export type Dependency = 'postgres' | 'cache' | 'bus' | 'https';
+
+/** Egress port of each dependency (Aurora/RDS Proxy 5432, Valkey 6379, MSK IAM 9098, HTTPS for AWS APIs and OpenAI). */
+export const DEPENDENCY_PORTS: Readonly<Record<Dependency, number>> = { postgres: 5432, cache: 6379, bus: 9098, https: 443 };
+
+export interface ServiceSpec {
+  readonly name: HttpService;
+  /** What the service does (the seed's words); becomes the Deployment's description annotation. */
+  readonly description: string;
+  readonly routes: readonly Route[];
+  /** Stores it connects to, sorted. */
+  readonly dependencies: readonly Dependency[];
+  /** Reads the shards' credentials from Secrets Manager (lib/facts/naming shardSecretName). */
+  readonly shardSecrets: boolean;
+  /** Secrets Manager secrets of its own it reads, by key (lib/facts/naming serviceSecretName). */
+  readonly secrets: readonly ServiceSecret[];
+  /** Reads and writes the region's media bucket. */
+  readonly media: boolean;
+}
+
+/** Secrets a service owns: `openai-api-key` for voice's OpenAI Realtime sessions. */
+export type ServiceSecret = 'openai-api-key';
+
+const api = (prefix: string, timeoutSeconds: number, authorize = true): Route => ({
+  prefix,
+  timeoutSeconds,
+  idleTimeoutSeconds: 60,
+  websocket: false,
+  authorize,
+  sticky: false,
+});
+/** WebSocket routes end when idle for an hour, the ALB's idle timeout (the ingress defaults). */
+const socket = (prefix: string, sticky: boolean): Route => ({
+  prefix,
+  timeoutSeconds: 0,
+  idleTimeoutSeconds: 3600,
+  websocket: true,
+  authorize: true,
+  sticky,
+});
+
+export const SERVICE_SPECS: Readonly<Record<HttpService, ServiceSpec>> = {
+  auth: {
+    name: 'auth',
+    description: 'Authentication and sessions',
+    // Sign-in and token refresh cannot require a token.
+    routes: [api('/v1/auth/', 5, false)],
+    dependencies: ['bus', 'cache', 'https', 'postgres'],
+    shardSecrets: true,
+    secrets: [],
+    media: false,
+  },
+  entity: {
+    name: 'entity',
+    description: 'Profiles, businesses and horses',
+    routes: [api('/v1/profiles/', 10), api(PUBLIC_PROFILE_PREFIX, 10, false), api('/v1/businesses/', 10), api('/v1/horses/', 10), api('/v1/media/', 30)],
+    dependencies: ['bus', 'cache', 'https', 'postgres'],
+    shardSecrets: true,
+    secrets: [],
+    media: true,
+  },
+  chat: {
+    name: 'chat',
+    description: 'Real-time messaging (Socket.io cluster)',
+    routes: [socket('/socket.io/', true), api('/v1/chat/', 10)],
+    dependencies: ['bus', 'cache', 'https', 'postgres'],
+    shardSecrets: true,
+    secrets: [],
+    media: false,
+  },
+  voice: {
+    name: 'voice',
+    description: 'WebRTC signaling and OpenAI Realtime',
+    routes: [socket('/v1/voice/signal/', false), api('/v1/voice/', 10)],
+    dependencies: ['bus', 'cache', 'https'],
+    shardSecrets: false,
+    secrets: ['openai-api-key'],
+    media: false,
+  },
+  memory: {
+    name: 'memory',
+    description: 'AI memory with vector search',
+    routes: [api('/v1/memory/', 30)],
+    dependencies: ['bus', 'cache', 'https', 'postgres'],
+    shardSecrets: true,
+    secrets: [],
+    media: false,
+  },
+};
+
+/** Every route of every service, with its service, longest prefix first (the order the gateway matches them in). */
+export function allRoutes(): { readonly service: HttpService; readonly route: Route }[] {
+  return HTTP_SERVICES.flatMap((service) => SERVICE_SPECS[service].routes.map((route) => ({ service, route }))).sort(
+    (a, b) => b.route.prefix.length - a.route.prefix.length || a.route.prefix.localeCompare(b.route.prefix),
+  );
+}

@@ -1,0 +1,562 @@
+/**
+ * The shape of `regions.config.ts`: field types and per-field rules. Rules that relate fields to each other
+ * (duplicate regions, overlapping CIDRs, the write region) live in `validate.ts`.
+ */
+import { z } from 'zod';
+import { REGION_NAME } from '../facts/regions';
+import { BUCKET_COUNT } from '../facts/shard-map';
+import { MAX_MEMORY_PARTITIONS } from '../facts/aurora';
+import { MAX_AZS, MIN_AZS } from './subnets';
+import { LOG_RETENTION_DAYS, PHASES } from '../facts/phases';
+import { CACHE_NODE_TYPES, MAX_CACHE_REPLICAS, MAX_CACHE_SHARDS } from '../facts/valkey';
+import { BROKER_TYPE_NAMES, MAX_PARTITION_MBPS } from '../facts/broker-types';
+import { TOPIC_NAMES } from '../facts/topics';
+import { NODE_INSTANCE_TYPES } from '../facts/node-types';
+import { HTTP_SERVICES, WORKLOADS, type HttpService, type Workload } from '../facts/workloads';
+import { IMAGE_KEYS, type ImageKey } from '../facts/images';
+import { FLOW_NAMES, type Flow } from '../facts/flows';
+import { HOP_NAMES, type Hop } from '../facts/hops';
+import { WORKLOAD_FIELDS, type WorkloadModel } from './workload';
+import { CAPACITY_NUMBERS, type CapacityInput } from './capacities';
+
+/** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
+export const MAX_SHARDS = BUCKET_COUNT;
+export const ENV_NAME = /^[a-z][a-z0-9]{0,9}$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const regionName = z.string().regex(REGION_NAME, { error: (i) => `must be an AWS region name like us-east-1, got ${JSON.stringify(i.input)}` });
+
+const positiveMs = z
+  .number({ error: (i) => `must be a number of milliseconds, got ${JSON.stringify(i.input)}` })
+  .refine((n) => Number.isFinite(n) && n > 0 && n <= 60_000, { error: (i) => `must be a budget in milliseconds, > 0 and <= 60000, got ${String(i.input)}` });
+
+const intIn = (lo: number, hi: number) =>
+  z.number().refine((n) => Number.isInteger(n) && n >= lo && n <= hi, { error: (i) => `must be an integer in ${lo}..${hi}, got ${String(i.input)}` });
+
+const logRetentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+  error: (i) => `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')}), got ${String(i.input)}`,
+});
+
+/** Readers per Aurora cluster gigascale allows (AWS allows 15; 8 keeps 16 shards per group stack under the guard). */
+export const MAX_READERS = 8;
+/** Brokers per AZ, nodes per AZ and replicas per workload gigascale accepts, set or planned (lib/plan/capacity-limits.ts). */
+export const MAX_BROKERS_PER_AZ = 20;
+export const MAX_NODES_PER_AZ = 450;
+export const MAX_REPLICAS = 5000;
+/** RDS quotas are per account and region; 10000 is far above anything AWS grants and catches typos. */
+const MAX_QUOTA = 10_000;
+
+/**
+ * How much cross-region replication exists. A new environment goes off -> sources -> on, one deploy each: S3 refuses a
+ * replication rule to a bucket that does not exist, MSK refuses multi-VPC connectivity on a cluster being created,
+ * and a replicator needs its source cluster to have it (README "First deploy").
+ * - off: no replication rules, no multi-VPC connectivity, no replicators;
+ * - sources: media replication rules, and every cluster ready to be read by other regions' replicators;
+ * - on: also the MSK Replicators.
+ */
+export const CROSS_REGION_REPLICATION = ['off', 'sources', 'on'] as const;
+export type CrossRegionReplication = (typeof CROSS_REGION_REPLICATION)[number];
+
+const oneOf = (values: readonly string[], what: string) =>
+  z.string().refine((v) => values.includes(v), { error: (i) => `must be ${what} (${values.join(', ')}), got ${JSON.stringify(i.input)}` });
+
+const positiveIn = (lo: number, hi: number) =>
+  z.number().refine((n) => Number.isFinite(n) && n > lo && n <= hi, { error: (i) => `must be a number > ${lo} and <= ${hi}, got ${String(i.input)}` });
+
+const seconds = intIn(1, 31_536_000);
+
+const topicSchema = z.strictObject({
+  share: positiveIn(0, 1).optional(),
+  retentionHours: intIn(1, 8760).optional(),
+  replication: z.enum(['none', 'all-regions'], { error: (i) => `must be "none" or "all-regions", got ${JSON.stringify(i.input)}` }).optional(),
+});
+
+const workloadSizesSchema = z.strictObject({
+  minReplicas: intIn(1, 1000).optional(),
+  maxReplicas: intIn(1, MAX_REPLICAS).optional(),
+  cpuMillis: intIn(50, 64_000).optional(),
+  memoryMiB: intIn(64, 262_144).optional(),
+});
+
+/** A map from the names a list knows (hops, flows) to milliseconds; an unknown name is refused with the list. */
+const namedMs = (names: readonly string[], what: string) =>
+  z.record(z.string(), positiveMs).superRefine((map, ctx) => {
+    for (const key of Object.keys(map)) {
+      if (!names.includes(key)) ctx.addIssue({ code: 'custom', path: [key], message: `unknown ${what}; ${what}s are ${names.join(', ')}` });
+    }
+  });
+
+const waiverSchema = z.strictObject({
+  region: regionName,
+  flow: z.string().refine((f) => (FLOW_NAMES as readonly string[]).includes(f), { error: (i) => `must be a flow (${FLOW_NAMES.join(', ')}), got ${JSON.stringify(i.input)}` }),
+  reason: z
+    .string()
+    .refine((r) => r.trim().length >= 10, { error: 'must say why the breach is accepted (at least 10 characters): it is printed with every verdict table' }),
+});
+
+export const regionSchema = z.strictObject({
+  name: regionName,
+  azs: z
+    .array(z.string())
+    .min(MIN_AZS, { error: `must list ${MIN_AZS}..${MAX_AZS} availability zones` })
+    .max(MAX_AZS, { error: `must list ${MIN_AZS}..${MAX_AZS} availability zones` })
+    .optional(),
+  cidr: z.string().optional(),
+  latitude: z.number().refine((n) => Number.isFinite(n) && n >= -90 && n <= 90, { error: (i) => `must be a latitude in degrees, -90..90, got ${String(i.input)}` }).optional(),
+  longitude: z.number().refine((n) => Number.isFinite(n) && n >= -180 && n <= 180, { error: (i) => `must be a longitude in degrees, -180..180, got ${String(i.input)}` }).optional(),
+});
+
+export const environmentSchema = z.strictObject({
+  phase: z.union(PHASES.map((p) => z.literal(p)), {
+    error: (i) => (i.input === undefined ? 'is required' : `must be one of ${PHASES.join(', ')}, got ${JSON.stringify(i.input)}`),
+  }),
+  account: z.string().regex(/^\d{12}$/, { error: (i) => `must be a 12-digit AWS account id, got ${JSON.stringify(i.input)}` }),
+  domain: z.string().regex(HOSTNAME, { error: (i) => `must be a lower-case DNS name like example.com, got ${JSON.stringify(i.input)}` }),
+  owner: z.string().min(1, { error: 'must name the owning team' }),
+  costCentre: z.string().min(1, { error: 'must name the cost centre billed' }),
+  regions: z
+    .array(z.preprocess((v) => (typeof v === 'string' ? { name: v } : v), regionSchema))
+    .min(1, { error: 'must list at least one region' }),
+  writeRegion: regionName.optional(),
+  shards: z
+    .number()
+    .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SHARDS, { error: (i) => `must be an integer in 1..${MAX_SHARDS}, got ${String(i.input)}` })
+    .optional(),
+  sizes: z
+    .strictObject({
+      network: z
+        .strictObject({
+          natGateways: z.enum(['one', 'per-az'], { error: (i) => `must be "one" or "per-az", got ${JSON.stringify(i.input)}` }).optional(),
+          flowLogRetentionDays: logRetentionDays.optional(),
+        })
+        .optional(),
+      database: z
+        .strictObject({
+          instanceClass: z.string().optional(),
+          writeRegionReaders: intIn(0, MAX_READERS).optional(),
+          readersPerRegion: intIn(1, MAX_READERS).optional(),
+          backupRetentionDays: intIn(7, 35).optional(),
+          logRetentionDays: logRetentionDays.optional(),
+          maxConnections: intIn(100, 5000).optional(),
+          proxy: z.boolean({ error: (i) => `must be true or false, got ${JSON.stringify(i.input)}` }).optional(),
+          memoryPartitions: intIn(1, MAX_MEMORY_PARTITIONS).optional(),
+        })
+        .optional(),
+      cache: z
+        .strictObject({
+          nodeType: oneOf(CACHE_NODE_TYPES, 'a Graviton ElastiCache node type').optional(),
+          shards: intIn(1, MAX_CACHE_SHARDS).optional(),
+          replicasPerShard: intIn(1, MAX_CACHE_REPLICAS).optional(),
+          snapshotRetentionDays: intIn(1, 35).optional(),
+          logRetentionDays: logRetentionDays.optional(),
+        })
+        .optional(),
+      media: z
+        .strictObject({
+          replication: z.enum(['none', 'all-regions'], { error: (i) => `must be "none" or "all-regions", got ${JSON.stringify(i.input)}` }).optional(),
+          infrequentAccessAfterDays: intIn(30, 3650).optional(),
+          noncurrentVersionExpirationDays: intIn(1, 3650).optional(),
+          accessLogExpirationDays: intIn(1, 3650).optional(),
+        })
+        .optional(),
+      bus: z
+        .strictObject({
+          brokerType: oneOf(BROKER_TYPE_NAMES, 'an MSK m7g broker type').optional(),
+          brokersPerAz: intIn(1, MAX_BROKERS_PER_AZ).optional(),
+          eventsPerSecond: intIn(1, 100_000_000).optional(),
+          meanEventBytes: intIn(16, 1_048_576).optional(),
+          partitionMBps: positiveIn(0, MAX_PARTITION_MBPS).optional(),
+          minPartitions: intIn(1, 1000).optional(),
+          logRetentionDays: logRetentionDays.optional(),
+          topics: z
+            .record(z.string(), topicSchema)
+            .superRefine((topics, ctx) => {
+              for (const name of Object.keys(topics)) {
+                if (!(TOPIC_NAMES as readonly string[]).includes(name)) {
+                  ctx.addIssue({ code: 'custom', path: [name], message: `unknown topic; topics are declared in lib/facts/topics.ts: ${TOPIC_NAMES.join(', ')}` });
+                }
+              }
+            })
+            .optional(),
+        })
+        .optional(),
+      compute: z
+        .strictObject({
+          nodeInstanceType: oneOf(NODE_INSTANCE_TYPES, 'a Graviton EC2 instance type').optional(),
+          nodesPerAzMin: intIn(0, 100).optional(),
+          nodesPerAzMax: intIn(1, MAX_NODES_PER_AZ).optional(),
+          nodeDiskGiB: intIn(20, 2000).optional(),
+          logRetentionDays: logRetentionDays.optional(),
+          workloads: z
+            .record(z.string(), workloadSizesSchema)
+            .superRefine((w, ctx) => {
+              for (const name of Object.keys(w)) {
+                if (!(WORKLOADS as readonly string[]).includes(name)) {
+                  ctx.addIssue({ code: 'custom', path: [name], message: `unknown workload; workloads are declared in lib/facts/workloads.ts: ${WORKLOADS.join(', ')}` });
+                }
+              }
+            })
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  compute: z
+    .strictObject({
+      publicEndpointCidrs: z.array(z.string()).max(40, { error: 'EKS accepts at most 40 public access CIDRs' }).optional(),
+      adminRoleArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: (i) => `must be an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin, got ${JSON.stringify(i.input)}` }))
+        .optional(),
+      images: z
+        .record(z.string(), z.string())
+        .superRefine((images, ctx) => {
+          for (const key of Object.keys(images)) {
+            if (!(IMAGE_KEYS as readonly string[]).includes(key)) {
+              ctx.addIssue({ code: 'custom', path: [key], message: `unknown image; images are ${IMAGE_KEYS.join(', ')}` });
+            }
+          }
+        })
+        .optional(),
+    })
+    .optional(),
+  ingress: z
+    .strictObject({
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: (i) => `must be a Route 53 hosted zone id like Z0123456789ABCDEFGHIJ, got ${JSON.stringify(i.input)}` }).optional(),
+      certificateArns: z.record(z.string(), z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, { error: (i) => `must be an ACM certificate ARN, got ${JSON.stringify(i.input)}` })).optional(),
+      edgeCidrs: z.array(z.string()).min(1, { error: 'must list at least one CIDR (the ALB admits nothing else)' }).optional(),
+      rateLimitPer5Minutes: intIn(10, 2_000_000_000).optional(),
+      idleTimeoutSeconds: intIn(1, 4000).optional(),
+    })
+    .optional(),
+  crossRegionReplication: z
+    .enum(CROSS_REGION_REPLICATION, { error: (i) => `must be one of ${CROSS_REGION_REPLICATION.join(', ')}, got ${JSON.stringify(i.input)}` })
+    .optional(),
+  caching: z
+    .strictObject({
+      l1Seconds: seconds.optional(),
+      l2: z
+        .strictObject({
+          sessionSeconds: seconds.optional(),
+          entityListSeconds: seconds.optional(),
+          entitySeconds: seconds.optional(),
+          presenceSeconds: seconds.optional(),
+          memorySeconds: seconds.optional(),
+        })
+        .optional(),
+      l3: z.strictObject({ publicProfileSeconds: seconds.optional(), publicProfileBrowserSeconds: seconds.optional(), staticAssetSeconds: seconds.optional() }).optional(),
+    })
+    .optional(),
+  quotas: z
+    .strictObject({
+      rdsClustersPerRegion: intIn(1, MAX_QUOTA).optional(),
+      rdsInstancesPerRegion: intIn(1, MAX_QUOTA).optional(),
+      rdsProxiesPerRegion: intIn(1, MAX_QUOTA).optional(),
+    })
+    .optional(),
+  edge: z
+    .strictObject({
+      rateLimitsPerMinute: z
+        .strictObject(Object.fromEntries(HTTP_SERVICES.map((s) => [s, intIn(1, 1_000_000).optional()])) as Record<HttpService, z.ZodOptional<ReturnType<typeof intIn>>>)
+        .optional(),
+      originTokenGeneration: intIn(1, 1_000_000).optional(),
+    })
+    .optional(),
+  // Values are checked by lib/plan (workloadIssues, capacityIssues) for messages that say what the field means.
+  workload: z.strictObject(Object.fromEntries(WORKLOAD_FIELDS.map((f) => [f, z.unknown().optional()]))).optional(),
+  capacity: z
+    .strictObject({
+      ...Object.fromEntries(CAPACITY_NUMBERS.map((f) => [f, z.unknown().optional()])),
+      requestsPerPod: z.strictObject(Object.fromEntries(WORKLOADS.map((w) => [w, z.unknown().optional()]))).optional(),
+      requestShare: z.strictObject(Object.fromEntries(HTTP_SERVICES.map((s) => [s, z.unknown().optional()]))).optional(),
+    })
+    .optional(),
+  latencyBudgets: z
+    .strictObject({
+      hopsMs: namedMs(HOP_NAMES, 'hop').optional(),
+      flowTargetsMs: namedMs(FLOW_NAMES, 'flow').optional(),
+      interRegionRttMs: z.record(regionName, z.record(regionName, positiveMs)).optional(),
+      rttSource: z.string().refine((t) => t.trim().length > 0, { error: 'must name where the round trips come from (a measurement, a published table)' }).optional(),
+      waivers: z.array(waiverSchema).optional(),
+    })
+    .optional(),
+});
+
+/**
+ * A construct path as the review prints it and templates record it (`aws:cdk:path`): the stage, then construct ids,
+ * separated by `/` (`prod-us-east-1/Shards0/shard-0003/Cluster`).
+ */
+export const CONSTRUCT_PATH = new RegExp(`^${ENV_NAME.source.slice(1, -1)}-${REGION_NAME.source.slice(1, -1)}(/[^/\\s]+)*$`);
+
+const allowanceSchema = z.strictObject({
+  path: z.string().regex(CONSTRUCT_PATH, {
+    error: (i) =>
+      `must be a construct path as \`npm run -s review\` prints it, starting with the stage (prod-us-east-1/Shards0/shard-0003/Cluster), got ${JSON.stringify(i.input)}`,
+  }),
+  reason: z
+    .string()
+    .refine((r) => r.trim().length >= 10, { error: 'must say why losing the resource is intended (at least 10 characters): it is printed with every review' }),
+});
+
+export const configSchema = z.strictObject({
+  environments: z
+    .record(z.string(), environmentSchema)
+    .refine((envs) => Object.keys(envs).length > 0, { error: 'must define at least one environment' }),
+  review: z.strictObject({ allowDestructive: z.array(allowanceSchema).optional() }).optional(),
+});
+
+/** A region of an environment: its name alone when the region catalog knows it, or with pinned AZs/CIDR. */
+export type RegionInput =
+  | string
+  | {
+      /** AWS region name, e.g. `eu-west-1`. */
+      readonly name: string;
+      /** Availability zones, 2..4. @default - the region catalog's AZs (required for regions not in the catalog) */
+      readonly azs?: readonly string[];
+      /** VPC CIDR, an RFC 1918 block /16../20. @default - 10.<catalog slot>.0.0/16, or the lowest free /16 */
+      readonly cidr?: string;
+      /** Latitude of the region's metro area, degrees (the edge steers users to the nearest region). @default - the region catalog's (required for regions not in the catalog) */
+      readonly latitude?: number;
+      /** Longitude of the region's metro area, degrees. @default - the region catalog's (required for regions not in the catalog) */
+      readonly longitude?: number;
+    };
+
+/** One deployment environment (`dev`, `prod`): an account, a domain and a set of regions. */
+export interface EnvironmentInput {
+  /** Roadmap phase whose preset fills every size not set in `sizes`: 3, 4 or 5. */
+  readonly phase: 3 | 4 | 5;
+  /** 12-digit AWS account id every stack of the environment deploys to. */
+  readonly account: string;
+  /** DNS zone of the environment; the ALB of each region is `origin-<region>.<domain>`. */
+  readonly domain: string;
+  /** Owning team, tagged on every resource as `owner`. */
+  readonly owner: string;
+  /** Cost centre billed, tagged on every resource as `cost-centre`. */
+  readonly costCentre: string;
+  /** Regions, in order; the first is the write region unless `writeRegion` says otherwise. */
+  readonly regions: readonly RegionInput[];
+  /** Region that holds the database writers. @default - the first region */
+  readonly writeRegion?: string;
+  /** Number of database shards, 1..4096. @default - planned from the workload: write throughput, database size, the seed's floor (10, then 100) */
+  readonly shards?: number;
+  /** Sizes that override the phase preset and the capacity planner. @default - the phase preset's choices, counts planned from `workload` */
+  readonly sizes?: {
+    readonly network?: {
+      /** NAT gateways per region. @default 'per-az' */
+      readonly natGateways?: 'one' | 'per-az';
+      /** VPC flow log retention in days (a CloudWatch Logs retention value). @default - 90 (phase 3), 365 (4, 5) */
+      readonly flowLogRetentionDays?: number;
+    };
+    readonly database?: {
+      /** Aurora instance class of writers and readers; Graviton only. @default - db.r7g.large (phase 3), db.r7g.2xlarge (4), db.r7g.4xlarge (5): r7g runs in every catalog region, r8g not yet */
+      readonly instanceClass?: string;
+      /** Readers per shard in the write region besides the writer, 0..8. @default - planned from the reads and connections, at least 1 (phases 3, 4) or 2 (5) */
+      readonly writeRegionReaders?: number;
+      /** Readers per shard in every other region, 1..8. @default - planned from the reads and connections, at least 1 (phases 3, 4) or 2 (5) */
+      readonly readersPerRegion?: number;
+      /** Automated backup retention, 7..35 days. @default - 7 (phase 3), 14 (4), 35 (5) */
+      readonly backupRetentionDays?: number;
+      /** Retention of the PostgreSQL logs in CloudWatch Logs (a retention value). @default - 30 (phase 3), 90 (4, 5) */
+      readonly logRetentionDays?: number;
+      /** `max_connections` of every instance, at most what the class holds. @default - 2000 (the seed's), capped by the class */
+      readonly maxConnections?: number;
+      /** An RDS Proxy per shard in every region. @default true */
+      readonly proxy?: boolean;
+      /** Hash partitions of `ai_user_memory`, 1..256; cannot change once a shard has data. @default 10 */
+      readonly memoryPartitions?: number;
+    };
+    /** The regional Valkey cluster (ElastiCache, cluster mode). */
+    readonly cache?: {
+      /** Graviton node type. @default - cache.r7g.large (phase 3), cache.r7g.xlarge (4), cache.r7g.2xlarge (5) */
+      readonly nodeType?: string;
+      /** Shards (node groups), 1..500. @default - planned from the workload (npm run -s plan): operations and working set */
+      readonly shards?: number;
+      /** Replicas per shard, 1..5 (automatic failover needs one). @default - 1 (phase 3), 2 (4, 5) */
+      readonly replicasPerShard?: number;
+      /** Daily snapshots kept, 1..35 days. @default - 7 (phase 3), 14 (4), 35 (5) */
+      readonly snapshotRetentionDays?: number;
+      /** Retention of the engine and slow logs (a CloudWatch Logs retention value). @default - 30 (phase 3), 90 (4, 5) */
+      readonly logRetentionDays?: number;
+    };
+    /** The regional media bucket (S3). */
+    readonly media?: {
+      /**
+       * Cross-region replication: every region's bucket replicates to every other region's. The first deploy of an
+       * environment needs `-c mediaReplication=none` (S3 refuses rules to buckets that do not exist yet). @default 'all-regions'
+       */
+      readonly replication?: 'none' | 'all-regions';
+      /** Days until objects move to Standard-IA, >= 30. @default 30 */
+      readonly infrequentAccessAfterDays?: number;
+      /** Days a noncurrent object version is kept. @default 90 */
+      readonly noncurrentVersionExpirationDays?: number;
+      /** Days server access logs are kept. @default 365 */
+      readonly accessLogExpirationDays?: number;
+    };
+    /** The regional event bus (MSK provisioned). Sizing is checked at synth (lib/plan/bus-sizing.ts). */
+    readonly bus?: {
+      /** MSK broker type, kafka.m7g.* or express.m7g.*. @default - kafka.m7g.large (phase 3), express.m7g.8xlarge (4), express.m7g.16xlarge (5) */
+      readonly brokerType?: string;
+      /** Brokers per availability zone, 1..20. @default - planned from the workload (npm run -s plan): ingress, partition replicas, replication factor */
+      readonly brokersPerAz?: number;
+      /** Peak events per second produced in one region. @default - the workload's eventsPerSecond / the regions */
+      readonly eventsPerSecond?: number;
+      /** Mean event size on the wire, bytes. @default - the workload's meanEventBytes (1024) */
+      readonly meanEventBytes?: number;
+      /** Throughput one partition is sized for, MB/s, at most 15. @default 5 */
+      readonly partitionMBps?: number;
+      /** Fewest partitions per topic. @default 6 */
+      readonly minPartitions?: number;
+      /** Retention of the broker logs (a CloudWatch Logs retention value). @default - 30 (phase 3), 90 (4, 5) */
+      readonly logRetentionDays?: number;
+      /** Per topic (user-actions, chat-messages, memory-events, push-notifications): share, retention, replication. */
+      readonly topics?: Readonly<Record<string, { readonly share?: number; readonly retentionHours?: number; readonly replication?: 'none' | 'all-regions' }>>;
+    };
+    /** The EKS cluster of each region: one managed node group per AZ, and the workloads' replicas and requests. */
+    readonly compute?: {
+      /** Graviton instance type of the nodes. @default - m7g.xlarge (phase 3), m7g.2xlarge (4), m7g.4xlarge (5) */
+      readonly nodeInstanceType?: string;
+      /** Nodes per AZ at least / at most (the autoscaler moves between them). @default - planned from the workload (npm run -s plan): the pods' requests at the trough / at the peak */
+      readonly nodesPerAzMin?: number;
+      readonly nodesPerAzMax?: number;
+      /** Root volume of each node, GiB. @default 50 */
+      readonly nodeDiskGiB?: number;
+      /** Retention of the control-plane logs (a CloudWatch Logs retention value). @default - 30 (phase 3), 90 (4, 5) */
+      readonly logRetentionDays?: number;
+      /** Per workload (gateway, auth, entity, chat, voice, memory): replicas (planned from the workload (npm run -s plan)) and per-pod requests. */
+      readonly workloads?: Readonly<Partial<Record<Workload, { readonly minReplicas?: number; readonly maxReplicas?: number; readonly cpuMillis?: number; readonly memoryMiB?: number }>>>;
+    };
+  };
+  /** What runs on EKS. */
+  readonly compute?: {
+    /**
+     * CIDRs allowed to reach each cluster's public API endpoint (at most 40; never 0.0.0.0/0). Empty: the endpoint is
+     * private only, and `cdk deploy` applies manifests from a Lambda inside the VPC. @default - private endpoint only
+     */
+    readonly publicEndpointCidrs?: readonly string[];
+    /**
+     * IAM roles that administer every cluster of the environment (an EKS access entry with AmazonEKSClusterAdminPolicy
+     * each); nobody else, CloudFormation's role included, gets Kubernetes access. @default - none: only the CDK's
+     * kubectl provider can reach the clusters
+     */
+    readonly adminRoleArns?: readonly string[];
+    /**
+     * Image of each workload (gateway, auth, entity, chat, voice, memory, turn, migrations), with a tag or a digest,
+     * never `latest`. A reference without a registry (`gigascale/auth:1.4.2`) is in the region's own ECR.
+     * @default - gateway envoyproxy/envoy and turn coturn/coturn at pinned tags; the others `gigascale/<name>:<package version>` in ECR
+     */
+    readonly images?: Readonly<Partial<Record<ImageKey, string>>>;
+  };
+  /** The ALB of each region (`origin-<region>.<domain>`) and what may reach it. */
+  readonly ingress?: {
+    /**
+     * Route 53 hosted zone of `domain`: the ALB's certificate is DNS-validated in it and `origin-<region>.<domain>`
+     * is created there. Without it every region needs a `certificateArns` entry and the record is yours to create.
+     */
+    readonly hostedZoneId?: string;
+    /** ACM certificate ARN per region, for a zone that is not in Route 53 (or a certificate issued elsewhere). */
+    readonly certificateArns?: Readonly<Record<string, string>>;
+    /** The only sources the ALB admits. @default - Cloudflare's published ranges (lib/facts/cloudflare-ranges.ts) */
+    readonly edgeCidrs?: readonly string[];
+    /** WAF rate-based rule: requests per client IP (CF-Connecting-IP) per 5 minutes. @default - 2000 (phase 3), 10000 (4, 5) */
+    readonly rateLimitPer5Minutes?: number;
+    /** ALB idle timeout, seconds; WebSockets close when idle this long. @default 3600 */
+    readonly idleTimeoutSeconds?: number;
+  };
+  /**
+   * How much of the configured cross-region replication (media buckets, replicated topics) exists: 'off', 'sources'
+   * (replication rules, clusters readable by other regions) or 'on' (also the MSK Replicators). A new environment is
+   * deployed off, then sources, then on (`-c replication=...`). Sizes never depend on it. @default 'on'
+   */
+  readonly crossRegionReplication?: CrossRegionReplication;
+  /** Cache lifetimes every service receives (seconds). @default - L1 30, L2 sessions 86400 / entity lists 300 / entities 300 / presence 60 / memory 600, L3 profiles 300 (browser 60) / static assets 1 year */
+  readonly caching?: {
+    readonly l1Seconds?: number;
+    readonly l2?: { readonly sessionSeconds?: number; readonly entityListSeconds?: number; readonly entitySeconds?: number; readonly presenceSeconds?: number; readonly memorySeconds?: number };
+    readonly l3?: { readonly publicProfileSeconds?: number; readonly publicProfileBrowserSeconds?: number; readonly staticAssetSeconds?: number };
+  };
+  /**
+   * RDS quotas of the account in each region, when raised above AWS's defaults. Synth fails when the environment
+   * needs more than these; raise the quota in Service Quotas first, then declare it here.
+   * @default - AWS's defaults: 40 clusters, 40 instances, 20 proxies
+   */
+  readonly quotas?: {
+    /** Amazon RDS "DB clusters" quota per region. @default 40 */
+    readonly rdsClustersPerRegion?: number;
+    /** Amazon RDS "DB instances" quota per region. @default 40 */
+    readonly rdsInstancesPerRegion?: number;
+    /** Amazon RDS "Proxies" quota per region. @default 20 */
+    readonly rdsProxiesPerRegion?: number;
+  };
+  /** The Cloudflare edge (edge/): what it admits before a request reaches a region. */
+  readonly edge?: {
+    /**
+     * Requests per minute one client IP may send to each service's paths, counted per Cloudflare data centre; more
+     * get 429. Each must be at most the origin's limit (`ingress.rateLimitPer5Minutes` / 5).
+     * @default - auth 30, entity 300, chat 300, voice 60, memory 120 (lib/facts/rate-limits.ts)
+     */
+    readonly rateLimitsPerMinute?: Readonly<Partial<Record<HttpService, number>>>;
+    /**
+     * Generation of the origin token the edge sends and the ALBs require. Raise it by one after putting a new token
+     * in Secrets Manager: the next deploy of the ingress stacks then reads the new value (README "Origin protection").
+     * @default 1
+     */
+    readonly originTokenGeneration?: number;
+  };
+  /**
+   * The workload the environment is sized for (lib/plan/workload.ts): users and their peak load over all regions.
+   * `users` alone scales every rate of the phase's preset per user; any other field replaces the scaled figure.
+   * Shards, readers, cache shards, brokers, replicas and nodes are planned from it unless `sizes` sets them.
+   * @default - the phase's preset: the seed's per-user load at 10M (phase 3), 100M (4) or 1B users (5)
+   */
+  readonly workload?: Readonly<Partial<WorkloadModel>>;
+  /**
+   * What one unit carries, replacing the planner's assumptions with measured figures (lib/plan/capacities.ts).
+   * @default - DEFAULT_CAPACITIES, and the phase's cache hit ratio (90 %, 95 %, 99 %)
+   */
+  readonly capacity?: CapacityInput;
+  /**
+   * The latency model (lib/facts/hops.ts, flows.ts): P95 budgets per hop and targets per flow, merged over the defaults, the round
+   * trips between regions, and the flows a region may break. Synth fails when a region breaks a flow's target
+   * without a waiver. @default - lib/facts/hops.ts and flows.ts, the default RTT table, no waivers
+   */
+  readonly latencyBudgets?: {
+    /** P95 budget per hop, e.g. `{ gateway: 3 }` (lib/facts/hops.ts lists them). */
+    readonly hopsMs?: Readonly<Partial<Record<Hop, number>>>;
+    /** P95 target per flow, e.g. `{ 'chat.send': 30 }` (lib/facts/flows.ts lists them). */
+    readonly flowTargetsMs?: Readonly<Partial<Record<Flow, number>>>;
+    /**
+     * Round trips between two of the environment's regions, ms, each pair once in either order, e.g.
+     * `{ 'us-east-1': { 'ap-south-1': 190 } }`; merged over the default table (lib/facts/rtt.ts). A figure below the
+     * physical floor (great-circle distance at 2/3 of the speed of light, both ways) is refused.
+     */
+    readonly interRegionRttMs?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+    /** Where `interRegionRttMs` comes from; required with it. */
+    readonly rttSource?: string;
+    /** Flows a region may break, each with the reason, e.g. `{ region: 'ap-southeast-1', flow: 'memory.write', reason: '...' }`. */
+    readonly waivers?: readonly { readonly region: string; readonly flow: Flow; readonly reason: string }[];
+  };
+}
+
+/** The whole of `regions.config.ts`. */
+/**
+ * A destructive change the review lets through: the replacement or removal of the stateful resources at or below a
+ * construct path (lib/review/guard.ts lists what is stateful).
+ */
+export interface DestructiveAllowance {
+  /** Construct path as the review prints it, starting with the stage: a resource, or a construct, stack or stage holding it. */
+  readonly path: string;
+  /** Why losing the resource is intended; printed with every review. */
+  readonly reason: string;
+}
+
+export interface GigascaleConfig {
+  /** Environments by name (lower-case, at most 10 characters: they prefix every stack name). */
+  readonly environments: Readonly<Record<string, EnvironmentInput>>;
+  /** What `npm run -s review` and `npm run -s review:changeset` accept. */
+  readonly review?: {
+    /**
+     * Intended replacements or removals of stateful resources. An entry belongs to the change that needs it: the
+     * review refuses one that matches nothing, so it goes with the next change. @default - none: every one is refused
+     */
+    readonly allowDestructive?: readonly DestructiveAllowance[];
+  };
+}

@@ -1,0 +1,34 @@
+/** Opens any check of the probe against its endpoint in a target. */
+import { CHECK_FIELD, type ProbeCheck } from '../../lib/facts/probe-checks';
+import type { CheckContext, OpenedCheck } from '../session';
+import type { ProbeTarget } from '../../lib/facts/probe-checks';
+import { openHttpCheck } from './http';
+import { openPostgresCheck } from './postgres';
+import { openRedisCheck } from './redis';
+import { openWsConnectCheck, openWsPingCheck } from './ws';
+
+/** Opens `check` on its endpoint of `target`, which must be present (CHECK_FIELD). */
+export function openCheck(check: ProbeCheck, target: ProbeTarget, context: CheckContext): Promise<OpenedCheck> {
+  const url = target[CHECK_FIELD[check]];
+  if (url === undefined) throw new Error(`${check} needs the target's ${CHECK_FIELD[check]} endpoint`);
+  switch (check) {
+    case 'postgres.select1':
+    case 'postgres.memory_read':
+      return openPostgresCheck(check, url, context);
+    case 'redis.set':
+    case 'redis.get':
+      return openRedisCheck(check, url, context);
+    case 'http.get':
+      return openHttpCheck(url, context);
+    case 'ws.connect':
+      return openWsConnectCheck(url, context);
+    case 'ws.ping':
+      return openWsPingCheck(url, context);
+  }
+}
+
+/**
+ * Connections (file descriptors) each closed-model user of a check may hold at once; checks on shared connections
+ * are absent. A ws.connect user has its closing connection and its next one open side by side.
+ */
+export const CONNECTIONS_PER_USER: Readonly<Partial<Record<ProbeCheck, number>>> = { 'http.get': 1, 'ws.connect': 2, 'ws.ping': 1 };

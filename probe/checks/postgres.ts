@@ -1,0 +1,130 @@
+/**
+ * postgres.select1 and postgres.memory_read: one query per request on a small set of connections, each request on
+ * the connection with the fewest queries outstanding (a Postgres connection runs one query at a time, so a few let
+ * requests overlap without the probe becoming a load on the reader). TLS comes from the URL as `pg` reads it:
+ * `?sslmode=verify-full&sslrootcert=/path/to/rds-bundle.pem` (Aurora's CA is not in Node's store).
+ */
+import { Socket } from 'node:net';
+import { Client } from 'pg';
+import type { ProbeCheck } from '../../lib/facts/probe-checks';
+import { LazyConnection } from '../lazy-connection';
+import { sharedUser, waitAtMost, type CheckContext, type OpenedCheck } from '../session';
+
+/** Connections per check. */
+export const POSTGRES_CONNECTIONS = 4;
+
+/** The Memory service's point read by primary key (db/migrations/0001_ai_user_memory.sql), prepared once per connection. */
+export const MEMORY_READ = {
+  name: 'gigascale_probe_memory_read',
+  text: 'SELECT value FROM ai_user_memory WHERE user_id = $1 AND key = $2',
+} as const;
+/**
+ * The (user, key) pairs the memory read cycles through, so its reads land on several hash partitions. On a shard
+ * none of them need exist: an index lookup that finds nothing descends the same btree as one that finds a row.
+ * probe:local seeds exactly these (local/postgres.ts), so there every read finds one.
+ */
+export const PROBE_MEMORY_KEYS: readonly { readonly userId: string; readonly key: string }[] = Array.from({ length: 16 }, (_, i) => ({ userId: `probe-user-${i}`, key: 'probe' }));
+
+function memoryKeyValues(n: number): [string, string] {
+  const { userId, key } = PROBE_MEMORY_KEYS[n % PROBE_MEMORY_KEYS.length];
+  return [userId, key];
+}
+
+interface PgConnection {
+  readonly client: Client;
+  readonly socket: Socket;
+  open: boolean;
+  outstanding: number;
+}
+
+/** Opens postgres.select1 or postgres.memory_read on the `postgres://` URL `url`. */
+export async function openPostgresCheck(
+  check: Extract<ProbeCheck, 'postgres.select1' | 'postgres.memory_read'>,
+  url: string,
+  context: CheckContext,
+  connections: number = POSTGRES_CONNECTIONS,
+): Promise<OpenedCheck> {
+  const { timeoutMs } = context;
+  const lanes = Array.from({ length: connections }, () => new LazyConnection<PgConnection>({ open: () => connect(url, timeoutMs), isOpen: (c) => c.open, destroy: disconnect }));
+  const close = (): void => lanes.forEach((l) => l.close());
+  const began = performance.now();
+  const first = await firstOpen(lanes, context.setupMs);
+
+  if (check === 'postgres.memory_read' && first !== undefined) {
+    const present = await tableExists(first, Math.max(0, context.setupMs - (performance.now() - began)));
+    if (present === false) {
+      close();
+      return { skipped: 'table ai_user_memory does not exist on this database; apply db/migrations (npm run migrate)' };
+    }
+  }
+
+  let sequence = 0;
+  const query = check === 'postgres.select1' ? () => 'SELECT 1' : () => ({ ...MEMORY_READ, values: memoryKeyValues(sequence++) });
+  const request = async (): Promise<void> => {
+    const connection = leastBusy(lanes) ?? (await Promise.any(lanes.map((l) => l.get())));
+    connection.outstanding++;
+    try {
+      await connection.client.query(query());
+    } finally {
+      connection.outstanding--;
+    }
+  };
+  return { session: { request, user: () => sharedUser(request), close } };
+}
+
+/** Starts opening every lane and waits for the first to open, `ms` at most; the others go on opening meanwhile. */
+async function firstOpen(lanes: readonly LazyConnection<PgConnection>[], ms: number): Promise<PgConnection | undefined> {
+  let first: PgConnection | undefined;
+  const opens = lanes.map((l) => l.get().then((c) => (first ??= c)));
+  await waitAtMost(Promise.any(opens), ms);
+  return first;
+}
+
+/** Whether ai_user_memory exists, or undefined when the database does not say within `ms` (the check then runs and its errors tell). */
+async function tableExists(connection: PgConnection, ms: number): Promise<boolean | undefined> {
+  let present: boolean | undefined;
+  const query = connection.client.query<{ present: boolean }>("SELECT to_regclass('ai_user_memory') IS NOT NULL AS present").then((r) => (present = r.rows[0]?.present));
+  await waitAtMost(query, ms);
+  return present;
+}
+
+/** The open connection with the fewest queries outstanding, or undefined when none is open. */
+function leastBusy(lanes: readonly LazyConnection<PgConnection>[]): PgConnection | undefined {
+  let best: PgConnection | undefined;
+  for (const lane of lanes) {
+    const c = lane.ready();
+    if (c !== undefined && (best === undefined || c.outstanding < best.outstanding)) best = c;
+  }
+  return best;
+}
+
+/** Time a closing connection gets to say goodbye before its socket is destroyed. */
+const CLOSE_GRACE_MS = 200;
+
+/**
+ * Ends a connection with a Terminate message, so the server does not log every probe run as a client that vanished,
+ * and destroys its socket if that has not closed it soon after. Returns at once.
+ */
+function disconnect(connection: PgConnection): void {
+  connection.open = false;
+  connection.client.end().catch(() => undefined);
+  setTimeout(() => connection.socket.destroy(), CLOSE_GRACE_MS).unref();
+}
+
+/** A connected client whose socket the probe holds, so closing never waits on a server that does not answer. */
+async function connect(url: string, timeoutMs: number): Promise<PgConnection> {
+  const socket = new Socket();
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'gigascale-probe', stream: () => socket });
+  const connection: PgConnection = { client, socket, open: false, outstanding: 0 };
+  // A lost connection fails its queries through their promises; the events only mark it closed.
+  client.on('error', () => (connection.open = false));
+  client.on('end', () => (connection.open = false));
+  try {
+    await client.connect();
+  } catch (e) {
+    socket.destroy();
+    throw e;
+  }
+  connection.open = true;
+  return connection;
+}

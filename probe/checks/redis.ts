@@ -1,0 +1,89 @@
+/**
+ * redis.set and redis.get: one SET or GET of a key under `probe:` per request, on one pipelined connection (one is
+ * what a service's client uses per node, and Redis answers a pipeline in order without queueing it behind others).
+ */
+import { isIP } from 'node:net';
+import type { ProbeCheck } from '../../lib/facts/probe-checks';
+import { LazyConnection } from '../lazy-connection';
+import { encodeCommand, RespConnection, RespError, respEndpoint, type RespEndpoint } from '../resp';
+import { sharedUser, waitAtMost, type CheckContext, type OpenedCheck } from '../session';
+
+/** Every key the probe writes starts with this, so the probe's keys can be told apart (and ACLs scoped) on a shared cluster. */
+export const PROBE_KEY_PREFIX = 'probe:';
+export const PROBE_SET_KEY = `${PROBE_KEY_PREFIX}set`;
+export const PROBE_GET_KEY = `${PROBE_KEY_PREFIX}get`;
+/** The value written: small, as a session or cache entry would be. */
+const VALUE = 'gigascale-probe-value-0123456789';
+/** Probe keys expire on their own, well after any run (10 min at most, plus warm-up and timeout). */
+const KEY_TTL_MS = 15 * 60_000;
+
+/** Opens redis.set or redis.get on the `redis://` / `rediss://` URL `url`. */
+export async function openRedisCheck(check: Extract<ProbeCheck, 'redis.set' | 'redis.get'>, url: string, context: CheckContext): Promise<OpenedCheck> {
+  const { timeoutMs } = context;
+  const key = check === 'redis.set' ? PROBE_SET_KEY : PROBE_GET_KEY;
+  const write = encodeCommand(['SET', key, VALUE, 'PX', String(KEY_TTL_MS)]);
+  const command = check === 'redis.set' ? write : encodeCommand(['GET', key]);
+
+  const prepared = prepare(respEndpoint(url), write, timeoutMs);
+  let handedOver = false;
+  const connection = new LazyConnection<RespConnection>({
+    open: async () => {
+      const { endpoint, connection: first } = await prepared;
+      if (!handedOver) {
+        handedOver = true;
+        if (first?.isOpen) return first;
+      }
+      return RespConnection.open(endpoint, timeoutMs);
+    },
+    isOpen: (c) => c.isOpen,
+    destroy: (c) => c.destroy(),
+  });
+  await waitAtMost(connection.get(), context.setupMs);
+
+  const request = async (): Promise<void> => {
+    const c = connection.ready() ?? (await connection.get());
+    await c.send(command);
+  };
+  return {
+    session: {
+      request,
+      user: () => sharedUser(request),
+      close: () => {
+        connection.close();
+        void prepared.then((p) => (handedOver ? undefined : p.connection?.destroy()));
+      },
+    },
+  };
+}
+
+/**
+ * Finds the node that owns the probe's key (a cluster-mode endpoint answers `-MOVED` for a key it does not hold;
+ * one redirect is followed) and writes the key, which GET then reads; requests go straight to that node. Never
+ * rejects: what fails here fails again in the requests, which count it.
+ */
+async function prepare(endpoint: RespEndpoint, write: Buffer, timeoutMs: number): Promise<{ endpoint: RespEndpoint; connection?: RespConnection }> {
+  for (let redirects = 0; ; redirects++) {
+    let connection: RespConnection | undefined;
+    try {
+      connection = await RespConnection.open(endpoint, timeoutMs);
+      await connection.within(connection.send(write), timeoutMs, 'SET');
+      return { endpoint, connection };
+    } catch (e) {
+      connection?.destroy();
+      const moved = e instanceof RespError && redirects === 0 ? movedTo(e.message, endpoint) : undefined;
+      if (moved === undefined) return { endpoint };
+      endpoint = moved;
+    }
+  }
+}
+
+/** The node a `MOVED <slot> <host>:<port>` error names, with `from`'s credentials and TLS; undefined for other errors. */
+export function movedTo(message: string, from: RespEndpoint): RespEndpoint | undefined {
+  const match = /^MOVED \d+ (.*):(\d+)$/.exec(message);
+  if (match === null) return undefined;
+  const host = match[1].replace(/^\[(.*)\]$/, '$1');
+  // An IP is not on the server's certificate; the configuration endpoint's name (which is, e.g. *.cache.amazonaws.com) is.
+  const servername = isIP(host) === 0 ? host : (from.servername ?? (isIP(from.host) === 0 ? from.host : undefined));
+  // `MOVED 3999 :6380`: an empty host means the node that answered.
+  return { ...from, host: host === '' ? from.host : host, port: Number(match[2]), servername };
+}

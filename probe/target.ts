@@ -1,0 +1,109 @@
+/**
+ * The probe's target file: the region and the endpoints to measure, e.g.
+ *   {"region": "eu-west-1", "postgres": "postgres://probe:…@reader:5432/gigascale", "redis": "rediss://cache:6379",
+ *    "http": "https://api.example.com/gateway/health", "ws": "wss://api.example.com/ws"}
+ * Every endpoint is optional; the checks of the endpoints present run (lib/facts/probe-checks.ts CHECK_FIELD).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../lib/util/errors';
+import { TARGET_FIELDS, type ProbeTarget, type TargetField } from '../lib/facts/probe-checks';
+
+/** The URL schemes each field accepts, and an example of each for the messages. */
+const SCHEMES: Readonly<Record<TargetField, { readonly protocols: readonly string[]; readonly example: string }>> = {
+  postgres: { protocols: ['postgres:', 'postgresql:'], example: 'postgres://user:password@host:5432/database' },
+  redis: { protocols: ['redis:', 'rediss:'], example: 'redis://host:6379 or rediss://user:password@host:6379' },
+  http: { protocols: ['http:', 'https:'], example: 'https://host/gateway/health' },
+  ws: { protocols: ['ws:', 'wss:'], example: 'wss://host/ws' },
+};
+
+const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const EXAMPLE = '{"region": "eu-west-1", "redis": "redis://host:6379"}';
+
+/** Reads and checks the target file at `file` (relative to `cwd`). Throws one GigascaleError (exit 2) naming every problem. */
+export function readTarget(file: string, cwd: string = process.cwd()): ProbeTarget {
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? `no file at ${path}; write the target there as JSON, e.g. ${EXAMPLE}` : `cannot read ${path}: ${(e as Error).message}`;
+    throw new GigascaleError('Invalid target', [{ at: '--target', message }], EXIT_BAD_INPUT);
+  }
+  return parseTarget(text, file);
+}
+
+/** Checks the text of a target file; `file` names it in the messages. */
+export function parseTarget(text: string, file: string): ProbeTarget {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new GigascaleError('Invalid target', [{ at: '--target', message: `${file} is not JSON (${(e as Error).message}); write it as e.g. ${EXAMPLE}` }], EXIT_BAD_INPUT);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GigascaleError('Invalid target', [{ at: '--target', message: `${file} must hold a JSON object like ${EXAMPLE}, got ${kindOf(value)}` }], EXIT_BAD_INPUT);
+  }
+  const fields = value as Record<string, unknown>;
+  const issues: Issue[] = [];
+  const at = (field: string): string => `${field} in ${file}`;
+
+  for (const field of Object.keys(fields).sort()) {
+    if (field !== 'region' && !(TARGET_FIELDS as readonly string[]).includes(field)) {
+      issues.push({ at: at(field), message: `unknown field; a target has region, ${TARGET_FIELDS.join(', ')}` });
+    }
+  }
+
+  const region = fields.region;
+  if (region === undefined) {
+    issues.push({ at: at('region'), message: 'is required: the region the endpoints are in, e.g. "eu-west-1" (or "local")' });
+  } else if (typeof region !== 'string' || !REGION.test(region)) {
+    issues.push({ at: at('region'), message: `must be a region name of lowercase letters, digits and dashes, e.g. "eu-west-1" or "local", got ${JSON.stringify(region)}` });
+  }
+
+  const target: Record<string, string> = {};
+  for (const field of TARGET_FIELDS) {
+    const raw = fields[field];
+    if (raw === undefined) continue;
+    const problem = urlProblem(field, raw);
+    if (problem === undefined) target[field] = raw as string;
+    else issues.push({ at: at(field), message: problem });
+  }
+  if (issues.length === 0 && Object.keys(target).length === 0) {
+    issues.push({ at: '--target', message: `${file} names no endpoint: add at least one of ${TARGET_FIELDS.join(', ')}` });
+  }
+  if (issues.length > 0) throw new GigascaleError('Invalid target', issues, EXIT_BAD_INPUT);
+  return { region: region as string, ...target };
+}
+
+/** What is wrong with `raw` as the URL of `field`, or undefined. */
+function urlProblem(field: TargetField, raw: unknown): string | undefined {
+  const { protocols, example } = SCHEMES[field];
+  if (typeof raw !== 'string') return `must be a URL string like ${example}, got ${kindOf(raw)}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `must be a URL like ${example}, got ${JSON.stringify(redactUrl(raw))}`;
+  }
+  const shown = JSON.stringify(redactUrl(raw));
+  if (!protocols.includes(url.protocol)) return `must use ${protocols.map((p) => `${p}//`).join(' or ')}, got ${shown}; write it as ${example}`;
+  if (url.hostname === '') return `must name a host, got ${shown}; write it as ${example}`;
+  // Cluster-mode Redis (ElastiCache) has database 0 only, so the probe never selects another.
+  if (field === 'redis' && !['', '/', '/0'].includes(url.pathname)) return `must not select a database (cluster mode has only database 0), got ${shown}; drop the path`;
+  return undefined;
+}
+
+/** `text` with the password of a URL replaced by `***`, for messages: target files hold credentials. */
+export function redactUrl(text: string): string {
+  // On the text, not on a parsed URL, so the rest reads as the user wrote it; up to the last `@` before the path,
+  // where the WHATWG parser ends the credentials too.
+  return text.replace(/(\/\/[^/@:]*:)[^/]*@/, '$1***@');
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
