@@ -155,6 +155,7 @@ describe('bus sizing errors', () => {
       configWith(
         env({
           sizes: {
+            // @ts-expect-error a misspelt topic: the config's type refuses it as validation does
             bus: { brokerType: 'kafka.m5.large', partitionMBps: 16, topics: { 'user-action': { share: 0.5 } } },
             cache: { nodeType: 'cache.r6i.large', replicasPerShard: 0 },
             media: { infrequentAccessAfterDays: 7 },

@@ -9,13 +9,15 @@
  * nodes) are planned from the phase's workload (lib/plan/workload.ts) by lib/plan/planner.ts.
  */
 import { DEFAULT_MEMORY_PARTITIONS } from './aurora';
-import { DEFAULT_TOPIC_SETTINGS, type TopicName, type TopicSettings } from './topics';
+import { DEFAULT_TOPIC_SETTINGS, type ReplicationScope, type TopicName, type TopicSettings } from './topics';
 import { WORKLOADS, type Workload } from './workloads';
 
 export const PHASES = [3, 4, 5] as const;
 export type Phase = (typeof PHASES)[number];
 
-export type NatGateways = 'one' | 'per-az';
+/** NAT gateways of a region: one shared, or one per AZ. */
+export const NAT_GATEWAYS = ['one', 'per-az'] as const;
+export type NatGateways = (typeof NAT_GATEWAYS)[number];
 
 export interface NetworkSizes {
   /** NAT gateways per region: one shared (cheap, one AZ's failure cuts egress) or one per AZ. */
@@ -87,7 +89,7 @@ export interface CacheSizes {
 }
 
 /** `all-regions`: every region's media bucket replicates to every other region's; `none`: buckets stay regional. */
-export type MediaReplication = 'none' | 'all-regions';
+export type MediaReplication = ReplicationScope;
 
 export interface MediaSizes {
   /** Cross-region replication of the media buckets. */

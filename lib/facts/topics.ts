@@ -20,8 +20,15 @@ import { ceilDiv } from '../util/math';
 export const TOPIC_NAMES = ['user-actions', 'chat-messages', 'memory-events', 'push-notifications'] as const;
 export type TopicName = (typeof TOPIC_NAMES)[number];
 
+/**
+ * How far a topic's events or a region's media go: `none` stays in its region; `all-regions` reaches every other
+ * region of the environment.
+ */
+export const REPLICATION_SCOPES = ['none', 'all-regions'] as const;
+export type ReplicationScope = (typeof REPLICATION_SCOPES)[number];
+
 /** `none`: the topic stays in its region. `all-regions`: every region's events reach every other region's topic. */
-export type TopicReplication = 'none' | 'all-regions';
+export type TopicReplication = ReplicationScope;
 
 export interface TopicSettings {
   /** Fraction of the region's events that go to this topic; the shares of all topics add up to 1. */

@@ -7,10 +7,10 @@ import { REGION_NAME } from '../facts/regions';
 import { BUCKET_COUNT } from '../facts/shard-map';
 import { MAX_MEMORY_PARTITIONS } from '../facts/aurora';
 import { MAX_AZS, MIN_AZS } from './subnets';
-import { LOG_RETENTION_DAYS, PHASES } from '../facts/phases';
+import { LOG_RETENTION_DAYS, NAT_GATEWAYS, PHASES, type MediaReplication, type NatGateways } from '../facts/phases';
 import { CACHE_NODE_TYPES, MAX_CACHE_REPLICAS, MAX_CACHE_SHARDS } from '../facts/valkey';
 import { BROKER_TYPE_NAMES, MAX_PARTITION_MBPS } from '../facts/broker-types';
-import { TOPIC_NAMES } from '../facts/topics';
+import { REPLICATION_SCOPES, TOPIC_NAMES, type ReplicationScope, type TopicName } from '../facts/topics';
 import { NODE_INSTANCE_TYPES } from '../facts/node-types';
 import { HTTP_SERVICES, WORKLOADS, type HttpService, type Workload } from '../facts/workloads';
 import { IMAGE_KEYS, type ImageKey } from '../facts/images';
@@ -60,15 +60,37 @@ export type CrossRegionReplication = (typeof CROSS_REGION_REPLICATION)[number];
 const oneOf = (values: readonly string[], what: string) =>
   z.string().refine((v) => values.includes(v), { error: (i) => `must be ${what} (${values.join(', ')}), got ${JSON.stringify(i.input)}` });
 
+/** One of a few words: `must be "a" or "b"` for two, `must be one of a, b, c` for more. */
+const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, {
+    error: (i) =>
+      `must be ${values.length === 2 ? `"${values[0]}" or "${values[1]}"` : `one of ${values.join(', ')}`}, got ${JSON.stringify(i.input)}`,
+  });
+
+/**
+ * A map keyed by the names of a catalog (topics, workloads, images, hops, flows); a name the catalog does not have is
+ * refused with `unknown`. Typed by the names, so the interfaces below and the schema name the same keys.
+ */
+const namedRecord = <N extends string, V extends z.ZodType>(names: readonly N[], value: V, unknown: string) =>
+  z.record(z.string(), value).superRefine((map, ctx) => {
+    for (const key of Object.keys(map)) {
+      if (!(names as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', path: [key], message: unknown });
+    }
+  }) as unknown as z.ZodType<Partial<Record<N, z.output<V>>>, Partial<Record<N, z.input<V>>>>;
+
 const positiveIn = (lo: number, hi: number) =>
   z.number().refine((n) => Number.isFinite(n) && n > lo && n <= hi, { error: (i) => `must be a number > ${lo} and <= ${hi}, got ${String(i.input)}` });
 
 const seconds = intIn(1, 31_536_000);
 
+/** An object of these optional fields, any value: the planners check the values, with messages that say what each means. */
+const anyOf = <K extends string>(keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, z.unknown().optional()])) as Record<K, z.ZodOptional<z.ZodUnknown>>;
+
 const topicSchema = z.strictObject({
   share: positiveIn(0, 1).optional(),
   retentionHours: intIn(1, 8760).optional(),
-  replication: z.enum(['none', 'all-regions'], { error: (i) => `must be "none" or "all-regions", got ${JSON.stringify(i.input)}` }).optional(),
+  replication: choice(REPLICATION_SCOPES).optional(),
 });
 
 const workloadSizesSchema = z.strictObject({
@@ -79,12 +101,7 @@ const workloadSizesSchema = z.strictObject({
 });
 
 /** A map from the names a list knows (hops, flows) to milliseconds; an unknown name is refused with the list. */
-const namedMs = (names: readonly string[], what: string) =>
-  z.record(z.string(), positiveMs).superRefine((map, ctx) => {
-    for (const key of Object.keys(map)) {
-      if (!names.includes(key)) ctx.addIssue({ code: 'custom', path: [key], message: `unknown ${what}; ${what}s are ${names.join(', ')}` });
-    }
-  });
+const namedMs = <N extends string>(names: readonly N[], what: string) => namedRecord(names, positiveMs, `unknown ${what}; ${what}s are ${names.join(', ')}`);
 
 const waiverSchema = z.strictObject({
   region: regionName,
@@ -118,15 +135,12 @@ export const environmentSchema = z.strictObject({
     .array(z.preprocess((v) => (typeof v === 'string' ? { name: v } : v), regionSchema))
     .min(1, { error: 'must list at least one region' }),
   writeRegion: regionName.optional(),
-  shards: z
-    .number()
-    .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SHARDS, { error: (i) => `must be an integer in 1..${MAX_SHARDS}, got ${String(i.input)}` })
-    .optional(),
+  shards: intIn(1, MAX_SHARDS).optional(),
   sizes: z
     .strictObject({
       network: z
         .strictObject({
-          natGateways: z.enum(['one', 'per-az'], { error: (i) => `must be "one" or "per-az", got ${JSON.stringify(i.input)}` }).optional(),
+          natGateways: choice(NAT_GATEWAYS).optional(),
           flowLogRetentionDays: logRetentionDays.optional(),
         })
         .optional(),
@@ -153,7 +167,7 @@ export const environmentSchema = z.strictObject({
         .optional(),
       media: z
         .strictObject({
-          replication: z.enum(['none', 'all-regions'], { error: (i) => `must be "none" or "all-regions", got ${JSON.stringify(i.input)}` }).optional(),
+          replication: choice(REPLICATION_SCOPES).optional(),
           infrequentAccessAfterDays: intIn(30, 3650).optional(),
           noncurrentVersionExpirationDays: intIn(1, 3650).optional(),
           accessLogExpirationDays: intIn(1, 3650).optional(),
@@ -168,16 +182,7 @@ export const environmentSchema = z.strictObject({
           partitionMBps: positiveIn(0, MAX_PARTITION_MBPS).optional(),
           minPartitions: intIn(1, 1000).optional(),
           logRetentionDays: logRetentionDays.optional(),
-          topics: z
-            .record(z.string(), topicSchema)
-            .superRefine((topics, ctx) => {
-              for (const name of Object.keys(topics)) {
-                if (!(TOPIC_NAMES as readonly string[]).includes(name)) {
-                  ctx.addIssue({ code: 'custom', path: [name], message: `unknown topic; topics are declared in lib/facts/topics.ts: ${TOPIC_NAMES.join(', ')}` });
-                }
-              }
-            })
-            .optional(),
+          topics: namedRecord(TOPIC_NAMES, topicSchema, `unknown topic; topics are declared in lib/facts/topics.ts: ${TOPIC_NAMES.join(', ')}`).optional(),
         })
         .optional(),
       compute: z
@@ -187,16 +192,7 @@ export const environmentSchema = z.strictObject({
           nodesPerAzMax: intIn(1, MAX_NODES_PER_AZ).optional(),
           nodeDiskGiB: intIn(20, 2000).optional(),
           logRetentionDays: logRetentionDays.optional(),
-          workloads: z
-            .record(z.string(), workloadSizesSchema)
-            .superRefine((w, ctx) => {
-              for (const name of Object.keys(w)) {
-                if (!(WORKLOADS as readonly string[]).includes(name)) {
-                  ctx.addIssue({ code: 'custom', path: [name], message: `unknown workload; workloads are declared in lib/facts/workloads.ts: ${WORKLOADS.join(', ')}` });
-                }
-              }
-            })
-            .optional(),
+          workloads: namedRecord(WORKLOADS, workloadSizesSchema, `unknown workload; workloads are declared in lib/facts/workloads.ts: ${WORKLOADS.join(', ')}`).optional(),
         })
         .optional(),
     })
@@ -207,16 +203,7 @@ export const environmentSchema = z.strictObject({
       adminRoleArns: z
         .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: (i) => `must be an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin, got ${JSON.stringify(i.input)}` }))
         .optional(),
-      images: z
-        .record(z.string(), z.string())
-        .superRefine((images, ctx) => {
-          for (const key of Object.keys(images)) {
-            if (!(IMAGE_KEYS as readonly string[]).includes(key)) {
-              ctx.addIssue({ code: 'custom', path: [key], message: `unknown image; images are ${IMAGE_KEYS.join(', ')}` });
-            }
-          }
-        })
-        .optional(),
+      images: namedRecord(IMAGE_KEYS, z.string(), `unknown image; images are ${IMAGE_KEYS.join(', ')}`).optional(),
     })
     .optional(),
   ingress: z
@@ -228,9 +215,7 @@ export const environmentSchema = z.strictObject({
       idleTimeoutSeconds: intIn(1, 4000).optional(),
     })
     .optional(),
-  crossRegionReplication: z
-    .enum(CROSS_REGION_REPLICATION, { error: (i) => `must be one of ${CROSS_REGION_REPLICATION.join(', ')}, got ${JSON.stringify(i.input)}` })
-    .optional(),
+  crossRegionReplication: choice(CROSS_REGION_REPLICATION).optional(),
   caching: z
     .strictObject({
       l1Seconds: seconds.optional(),
@@ -262,12 +247,12 @@ export const environmentSchema = z.strictObject({
     })
     .optional(),
   // Values are checked by lib/plan (workloadIssues, capacityIssues) for messages that say what the field means.
-  workload: z.strictObject(Object.fromEntries(WORKLOAD_FIELDS.map((f) => [f, z.unknown().optional()]))).optional(),
+  workload: z.strictObject(anyOf(WORKLOAD_FIELDS)).optional(),
   capacity: z
     .strictObject({
-      ...Object.fromEntries(CAPACITY_NUMBERS.map((f) => [f, z.unknown().optional()])),
-      requestsPerPod: z.strictObject(Object.fromEntries(WORKLOADS.map((w) => [w, z.unknown().optional()]))).optional(),
-      requestShare: z.strictObject(Object.fromEntries(HTTP_SERVICES.map((s) => [s, z.unknown().optional()]))).optional(),
+      ...anyOf(CAPACITY_NUMBERS),
+      requestsPerPod: z.strictObject(anyOf(WORKLOADS)).optional(),
+      requestShare: z.strictObject(anyOf(HTTP_SERVICES)).optional(),
     })
     .optional(),
   latencyBudgets: z
@@ -342,7 +327,7 @@ export interface EnvironmentInput {
   readonly sizes?: {
     readonly network?: {
       /** NAT gateways per region. @default 'per-az' */
-      readonly natGateways?: 'one' | 'per-az';
+      readonly natGateways?: NatGateways;
       /** VPC flow log retention in days (a CloudWatch Logs retention value). @default - 90 (phase 3), 365 (4, 5) */
       readonly flowLogRetentionDays?: number;
     };
@@ -383,7 +368,7 @@ export interface EnvironmentInput {
        * Cross-region replication: every region's bucket replicates to every other region's. The first deploy of an
        * environment needs `-c mediaReplication=none` (S3 refuses rules to buckets that do not exist yet). @default 'all-regions'
        */
-      readonly replication?: 'none' | 'all-regions';
+      readonly replication?: MediaReplication;
       /** Days until objects move to Standard-IA, >= 30. @default 30 */
       readonly infrequentAccessAfterDays?: number;
       /** Days a noncurrent object version is kept. @default 90 */
@@ -408,7 +393,7 @@ export interface EnvironmentInput {
       /** Retention of the broker logs (a CloudWatch Logs retention value). @default - 30 (phase 3), 90 (4, 5) */
       readonly logRetentionDays?: number;
       /** Per topic (user-actions, chat-messages, memory-events, push-notifications): share, retention, replication. */
-      readonly topics?: Readonly<Record<string, { readonly share?: number; readonly retentionHours?: number; readonly replication?: 'none' | 'all-regions' }>>;
+      readonly topics?: Readonly<Partial<Record<TopicName, { readonly share?: number; readonly retentionHours?: number; readonly replication?: ReplicationScope }>>>;
     };
     /** The EKS cluster of each region: one managed node group per AZ, and the workloads' replicas and requests. */
     readonly compute?: {
@@ -560,3 +545,22 @@ export interface GigascaleConfig {
     readonly allowDestructive?: readonly DestructiveAllowance[];
   };
 }
+
+/*
+ * The schema validates and the interfaces above document (an editor shows their comments on every field of a config):
+ * the compiler holds the two to the same fields. Every field path of one must be a field path of the other (a name-keyed
+ * map counts as its names, `*` for any string), and every value the interfaces allow must be an input the schema
+ * takes. A field added to one and not the other fails `tsc` here, listing the paths that differ.
+ */
+type FieldKeys<T> = string extends keyof T ? '*' : Exclude<keyof T, symbol | number>;
+type FieldAt<T, K> = K extends '*' ? T[string & keyof T] : T[K & keyof T];
+type FieldPaths<T> = T extends readonly (infer E)[]
+  ? FieldPaths<E>
+  : T extends object
+    ? { [K in FieldKeys<T>]-?: K | `${K}.${FieldPaths<NonNullable<FieldAt<T, K>>>}` }[FieldKeys<T>]
+    : never;
+type Writable<T> = T extends readonly (infer E)[] ? Writable<E>[] : T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
+type SchemaOnly = Exclude<FieldPaths<z.output<typeof configSchema>>, FieldPaths<GigascaleConfig>>;
+type InterfaceOnly = Exclude<FieldPaths<GigascaleConfig>, FieldPaths<z.output<typeof configSchema>>>;
+export const fieldsOnlyInOne: { readonly [P in SchemaOnly | InterfaceOnly]: never } = {};
+export const interfacesWithinSchema: (config: Writable<GigascaleConfig>) => z.input<typeof configSchema> = (config) => config;
