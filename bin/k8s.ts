@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { loadConfigModule, parseOverrides, resolvePlan } from '../lib/plan';
 import { GigascaleError } from '../lib/util/errors';
-import { stageName } from '../lib/facts/naming';
+import { stageName } from '../lib/facts/names/stage';
 import { renderStageCharts } from '../k8s';
 
 const USAGE = 'usage: npm run -s k8s -- [--out <dir>] [-c <key>=<value> ...]   (keys as for cdk synth: env, regions, shards, config, ...)';

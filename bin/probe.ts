@@ -1,5 +1,5 @@
 /**
- * Synthetic latency probe (issue 7): measures a region's endpoints against the latency model's budgets.
+ * Synthetic latency probe: measures a region's endpoints against the latency model's budgets.
  *   npm run -s probe -- --target <file.json> [--env <name>] [--duration 10s] [--rate 100] [--json | --emf] ...
  * `--milestone phaseN [--scale F]` runs a seed load milestone as a closed-model test instead. `--help` lists every
  * flag. Exit 0 every check holds, 1 a check broke its budget or error rate, 2 bad arguments or target.

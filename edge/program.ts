@@ -7,7 +7,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import { loadConfigModule, resolvePlan, type Plan } from '../lib/plan';
 import { environmentOf as environmentOfPlan } from '../lib/plan/environment-of';
 import { edgePlan } from '../lib/views/edge/plan';
-import { PROJECT } from '../lib/facts/naming';
+import { PROJECT } from '../lib/facts/names/stage';
 import { Edge } from './edge';
 
 export interface EdgeSettings {

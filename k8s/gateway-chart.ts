@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { envoyBootstrap, type EnvoyBootstrapProps } from '../lib/views/envoy-config';
 import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT } from '../lib/facts/workloads';
 import type { WorkloadSizes } from '../lib/facts/phases';
-import { GATEWAY_ENVOY_CONFIGMAP, K8S_NAMESPACE, workloadName } from '../lib/facts/naming';
+import { GATEWAY_ENVOY_CONFIGMAP, K8S_NAMESPACE, workloadName } from '../lib/facts/names/k8s';
 import { workloadLabels } from './secure-defaults';
 import { Workload } from './workload';
 

@@ -2,10 +2,10 @@
  * One Kubernetes Job per shard that applies db/migrations to the shard's writer with bin/migrate.ts, for the
  * compute stack to deploy on EKS in the shard's write region.
  *
- * Credentials never appear here: each Job reads PGUSER/PGPASSWORD from a Kubernetes Secret whose name derives from
- * the shard's Secrets Manager secret (lib/facts/naming.ts shardCredentialsSecretName). The Secrets Store CSI driver syncs
- * that secret into the namespace through the SecretProviderClass of the same name (k8s/secret-sync-chart.ts), keeping
- * its JSON keys `username` and `password`. The driver writes the Secret only while a pod mounts the class's CSI
+ * Credentials never appear here: each Job reads PGUSER/PGPASSWORD from a Kubernetes Secret whose name derives from the
+ * shard's Secrets Manager secret (lib/facts/names/data.ts shardCredentialsSecretName). The Secrets Store CSI driver
+ * syncs that secret into the namespace through the SecretProviderClass of the same name (k8s/secret-sync-chart.ts),
+ * keeping its JSON keys `username` and `password`. The driver writes the Secret only while a pod mounts the class's CSI
  * volume, so each Job mounts it (read-only, files unused); the ASCP fetches the secret with the Pod Identity role of
  * the Jobs' service account, which needs secretsmanager:GetSecretValue on the shards' secrets.
  *
@@ -20,19 +20,21 @@ import { GigascaleError, type Issue } from '../lib/util/errors';
 import { DEFAULT_MEMORY_PARTITIONS, MAX_MEMORY_PARTITIONS } from '../db/migrate';
 import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { APP_UID, containerSecurity, podSecurity } from './secure-defaults';
-import { K8S_NAMESPACE, DNS_LABEL, DNS_SUBDOMAIN, MIGRATIONS_SERVICE_ACCOUNT, migrationJobName, shardCredentialsSecretName } from '../lib/facts/naming';
+import { K8S_NAMESPACE } from '../lib/facts/names/k8s';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/facts/kubernetes';
+import { MIGRATIONS_SERVICE_ACCOUNT, migrationJobName, shardCredentialsSecretName } from '../lib/facts/names/data';
 
 /** A shard the migrations run against. */
 export interface MigrationShard {
-  /** The shard's name (lib/facts/naming shardName), e.g. `shard-0007`; the Job is named `migrate-shard-0007`. */
+  /** The shard's name (lib/facts/names/data.ts shardName), e.g. `shard-0007`; the Job is named `migrate-shard-0007`. */
   readonly name: string;
   /**
    * The shard's writer, as the deterministic name in the region's private zone
-   * (`writer.shard-0007.db.prod.gigascale.internal`, lib/facts/naming shardEndpointName): a CNAME to the cluster endpoint,
-   * whose own name (`<id>.cluster-<account hash>.<region>.rds.amazonaws.com`) is not known at synth.
+   * (`writer.shard-0007.db.prod.gigascale.internal`, lib/facts/names/data.ts shardEndpointName): a CNAME to the cluster
+   * endpoint, whose own name (`<id>.cluster-<account hash>.<region>.rds.amazonaws.com`) is not known at synth.
    */
   readonly writerHost: string;
-  /** Secrets Manager name of the shard's master credentials (lib/facts/naming shardSecretName), e.g. `gigascale/prod/shard-0007/master`. */
+  /** Secrets Manager name of the shard's master credentials (lib/facts/names/data.ts shardSecretName), e.g. `gigascale/prod/shard-0007/master`. */
   readonly secretName: string;
 }
 

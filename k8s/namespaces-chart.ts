@@ -7,9 +7,9 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
-import { KUBERNETES_VERSION } from '../lib/facts/kubernetes';
+import { DNS_LABEL, KUBERNETES_VERSION } from '../lib/facts/kubernetes';
 import { GigascaleError, type Issue } from '../lib/util/errors';
-import { DNS_LABEL, K8S_NAMESPACE, TURN_NAMESPACE } from '../lib/facts/naming';
+import { K8S_NAMESPACE, TURN_NAMESPACE } from '../lib/facts/names/k8s';
 
 /** The Pod Security Standard every gigascale namespace enforces. */
 export const POD_SECURITY_LEVEL = 'restricted';

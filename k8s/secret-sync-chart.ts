@@ -2,11 +2,11 @@
  * Secrets Manager secrets synced into Kubernetes Secrets by the Secrets Store CSI driver and its AWS provider (ASCP),
  * both installed by the compute stack with secret sync and rotation on:
  *
- * - in the write region, one SecretProviderClass per shard in the workloads' namespace: the shard's master
- *   credentials (lib/facts/naming shardSecretName) become the Secret shardCredentialsSecretName(...) with keys `username`
+ * - in the write region, one SecretProviderClass per shard in the workloads' namespace: the shard's master credentials
+ *   (lib/facts/names/data.ts shardSecretName) become the Secret shardCredentialsSecretName(...) with keys `username`
  *   and `password`, which the migrations Jobs read (k8s/migrations-job.ts);
- * - in every region, one in the TURN namespace: the relay's static auth secret (lib/facts/naming turnSecretName) becomes
- *   the Secret TURN_AUTH_SECRET with key `secret` (k8s/turn-chart.ts).
+ * - in every region, one in the TURN namespace: the relay's static auth secret (lib/facts/names/compute.ts
+ *   turnSecretName) becomes the Secret TURN_AUTH_SECRET with key `secret` (k8s/turn-chart.ts).
  *
  * The driver creates (and on rotation updates) a synced Secret only while some pod mounts the class's CSI volume, and
  * deletes it when the last such pod is gone: every consumer mounts the volume even if it reads only the Secret.
@@ -24,7 +24,10 @@ import type { Construct } from 'constructs';
 import { GigascaleError, type Issue } from '../lib/util/errors';
 import { REGION_NAME } from '../lib/facts/regions';
 import { BUCKET_COUNT } from '../lib/facts/shard-map';
-import { DNS_LABEL, DNS_SUBDOMAIN, K8S_NAMESPACE, TURN_AUTH_SECRET, TURN_NAMESPACE, shardCredentialsSecretName, shardSecretName, turnSecretName } from '../lib/facts/naming';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/facts/kubernetes';
+import { K8S_NAMESPACE, TURN_AUTH_SECRET, TURN_NAMESPACE } from '../lib/facts/names/k8s';
+import { shardCredentialsSecretName, shardSecretName } from '../lib/facts/names/data';
+import { turnSecretName } from '../lib/facts/names/compute';
 
 /** Chart id, and the file name cdk8s writes (`secret-sync.k8s.yaml`). */
 export const SECRET_SYNC_CHART_ID = 'secret-sync';
@@ -88,7 +91,7 @@ export function awsProviderParameters(region: string, objects: readonly AwsSecre
 }
 
 export interface SecretSyncChartProps {
-  /** Environment name, which every Secrets Manager name carries (lib/facts/naming). */
+  /** Environment name, which every Secrets Manager name carries (lib/facts/names/data.ts, lib/facts/names/compute.ts). */
   readonly env: string;
   /** AWS region of the cluster; the ASCP reads the secrets there (naming it saves a node lookup per mount). */
   readonly region: string;

@@ -11,7 +11,10 @@ import type { Construct } from 'constructs';
 import { SOCKET_IO_CHANNEL_PREFIX } from '../lib/facts/cache-acl';
 import { SERVICE_PORT, SERVICE_SPECS, type HttpService } from '../lib/facts/workloads';
 import type { WorkloadSizes } from '../lib/facts/phases';
-import { K8S_NAMESPACE, SERVICE_CONFIG_CONFIGMAP, pascalCase, serviceSecretName, turnHostname } from '../lib/facts/naming';
+import { K8S_NAMESPACE, SERVICE_CONFIG_CONFIGMAP } from '../lib/facts/names/k8s';
+import { pascalCase } from '../lib/util/strings';
+import { serviceSecretName } from '../lib/facts/names/services';
+import { turnHostname } from '../lib/facts/names/ingress';
 import { TURN_PORT, TURN_TLS_PORT } from '../lib/facts/workloads';
 import { Workload } from './workload';
 
@@ -43,7 +46,7 @@ export interface ServiceChartProps {
   readonly image: string;
   /** Replicas and requests (the plan's `compute.workloads[service]`). */
   readonly sizes: WorkloadSizes;
-  /** The environment's domain; voice hands out the region's TURN relay under it (lib/facts/naming turnHostname). */
+  /** The environment's domain; voice hands out the region's TURN relay under it (lib/facts/names/ingress.ts turnHostname). */
   readonly domain: string;
   /** Namespace of every object. @default 'gigascale' (K8S_NAMESPACE) */
   readonly namespace?: string;

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import type { ShardMapDocument } from '../lib/views/shard-map-document';
 import { GigascaleError } from '../lib/util/errors';
 import { sortedJson } from '../lib/util/json';
-import { K8S_NAMESPACE, SERVICE_CONFIG_CONFIGMAP } from '../lib/facts/naming';
+import { K8S_NAMESPACE, SERVICE_CONFIG_CONFIGMAP } from '../lib/facts/names/k8s';
 import type { ServiceConfigDocument } from '../lib/views/service-config-document';
 
 /** Kubernetes refuses a ConfigMap over 1 MiB (etcd's object limit). */

@@ -18,7 +18,8 @@ import { ApiObject, Chart, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { GATEWAY, GATEWAY_PORT } from '../lib/facts/workloads';
 import { GigascaleError, type Issue } from '../lib/util/errors';
-import { DNS_LABEL, K8S_NAMESPACE, TURN_NAMESPACE, workloadName } from '../lib/facts/naming';
+import { DNS_LABEL } from '../lib/facts/kubernetes';
+import { K8S_NAMESPACE, TURN_NAMESPACE, workloadName } from '../lib/facts/names/k8s';
 import { TURN_PORT } from '../lib/facts/workloads';
 import { TURN_TCP_PORT_NAME, TURN_UDP_PORT_NAME } from './turn-chart';
 

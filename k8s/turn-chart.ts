@@ -18,7 +18,8 @@ import type { Construct } from 'constructs';
 import { imageProblem } from '../lib/facts/images';
 import { GigascaleError, type Issue } from '../lib/util/errors';
 import { parseCidr, cidrSize, type Cidr } from '../lib/plan/cidr';
-import { DNS_LABEL, DNS_SUBDOMAIN, TURN_AUTH_SECRET, TURN_NAMESPACE, workloadName } from '../lib/facts/naming';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/facts/kubernetes';
+import { TURN_AUTH_SECRET, TURN_NAMESPACE, workloadName } from '../lib/facts/names/k8s';
 import { TURN_PORT, TURN_RELAY_MAX_PORT, TURN_RELAY_MIN_PORT } from '../lib/facts/workloads';
 import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
@@ -53,7 +54,7 @@ const SECRETS_MOUNT = '/mnt/secrets-store';
 export interface TurnChartProps {
   /** Pull URI of the coturn image (lib/facts/images imageUri of the plan's `turn` image), e.g. `docker.io/coturn/coturn:4.7.0`. */
   readonly image: string;
-  /** The relay's public hostname (lib/facts/naming turnHostname), coturn's realm. */
+  /** The relay's public hostname (lib/facts/names/ingress.ts turnHostname), coturn's realm. */
   readonly realm: string;
   /** Relay pods. @default 2 */
   readonly replicas?: number;

@@ -10,7 +10,9 @@ import { LIVENESS_PATH, READINESS_PATH, ROLLING_UPDATE_MAX_SURGE_PERCENT, SERVIC
 import { imageProblem } from '../lib/facts/images';
 import type { WorkloadSizes } from '../lib/facts/phases';
 import { GigascaleError, type Issue } from '../lib/util/errors';
-import { DNS_LABEL, pascalCase, workloadName, workloadServiceAccountName } from '../lib/facts/naming';
+import { DNS_LABEL } from '../lib/facts/kubernetes';
+import { pascalCase } from '../lib/util/strings';
+import { workloadName, workloadServiceAccountName } from '../lib/facts/names/k8s';
 import { APP_UID, containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
 
 /** A ConfigMap mounted read-only into the container (the whole map: its keys become files). */

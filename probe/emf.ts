@@ -7,7 +7,7 @@
  */
 import { PROBE_BUDGET_PROPERTY, PROBE_DIMENSIONS, PROBE_METRIC_NAMESPACE, PROBE_METRICS, type ProbeMetric } from '../lib/facts/probe-checks';
 import type { CheckReport, ProbeReport } from './report';
-import { probeLogGroupName } from '../lib/facts/naming';
+import { probeLogGroupName } from '../lib/facts/names/observability';
 
 /** The Environment dimension when the probe runs without --env. */
 export const NO_ENVIRONMENT = 'none';

@@ -1,4 +1,4 @@
-/** The synthetic-latency probe (issue 7): what bin/probe.ts, bin/probe-local.ts and other scripts import. */
+/** The synthetic-latency probe: what bin/probe.ts, bin/probe-local.ts and other scripts import. */
 export * from './args';
 export * from './budgets';
 export * from '../lib/facts/probe-checks';

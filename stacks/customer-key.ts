@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 export interface CustomerKeyProps {
   /** What the key encrypts, shown in the KMS console and in the template. */
   readonly description: string;
-  /** KMS alias, from lib/facts/naming. @default - no alias */
+  /** KMS alias, from the concern's module of lib/facts/names. @default - no alias */
   readonly alias?: string;
 }
 

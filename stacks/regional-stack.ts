@@ -1,7 +1,7 @@
 import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
-import { stackName, TAG_KEYS, type Concern } from '../lib/facts/naming';
+import { stackName, TAG_KEYS, type Concern } from '../lib/facts/names/stage';
 
 export interface RegionalStackProps extends StackProps {
   /** The environment the stack belongs to. */

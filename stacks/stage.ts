@@ -1,10 +1,10 @@
 import { Stage, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
-import { PROJECT, stageName, TAG_KEYS } from '../lib/facts/naming';
+import { PROJECT, stageName, TAG_KEYS, migrationsConcern, shardGroupConcern } from '../lib/facts/names/stage';
+import { pascalCase } from '../lib/util/strings';
 import { applyComplianceGate } from './compliance';
 import { shardGroups } from '../lib/facts/shard-groups';
-import { migrationsConcern, pascalCase, shardGroupConcern } from '../lib/facts/naming';
 import { DataStack } from './data/data-stack';
 import { ShardGroupStack } from './data/shard-group-stack';
 import { NetworkStack } from './network/network-stack';

@@ -3,7 +3,7 @@ import { Stage, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cdk8s from 'cdk8s';
 import type { EnvironmentPlan } from '../lib/plan';
-import { shardSecretName, shardSecretNamePrefix } from '../lib/facts/naming';
+import { shardSecretName, shardSecretNamePrefix } from '../lib/facts/names/data';
 import { applyComplianceGate } from '../stacks/compliance';
 import { MAX_MANIFEST_BYTES, objectBytes, packObjects } from '../stacks/compute/chart-manifests';
 import { ComputeStack } from '../stacks/compute/compute-stack';

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import defaultConfig from '../regions.config';
 import { CLOUDFLARE_IPV4 } from '../lib/facts/cloudflare-ranges';
 import type { EnvironmentPlan, GigascaleConfig } from '../lib/plan';
-import { stageName } from '../lib/facts/naming';
+import { stageName } from '../lib/facts/names/stage';
 import { REGION_CATALOG } from '../lib/facts/regions';
 import { applyComplianceGate } from '../stacks/compliance';
 import { IngressStack } from '../stacks/ingress/ingress-stack';

@@ -3,7 +3,7 @@ import { Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { MigrationsChart, type MigrationsChartProps } from '../k8s';
 import { GigascaleError } from '../lib/util/errors';
-import { shardEndpointName, shardName, shardSecretName } from '../lib/facts/naming';
+import { shardEndpointName, shardName, shardSecretName } from '../lib/facts/names/data';
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/gigascale-migrate@sha256:${'a'.repeat(64)}`;
 

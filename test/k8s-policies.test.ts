@@ -1,6 +1,6 @@
 /**
  * The shared Kubernetes pieces around the workloads: namespaces, NetworkPolicies, the TURN relay, the
- * TargetGroupBindings and the secret sync, each derived from lib/facts/workloads.ts and lib/facts/naming.
+ * TargetGroupBindings and the secret sync, each derived from lib/facts/workloads.ts and lib/facts/names.
  */
 import { Testing } from 'cdk8s';
 import { Lazy } from 'aws-cdk-lib';
@@ -13,7 +13,8 @@ import { TargetGroupBindingsChart, type TargetGroupBindingsChartProps } from '..
 import { addressRange, TurnChart } from '../k8s/turn-chart';
 import { DEPENDENCY_PORTS, HTTP_SERVICES, SERVICE_SPECS } from '../lib/facts/workloads';
 import { GigascaleError } from '../lib/util/errors';
-import { shardEndpointName, shardName, shardSecretName, turnHostname } from '../lib/facts/naming';
+import { shardEndpointName, shardName, shardSecretName } from '../lib/facts/names/data';
+import { turnHostname } from '../lib/facts/names/ingress';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes manifests, asserted field by field */
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };

@@ -9,7 +9,7 @@ import { envoyBootstrap } from '../lib/views/envoy-config';
 import { HTTP_SERVICES, type HttpService } from '../lib/facts/workloads';
 import type { WorkloadSizes } from '../lib/facts/phases';
 import { GigascaleError } from '../lib/util/errors';
-import { workloadName, workloadServiceAccountName } from '../lib/facts/naming';
+import { workloadName, workloadServiceAccountName } from '../lib/facts/names/k8s';
 import { validateK8sObjects } from './support/k8s-schema';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes manifests, asserted field by field */

@@ -32,7 +32,7 @@ describe('hops and flows', () => {
     expect(DEFAULT_HOP_BUDGETS_MS['replica.read']).toBe(10);
   });
 
-  it('has the flows the issue asks for, and only memory.write writes', () => {
+  it('has the six flows of the latency model, and only memory.write writes', () => {
     expect(FLOW_NAMES).toEqual(['chat.send', 'memory.read', 'memory.write', 'profile.read.cache-hit', 'profile.read.edge-hit', 'profile.read.replica-read']);
     expect(FLOW_NAMES.filter((f) => FLOWS[f].writes)).toEqual(['memory.write']);
   });

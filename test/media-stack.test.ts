@@ -6,7 +6,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Plan } from '../lib/plan';
 import { GigascaleError } from '../lib/util/errors';
-import { mediaKeyAlias, stageName } from '../lib/facts/naming';
+import { mediaKeyAlias } from '../lib/facts/names/media';
+import { stageName } from '../lib/facts/names/stage';
 import { applyComplianceGate } from '../stacks/compliance';
 import { MediaReplication } from '../stacks/media/media-replication';
 import { NAG_ACKNOWLEDGMENTS } from '../stacks/compliance';
@@ -82,7 +83,7 @@ describe('prod media stack in us-east-1 (four regions, replicating)', () => {
     t = Template.fromStack(stage(stages, 'prod-us-east-1').media);
   });
 
-  it('names the media bucket and the log bucket from lib/facts/naming', () => {
+  it('names the media bucket and the log bucket from lib/facts/names/media', () => {
     t.resourceCountIs('AWS::S3::Bucket', 2);
     t.hasResourceProperties('AWS::S3::Bucket', { BucketName: bucket('us-east-1') });
     t.hasResourceProperties('AWS::S3::Bucket', { BucketName: logBucket('us-east-1') });

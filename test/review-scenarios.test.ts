@@ -117,7 +117,7 @@ describe('npm run -s review against the base commit', () => {
   });
 
   it('refuses a changed cluster identifier, naming the property that forces the replacement, exit 1', async () => {
-    edit('lib/facts/naming.ts', `return \`\${PROJECT}-\${env}-\${shardName(shard)}\`;`, `return \`\${PROJECT}-\${env}-db-\${shardName(shard)}\`;`);
+    edit('lib/facts/names/data.ts', `return \`\${PROJECT}-\${env}-\${shardName(shard)}\`;`, `return \`\${PROJECT}-\${env}-db-\${shardName(shard)}\`;`);
     const { code, report } = await review('dev');
     const clusters = report.destructive.filter((d) => d.type === 'AWS::RDS::DBCluster');
     expect(clusters.map((d) => [d.change, d.path, d.cause])).toEqual(

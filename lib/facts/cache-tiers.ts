@@ -17,7 +17,7 @@ export interface L2Ttls {
 }
 
 export interface L3Ttls {
-  /** Public profile pages and their JSON at the edge: the seed's 5 minutes (issue 8). */
+  /** Public profile pages and their JSON at the edge: the seed's 5 minutes. */
   readonly publicProfileSeconds: number;
   /**
    * Public profiles in the browser: short, because the edge can be purged on a profile change and browsers cannot.

@@ -2,6 +2,7 @@
  * Container images of the workloads: which exist, their defaults, the rule every reference must follow (a tag or a
  * digest, never `latest`) and how a registry-less reference becomes the region's ECR.
  */
+import { PROJECT } from './names/stage';
 import { WORKLOADS } from './workloads';
 
 /** Everything that runs from an image: the workloads, the TURN relay, the shard-migration Jobs and the probe CronJob. */
@@ -15,7 +16,7 @@ export const COTURN_IMAGE = 'coturn/coturn:4.7.0';
 
 /** Default images: third-party ones pinned here; gigascale's own in the region's ECR, tagged with the release. */
 export function defaultImages(version: string): Record<ImageKey, string> {
-  const own = (name: string) => `gigascale/${name}:${version}`;
+  const own = (name: string) => `${PROJECT}/${name}:${version}`;
   return {
     gateway: ENVOY_IMAGE,
     auth: own('auth'),
@@ -24,7 +25,7 @@ export function defaultImages(version: string): Record<ImageKey, string> {
     voice: own('voice'),
     memory: own('memory'),
     turn: COTURN_IMAGE,
-    // db/Dockerfile, the image lib/facts/naming migrationsImage names.
+    // db/Dockerfile: the migration runner the shard-migration Jobs run (k8s/migrations-job.ts).
     migrations: own('db-migrate'),
     // probe/Dockerfile: bin/probe.ts, run every minute in every region (k8s/probe-chart.ts).
     probe: own('probe'),

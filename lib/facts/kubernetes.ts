@@ -8,6 +8,8 @@
  *   here (apps/v1, batch/v1, autoscaling/v2, policy/v1, networking.k8s.io/v1, core v1) is GA and unchanged in 1.35,
  *   and the rendered objects are validated against the 1.33 OpenAPI schema (test/k8s-schema.test.ts): a GA API only
  *   gains fields between minors, so what 1.33 accepts 1.35 serves.
+ *
+ * And what the names of Kubernetes objects may hold (DNS-1123), which the charts check their names against.
  */
 
 /** `1.35`: the EKS version of every cluster (aws-eks-v2 `KubernetesVersion.of`). */
@@ -15,3 +17,9 @@ export const KUBERNETES_VERSION = '1.35';
 
 /** The cdk8s-plus line the charts use (package `cdk8s-plus-33`), and the schema version manifests are validated against. */
 export const CDK8S_PLUS_KUBERNETES_VERSION = '1.33';
+
+/** DNS-1123 label: what a Job name must be (≤ 63, so the `job-name` label of its pods can carry it). */
+export const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** DNS-1123 subdomain: what a Secret name must be. */
+export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -5,8 +5,9 @@
  *   zone at our origin names;
  * - the edge sets `ORIGIN_TOKEN_HEADER` on every request it forwards (a transform rule in edge/) and on its health
  *   checks, and the ALB's web ACL blocks any request whose header is not exactly the environment's token. The token
- *   lives in Secrets Manager (lib/facts/naming `edgeOriginTokenSecretName`), created in the write region's ingress stack
- *   and replicated to the environment's other regions; the edge program takes the same value from Pulumi config.
+ *   lives in Secrets Manager (lib/facts/names/edge.ts `edgeOriginTokenSecretName`), created in the write region's
+ *   ingress stack and replicated to the environment's other regions; the edge program takes the same value from Pulumi
+ *   config.
  */
 
 /** Request header carrying the environment's origin token from the edge to the ALBs. */

@@ -1,7 +1,7 @@
 /**
- * The services of the platform, as the data, cache and bus tiers see them: who keeps which keys in the regional
- * cache, and (lib/facts/topics.ts) who produces and consumes which topic. The compute issue's charts derive from the
- * same list. `analytics` and `push` are the seed's event consumers besides memory: workers without an HTTP route.
+ * The services of the platform, as the data, cache and bus tiers see them: who keeps which keys in the regional cache,
+ * and (lib/facts/topics.ts) who produces and consumes which topic. The workloads (lib/facts/workloads.ts) derive from
+ * the same list. `analytics` and `push` are the seed's event consumers besides memory: workers without an HTTP route.
  */
 
 /** Every service, in a fixed order (names are API: they name cache users, IAM policies and consumer groups). */

@@ -91,9 +91,9 @@ export interface ServiceSpec {
   readonly routes: readonly Route[];
   /** Stores it connects to, sorted. */
   readonly dependencies: readonly Dependency[];
-  /** Reads the shards' credentials from Secrets Manager (lib/facts/naming shardSecretName). */
+  /** Reads the shards' credentials from Secrets Manager (lib/facts/names/data.ts shardSecretName). */
   readonly shardSecrets: boolean;
-  /** Secrets Manager secrets of its own it reads, by key (lib/facts/naming serviceSecretName). */
+  /** Secrets Manager secrets of its own it reads, by key (lib/facts/names/services.ts serviceSecretName). */
   readonly secrets: readonly ServiceSecret[];
   /** Reads and writes the region's media bucket. */
   readonly media: boolean;

@@ -4,7 +4,7 @@
  */
 import type { Issue } from '../util/errors';
 import { isRecord } from '../util/json';
-import { apiHostname, originHostname, turnHostname } from '../facts/naming';
+import { apiHostname, originHostname, turnHostname } from '../facts/names/ingress';
 import { DEFAULT_CACHE_TTLS } from '../facts/cache-tiers';
 import { PHASE_PRESETS, type Phase, type PhasePreset } from '../facts/phases';
 

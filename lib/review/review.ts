@@ -7,7 +7,7 @@ import type { StageCostsJson } from '../views/cost-report';
 import type { DestructiveAllowance } from '../plan/schema';
 import type { VerdictJson } from '../views/verdicts';
 import { iamChangeCount, reviewStack, securityGroupChangeCount, type StackInput, type StackReviewJson } from './cfn';
-import { stageName } from '../facts/naming';
+import { stageName } from '../facts/names/stage';
 import { applyAllowances, unusedAllowanceMessage, type AllowanceUse, type DestructiveFinding } from './guard';
 import { reviewManifests, type ManifestChangeJson } from './manifests';
 import { reviewCost, reviewEdge, reviewVerdicts, type CostChangeJson, type CostReviewJson, type EdgeChangeJson, type EdgeResourceJson, type VerdictChangeJson } from './reports';

@@ -2,7 +2,7 @@
 import type { EnvironmentPlan } from '../plan/plan';
 import { formatTable } from '../util/table';
 import { WORKLOADS } from '../facts/workloads';
-import { stageName } from '../facts/naming';
+import { stageName } from '../facts/names/stage';
 import { CAPACITY_SOURCES, type UnitCapacities } from '../plan/capacities';
 import { COST_SERVICES, estimateCost, type CostEstimate } from './cost';
 import { compact, type Sized } from '../plan/planner';

@@ -16,7 +16,8 @@
  */
 import { ORIGIN_TOKEN_HEADER } from '../facts/origin-protection';
 import { GigascaleError, type Issue } from '../util/errors';
-import { DNS_LABEL, DNS_SUBDOMAIN, K8S_NAMESPACE, workloadName } from '../facts/naming';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../facts/kubernetes';
+import { K8S_NAMESPACE, workloadName } from '../facts/names/k8s';
 import {
   AUTHZ_PATH,
   GATEWAY_ADMIN_PORT,

@@ -17,7 +17,7 @@ export interface OriginCanaryScriptProps {
   readonly url: string;
   /** Header the web ACL requires the token in (lib/facts/origin-protection ORIGIN_TOKEN_HEADER). */
   readonly tokenHeader: string;
-  /** Secrets Manager name of the token (lib/facts/naming edgeOriginTokenSecretName), read in the canary's own region. */
+  /** Secrets Manager name of the token (lib/facts/names/edge.ts edgeOriginTokenSecretName), read in the canary's own region. */
   readonly tokenSecretName: string;
   /** The body the health path answers with. */
   readonly expectedBody: string;

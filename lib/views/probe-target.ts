@@ -17,7 +17,7 @@
 import { CHECK_FIELD, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../facts/probe-checks';
 import { GigascaleError } from '../util/errors';
 import type { ProbeTarget } from '../facts/probe-checks';
-import { K8S_NAMESPACE, workloadName } from '../facts/naming';
+import { K8S_NAMESPACE, workloadName } from '../facts/names/k8s';
 import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT, SERVICE_SPECS } from '../facts/workloads';
 
 /** The target fields the in-cluster probe has an endpoint for, in TARGET_FIELDS order. */

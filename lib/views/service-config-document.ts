@@ -10,13 +10,10 @@ import type { EnvironmentPlan, RegionPlan } from '../plan';
 import type { CacheTtls } from '../facts/cache-tiers';
 import { CACHE_PORT } from '../facts/valkey';
 import type { TopicPlan } from '../plan/bus-sizing';
-import {
-  busClusterName,
-  cacheUserName,
-  consumerGroupName,
-  mediaBucketName,
-  serviceParameterName,
-} from '../facts/naming';
+import { busClusterName, consumerGroupName } from '../facts/names/bus';
+import { cacheUserName } from '../facts/names/cache';
+import { mediaBucketName } from '../facts/names/media';
+import { serviceParameterName } from '../facts/names/services';
 import { CACHE_KEY_PREFIX, SERVICES, type ServiceName } from '../facts/services';
 
 export interface CacheSection {

@@ -1,12 +1,12 @@
 /**
- * The shard map document of one region: what a service or the probe needs to route a user id to a database,
- * built only from the plan and deterministic names (lib/facts/naming), never from deployed resources or other regions.
- * It ships in the region's service-config ConfigMap (k8s/service-config-chart.ts).
+ * The shard map document of one region: what a service or the probe needs to route a user id to a database, built only
+ * from the plan and deterministic names (lib/facts/names/data.ts), never from deployed resources or other regions. It
+ * ships in the region's service-config ConfigMap (k8s/service-config-chart.ts).
  */
 import type { EnvironmentPlan, RegionPlan } from '../plan';
 import { BUCKET_COUNT } from '../facts/shard-map';
 import { DATABASE_NAME, DATABASE_PORT, APP_DB_USER } from '../facts/aurora';
-import { shardEndpointName, shardName, shardSecretName } from '../facts/naming';
+import { shardEndpointName, shardName, shardSecretName } from '../facts/names/data';
 
 /** Version of the routing rule (README: "Sharding: user id -> bucket -> shard"); a new rule gets a new version. */
 export const ROUTING = 'sha256-be32-mod4096+jump-consistent-hash';

@@ -5,7 +5,7 @@
 import { sortedJson } from '../util/json';
 import { formatTable } from '../util/table';
 import { EXIT_OK, GigascaleError, type Issue } from '../util/errors';
-import { shardName } from '../facts/naming';
+import { shardName } from '../facts/names/data';
 import { BUCKET_COUNT, reshardPlan, shardOf } from '../facts/shard-map';
 
 const RUN = 'npm run -s shards --';

@@ -11,7 +11,7 @@ export const SASL_IAM_BROKERS_FIELD = 'BootstrapBrokerStringSaslIam';
 export interface BootstrapBrokersProps {
   /** ARN of the cluster whose brokers are read. */
   readonly clusterArn: string;
-  /** SSM parameter the broker string is published under (lib/facts/naming `serviceParameterName`). */
+  /** SSM parameter the broker string is published under (lib/facts/names/services.ts `serviceParameterName`). */
   readonly parameterName: string;
   /** Log group of the lookup function (encrypted, with retention); the function may write to it and no other. */
   readonly logGroup: logs.ILogGroup;

@@ -6,16 +6,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { TopicName } from '../../lib/facts/topics';
-import {
-  busClusterName,
-  busKeyAlias,
-  busLogGroupName,
-  busLookupLogGroupName,
-  pascalCase,
-  replicatorName,
-  serviceParameterName,
-  stackName,
-} from '../../lib/facts/naming';
+import { busClusterName, busKeyAlias, busLogGroupName, busLookupLogGroupName, replicatorName } from '../../lib/facts/names/bus';
+import { pascalCase } from '../../lib/util/strings';
+import { serviceParameterName } from '../../lib/facts/names/services';
+import { stackName } from '../../lib/facts/names/stage';
 import type { ServiceName } from '../../lib/facts/services';
 import { encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
@@ -56,7 +50,7 @@ export class BusStack extends RegionalStack {
   readonly cluster: MskCluster;
   /** The plan's topics, by name. */
   readonly topics: ReadonlyMap<TopicName, BusTopic>;
-  /** The managed policy of each service that produces or consumes a topic, for its pod role (compute issue). */
+  /** The managed policy of each service that produces or consumes a topic, for its pod role (the compute stack attaches it by name). */
   readonly servicePolicies: ReadonlyMap<ServiceName, iam.ManagedPolicy>;
   readonly bootstrapBrokers: BootstrapBrokers;
   /** One per region this region copies replicated topics from; none when nothing replicates. */

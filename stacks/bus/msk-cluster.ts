@@ -13,7 +13,7 @@ import { GigascaleError, type Issue } from '../../lib/util/errors';
 export const SASL_IAM_PORT = 9098;
 
 export interface MskClusterProps {
-  /** Cluster name (lib/facts/naming `busClusterName`); IAM policies and replicators in other regions name it. */
+  /** Cluster name (lib/facts/names/bus.ts `busClusterName`); IAM policies and replicators in other regions name it. */
   readonly clusterName: string;
   /** Broker type, Express or Standard, pinned Kafka version (the environment's bus plan). */
   readonly bus: BusPlan;

@@ -16,7 +16,7 @@ export interface ReplicatorEndpoint {
 }
 
 export interface BusReplicatorProps {
-  /** Replicator name (lib/facts/naming `replicatorName(env, source, target)`), unique in the target region. */
+  /** Replicator name (lib/facts/names/bus.ts `replicatorName(env, source, target)`), unique in the target region. */
   readonly replicatorName: string;
   /** The cluster records are copied from (another region's bus cluster, read from its stack's outputs). */
   readonly source: ReplicatorEndpoint;

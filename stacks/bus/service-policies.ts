@@ -1,7 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { TopicPlan } from '../../lib/plan/bus-sizing';
-import { busPolicyName, consumerGroupName, pascalCase } from '../../lib/facts/naming';
+import { busPolicyName, consumerGroupName } from '../../lib/facts/names/bus';
+import { pascalCase } from '../../lib/util/strings';
 import { SERVICES, type ServiceName } from '../../lib/facts/services';
 import { kafkaResourceArn } from './kafka-arns';
 
@@ -10,7 +11,7 @@ export interface BusServicePoliciesProps {
   readonly environment: string;
   /** Region name; part of every policy name (IAM names are per account, not per region). */
   readonly region: string;
-  /** Name of the region's cluster (lib/facts/naming `busClusterName`). */
+  /** Name of the region's cluster (lib/facts/names/bus.ts `busClusterName`). */
   readonly clusterName: string;
   /** ARN of the region's cluster; its UUID pins every topic and group ARN to this one cluster. */
   readonly clusterArn: string;
@@ -20,9 +21,9 @@ export interface BusServicePoliciesProps {
 
 /**
  * One customer-managed IAM policy per service that touches the bus, named `busPolicyName(env, region, service)`, for
- * the compute issue to attach to the service's pod role. A service may connect, write to the topics it produces,
- * read the topics it consumes, and join its own consumer group `consumerGroupName(service)` and no other. Every ARN
- * names this cluster exactly (its UUID is read from the cluster's ARN): no wildcard is left.
+ * the compute stack to attach to the service's pod role (stacks/compute/pod-roles.ts). A service may connect, write
+ * to the topics it produces, read the topics it consumes, and join its own consumer group `consumerGroupName(service)`
+ * and no other. Every ARN names this cluster exactly (its UUID is read from the cluster's ARN): no wildcard is left.
  */
 export class BusServicePolicies extends Construct {
   /** The policy of each service that produces or consumes a topic, in SERVICES order. */

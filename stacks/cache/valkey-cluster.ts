@@ -14,7 +14,7 @@ export const SNAPSHOT_WINDOW = '03:00-04:00';
 export const MAINTENANCE_WINDOW = 'sun:05:00-sun:06:00';
 
 export interface ValkeyClusterProps {
-  /** Replication group id (lib/facts/naming `cacheReplicationGroupId`): 1..40 letters, digits, hyphens. */
+  /** Replication group id (lib/facts/names/cache.ts `cacheReplicationGroupId`): 1..40 letters, digits, hyphens. */
   readonly replicationGroupId: string;
   /** Description of the replication group, for the console and the auditor. */
   readonly description: string;

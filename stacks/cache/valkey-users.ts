@@ -4,7 +4,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/facts/cache-acl';
-import { cacheDefaultUserId, cacheDefaultUserSecretName, cacheUserGroupId, cacheUserName, pascalCase } from '../../lib/facts/naming';
+import { cacheDefaultUserId, cacheDefaultUserSecretName, cacheUserGroupId, cacheUserName } from '../../lib/facts/names/cache';
+import { pascalCase } from '../../lib/util/strings';
 import type { ServiceName } from '../../lib/facts/services';
 
 export interface ValkeyUsersProps {

@@ -2,7 +2,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as cdk8s from 'cdk8s';
 import { Construct, type IDependable } from 'constructs';
 import { GigascaleError, type Issue } from '../../lib/util/errors';
-import { pascalCase } from '../../lib/facts/naming';
+import { pascalCase } from '../../lib/util/strings';
 
 /**
  * Most bytes the objects of one manifest may serialize to. CloudFormation hands the whole manifest to the kubectl

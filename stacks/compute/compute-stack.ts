@@ -7,7 +7,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import type * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
-import { clusterKeyAlias, clusterLogGroupName, clusterName, pascalCase, serviceSecretName } from '../../lib/facts/naming';
+import { clusterKeyAlias, clusterLogGroupName, clusterName, turnSecretName } from '../../lib/facts/names/compute';
+import { pascalCase } from '../../lib/util/strings';
 import { customerKey } from '../customer-key';
 import { allowLogsToUseKey, encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
@@ -131,7 +132,7 @@ export class ComputeStack extends RegionalStack {
 
     // Coturn reads the secret at start; a new value takes a restart of the relay and of voice (no rotation).
     this.turnSecret = new secretsmanager.Secret(this, 'TurnStaticAuthSecret', {
-      secretName: serviceSecretName(env, 'turn', 'static-auth-secret'),
+      secretName: turnSecretName(env),
       description: `coturn static-auth-secret of ${name}: TURN REST credentials are HMACs under it`,
       encryptionKey: this.key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },

@@ -3,7 +3,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { defaultImages } from '../../lib/facts/images';
-import { pascalCase, PROJECT } from '../../lib/facts/naming';
+import { pascalCase } from '../../lib/util/strings';
+import { PROJECT } from '../../lib/facts/names/stage';
 
 /** Images each repository keeps: older ones expire (a rollback reaches back this many releases). */
 export const IMAGES_KEPT = 50;

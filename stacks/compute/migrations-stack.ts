@@ -1,7 +1,7 @@
 import type * as eks from 'aws-cdk-lib/aws-eks-v2';
 import type * as cdk8s from 'cdk8s';
 import type { Construct, IDependable } from 'constructs';
-import { migrationsConcern } from '../../lib/facts/naming';
+import { migrationsConcern } from '../../lib/facts/names/stage';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { ChartManifests } from './chart-manifests';
 

@@ -13,7 +13,7 @@ export function podIdentityPrincipal(): iam.IPrincipal {
 export interface PodRoleProps {
   /** Name of the cluster whose pods assume the role. */
   readonly clusterName: string;
-  /** IAM role name (lib/facts/naming podRoleName). */
+  /** IAM role name (lib/facts/names/compute.ts podRoleName). */
   readonly roleName: string;
   /** What the role is for, shown in IAM. */
   readonly description: string;

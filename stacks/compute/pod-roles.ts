@@ -5,21 +5,14 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { EnvironmentPlan } from '../../lib/plan';
 import { HTTP_SERVICES, SERVICE_SPECS, type HttpService } from '../../lib/facts/workloads';
-import {
-  busPolicyName,
-  cachePolicyName,
-  dataKeyAlias,
-  K8S_NAMESPACE,
-  mediaBucketName,
-  mediaKeyAlias,
-  MIGRATIONS_SERVICE_ACCOUNT,
-  pascalCase,
-  podRoleName,
-  serviceSecretName,
-  shardSecretNamePrefix,
-  TURN_NAMESPACE,
-  workloadName,
-} from '../../lib/facts/naming';
+import { busPolicyName } from '../../lib/facts/names/bus';
+import { cachePolicyName } from '../../lib/facts/names/cache';
+import { dataKeyAlias, MIGRATIONS_SERVICE_ACCOUNT, shardSecretNamePrefix } from '../../lib/facts/names/data';
+import { K8S_NAMESPACE, TURN_NAMESPACE, workloadName } from '../../lib/facts/names/k8s';
+import { mediaBucketName, mediaKeyAlias } from '../../lib/facts/names/media';
+import { pascalCase } from '../../lib/util/strings';
+import { podRoleName } from '../../lib/facts/names/compute';
+import { serviceSecretName } from '../../lib/facts/names/services';
 import { CACHE_KEY_PREFIX } from '../../lib/facts/services';
 import { PodRole } from './pod-role';
 

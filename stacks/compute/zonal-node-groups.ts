@@ -2,12 +2,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { nodegroupName, pascalCase } from '../../lib/facts/naming';
+import { nodegroupName } from '../../lib/facts/names/compute';
+import { pascalCase } from '../../lib/util/strings';
 
 export interface ZonalNodeGroupsProps {
   /** The cluster the nodes join. */
   readonly cluster: eks.Cluster;
-  /** The cluster's name as a literal (lib/facts/naming clusterName): tag keys cannot hold tokens. */
+  /** The cluster's name as a literal (lib/facts/names/compute.ts clusterName): tag keys cannot hold tokens. */
   readonly clusterName: string;
   /** Availability zones, one node group each, in plan order. */
   readonly azs: readonly string[];

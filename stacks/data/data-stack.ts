@@ -5,7 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { AURORA_POSTGRES_FAMILY, DATABASE_PORT, SLOW_STATEMENT_MS, WRITE_FORWARDING_CONNECTIONS_PERCENT } from '../../lib/facts/aurora';
-import { dataKeyAlias, databaseZoneName, shardLogGroupPrefix } from '../../lib/facts/naming';
+import { dataKeyAlias, databaseZoneName, shardLogGroupPrefix } from '../../lib/facts/names/data';
 import { allowLogsToUseKey } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import type { ShardSharedResources } from './shard';

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { APP_DB_USER } from '../../lib/facts/aurora';
 import type { ShardGroup } from '../../lib/facts/shard-groups';
-import { shardGroupConcern, shardName } from '../../lib/facts/naming';
+import { shardGroupConcern } from '../../lib/facts/names/stage';
+import { shardName } from '../../lib/facts/names/data';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { Shard, type ShardSharedResources } from './shard';
 

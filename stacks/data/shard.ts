@@ -15,7 +15,14 @@ import {
   MASTER_USERNAME,
   PROXY_MAX_CONNECTIONS_PERCENT,
 } from '../../lib/facts/aurora';
-import { pascalCase, shardClusterIdentifier, shardEndpointName, shardLogGroupName, shardSecretName, type ShardEndpointRole } from '../../lib/facts/naming';
+import { pascalCase } from '../../lib/util/strings';
+import {
+  shardClusterIdentifier,
+  shardEndpointName,
+  shardLogGroupName,
+  shardSecretName,
+  type ShardEndpointRole,
+} from '../../lib/facts/names/data';
 
 /** What every shard of a region shares (the region's data stack). */
 export interface ShardSharedResources {
@@ -51,9 +58,9 @@ export interface ShardProps {
 const ENGINE = 'aurora-postgresql';
 
 /**
- * One shard of one region: a member cluster of the shard's Aurora global database with its instances, log group,
- * proxy and DNS names. Everything is named from the shard number (lib/facts/naming), so other regions, services and the
- * probe find it without lookups. L1 resources: aws-cdk-lib has no L2 for global clusters or secondary members.
+ * One shard of one region: a member cluster of the shard's Aurora global database with its instances, log group, proxy
+ * and DNS names. Everything is named from the shard number (lib/facts/names/data.ts), so other regions, services and
+ * the probe find it without lookups. L1 resources: aws-cdk-lib has no L2 for global clusters or secondary members.
  */
 export class Shard extends Construct {
   readonly cluster: rds.CfnDBCluster;

@@ -14,13 +14,13 @@ import {
   albLogAuditBucketName,
   albLogBucketName,
   apiHostname,
-  edgeOriginTokenSecretName,
   ingressKeyAlias,
   originHostname,
   turnHostname,
   wafLogGroupName,
   webAclName,
-} from '../../lib/facts/naming';
+} from '../../lib/facts/names/ingress';
+import { edgeOriginTokenSecretName } from '../../lib/facts/names/edge';
 import { customerKey } from '../customer-key';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';

@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import { AccessLogBucket, logLifecycleRules } from '../media/access-log-bucket';
 
 export interface LoadBalancerLogBucketProps {
-  /** Name of the bucket the load balancers write to (lib/facts/naming `albLogBucketName`). */
+  /** Name of the bucket the load balancers write to (lib/facts/names/ingress.ts `albLogBucketName`). */
   readonly bucketName: string;
-  /** Name of the bucket receiving this bucket's S3 server access logs (lib/facts/naming `albLogAuditBucketName`). */
+  /** Name of the bucket receiving this bucket's S3 server access logs (lib/facts/names/ingress.ts `albLogAuditBucketName`). */
   readonly auditBucketName: string;
   /** Days a log object is kept before S3 expires it, in both buckets. */
   readonly logExpirationDays: number;

@@ -4,9 +4,9 @@ import type { Construct } from 'constructs';
 import { GigascaleError } from '../../lib/util/errors';
 
 export interface OriginCertificateProps {
-  /** Name the certificate is issued for: the ALB's origin name (lib/facts/naming `originHostname`). */
+  /** Name the certificate is issued for: the ALB's origin name (lib/facts/names/ingress.ts `originHostname`). */
   readonly domainName: string;
-  /** Further names on the certificate: the TURN relay (lib/facts/naming `turnHostname`), served by the NLB's TLS listener. */
+  /** Further names on the certificate: the TURN relay (lib/facts/names/ingress.ts `turnHostname`), served by the NLB's TLS listener. */
   readonly subjectAlternativeNames: readonly string[];
   /**
    * A certificate issued elsewhere (the config's `ingress.certificateArns[region]`); it must cover `domainName` and

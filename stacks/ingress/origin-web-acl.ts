@@ -24,7 +24,7 @@ export const CLIENT_IP_HEADER = 'CF-Connecting-IP';
 export const REDACTED_HEADERS = ['authorization', 'cookie'] as const;
 
 export interface OriginWebAclProps {
-  /** Name of the web ACL (lib/facts/naming `webAclName`); also the prefix of its CloudWatch metric names. */
+  /** Name of the web ACL (lib/facts/names/ingress.ts `webAclName`); also the prefix of its CloudWatch metric names. */
   readonly name: string;
   /**
    * Request header the edge carries the origin token in (lib/facts/origin-protection `ORIGIN_TOKEN_HEADER`), lower
@@ -32,9 +32,9 @@ export interface OriginWebAclProps {
    */
   readonly originTokenHeader: string;
   /**
-   * Name of the Secrets Manager secret holding the origin token (lib/facts/naming `edgeOriginTokenSecretName`). Read by
-   * CloudFormation at deploy in the stack's own region (a dynamic reference), so the secret or its replica must exist
-   * there first.
+   * Name of the Secrets Manager secret holding the origin token (lib/facts/names/edge.ts `edgeOriginTokenSecretName`).
+   * Read by CloudFormation at deploy in the stack's own region (a dynamic reference), so the secret or its replica must
+   * exist there first.
    */
   readonly originTokenSecretName: string;
   /**
@@ -46,7 +46,7 @@ export interface OriginWebAclProps {
   readonly loadBalancerArn: string;
   /** Requests one client IP may send in 5 minutes before it is blocked (the plan's ingress.rateLimitPer5Minutes). */
   readonly rateLimitPer5Minutes: number;
-  /** CloudWatch Logs group of the WAF log (lib/facts/naming `wafLogGroupName`; WAF requires the `aws-waf-logs-` prefix). */
+  /** CloudWatch Logs group of the WAF log (lib/facts/names/ingress.ts `wafLogGroupName`; WAF requires the `aws-waf-logs-` prefix). */
   readonly logGroupName: string;
   /** Days the WAF log is kept; a CloudWatch Logs retention value. */
   readonly logRetentionDays: number;

@@ -3,7 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface AccessLogBucketProps {
-  /** Name of the bucket (lib/facts/naming mediaLogBucketName). */
+  /** Name of the bucket (lib/facts/names/media.ts mediaLogBucketName). */
   readonly bucketName: string;
   /** Days a log object is kept before S3 expires it (plan: media.accessLogExpirationDays). */
   readonly logExpirationDays: number;

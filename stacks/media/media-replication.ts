@@ -12,7 +12,7 @@ const STANDARD = new s3.StorageClass('STANDARD');
 export interface MediaReplicationDestination {
   /** AWS region of the destination bucket. */
   readonly region: string;
-  /** Name of the destination bucket (lib/facts/naming mediaBucketName). */
+  /** Name of the destination bucket (lib/facts/names/media.ts mediaBucketName). */
   readonly bucketName: string;
   /** Priority of the rule to this destination; unique within the bucket's replication configuration. */
   readonly priority: number;
@@ -24,8 +24,8 @@ export interface MediaReplicationProps {
   /** The key the source bucket encrypts with; the role decrypts source objects with it. */
   readonly sourceKey: kms.IKey;
   /**
-   * Alias of the media key, the same in every region (lib/facts/naming mediaKeyAlias). Replicas are encrypted with the
-   * destination region's key under this alias.
+   * Alias of the media key, the same in every region (lib/facts/names/media.ts mediaKeyAlias). Replicas are encrypted
+   * with the destination region's key under this alias.
    */
   readonly keyAlias: string;
   /** The buckets replicated into, at least one, none in this stack's region. */

@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan, RegionPlan } from '../../lib/plan';
-import { mediaBucketName, mediaKeyAlias, mediaLogBucketName } from '../../lib/facts/naming';
+import { mediaBucketName, mediaKeyAlias, mediaLogBucketName } from '../../lib/facts/names/media';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { AccessLogBucket } from './access-log-bucket';
 import { MediaReplication, type MediaReplicationDestination } from './media-replication';
@@ -12,9 +12,9 @@ import { customerKey } from '../customer-key';
 export type MediaStackProps = Omit<RegionalStackProps, 'concern'>;
 
 /**
- * A region's media bucket: private, TLS 1.2+ only, encrypted with the region's customer-managed key, versioned,
- * logged, tiered to Standard-IA, retained. With `media.replication: 'all-regions'` and more than one region, it
- * replicates into every other region's media bucket, which it finds by name (lib/facts/naming), never by reference.
+ * A region's media bucket: private, TLS 1.2+ only, encrypted with the region's customer-managed key, versioned, logged,
+ * tiered to Standard-IA, retained. With `media.replication: 'all-regions'` and more than one region, it replicates into
+ * every other region's media bucket, which it finds by name (lib/facts/names/media.ts), never by reference.
  *
  * Other stacks read the bucket name and key ARN through the stack outputs `MediaBucketName` and `MediaKeyArn`
  * (weak references), so this stack never holds an export.

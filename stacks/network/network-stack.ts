@@ -1,7 +1,7 @@
 import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { flowLogGroupName, natPrefixListName } from '../../lib/facts/naming';
+import { flowLogGroupName, natPrefixListName } from '../../lib/facts/names/network';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { EncryptedFlowLog } from './flow-log';
 

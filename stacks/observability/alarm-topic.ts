@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 export interface AlarmTopicProps {
-  /** SNS topic name (lib/facts/naming alarmTopicName). */
+  /** SNS topic name (lib/facts/names/observability.ts alarmTopicName). */
   readonly topicName: string;
   /** Customer-managed key the topic's messages are encrypted with; CloudWatch is allowed to use it. */
   readonly key: kms.Key;

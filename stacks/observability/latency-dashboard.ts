@@ -11,7 +11,7 @@ const WIDGET_WIDTH = 12;
 const WIDGET_HEIGHT = 6;
 
 export interface LatencyDashboardProps {
-  /** Dashboard name (lib/facts/naming latencyDashboardName). */
+  /** Dashboard name (lib/facts/names/observability.ts latencyDashboardName). */
   readonly dashboardName: string;
   /** Environment name (the probe metrics' Environment dimension). */
   readonly environment: string;

@@ -15,12 +15,12 @@ import {
   canaryArtifactsBucketName,
   canaryArtifactsLogBucketName,
   canaryName,
-  edgeOriginTokenSecretName,
   latencyDashboardName,
   observabilityKeyAlias,
-  originHostname,
   probeLogGroupName,
-} from '../../lib/facts/naming';
+} from '../../lib/facts/names/observability';
+import { edgeOriginTokenSecretName } from '../../lib/facts/names/edge';
+import { originHostname } from '../../lib/facts/names/ingress';
 import { DEFAULT_MAX_ERROR_RATE, type ProbeCheck } from '../../lib/facts/probe-checks';
 import { customerKey } from '../customer-key';
 import { encryptedLogGroup } from '../logs-key-grant';

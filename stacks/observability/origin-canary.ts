@@ -26,15 +26,15 @@ export const CANARY_NONCURRENT_DAYS = 7;
 const CANARY_NAME = /^[0-9a-z_-]{1,21}$/;
 
 export interface OriginCanaryProps {
-  /** Canary name (lib/facts/naming canaryName), at most 21 characters. */
+  /** Canary name (lib/facts/names/observability.ts canaryName), at most 21 characters. */
   readonly canaryName: string;
-  /** `https://origin-<region>.<domain>/gateway/health` (lib/facts/naming originHostname, GATEWAY_HEALTH_PATH). */
+  /** `https://origin-<region>.<domain>/gateway/health` (lib/facts/names/ingress.ts originHostname, GATEWAY_HEALTH_PATH). */
   readonly url: string;
   /** What the health path answers (lib/facts/workloads GATEWAY_HEALTH_BODY). */
   readonly expectedBody: string;
   /** Header the ALB's web ACL requires the edge's origin token in (lib/facts/origin-protection ORIGIN_TOKEN_HEADER). */
   readonly tokenHeader: string;
-  /** Secrets Manager name of the origin token (lib/facts/naming edgeOriginTokenSecretName), present in every region. */
+  /** Secrets Manager name of the origin token (lib/facts/names/edge.ts edgeOriginTokenSecretName), present in every region. */
   readonly tokenSecretName: string;
   /**
    * The region's VPC: the canary runs in its private subnets, so its requests leave through the NAT gateways, whose
@@ -43,9 +43,9 @@ export interface OriginCanaryProps {
   readonly vpc: ec2.IVpc;
   /** Customer-managed key of the artifacts bucket's default encryption. */
   readonly key: kms.IKey;
-  /** Name of the artifacts bucket (lib/facts/naming canaryArtifactsBucketName). */
+  /** Name of the artifacts bucket (lib/facts/names/observability.ts canaryArtifactsBucketName). */
   readonly artifactsBucketName: string;
-  /** Name of the bucket receiving the artifacts bucket's S3 server access logs (lib/facts/naming canaryArtifactsLogBucketName). */
+  /** Name of the bucket receiving the artifacts bucket's S3 server access logs (lib/facts/names/observability.ts canaryArtifactsLogBucketName). */
   readonly artifactsLogBucketName: string;
   /** Days the access logs of the artifacts bucket are kept. */
   readonly accessLogExpirationDays: number;

@@ -4,7 +4,8 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GigascaleError, type Issue } from '../../lib/util/errors';
-import { pascalCase, probeAlarmName } from '../../lib/facts/naming';
+import { pascalCase } from '../../lib/util/strings';
+import { probeAlarmName } from '../../lib/facts/names/observability';
 import { PROBE_DIMENSIONS, PROBE_METRIC_NAMESPACE, type ProbeCheck, type ProbeMetric } from '../../lib/facts/probe-checks';
 
 /** One datapoint a minute: the CronJob runs every minute and reports each figure once per run. */

@@ -34,7 +34,7 @@ import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { DNS_LABEL, DNS_SUBDOMAIN } from '../../lib/facts/naming';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../../lib/facts/kubernetes';
 import { imageProblem } from '../../lib/facts/images';
 import targetGroupBinding from '../fixtures/crds/elbv2.k8s.aws_TargetGroupBinding.json';
 import secretProviderClass from '../fixtures/crds/secrets-store.csi.x-k8s.io_SecretProviderClass.json';

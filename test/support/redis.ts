@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/facts/cache-acl';
-import { cacheUserName } from '../../lib/facts/naming';
+import { cacheUserName } from '../../lib/facts/names/cache';
 import type { ServiceName } from '../../lib/facts/services';
 import { freePorts, LOOPBACK as HOST } from '../../local/ports';
 import { sleep, stopProcess } from '../../local/process';

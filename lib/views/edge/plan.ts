@@ -6,7 +6,8 @@
  */
 import type { EnvironmentPlan } from '../../plan';
 import { GATEWAY_HEALTH_PATH } from '../../facts/workloads';
-import { apiHostname, edgePoolName, originHostname } from '../../facts/naming';
+import { apiHostname, originHostname } from '../../facts/names/ingress';
+import { edgePoolName } from '../../facts/names/edge';
 import { cacheRules, type EdgeRule } from './cache-rules';
 import { managedWafRules, rateLimitRules } from './security-rules';
 import { geoSteering, type Steering } from './steering';
@@ -33,7 +34,7 @@ export interface EdgeMonitor {
 
 export interface EdgePool {
   readonly region: string;
-  /** Pool name in the Cloudflare account (lib/facts/naming edgePoolName). */
+  /** Pool name in the Cloudflare account (lib/facts/names/edge.ts edgePoolName). */
   readonly name: string;
   /** The region's ALB, `origin-<region>.<domain>`: address, Host header and TLS name of every request. */
   readonly origin: string;

@@ -1,0 +1,49 @@
+/**
+ * Names of the regional cache (Valkey on ElastiCache): its replication group, RBAC users, logs, key and the services'
+ * IAM policies. ElastiCache names are per account and region, so they need not carry the region.
+ */
+
+import { PROJECT, stageName } from './stage';
+
+/** `gigascale-prod`: the Valkey replication group of an environment in a region (<= 40 characters). */
+export function cacheReplicationGroupId(env: string): string {
+  return `${PROJECT}-${env}`;
+}
+
+/** `gigascale-prod`: the RBAC user group attached to the replication group. */
+export function cacheUserGroupId(env: string): string {
+  return `${PROJECT}-${env}`;
+}
+
+/**
+ * `gigascale-prod-entity`: a service's cache user. IAM authentication requires the user id and the user name to be
+ * equal, so this is both; services connect as this name with an IAM token (elasticache:Connect).
+ */
+export function cacheUserName(env: string, service: string): string {
+  return `${PROJECT}-${env}-${service}`;
+}
+
+/** `gigascale-prod-default`: the id of the group's disabled `default` user (every RBAC group must hold a user named default). */
+export function cacheDefaultUserId(env: string): string {
+  return `${PROJECT}-${env}-default`;
+}
+
+/** `/gigascale/prod/eu-west-1/cache/slow-log`: CloudWatch Logs groups of the cache's engine and slow logs. */
+export function cacheLogGroupName(env: string, region: string, log: 'engine' | 'slow'): string {
+  return `/${PROJECT}/${env}/${region}/cache/${log}-log`;
+}
+
+/** KMS alias of a region's cache key (node storage, snapshots, the cache's log groups and secret). */
+export function cacheKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/cache`;
+}
+
+/** Secrets Manager secret holding the password of the group's disabled `default` user (no client ever uses it). */
+export function cacheDefaultUserSecretName(env: string): string {
+  return `${PROJECT}/${env}/cache/default-user`;
+}
+
+/** `gigascale-prod-eu-west-1-cache-chat`: a service's managed IAM policy for the cache (IAM names are per account). */
+export function cachePolicyName(env: string, region: string, service: string): string {
+  return `${PROJECT}-${stageName(env, region)}-cache-${service}`;
+}

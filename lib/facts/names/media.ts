@@ -1,0 +1,24 @@
+/**
+ * Names of the regional media buckets and their key. S3 bucket names are global, so they carry the account and the
+ * region.
+ */
+
+import { PROJECT } from './stage';
+
+/** `gigascale-prod-media-222222222222-eu-west-1`: a region's media bucket. */
+export function mediaBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-media-${account}-${region}`;
+}
+
+/** `gigascale-prod-media-logs-222222222222-eu-west-1`: the server access logs of the region's media bucket. */
+export function mediaLogBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-media-logs-${account}-${region}`;
+}
+
+/**
+ * `alias/gigascale/prod/media`: KMS alias of a region's media key. Every region has a key under the same alias, so
+ * another region's replication rule names the replica key by alias ARN without a cross-stack reference.
+ */
+export function mediaKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/media`;
+}

@@ -1,0 +1,60 @@
+/**
+ * Names of the observability stack's resources: the in-cluster probe's log group and alarms, the origin canary and
+ * its buckets, the alarm topic and the latency dashboard. The probe's Kubernetes names are in lib/facts/names/k8s.ts.
+ */
+
+import { PROJECT, regionCode, stageName } from './stage';
+
+/**
+ * `/gigascale/prod/eu-west-1/probe`: the log group the probe's embedded-metric-format lines are written to by the
+ * CloudWatch agent (the line's `_aws.LogGroupName`); CloudWatch extracts the Gigascale/Probe metrics from it.
+ */
+export function probeLogGroupName(env: string, region: string): string {
+  return `/${PROJECT}/${env}/${region}/probe`;
+}
+
+/** KMS alias of a region's observability key (the probe log group, the alarm topic, the canary artifacts). */
+export function observabilityKeyAlias(env: string): string {
+  return `alias/${PROJECT}/${env}/observability`;
+}
+
+/** What a probe alarm watches: the check's P95 against its budget, or its error rate against the limit. */
+type ProbeAlarmKind = 'p95' | 'error-rate';
+
+/** `gigascale-prod-eu-west-1-probe-http.get-p95`: the alarm on one check of the region's probe. */
+export function probeAlarmName(env: string, region: string, check: string, kind: ProbeAlarmKind): string {
+  return `${PROJECT}-${stageName(env, region)}-probe-${check}-${kind}`;
+}
+
+/** `gigascale-prod-eu-west-1-canary-success`: the alarm on the origin canary's success rate. */
+export function canaryAlarmName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-canary-success`;
+}
+
+/** `gigascale-prod-eu-west-1-alarms`: the SNS topic every alarm of a region notifies. */
+export function alarmTopicName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-alarms`;
+}
+
+/** `gigascale-prod-eu-west-1-latency`: the region's latency dashboard (probe checks, their budgets, the canary). */
+export function latencyDashboardName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-latency`;
+}
+
+/**
+ * `prod-euw1-alb`: the region's origin canary. Synthetics allows 21 characters (`[0-9a-z_-]`), too few for the
+ * stage name; a 10-character environment and the longest region code (6) make exactly 21.
+ */
+export function canaryName(env: string, region: string): string {
+  return `${env}-${regionCode(region)}-alb`;
+}
+
+/** `gigascale-prod-canary-222222222222-eu-west-1`: the origin canary's artifacts (S3 names are global). */
+export function canaryArtifactsBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-canary-${account}-${region}`;
+}
+
+/** `gigascale-prod-canary-logs-222222222222-eu-west-1`: the S3 server access logs of the artifacts bucket. */
+export function canaryArtifactsLogBucketName(env: string, account: string, region: string): string {
+  return `${PROJECT}-${env}-canary-logs-${account}-${region}`;
+}
