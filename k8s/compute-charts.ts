@@ -11,10 +11,9 @@ import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
 import { imageUri } from '../lib/facts/images';
 import { HTTP_SERVICES } from '../lib/facts/workloads';
 import { shardMapDocument } from '../lib/views/shard-map-document';
-import { MIGRATION_SHARDS_PER_GROUP, shardGroups } from '../lib/facts/shard-groups';
 import { shardEndpointName, shardName, shardSecretName } from '../lib/facts/names/data';
 import { stageName } from '../lib/facts/names/stage';
-import { turnHostname } from '../lib/facts/names/ingress';
+import { INGRESS_OUTPUTS, turnHostname } from '../lib/facts/names/ingress';
 import { serviceConfigDocument } from '../lib/views/service-config-document';
 import { GatewayChart, GATEWAY_CHART_ID } from './gateway-chart';
 import { MigrationsChart } from './migrations-job';
@@ -39,13 +38,13 @@ export function renderedIngressRefs(environment: string, region: string): Ingres
   const output = (name: string) => `<${stageName(environment, region)}-ingress output ${name}>`;
   return {
     targetGroupArns: {
-      gateway: output('GatewayTargetGroupArn'),
-      chat: output('ChatTargetGroupArn'),
-      turnUdp: output('TurnUdpTargetGroupArn'),
-      turnTls: output('TurnTlsTargetGroupArn'),
+      gateway: output(INGRESS_OUTPUTS.gatewayTargetGroupArn),
+      chat: output(INGRESS_OUTPUTS.chatTargetGroupArn),
+      turnUdp: output(INGRESS_OUTPUTS.turnUdpTargetGroupArn),
+      turnTls: output(INGRESS_OUTPUTS.turnTlsTargetGroupArn),
     },
-    albSecurityGroupId: output('AlbSecurityGroupId'),
-    nlbSecurityGroupId: output('NlbSecurityGroupId'),
+    albSecurityGroupId: output(INGRESS_OUTPUTS.albSecurityGroupId),
+    nlbSecurityGroupId: output(INGRESS_OUTPUTS.nlbSecurityGroupId),
   };
 }
 
@@ -116,7 +115,7 @@ export function addMigrationCharts(app: App, props: Omit<ComputeChartsProps, 'in
   const { environment, region } = props;
   if (!region.isWriteRegion) return [];
   const env = environment.name;
-  return shardGroups(environment.shards, MIGRATION_SHARDS_PER_GROUP).map(({ group, shards }) => ({
+  return environment.database.migrationGroups.map(({ group, shards }) => ({
     group,
     shards,
     charts: [

@@ -1,6 +1,6 @@
 /**
  * A stand-in for a region's front door, for the probe's http.get and ws.* checks: `GET /gateway/health` answers
- * 200 `ok` (Envoy answers that path itself in the cluster: lib/views/probe-budgets.ts), and `/ws` accepts
+ * 200 `ok` (Envoy answers that path itself in the cluster: lib/facts/probe-checks.ts), and `/ws` accepts
  * WebSocket upgrades and holds them open, as the chat service does; the `ws` package answers every ping with a pong
  * itself (RFC 6455 requires it). Everything else is 404. One free 127.0.0.1 port serves both.
  */

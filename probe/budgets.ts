@@ -1,18 +1,16 @@
 /**
  * The P95 budget each check is held to: `--budget check=ms` when given, else the latency model's for the target's
- * region (lib/views/probe-budgets.ts), else none, and the check is judged on its error rate alone (a region the
+ * region (the plan's latencyBudgets.probeChecksMs), else none, and the check is judged on its error rate alone (a region the
  * config does not know, such as `local`).
  */
 import { EXIT_BAD_INPUT, GigascaleError } from '../lib/util/errors';
-import type { Hop } from '../lib/facts/hops';
-import { probeBudgetsMs } from '../lib/views/probe-budgets';
 import type { ProbeCheck } from '../lib/facts/probe-checks';
 
 /** What budgets need of an environment of the resolved plan (lib/plan EnvironmentPlan). */
 export interface BudgetEnvironment {
   readonly name: string;
   readonly regions: readonly { readonly name: string }[];
-  readonly latencyBudgets: { readonly hopsMs: Readonly<Record<Hop, number>> };
+  readonly latencyBudgets: { readonly probeChecksMs: Readonly<Record<ProbeCheck, number>> };
 }
 
 export interface BudgetQuery {
@@ -46,7 +44,7 @@ export function probeBudgets(query: BudgetQuery): Readonly<Partial<Record<ProbeC
     }
     candidates = [chosen];
   }
-  const budgets = candidates.map((e) => ({ env: e.name, budgetsMs: probeBudgetsMs(e.latencyBudgets.hopsMs) }));
+  const budgets = candidates.map((e) => ({ env: e.name, budgetsMs: e.latencyBudgets.probeChecksMs }));
   const result: Partial<Record<ProbeCheck, number | null>> = {};
   for (const check of query.checks) {
     const override = query.overridesMs[check];

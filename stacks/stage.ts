@@ -4,7 +4,6 @@ import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
 import { PROJECT, stageName, TAG_KEYS, migrationsConcern, shardGroupConcern } from '../lib/facts/names/stage';
 import { pascalCase } from '../lib/util/strings';
 import { applyComplianceGate } from './compliance';
-import { shardGroups } from '../lib/facts/shard-groups';
 import { DataStack } from './data/data-stack';
 import { ShardGroupStack } from './data/shard-group-stack';
 import { NetworkStack } from './network/network-stack';
@@ -65,7 +64,7 @@ export class RegionStage extends Stage {
 
     this.network = new NetworkStack(this, 'Network', { environment, region });
     this.data = new DataStack(this, 'Data', { environment, region, vpc: this.network.vpc });
-    this.shardGroups = shardGroups(environment.shards).map(
+    this.shardGroups = environment.database.shardGroups.map(
       (group) => new ShardGroupStack(this, pascalCase(shardGroupConcern(group.group)), { environment, region, group, shared: this.data }),
     );
     this.cache = new CacheStack(this, 'Cache', { environment, region, vpc: this.network.vpc });

@@ -26,6 +26,8 @@ describe('database sizes', () => {
       memoryPartitions: 10,
       engineVersion: '17.9',
       maxConnections: 2000,
+      shardGroups: [{ group: 0, shards: [0, 1, 2, 3] }],
+      migrationGroups: [{ group: 0, shards: [0, 1, 2, 3] }],
     });
   });
 
@@ -103,6 +105,15 @@ describe('shard groups', () => {
     for (const n of [1, 17, 128, 4096]) {
       for (const g of shardGroups(n)) for (const s of g.shards) expect(shardGroupOf(s)).toBe(g.group);
     }
+  });
+
+  it('are carried by the plan: 16 shards per shard-group stack, 64 per migrations stack', () => {
+    const quotas = { rdsClustersPerRegion: 130, rdsInstancesPerRegion: 260, rdsProxiesPerRegion: 130 };
+    const { database } = resolvePlan(configWith(env({ shards: 130, quotas }))).environments[0];
+    expect(database.shardGroups.map((g) => [g.group, g.shards[0], g.shards.at(-1)])).toEqual([
+      [0, 0, 15], [1, 16, 31], [2, 32, 47], [3, 48, 63], [4, 64, 79], [5, 80, 95], [6, 96, 111], [7, 112, 127], [8, 128, 129],
+    ]);
+    expect(database.migrationGroups.map((g) => [g.group, g.shards[0], g.shards.at(-1)])).toEqual([[0, 0, 63], [1, 64, 127], [2, 128, 129]]);
   });
 });
 

@@ -11,7 +11,7 @@ import { DEFAULT_HOP_BUDGETS_MS } from '../lib/facts/hops';
 import { DEFAULT_RTT_MS, estimateRatio, FIBRE_KM_PER_MS, physicalRttFloorMs, rttEstimateMs } from '../lib/facts/rtt';
 import { breaches, environmentVerdicts, planVerdicts, unneededWaivers, verdictJson } from '../lib/views/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
-import { probeBudgetsMs } from '../lib/views/probe-budgets';
+import { probeBudgetsMs } from '../lib/facts/probe-checks';
 import { configWith, env, problems } from './support/config';
 import defaultConfig from '../regions.config';
 
@@ -171,9 +171,17 @@ describe('probe budgets', () => {
     });
   });
 
-  it('follows an environment\'s hop budgets', () => {
+  it('follows an environment\'s hop budgets, in the plan', () => {
     const e = resolvePlan(configWith(env({ latencyBudgets: { hopsMs: { gateway: 4, 'cache.get': 1.5 } } }))).environments[0];
-    expect(probeBudgetsMs(e.latencyBudgets.hopsMs)).toMatchObject({ 'http.get': 5, 'redis.get': 1.5, 'ws.connect': 10 });
+    expect(e.latencyBudgets.probeChecksMs).toEqual({
+      'postgres.select1': 10,
+      'postgres.memory_read': 10,
+      'redis.set': 2,
+      'redis.get': 1.5,
+      'http.get': 5,
+      'ws.connect': 10,
+      'ws.ping': 10,
+    });
   });
 });
 

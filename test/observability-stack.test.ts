@@ -8,7 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import defaultConfig from '../regions.config';
 import type { EnvironmentPlan, GigascaleConfig } from '../lib/plan';
 import { IN_CLUSTER_PROBE_CHECKS } from '../lib/views/probe-target';
-import { probeBudgetsMs } from '../lib/views/probe-budgets';
+import { probeBudgetsMs } from '../lib/facts/probe-checks';
 import { canaryName } from '../lib/facts/names/observability';
 import { regionCode, stageName } from '../lib/facts/names/stage';
 import { DEFAULT_MAX_ERROR_RATE } from '../lib/facts/probe-checks';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GigascaleError } from '../lib/util/errors';
 import { DEFAULT_HOP_BUDGETS_MS } from '../lib/facts/hops';
 import { probeBudgets, type BudgetEnvironment } from '../probe/budgets';
-import { PROBE_CHECKS } from '../lib/facts/probe-checks';
+import { PROBE_CHECKS, probeBudgetsMs } from '../lib/facts/probe-checks';
 import { emfLines } from '../probe/emf';
 import type { Measurement } from '../probe/histogram';
 import { milestoneConcurrency, MILESTONES } from '../probe/milestones';
@@ -183,7 +183,7 @@ describe('probeBudgets', () => {
   const env = (name: string, regions: string[], cacheGetMs = DEFAULT_HOP_BUDGETS_MS['cache.get']): BudgetEnvironment => ({
     name,
     regions: regions.map((r) => ({ name: r })),
-    latencyBudgets: { hopsMs: { ...DEFAULT_HOP_BUDGETS_MS, 'cache.get': cacheGetMs } },
+    latencyBudgets: { probeChecksMs: probeBudgetsMs({ ...DEFAULT_HOP_BUDGETS_MS, 'cache.get': cacheGetMs }) },
   });
   const environments = [env('dev', ['us-east-1']), env('prod', ['us-east-1', 'eu-west-1'], 3)];
   const refusal = (run: () => unknown): string => {

@@ -2,7 +2,7 @@
  * The hops a request crosses and their P95 budgets, milliseconds. The seed gives the chat flow's (user send 10,
  * load balancer 1, API gateway 2, Kafka producer 5, WebSocket push 10) and read replicas at 5-10 ms; the others are
  * stated assumptions. A budget is an allocation of a flow's target, not a measurement: the probe measures the hops
- * it can reach (lib/views/probe-budgets.ts) against these same figures.
+ * it can reach (lib/facts/probe-checks.ts PROBE_CHECK_HOPS) against these same figures.
  */
 export interface HopDefinition {
   /** Default P95 budget, milliseconds. */

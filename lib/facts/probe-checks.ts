@@ -1,7 +1,8 @@
 /**
  * What the probe measures and how its figures are named: the one list of checks the probe CLI runs, the latency
- * model budgets (lib/views/probe-budgets.ts), the in-cluster CronJob emits and the CloudWatch alarms watch.
+ * model budgets (the hops each check crosses, below), the in-cluster CronJob emits and the CloudWatch alarms watch.
  */
+import type { Hop } from './hops';
 
 /** The probe's checks, in the order it runs and reports them. */
 export const PROBE_CHECKS = ['postgres.select1', 'postgres.memory_read', 'redis.set', 'redis.get', 'http.get', 'ws.connect', 'ws.ping'] as const;
@@ -66,4 +67,28 @@ export interface ProbeTarget {
   readonly http?: string;
   /** WebSocket URL (`ws://` or `wss://`). @default - no ws checks */
   readonly ws?: string;
+}
+
+/*
+ * The probe's budgets from the latency model: each check measures a stretch of a flow and is held to the sum of the
+ * budgets of the hops it crosses. The probe runs inside a region (or against it), so no check pays an inter-region
+ * round trip. The plan carries each environment's (latencyBudgets.probeChecksMs).
+ */
+/** The hops each check crosses. */
+export const PROBE_CHECK_HOPS: Readonly<Record<ProbeCheck, readonly Hop[]>> = {
+  'postgres.select1': ['replica.read'],
+  'postgres.memory_read': ['replica.read'],
+  'redis.set': ['cache.set'],
+  'redis.get': ['cache.get'],
+  // Envoy answers /gateway/health itself: the ALB and the gateway.
+  'http.get': ['lb', 'gateway'],
+  // The upgrade crosses the ALB and the gateway and is accepted by the chat service.
+  'ws.connect': ['lb', 'gateway', 'service'],
+  // A frame over an open socket, answered by the server: the seed's WebSocket push.
+  'ws.ping': ['ws.push'],
+};
+
+/** P95 budget of every check, milliseconds, from an environment's hop budgets. */
+export function probeBudgetsMs(hopsMs: Readonly<Record<Hop, number>>): Readonly<Record<ProbeCheck, number>> {
+  return Object.fromEntries(PROBE_CHECKS.map((c) => [c, PROBE_CHECK_HOPS[c].reduce((sum, h) => sum + hopsMs[h], 0)])) as Record<ProbeCheck, number>;
 }

@@ -1,15 +1,16 @@
 /** The resolved, frozen plan: what stacks, charts and the edge read. Nothing here is optional. */
 import type { RdsQuotas } from './quota';
-import type { CacheSizes, ComputeSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase } from '../facts/phases';
+import type { BusSizes, CacheSizes, ComputeSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase } from '../facts/phases';
 import type { ImageKey } from '../facts/images';
 import type { HttpService } from '../facts/workloads';
 import type { RegionBusPlan, TopicPlan } from './bus-sizing';
-import type { BusSizes } from '../facts/phases';
 import type { CacheTtls } from '../facts/cache-tiers';
 import type { CrossRegionReplication, DestructiveAllowance } from './schema';
 import type { SubnetLayout } from './subnets';
 import type { Flow } from '../facts/flows';
 import type { Hop } from '../facts/hops';
+import type { ProbeCheck } from '../facts/probe-checks';
+import type { ShardGroup } from '../facts/shard-groups';
 import type { RttBasis } from '../facts/rtt';
 import type { WorkloadModel } from './workload';
 import type { UnitCapacities } from './capacities';
@@ -54,6 +55,8 @@ export interface LatencyBudgets {
   readonly rttSource: string | null;
   /** Flows waived per region, sorted by region then flow. */
   readonly waivers: readonly FlowWaiver[];
+  /** P95 budget of every probe check, milliseconds: the sum of the hops it crosses (lib/facts/probe-checks.ts). */
+  readonly probeChecksMs: Readonly<Record<ProbeCheck, number>>;
 }
 
 export interface DatabasePlan extends DatabaseSizes {
@@ -61,6 +64,10 @@ export interface DatabasePlan extends DatabaseSizes {
   readonly engineVersion: string;
   /** `max_connections` of every instance. */
   readonly maxConnections: number;
+  /** Shards by shard-group stack (`<env>-<region>-shards-<k>`, lib/facts/shard-groups.ts). */
+  readonly shardGroups: readonly ShardGroup[];
+  /** Shards by migrations stack (`<env>-<region>-migrations-<k>`, write region only). */
+  readonly migrationGroups: readonly ShardGroup[];
 }
 
 export interface CachePlan extends CacheSizes {
@@ -105,6 +112,8 @@ export interface IngressPlan {
   readonly rateLimitPer5Minutes: number;
   /** ALB idle timeout, seconds. */
   readonly idleTimeoutSeconds: number;
+  /** Deletion protection of the ALB and the TURN NLB: on from phase 4, where a region serves production traffic. */
+  readonly deletionProtection: boolean;
 }
 
 export interface EdgeSettings {

@@ -13,10 +13,11 @@ import { CACHE_ENGINE, CACHE_ENGINE_VERSION, CACHE_PARAMETER_FAMILY } from '../f
 import { DEFAULT_CACHE_TTLS } from '../facts/cache-tiers';
 import { BROKER_TYPES, KAFKA_VERSION } from '../facts/broker-types';
 import { busIssues, busTopics, regionBus } from './bus-sizing';
-import type { BusSizes } from '../facts/phases';
 import { TOPIC_NAMES } from '../facts/topics';
-import { PHASE_PRESETS, SEED_MAX_CONNECTIONS } from '../facts/phases';
+import { PHASE_PRESETS, SEED_MAX_CONNECTIONS, type BusSizes, type WorkloadSizes } from '../facts/phases';
 import { DEFAULT_HOP_BUDGETS_MS, type Hop } from '../facts/hops';
+import { probeBudgetsMs } from '../facts/probe-checks';
+import { MIGRATION_SHARDS_PER_GROUP, shardGroups } from '../facts/shard-groups';
 import { DEFAULT_FLOW_TARGETS_MS, type Flow } from '../facts/flows';
 import { DEFAULT_RTT_MS, estimateRatio, pairKey, rttEstimateMs } from '../facts/rtt';
 import type { EnvironmentPlan, IngressPlan, LatencyBudgets, Plan, RegionPlan } from './plan';
@@ -25,7 +26,6 @@ import { defaultImages } from '../facts/images';
 import { WORKLOADS, type Workload } from '../facts/workloads';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../facts/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../facts/rate-limits';
-import type { WorkloadSizes } from '../facts/phases';
 import { resolveWorkload, type WorkloadModel } from './workload';
 import { resolveCapacities } from './capacities';
 import { planCapacity } from './planner';
@@ -73,14 +73,16 @@ function resolveLatencyBudgets(env: EnvironmentInput, regions: readonly RegionPl
         return [region.name, { ms: rttEstimateMs(region, writer, RTT_ESTIMATE_RATIO), basis: 'estimated' as const }];
       }),
   );
+  const hopsMs = sortedRecord({ ...DEFAULT_HOP_BUDGETS_MS, ...budgets?.hopsMs }) as Record<Hop, number>;
   return {
-    hopsMs: sortedRecord({ ...DEFAULT_HOP_BUDGETS_MS, ...budgets?.hopsMs }) as Record<Hop, number>,
+    hopsMs,
     flowTargetsMs: sortedRecord({ ...DEFAULT_FLOW_TARGETS_MS, ...budgets?.flowTargetsMs }) as Record<Flow, number>,
     rttToWriteRegion,
     rttSource: budgets?.rttSource?.trim() ?? null,
     waivers: [...(budgets?.waivers ?? [])]
       .map((w) => ({ region: w.region, flow: w.flow, reason: w.reason.trim() }))
       .sort((x, y) => x.region.localeCompare(y.region) || x.flow.localeCompare(y.flow)),
+    probeChecksMs: probeBudgetsMs(hopsMs),
   };
 }
 
@@ -164,6 +166,8 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
       readersPerRegion: capacity.readersPerRegion.value,
       engineVersion: AURORA_POSTGRES_VERSION,
       maxConnections,
+      shardGroups: shardGroups(capacity.shards.value),
+      migrationGroups: shardGroups(capacity.shards.value, MIGRATION_SHARDS_PER_GROUP),
     },
     cache: {
       ...cacheChoices,
@@ -229,6 +233,7 @@ function resolveIngress(env: EnvironmentInput): IngressPlan {
     edgeIpv6Cidrs: edge ? edge.filter((c) => c.includes(':')).sort() : [...CLOUDFLARE_IPV6],
     rateLimitPer5Minutes: env.ingress?.rateLimitPer5Minutes ?? PHASE_PRESETS[env.phase].rateLimitPer5Minutes,
     idleTimeoutSeconds: env.ingress?.idleTimeoutSeconds ?? 3600,
+    deletionProtection: env.phase >= 4,
   };
 }
 

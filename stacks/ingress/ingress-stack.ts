@@ -12,6 +12,7 @@ import { ORIGIN_TOKEN_HEADER, ORIGIN_TOKEN_LENGTH } from '../../lib/facts/origin
 import { GigascaleError, type Issue } from '../../lib/util/errors';
 import {
   albLogAuditBucketName,
+  INGRESS_OUTPUTS,
   albLogBucketName,
   apiHostname,
   ingressKeyAlias,
@@ -99,7 +100,7 @@ export class IngressStack extends RegionalStack {
     const env = environment.name;
     validate(this, environment, region.name);
 
-    const deletionProtection = environment.phase >= 4;
+    const deletionProtection = environment.ingress.deletionProtection;
     const certificateArn = ingress.certificateArns[region.name] as string | undefined;
     const zone =
       ingress.hostedZoneId === null
@@ -200,15 +201,15 @@ export class IngressStack extends RegionalStack {
     }
 
     // Stable output ids: the compute stack and the TargetGroupBinding manifests read them as weak references.
-    const outputs: Record<string, { value: string; description: string }> = {
-      LoadBalancerDnsName: { value: this.loadBalancer.loadBalancerDnsName, description: `Origin ALB, ${originHostname(domain, region.name)}` },
-      TurnLoadBalancerDnsName: { value: this.turnLoadBalancer.loadBalancerDnsName, description: `TURN NLB, ${turnHostname(domain, region.name)}` },
-      AlbSecurityGroupId: { value: this.albSecurityGroup.securityGroupId, description: 'Security group of the origin ALB' },
-      NlbSecurityGroupId: { value: this.nlbSecurityGroup.securityGroupId, description: 'Security group of the TURN NLB' },
-      GatewayTargetGroupArn: { value: this.targetGroups.gateway.targetGroupArn, description: 'Gateway pods (HTTPS default)' },
-      ChatTargetGroupArn: { value: this.targetGroups.chat.targetGroupArn, description: 'Gateway pods, sticky (/socket.io/*)' },
-      TurnUdpTargetGroupArn: { value: this.targetGroups.turnUdp.targetGroupArn, description: 'TURN relay pods, UDP 3478' },
-      TurnTlsTargetGroupArn: { value: this.targetGroups.turnTls.targetGroupArn, description: 'TURN relay pods, TCP 3478 (TLS 5349 at the NLB)' },
+    const outputs: Record<(typeof INGRESS_OUTPUTS)[keyof typeof INGRESS_OUTPUTS], { value: string; description: string }> = {
+      [INGRESS_OUTPUTS.loadBalancerDnsName]: { value: this.loadBalancer.loadBalancerDnsName, description: `Origin ALB, ${originHostname(domain, region.name)}` },
+      [INGRESS_OUTPUTS.turnLoadBalancerDnsName]: { value: this.turnLoadBalancer.loadBalancerDnsName, description: `TURN NLB, ${turnHostname(domain, region.name)}` },
+      [INGRESS_OUTPUTS.albSecurityGroupId]: { value: this.albSecurityGroup.securityGroupId, description: 'Security group of the origin ALB' },
+      [INGRESS_OUTPUTS.nlbSecurityGroupId]: { value: this.nlbSecurityGroup.securityGroupId, description: 'Security group of the TURN NLB' },
+      [INGRESS_OUTPUTS.gatewayTargetGroupArn]: { value: this.targetGroups.gateway.targetGroupArn, description: 'Gateway pods (HTTPS default)' },
+      [INGRESS_OUTPUTS.chatTargetGroupArn]: { value: this.targetGroups.chat.targetGroupArn, description: 'Gateway pods, sticky (/socket.io/*)' },
+      [INGRESS_OUTPUTS.turnUdpTargetGroupArn]: { value: this.targetGroups.turnUdp.targetGroupArn, description: 'TURN relay pods, UDP 3478' },
+      [INGRESS_OUTPUTS.turnTlsTargetGroupArn]: { value: this.targetGroups.turnTls.targetGroupArn, description: 'TURN relay pods, TCP 3478 (TLS 5349 at the NLB)' },
     };
     for (const [outputId, output] of Object.entries(outputs)) new CfnOutput(this, outputId, output);
   }

@@ -19,7 +19,7 @@ export interface LatencyDashboardProps {
   readonly region: string;
   /** The checks the region's probe runs; one latency graph each. */
   readonly checks: readonly ProbeCheck[];
-  /** P95 budget of every check, milliseconds (lib/views/probe-budgets probeBudgetsMs); drawn on its graph. */
+  /** P95 budget of every check, milliseconds (the plan's latencyBudgets.probeChecksMs); drawn on its graph. */
   readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
   /** Error rate (0..1) the checks are held to; drawn on the error-rate graph. */
   readonly maxErrorRate: number;

@@ -8,7 +8,6 @@ import type { Construct } from 'constructs';
 import { GATEWAY_HEALTH_BODY, GATEWAY_HEALTH_PATH } from '../../lib/facts/workloads';
 import { IN_CLUSTER_PROBE_CHECKS } from '../../lib/views/probe-target';
 import { ORIGIN_TOKEN_HEADER } from '../../lib/facts/origin-protection';
-import { probeBudgetsMs } from '../../lib/views/probe-budgets';
 import {
   alarmTopicName,
   canaryAlarmName,
@@ -43,7 +42,7 @@ export interface ObservabilityStackProps extends Omit<RegionalStackProps, 'conce
  *
  * - The in-cluster probe (k8s/probe-chart.ts) writes the Gigascale/Probe metrics every minute through the CloudWatch
  *   agent into the probe log group here; per check it runs, one alarm on P95 above the check's budget and one on the
- *   error rate above DEFAULT_MAX_ERROR_RATE. The budgets are the plan's (probeBudgetsMs of its hop budgets), never
+ *   error rate above DEFAULT_MAX_ERROR_RATE. The budgets are the plan's (latencyBudgets.probeChecksMs, from its hop budgets), never
  *   restated here.
  * - The origin canary calls `https://origin-<region>.<domain>/gateway/health` every 5 minutes through the ALB, with
  *   the edge's origin token, and alarms when two runs in a row fail or do not run.
@@ -71,7 +70,7 @@ export class ObservabilityStack extends RegionalStack {
     const { environment, region, vpc } = props;
     const env = environment.name;
     this.checks = IN_CLUSTER_PROBE_CHECKS;
-    this.budgetsMs = probeBudgetsMs(environment.latencyBudgets.hopsMs);
+    this.budgetsMs = environment.latencyBudgets.probeChecksMs;
 
     this.key = customerKey(this, 'ObservabilityKey', {
       description: `Observability of ${env} in ${region.name}: the probe log group, the alarm topic, the canary artifacts`,

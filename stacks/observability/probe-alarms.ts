@@ -21,7 +21,7 @@ export interface ProbeAlarmsProps {
   readonly region: string;
   /** The checks the region's probe runs (lib/views/probe-target IN_CLUSTER_PROBE_CHECKS); one pair of alarms each. */
   readonly checks: readonly ProbeCheck[];
-  /** P95 budget of every check, milliseconds (lib/views/probe-budgets probeBudgetsMs of the plan's hop budgets). */
+  /** P95 budget of every check, milliseconds (the plan's latencyBudgets.probeChecksMs). */
   readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
   /** Error rate (0..1) above which a check alarms (lib/facts/probe-checks DEFAULT_MAX_ERROR_RATE). */
   readonly maxErrorRate: number;
@@ -87,7 +87,7 @@ export class ProbeAlarms extends Construct {
           probeAlarmName(props.environment, props.region, check, 'p95'),
           probeMetric(props.environment, props.region, check, 'P95'),
           budget,
-          `Probe ${check} in ${where}: P95 above its ${budget} ms budget (lib/views/probe-budgets.ts) in 3 of 5 minutes, or no probe data`,
+          `Probe ${check} in ${where}: P95 above its ${budget} ms budget (lib/facts/probe-checks.ts) in 3 of 5 minutes, or no probe data`,
         ),
         errorRate: alarm(
           `${checkId}ErrorRate`,

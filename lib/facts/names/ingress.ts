@@ -47,3 +47,18 @@ export function albLogAuditBucketName(env: string, account: string, region: stri
 export function ingressKeyAlias(env: string): string {
   return `alias/${PROJECT}/${env}/ingress`;
 }
+
+/**
+ * Output ids of a region's ingress stack. Stable: the compute stack reads them as weak references, and the rendered
+ * TargetGroupBindings name them where the deployed manifests hold the values.
+ */
+export const INGRESS_OUTPUTS = {
+  loadBalancerDnsName: 'LoadBalancerDnsName',
+  turnLoadBalancerDnsName: 'TurnLoadBalancerDnsName',
+  albSecurityGroupId: 'AlbSecurityGroupId',
+  nlbSecurityGroupId: 'NlbSecurityGroupId',
+  gatewayTargetGroupArn: 'GatewayTargetGroupArn',
+  chatTargetGroupArn: 'ChatTargetGroupArn',
+  turnUdpTargetGroupArn: 'TurnUdpTargetGroupArn',
+  turnTlsTargetGroupArn: 'TurnTlsTargetGroupArn',
+} as const;
