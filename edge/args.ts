@@ -11,7 +11,7 @@ export interface EdgeArgs {
   readonly zoneId: pulumi.Input<string>;
   /**
    * The environment's origin token: a Pulumi secret (`config.requireSecret('originToken')`), so state and previews
-   * keep it encrypted; Secrets Manager holds the same value (README "Edge"). Health checks and every forwarded request
+   * keep it encrypted; Secrets Manager holds the same value (docs/edge.md). Health checks and every forwarded request
    * carry it.
    */
   readonly originToken: pulumi.Input<string>;

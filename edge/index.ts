@@ -4,7 +4,7 @@
  * the stack's config:
  *   pulumi config set gigascale:accountId <cloudflare account id>
  *   pulumi config set gigascale:zoneId <zone id of the environment's domain>
- *   pulumi config set --secret gigascale:originToken "$(aws secretsmanager get-secret-value ...)"   (README "Edge")
+ *   pulumi config set --secret gigascale:originToken "$(aws secretsmanager get-secret-value ...)"   (docs/edge.md)
  */
 import * as pulumi from '@pulumi/pulumi';
 import { declareEdge, loadPlan } from './program';

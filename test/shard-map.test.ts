@@ -1,6 +1,6 @@
 /**
  * The shard map is a contract with every service that routes by user id, in any language: these vectors are the
- * spec's (README "Sharding: user id -> bucket -> shard"). They were computed outside this code base, by an
+ * spec's (docs/data.md "Sharding: user id → bucket → shard"). They were computed outside this code base, by an
  * independent Python implementation (hashlib.sha256; jump hash on Python ints masked to 64 bits, float division
  * as in the C++) and cross-checked against the paper's C++ reference compiled with g++.
  */

@@ -35,7 +35,7 @@ describe('the shards CLI as a process', () => {
     expect(Object.keys(plan.moves[0])).toEqual(['buckets', 'from', 'to']);
   });
 
-  it('prints the README vector for lookup user-42 --shards 17 --json and nothing else', () => {
+  it('prints the docs vector for lookup user-42 --shards 17 --json and nothing else', () => {
     const r = cli('lookup', 'user-42', '--shards', '17', '--json');
     expect(r).toEqual({ status: 0, stdout: '{"bucket":2723,"shard":16,"shards":17,"userId":"user-42"}\n', stderr: '' });
   });
@@ -69,7 +69,7 @@ describe('the shards CLI in process', () => {
     ['bob', '128', '{"bucket":2008,"shard":110,"shards":128,"userId":"bob"}'],
     ['\u00fcn\u00efc\u00f8d\u00e9', '4096', '{"bucket":3795,"shard":1109,"shards":4096,"userId":"\u00fcn\u00efc\u00f8d\u00e9"}'],
     ['00000000-0000-0000-0000-000000000001', '100', '{"bucket":2263,"shard":17,"shards":100,"userId":"00000000-0000-0000-0000-000000000001"}'],
-  ])('looks up %j on %s shards as the README vectors say', (userId, shards, json) => {
+  ])('looks up %j on %s shards as the docs vectors say', (userId, shards, json) => {
     expect(runIn('lookup', userId, '--shards', shards, '--json')).toEqual({ status: 0, stdout: `${json}\n`, stderr: '' });
   });
 

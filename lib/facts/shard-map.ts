@@ -1,7 +1,7 @@
 /**
  * Which database shard holds a user: user id -> bucket (SHA-256, 4096 buckets) -> shard (jump consistent hash of the
  * bucket). Every service, probe and tool that routes by user id must compute exactly this, in any language; the
- * README section "Sharding: user id -> bucket -> shard" is the spec, and test/shard-map.test.ts pins vectors computed
+ * docs/data.md "Sharding: user id → bucket → shard" is the spec, and test/shard-map.test.ts pins vectors computed
  * by the C++ reference and an independent Python implementation.
  *
  * Why not the seed's `hash % shards`: adding one shard to N moves ~N/(N+1) of all users; jump hash moves the

@@ -12,7 +12,7 @@
  *
  * `partition MB/s` is an assumption stated in config: what one partition (and so one consumer of a group) is asked
  * to carry. Partitions can only grow in Kafka, so a larger target adds partitions and a smaller one keeps them
- * (the sizing never lowers a count it has declared: see README "Event bus").
+ * (the sizing never lowers a count it has declared: see docs/cache-media-bus.md "Event bus").
  */
 import type { ServiceName } from './services';
 import { ceilDiv } from '../util/math';

@@ -32,7 +32,7 @@ export interface Overrides {
   readonly quotas?: Quotas;
   /**
    * `-c replication=off|sources|on`: how much cross-region replication exists (environment field
-   * `crossRegionReplication`; README "First deploy").
+   * `crossRegionReplication`; docs/deploy.md "First deploy of an environment").
    */
   readonly replication?: CrossRegionReplication;
 }

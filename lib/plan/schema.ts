@@ -49,7 +49,7 @@ const MAX_QUOTA = 10_000;
 /**
  * How much cross-region replication exists. A new environment goes off -> sources -> on, one deploy each: S3 refuses a
  * replication rule to a bucket that does not exist, MSK refuses multi-VPC connectivity on a cluster being created,
- * and a replicator needs its source cluster to have it (README "First deploy").
+ * and a replicator needs its source cluster to have it (docs/deploy.md "First deploy of an environment").
  * - off: no replication rules, no multi-VPC connectivity, no replicators;
  * - sources: media replication rules, and every cluster ready to be read by other regions' replicators;
  * - on: also the MSK Replicators.
@@ -481,7 +481,7 @@ export interface EnvironmentInput {
     readonly rateLimitsPerMinute?: Readonly<Partial<Record<HttpService, number>>>;
     /**
      * Generation of the origin token the edge sends and the ALBs require. Raise it by one after putting a new token
-     * in Secrets Manager: the next deploy of the ingress stacks then reads the new value (README "Origin protection").
+     * in Secrets Manager: the next deploy of the ingress stacks then reads the new value (docs/edge.md "Rotating the origin token").
      * @default 1
      */
     readonly originTokenGeneration?: number;

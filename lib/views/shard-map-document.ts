@@ -8,7 +8,7 @@ import { BUCKET_COUNT } from '../facts/shard-map';
 import { DATABASE_NAME, DATABASE_PORT, APP_DB_USER } from '../facts/aurora';
 import { shardEndpointName, shardName, shardSecretName } from '../facts/names/data';
 
-/** Version of the routing rule (README: "Sharding: user id -> bucket -> shard"); a new rule gets a new version. */
+/** Version of the routing rule (docs/data.md "Sharding: user id → bucket → shard"); a new rule gets a new version. */
 export const ROUTING = 'sha256-be32-mod4096+jump-consistent-hash';
 
 export interface ShardEndpoints {
