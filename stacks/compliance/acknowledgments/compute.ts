@@ -1,0 +1,241 @@
+import type { NagAcknowledgment } from './acknowledgment';
+
+/** The two functions of the CDK's kubectl provider (aws-eks-v2): the handler and the provider framework's onEvent. */
+const KUBECTL_FUNCTIONS = '(Handler|Provider/framework-onEvent)';
+const KUBECTL_FUNCTION = new RegExp(`^[a-z0-9-]+/Compute/Cluster/KubectlProvider/${KUBECTL_FUNCTIONS}/Resource$`);
+const KUBECTL_FUNCTION_ROLE = new RegExp(`^[a-z0-9-]+/Compute/Cluster/KubectlProvider/${KUBECTL_FUNCTIONS}/ServiceRole/Resource$`);
+const KUBECTL_HANDLER_ROLE = /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/Handler\/ServiceRole\/Resource$/;
+/** The inline policy of the AWS Load Balancer Controller's IRSA role. */
+const ALB_CONTROLLER_POLICY = /^[a-z0-9-]+\/Compute\/[A-Za-z0-9]+-AlbController\/alb-sa\/Role\/DefaultPolicy\/Resource$/;
+/** The customer-managed policy of each service's Pod Identity role. */
+const POD_ROLE_POLICY = /^[a-z0-9-]+\/Compute\/PodRoles\/[A-Za-z]+\/Policy\/Resource$/;
+const TURN_STATIC_AUTH_SECRET = /^[a-z0-9-]+\/Compute\/TurnStaticAuthSecret\/Resource$/;
+
+/**
+ * The wildcard resources of the AWS Load Balancer Controller's IAM policy, as cdk-nag prints them: one finding per
+ * resource, all with one reason.
+ */
+const ALB_CONTROLLER_WILDCARDS = [
+  '*',
+  'arn:<AWS::Partition>:ec2:*:*:security-group/*',
+  'arn:<AWS::Partition>:elasticloadbalancing:*:*:targetgroup/*/*',
+  'arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/app/*/*',
+  'arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/net/*/*',
+  'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/app/*/*/*',
+  'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/net/*/*/*',
+  'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/app/*/*/*',
+  'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/net/*/*/*',
+];
+
+/** Findings accepted on the compute stack: the EKS cluster, its nodes, add-ons, kubectl provider and pod roles. */
+export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
+  {
+    rule: 'CloudFormation-Validate::W9009',
+    reason:
+      "aws-eks-v2 writes EncryptionConfig[].Resources: ['secrets'] for envelope encryption, which the CloudFormation " +
+      "schema now marks deprecated ('secrets' is the only value EKS has ever accepted: AWS CloudFormation Template " +
+      'Reference, "AWS::EKS::Cluster EncryptionConfig"). The encryption itself is what matters and is asserted in ' +
+      'test/compute-stack.test.ts; removing the property with an override would make the template differ from what ' +
+      'the construct library maintains.',
+    resourceType: 'AWS::EKS::Cluster',
+    pathPattern: /\/Compute\/Cluster\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
+    reason:
+      'The EKS cluster service role carries the AWS-maintained policy EKS documents for it (Amazon EKS User Guide, ' +
+      '"Amazon EKS cluster IAM role"): EKS uses it to manage the control plane\'s network interfaces and load ' +
+      'balancer integrations, and AWS updates it with the service. A hand-written copy would go stale.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/Role\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
+    reason:
+      'The node role of the managed node groups needs AmazonEKSWorkerNodePolicy (Amazon EKS User Guide, "Amazon EKS ' +
+      'node IAM role"): the kubelet describes its instance and the cluster, and the Pod Identity agent exchanges tokens ' +
+      '(eks-auth:AssumeRoleForPodIdentity). Pods cannot use the node\'s credentials: IMDSv2 with a hop limit of 1.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Nodes\/NodeRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+    reason:
+      'Nodes pull images (gigascale\'s from the region\'s ECR, the add-ons\' from the EKS registries) with the node ' +
+      'role, which EKS requires to have ECR pull permissions (Amazon EKS User Guide, "Amazon EKS node IAM role"). ' +
+      'AmazonEC2ContainerRegistryReadOnly grants those and read-only describe and list calls, no push.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Nodes\/NodeRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
+    reason:
+      'The VPC CNI (aws-node) assigns ENIs, addresses and prefixes to nodes with AmazonEKS_CNI_Policy, the policy the ' +
+      'add-on documents (Amazon EKS User Guide, "Configure Amazon VPC CNI plugin to use IRSA", which recommends a role ' +
+      'of its own). It sits on the add-on\'s own Pod Identity role (kube-system/aws-node), not on the node role, ' +
+      'so no other pod shares these permissions.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Addons\/VpcCniRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy]',
+    reason:
+      'The EBS CSI controller (kube-system/ebs-csi-controller-sa, through Pod Identity) creates, attaches and deletes ' +
+      'volumes with AmazonEBSCSIDriverPolicy, the policy the add-on requires (Amazon EKS User Guide, "Amazon EBS CSI ' +
+      'driver"); its conditions already limit it to volumes and snapshots the driver tagged.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Addons\/EbsCsiRole\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason:
+      'Roles of the two functions of the CDK\'s kubectl provider (aws-eks-v2), which apply manifests and Helm charts ' +
+      'during deployments only. The CDK attaches the basic execution policy so they can write their own logs.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: KUBECTL_FUNCTION_ROLE,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+    reason:
+      'The kubectl provider\'s functions run in the private subnets to reach the cluster\'s private endpoint; the CDK ' +
+      'attaches the VPC access policy Lambda requires to manage their network interfaces (AWS Managed Policy ' +
+      'Reference, "AWSLambdaVPCAccessExecutionRole").',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: KUBECTL_FUNCTION_ROLE,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
+    reason:
+      'The kubectl provider\'s handler pulls OCI Helm charts from ECR (the AWS Load Balancer Controller\'s and any other ' +
+      'chart hosted there); the CDK attaches the read-only registry policy, which cannot push.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: KUBECTL_HANDLER_ROLE,
+  },
+  // cdk-nag names the next two findings with CloudFormation logical ids (the ECR Public condition, the handler
+  // function) because the policy ARN and the resource are expressions: the id is part of the finding's name; the
+  // scope is the path.
+  {
+    rule:
+      'AwsSolutions::AwsSolutions-IAM4[Policy::{"Fn::If":["ClusterKubectlProviderHandlerHasEcrPublic69E09706",{"Fn::Join":["",["arn:",' +
+      '{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+    reason:
+      'The kubectl provider\'s handler may pull Helm charts from ECR Public; the CDK attaches the read-only ECR Public ' +
+      'policy in the aws partition only (the condition). It reads public artifacts and writes nothing.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: KUBECTL_HANDLER_ROLE,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5[Resource::<ClusterKubectlProviderHandler2E05C68A.Arn>:*]',
+    reason:
+      'The provider framework function of the kubectl provider may invoke the handler function and its versions ' +
+      '(`<arn>:*`), and no other function: the CDK\'s custom resource provider pattern.',
+    resourceType: 'AWS::IAM::Policy',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/Provider\/framework-onEvent\/ServiceRole\/DefaultPolicy\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy',
+    reason:
+      'Policies the CDK generates as inline policies for its own constructs: the kubectl provider\'s two functions ' +
+      '(describe this cluster, invoke the handler) and the AWS Load Balancer Controller\'s IRSA role (the controller\'s ' +
+      'published policy for the pinned version). gigascale\'s own roles use customer-managed policies.',
+    resourceType: 'AWS::IAM::Policy',
+    pathPattern:
+      /^[a-z0-9-]+\/Compute\/(Cluster\/KubectlProvider\/(Handler|Provider\/framework-onEvent)\/ServiceRole|[A-Za-z0-9]+-AlbController\/alb-sa\/Role)\/DefaultPolicy\/Resource$/,
+  },
+  ...ALB_CONTROLLER_WILDCARDS.map(
+    (resource): NagAcknowledgment => ({
+      rule: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
+      reason:
+        'The AWS Load Balancer Controller\'s IAM policy as its project publishes it for the pinned version (aws-eks-v2 ' +
+        'ships it): the controller creates load balancers, target groups, listeners and security groups whose names ' +
+        'and ids it cannot know in advance. Writes are conditioned on the elbv2.k8s.aws/cluster tag it puts on what it ' +
+        'creates; only its service account (kube-system/aws-load-balancer-controller) can assume the role.',
+      resourceType: 'AWS::IAM::Policy',
+      pathPattern: ALB_CONTROLLER_POLICY,
+    }),
+  ),
+  {
+    rule: 'AwsSolutions::AwsSolutions-L1',
+    reason:
+      'The kubectl provider\'s handler runs the Python runtime aws-eks-v2 selects for its bundled handler and kubectl ' +
+      'layers; another runtime is untested with them. It runs only during deployments and has no trigger.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/Handler\/Resource$/,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency',
+    reason:
+      'The kubectl provider\'s functions run only when CloudFormation creates, updates or deletes one of this stack\'s ' +
+      'Kubernetes resources, one invocation per resource, and nothing else can invoke them. Reserved concurrency would ' +
+      'only take capacity from the account\'s pool.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: KUBECTL_FUNCTION,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
+    reason:
+      'CloudFormation invokes the kubectl provider synchronously and waits for the answer; a dead-letter queue only ' +
+      'receives events of asynchronous invocations that failed every attempt (AWS Lambda Developer Guide, "Capturing ' +
+      'records of Lambda asynchronous invocations"). A failure fails the stack operation, which rolls back, and both ' +
+      'functions log to KMS-encrypted log groups with retention.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: KUBECTL_FUNCTION,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:gigascale\/[a-z0-9]+\/shard-\*$/,
+    reason:
+      'Services that query the shards, and the migration Jobs, read every shard\'s credentials: a request may reach ' +
+      'any shard, and the shard count grows without a redeploy of the roles. The prefix `gigascale/<env>/shard-` ' +
+      '(shardSecretNamePrefix in lib/facts/names/data.ts) names only this environment\'s shard secrets in the write region.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: POD_ROLE_POLICY,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/\*$/,
+    reason:
+      'A key operation cannot name an alias as its Resource (AWS KMS Developer Guide, "Use aliases to control access ' +
+      'to KMS keys"), and the data and media keys live in other stacks. Each statement admits only the key under the ' +
+      'data or media alias (kms:ResourceAliases) and only when Secrets Manager or S3 of that key\'s region calls on ' +
+      'the pod\'s behalf (kms:ViaService).',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: POD_ROLE_POLICY,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:[a-z-]+:s3:::gigascale-[a-z0-9]+-media-\d{12}-[a-z0-9-]+\/\*$/,
+    reason:
+      'The entity service stores and serves user media under keys it generates: get, put and delete on the objects ' +
+      'of its region\'s media bucket (named exactly), no bucket-level action and no other bucket.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Compute\/PodRoles\/Entity\/Policy\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-SMG4',
+    reason:
+      'coturn reads its static-auth-secret once at start and has no way to accept a second value, so a rotated ' +
+      'secret takes a restart of the relay and of voice (which signs TURN credentials with it) anyway; rotation is ' +
+      'that restart after a new value is put, not a schedule. TURN credentials derived from it expire within hours.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: TURN_STATIC_AUTH_SECRET,
+  },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled',
+    reason:
+      'Same secret as AwsSolutions-SMG4: coturn\'s static-auth-secret, read only when the relay starts; rotating it is ' +
+      'putting a new value and restarting the relay and voice, which a rotation schedule cannot do.',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: TURN_STATIC_AUTH_SECRET,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]',
+    reason:
+      'The CloudWatch agent of the amazon-cloudwatch-observability add-on (amazon-cloudwatch/cloudwatch-agent, through Pod ' +
+      'Identity) writes the probe\'s embedded-metric-format lines to CloudWatch Logs with CloudWatchAgentServerPolicy, the ' +
+      'policy the add-on documents (Amazon CloudWatch User Guide, "Quick start with the Amazon CloudWatch Observability ' +
+      'EKS add-on"). It sits on the add-on\'s own role, not on the node role, so no other pod shares it.',
+    resourceType: 'AWS::IAM::Role',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Addons\/CloudWatchAgentRole\/Resource$/,
+  },
+];

@@ -1,0 +1,25 @@
+import type { NagAcknowledgment } from './acknowledgment';
+
+/** Findings accepted on the network stack: the VPC's subnets and routes. */
+export const NETWORK_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+    reason:
+      'Public subnets exist to hold the internet-facing load balancers (the origin ALB and the TURN relay\'s NLB) and ' +
+      'the NAT gateways; all of them need the 0.0.0.0/0 route to the internet gateway (Amazon VPC User Guide, "NAT ' +
+      'gateways": a public NAT gateway sits in a public subnet). Nothing else is placed in them (no public IPs are ' +
+      'auto-assigned), and private and isolated subnets have no route to the internet gateway.',
+    resourceType: 'AWS::EC2::Route',
+    pathPattern: /\/Vpc\/PublicSubnet\d+\/DefaultRoute$/,
+  },
+  {
+    rule: 'CloudFormation-Validate::W3010',
+    reason:
+      'Availability zones are pinned on purpose: synth runs offline, with no AZ lookup in the account, so the same ' +
+      'commit gives the same templates. The names come from the region catalog (lib/facts/regions.ts) or the config. ' +
+      'In the oldest regions an AZ name maps to a different zone in each older account (AWS Regions and Availability ' +
+      'Zones, "AZ IDs"), so an account whose AZ names differ, or lack one, pins its own azs in regions.config.ts.',
+    resourceType: 'AWS::EC2::Subnet',
+    pathPattern: /\/Vpc\/(Public|Private|Isolated)Subnet\d+\/Subnet$/,
+  },
+];
