@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   if (failed.length > 0) {
     console.error(
       `gigascale: compliance gate failed: unacknowledged findings from ${failed.join(', ')} (listed above and in ` +
-        `${VALIDATION_REPORT_FILE}). Fix the resource, or acknowledge the rule with a reason in stacks/compliance/acknowledgments.ts.`,
+        `${VALIDATION_REPORT_FILE}). Fix the resource, or acknowledge the rule with a reason in stacks/compliance/acknowledgments/ (the file of its concern).`,
     );
     process.exit(EXIT_CHECK_FAILED);
   }

@@ -1,5 +1,5 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SecureBucket } from '../secure-bucket';
 import { Construct } from 'constructs';
 import { AccessLogBucket, logLifecycleRules } from '../media/access-log-bucket';
 
@@ -37,24 +37,13 @@ export class LoadBalancerLogBucket extends Construct {
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
     }).bucket;
 
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    // No encryptionKey, so SSE-S3: ALB access log delivery supports only SSE-S3 ("Access logs for your Application
+    // Load Balancer", Elastic Load Balancing User Guide: "the only server-side encryption option supported is Amazon
+    // S3-managed keys (SSE-S3)"). The log delivery services write through the bucket policy.
+    this.bucket = new SecureBucket(this, 'Bucket', {
       bucketName: props.bucketName,
-      // SSE-S3, not a customer-managed key: ALB access log delivery supports only SSE-S3 ("Access logs for your
-      // Application Load Balancer", Elastic Load Balancing User Guide: "the only server-side encryption option
-      // supported is Amazon S3-managed keys (SSE-S3)").
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      publicReadAccess: false,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      // ACLs disabled; the log delivery services write through the bucket policy.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.auditBucket,
-      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
       lifecycleRules: logLifecycleRules(props.logExpirationDays, props.noncurrentVersionExpirationDays),
-      removalPolicy: RemovalPolicy.RETAIN,
-      autoDeleteObjects: false,
     });
   }
 }

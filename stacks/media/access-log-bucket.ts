@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SecureBucket } from '../secure-bucket';
 import { Construct } from 'constructs';
 
 export interface AccessLogBucketProps {
@@ -23,22 +24,10 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
 
-    this.bucket = new s3.Bucket(this, 'Bucket', {
+    this.bucket = new SecureBucket(this, 'Bucket', {
       bucketName: props.bucketName,
-      // SSE-S3, not the media key: S3 server access logging cannot deliver to a bucket whose default encryption is
-      // SSE-KMS ("Enabling Amazon S3 server access logging", S3 User Guide: only SSE-S3 is supported).
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      publicReadAccess: false,
-      enforceSSL: true,
-      versioned: true,
-      // ACLs disabled; the logging service writes through the bucket policy, which is all this setting allows.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // No Object Lock: S3 refuses a server access logs destination with Object Lock enabled.
-      objectLockEnabled: false,
+      isAccessLogDestination: true,
       lifecycleRules: logLifecycleRules(props.logExpirationDays, props.noncurrentVersionExpirationDays),
-      removalPolicy: RemovalPolicy.RETAIN,
-      autoDeleteObjects: false,
     });
   }
 }

@@ -138,7 +138,7 @@ export class MediaReplication extends Construct {
     });
 
     // The policy's wildcard ARNs (objects of each bucket, keys of each region) are acknowledged in
-    // stacks/compliance/acknowledgments.ts, with the reason.
+    // stacks/compliance/acknowledgments/media.ts, with the reason.
 
     function bucketArn(name: string): string {
       return `arn:${stack.partition}:s3:::${name}`;

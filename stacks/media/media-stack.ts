@@ -1,6 +1,7 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SecureBucket } from '../secure-bucket';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan, RegionPlan } from '../../lib/plan';
 import { mediaBucketName, mediaKeyAlias, mediaLogBucketName } from '../../lib/facts/names/media';
@@ -57,20 +58,10 @@ export class MediaStack extends RegionalStack {
       });
     }
 
-    this.bucket = new s3.Bucket(this, 'MediaBucket', {
+    this.bucket = new SecureBucket(this, 'MediaBucket', {
       bucketName,
-      encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
-      // One KMS data key per bucket and period instead of one call per object: KMS request cost and throttling.
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      publicReadAccess: false,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.logBucket,
-      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
       lifecycleRules: [
         {
           id: 'tier-and-expire-versions',
@@ -90,8 +81,6 @@ export class MediaStack extends RegionalStack {
       ],
       replicationRole: this.replication?.role,
       replicationRules: this.replication ? [...this.replication.rules] : undefined,
-      removalPolicy: RemovalPolicy.RETAIN,
-      autoDeleteObjects: false,
     });
 
     new CfnOutput(this, 'MediaBucketName', {

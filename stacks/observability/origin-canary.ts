@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SecureBucket } from '../secure-bucket';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { GigascaleError } from '../../lib/util/errors';
@@ -89,23 +90,11 @@ export class OriginCanary extends Construct {
       logExpirationDays: props.accessLogExpirationDays,
       noncurrentVersionExpirationDays: CANARY_NONCURRENT_DAYS,
     }).bucket;
-    this.artifactsBucket = new s3.Bucket(this, 'Artifacts', {
+    this.artifactsBucket = new SecureBucket(this, 'Artifacts', {
       bucketName: props.artifactsBucketName,
-      encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.key,
-      // One data key per bucket rather than per object: fewer KMS calls for the canary's many small files.
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      publicReadAccess: false,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.artifactsLogBucket,
-      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
       lifecycleRules: logLifecycleRules(CANARY_RETENTION_DAYS, CANARY_NONCURRENT_DAYS),
-      removalPolicy: RemovalPolicy.RETAIN,
-      autoDeleteObjects: false,
     });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
