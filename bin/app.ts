@@ -37,10 +37,21 @@ async function main(): Promise<void> {
   }
 
   emptyOutdir(app.outdir);
+  const building = performance.now();
   const stages = addStages(app, plan);
+  console.error(`gigascale: ${stages.length} stages built in ${seconds(building)}`);
   let assembly;
   try {
+    // Stage by stage, so a long synth says where it is; app.synth() then reuses each stage's assembly.
+    for (const [i, stage] of stages.entries()) {
+      const began = performance.now();
+      stage.synth();
+      console.error(`gigascale: [${i + 1}/${stages.length}] ${stage.stageName} synthesized in ${seconds(began)}`);
+    }
+    const checking = performance.now();
+    console.error('gigascale: checking every stage: CloudFormation validation, cdk-nag (AwsSolutions, NIST 800-53 rev 5), stack limits');
     assembly = app.synth();
+    console.error(`gigascale: checked in ${seconds(checking)}`);
   } catch (e) {
     // CDK has already printed the validation report above this line.
     console.error(`gigascale: synthesis failed: ${(e as Error).message}`);
@@ -66,6 +77,11 @@ async function main(): Promise<void> {
   console.error(formatStageCosts(costs));
   console.error(`${manifests.length} Kubernetes manifests rendered to ${app.outdir}/k8s/<stage>/<chart>.yaml`);
   console.error(`${verdicts.length} latency verdicts written to ${budget}`);
+}
+
+/** Seconds since `since` (a performance.now() reading), as `2.3 s`. */
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }
 
 main().catch((e: unknown) => {

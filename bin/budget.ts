@@ -15,6 +15,10 @@ const USAGE = 'usage: npm run -s budget -- [--env <name>] [--json] [--config <fi
 
 async function main(): Promise<number> {
   const args = parseEnvArgs(process.argv.slice(2), USAGE);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const plan = resolvePlan(await loadConfigModule(args.config));
   const environments = args.env === undefined ? plan.environments : [environmentOf(plan, args.env)];
   const verdicts = planVerdicts({ environments });

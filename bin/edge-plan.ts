@@ -17,12 +17,17 @@ const USAGE = 'usage: npm run -s edge:plan -- --env <name> [--json] [--config <f
 
 function parseArgs(argv: readonly string[]): EnvArgs & { readonly env: string } {
   const args = parseEnvArgs(argv, USAGE);
+  if (args.help) return { ...args, env: '' };
   if (args.env === undefined) throw new GigascaleError('Invalid arguments', [{ at: '--env', message: `is required: the environment whose edge to plan\n${USAGE}` }]);
   return { ...args, env: args.env };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const plan = await loadPlan(args.config);
   const environment = environmentOf(plan, args.env);
   const resources = await declaredResources(plan, args.env);

@@ -14,7 +14,8 @@ import { renderStageCharts } from '../k8s';
 
 const USAGE = 'usage: npm run -s k8s -- [--out <dir>] [-c <key>=<value> ...]   (keys as for cdk synth: env, regions, shards, config, ...)';
 
-function parseArgs(argv: readonly string[]): { out: string; context: Record<string, string> } {
+function parseArgs(argv: readonly string[]): { out: string; context: Record<string, string>; help: boolean } {
+  if (argv.includes('--help') || argv.includes('-h')) return { out: '', context: {}, help: true };
   let out = 'dist/k8s';
   const context: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -35,11 +36,15 @@ function parseArgs(argv: readonly string[]): { out: string; context: Record<stri
       throw new GigascaleError('Invalid arguments', [{ at: a, message: `unknown argument\n${USAGE}` }]);
     }
   }
-  return { out: resolve(out), context };
+  return { out: resolve(out), context, help: false };
 }
 
 async function main(): Promise<void> {
-  const { out, context } = parseArgs(process.argv.slice(2));
+  const { out, context, help } = parseArgs(process.argv.slice(2));
+  if (help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const plan = resolvePlan(await loadConfigModule(parseOverrides(context).overrides.config), context);
   // Render everything in memory first; nothing touches the disk until every chart exists.
   const files = new Map<string, string>();

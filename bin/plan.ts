@@ -25,6 +25,7 @@ interface PlanArgs extends Omit<EnvArgs, 'extra'> {
 
 function parseArgs(argv: readonly string[]): PlanArgs {
   const { extra, ...args } = parseEnvArgs(argv, USAGE, ['--users', '--phase']);
+  if (args.help) return args;
   const usersText = extra['--users'];
   const phaseText = extra['--phase'];
   const users = usersText === undefined ? undefined : Number(usersText.replace(/_/g, ''));
@@ -41,6 +42,10 @@ function parseArgs(argv: readonly string[]): PlanArgs {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   let environments: readonly EnvironmentPlan[];
   if (args.users !== undefined || args.phase !== undefined) {
     const phase = args.phase ?? phaseForUsers(args.users!);

@@ -14,7 +14,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED } from '../lib/util/errors';
+import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, GigascaleError } from '../lib/util/errors';
+import { parseProbeArgs } from '../probe/args';
 import { main as probe } from '../probe/main';
 import type { ProbeTarget } from '../lib/facts/probe-checks';
 import { startHttpWsServer, type LocalHttpWsServer } from '../local/http-ws-server';
@@ -105,6 +106,15 @@ async function run(argv: readonly string[]): Promise<number> {
   if (argv.some((a) => a === '--target' || a.startsWith('--target='))) {
     log('--target is not an option here: probe:local writes the target for the services it starts; pass the other probe options only');
     return EXIT_BAD_INPUT;
+  }
+  // The probe's options are checked before any service starts: a typo costs no Postgres start. (The target is
+  // written later, for the services started.)
+  try {
+    parseProbeArgs([...argv, '--target', 'target.json']);
+  } catch (e) {
+    if (!(e instanceof GigascaleError)) throw e;
+    log(e.message);
+    return e.exitCode === EXIT_OK ? EXIT_BAD_INPUT : e.exitCode;
   }
   const dir = mkdtempSync(join(tmpdir(), 'gigascale-probe-local-'));
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });

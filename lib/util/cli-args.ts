@@ -1,4 +1,4 @@
-/** The arguments of the CLIs that read one environment of the config: `[--env <name>] [--json] [--config <file>]`. */
+/** The arguments of the CLIs that read one environment of the config: `[--env <name>] [--json] [--config <file>] [--help]`. */
 import { GigascaleError } from './errors';
 
 export interface EnvArgs {
@@ -10,6 +10,8 @@ export interface EnvArgs {
   readonly config?: string;
   /** Values of the CLI's own flags (`extraFlags`), by flag, when given. */
   readonly extra: Readonly<Record<string, string>>;
+  /** `--help` or `-h`: print the usage and exit 0, whatever else is given. */
+  readonly help: boolean;
 }
 
 /** A bad argument: a GigascaleError (exit 2) naming it, ending with `usage`. */
@@ -26,6 +28,7 @@ export function parseEnvArgs(argv: readonly string[], usage: string, extraFlags:
   let config: string | undefined;
   let json = false;
   const extra: Record<string, string> = {};
+  if (argv.includes('--help') || argv.includes('-h')) return { json, extra, help: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') {
@@ -39,5 +42,5 @@ export function parseEnvArgs(argv: readonly string[], usage: string, extraFlags:
     else if (a === '--config') config = value;
     else extra[a] = value;
   }
-  return { env, json, config, extra };
+  return { env, json, config, extra, help: false };
 }
