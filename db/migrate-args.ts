@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../lib/util/errors';
 import { DEFAULT_MEMORY_PARTITIONS, MAX_MEMORY_PARTITIONS } from './migrate';
+import { integerProblem } from '../lib/util/ranges';
 
 export interface MigrateArgs {
   /** Directory of the migration files. @default 'db/migrations' (relative to the working directory) */
@@ -48,9 +49,8 @@ export function parseMigrateArgs(argv: readonly string[]): MigrateArgs {
   let memoryPartitions = DEFAULT_MEMORY_PARTITIONS;
   if (raw !== undefined) {
     memoryPartitions = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
-    if (!(memoryPartitions >= 1 && memoryPartitions <= MAX_MEMORY_PARTITIONS)) {
-      issues.push({ at: '--memory-partitions', message: `must be an integer in 1..${MAX_MEMORY_PARTITIONS}, got "${raw}"` });
-    }
+    const problem = integerProblem(memoryPartitions, 1, MAX_MEMORY_PARTITIONS, JSON.stringify(raw));
+    if (problem !== undefined) issues.push({ at: '--memory-partitions', message: problem });
   }
   if (values.dir === '') issues.push({ at: '--dir', message: 'must name a directory, got ""' });
   if (issues.length > 0) throw new GigascaleError('Bad arguments', issues, EXIT_BAD_INPUT);

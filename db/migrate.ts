@@ -15,6 +15,7 @@ import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, GigascaleError, type Issue } from '.
 import { DEFAULT_MEMORY_PARTITIONS, MAX_MEMORY_PARTITIONS } from '../lib/facts/aurora';
 import { formatTable } from '../lib/util/table';
 import { splitScript, type ScriptStep } from './sql-script';
+import { integerProblem } from '../lib/util/ranges';
 
 /** Session setting 0001_ai_user_memory.sql reads the partition count from. */
 export const MEMORY_PARTITIONS_SETTING = 'gigascale.memory_partitions';
@@ -109,9 +110,8 @@ interface Script {
 
 function parseAll(files: readonly MigrationFile[], memoryPartitions: number): Script[] {
   const issues: Issue[] = [];
-  if (!Number.isInteger(memoryPartitions) || memoryPartitions < 1 || memoryPartitions > MAX_MEMORY_PARTITIONS) {
-    issues.push({ at: 'memoryPartitions', message: `must be an integer in 1..${MAX_MEMORY_PARTITIONS}, got ${memoryPartitions}` });
-  }
+  const partitionsProblem = integerProblem(memoryPartitions, 1, MAX_MEMORY_PARTITIONS);
+  if (partitionsProblem !== undefined) issues.push({ at: 'memoryPartitions', message: partitionsProblem });
   if (files.length === 0) issues.push({ at: 'files', message: 'no migration files given' });
   const seen = new Set<string>();
   const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -23,6 +23,7 @@ import { APP_UID, containerSecurity, podSecurity } from './secure-defaults';
 import { K8S_NAMESPACE } from '../lib/facts/names/k8s';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/facts/kubernetes';
 import { MIGRATIONS_SERVICE_ACCOUNT, migrationJobName, shardCredentialsSecretName } from '../lib/facts/names/data';
+import { integerProblem } from '../lib/util/ranges';
 
 /** A shard the migrations run against. */
 export interface MigrationShard {
@@ -153,9 +154,8 @@ function validate(path: string, props: MigrationsChartProps, namespace: string, 
     issues.push({ at: at('image'), message: `must be an image URI without spaces, got ${JSON.stringify(props.image)}` });
   }
   if (!DNS_LABEL.test(namespace)) issues.push({ at: at('namespace'), message: `must be a DNS-1123 label, got "${namespace}"` });
-  if (!Number.isInteger(memoryPartitions) || memoryPartitions < 1 || memoryPartitions > MAX_MEMORY_PARTITIONS) {
-    issues.push({ at: at('memoryPartitions'), message: `must be an integer in 1..${MAX_MEMORY_PARTITIONS}, got ${memoryPartitions}` });
-  }
+  const partitionsProblem = integerProblem(memoryPartitions, 1, MAX_MEMORY_PARTITIONS);
+  if (partitionsProblem !== undefined) issues.push({ at: at('memoryPartitions'), message: partitionsProblem });
   if (props.shards.length === 0) issues.push({ at: at('shards'), message: 'must list at least one shard' });
   const seen = new Set<string>();
   props.shards.forEach((shard, i) => {

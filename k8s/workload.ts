@@ -14,6 +14,7 @@ import { DNS_LABEL } from '../lib/facts/kubernetes';
 import { pascalCase } from '../lib/util/strings';
 import { workloadName, workloadServiceAccountName } from '../lib/facts/names/k8s';
 import { APP_UID, containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
+import { integerProblem } from '../lib/util/ranges';
 
 /** A ConfigMap mounted read-only into the container (the whole map: its keys become files). */
 export interface ConfigMapMount {
@@ -252,7 +253,8 @@ function validate(path: string, props: WorkloadProps, r: Resolved): void {
   const issues: Issue[] = [];
   const at = (prop: string) => `${path} ${prop}`;
   const int = (prop: string, value: number, min: number, max: number) => {
-    if (!Number.isInteger(value) || value < min || value > max) issues.push({ at: at(prop), message: `must be an integer in ${min}..${max}, got ${value}` });
+    const message = integerProblem(value, min, max);
+    if (message !== undefined) issues.push({ at: at(prop), message });
   };
   const name = workloadName(props.name);
   if (!DNS_LABEL.test(name)) issues.push({ at: at('name'), message: `must make a name ${JSON.stringify(name)} that is a DNS-1123 label, got ${JSON.stringify(props.name)}` });

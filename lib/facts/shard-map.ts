@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GigascaleError } from '../util/errors';
+import { integerProblem } from '../util/ranges';
 
 /** Fixed number of buckets users hash into; a shard count is 1..BUCKET_COUNT, so no shard is ever empty. */
 export const BUCKET_COUNT = 4096;
@@ -25,9 +26,10 @@ function fail(at: string, message: string): never {
 
 /** Checks [name, value, min, max] tuples and throws one error listing every value out of its range. */
 function checkIntegers(...checks: readonly (readonly [string, number, number, number])[]): void {
-  const issues = checks
-    .filter(([, value, min, max]) => !Number.isInteger(value) || value < min || value > max)
-    .map(([at, value, min, max]) => ({ at, message: `must be an integer in ${min}..${max}, got ${String(value)}` }));
+  const issues = checks.flatMap(([at, value, min, max]) => {
+    const message = integerProblem(value, min, max);
+    return message === undefined ? [] : [{ at, message }];
+  });
   if (issues.length > 0) throw new GigascaleError(TITLE, issues);
 }
 

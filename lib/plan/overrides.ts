@@ -6,6 +6,7 @@
 import type { Issue } from '../util/errors';
 import { catalogRegion, REGION_NAME } from '../facts/regions';
 import { CROSS_REGION_REPLICATION, ENV_NAME, MAX_SHARDS, type CrossRegionReplication, type EnvironmentInput, type GigascaleConfig, type RegionInput } from './schema';
+import { integerProblem } from '../util/ranges';
 
 /** Context keys gigascale reads; every other key is CDK's own. */
 export const OVERRIDE_KEYS = ['config', 'env', 'regions', 'shards', 'rdsClusterQuota', 'rdsInstanceQuota', 'rdsProxyQuota', 'replication'] as const;
@@ -78,8 +79,9 @@ export function parseOverrides(context: Readonly<Record<string, unknown>>): Pars
   if (context.shards !== undefined) {
     const v = asText(context.shards);
     const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
-    if (!(n >= 1 && n <= MAX_SHARDS)) {
-      issues.push({ at: '-c shards', message: `must be an integer in 1..${MAX_SHARDS}, got ${JSON.stringify(context.shards)}` });
+    const problem = integerProblem(n, 1, MAX_SHARDS, JSON.stringify(context.shards));
+    if (problem !== undefined) {
+      issues.push({ at: '-c shards', message: problem });
     } else {
       out.shards = n;
     }

@@ -18,6 +18,7 @@ import { FLOW_NAMES, type Flow } from '../facts/flows';
 import { HOP_NAMES, type Hop } from '../facts/hops';
 import { WORKLOAD_FIELDS, type WorkloadModel } from './workload';
 import { CAPACITY_NUMBERS, type CapacityInput } from './capacities';
+import { integerProblem } from '../util/ranges';
 
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
 export const MAX_SHARDS = BUCKET_COUNT;
@@ -30,8 +31,7 @@ const positiveMs = z
   .number({ error: (i) => `must be a number of milliseconds, got ${JSON.stringify(i.input)}` })
   .refine((n) => Number.isFinite(n) && n > 0 && n <= 60_000, { error: (i) => `must be a budget in milliseconds, > 0 and <= 60000, got ${String(i.input)}` });
 
-const intIn = (lo: number, hi: number) =>
-  z.number().refine((n) => Number.isInteger(n) && n >= lo && n <= hi, { error: (i) => `must be an integer in ${lo}..${hi}, got ${String(i.input)}` });
+const intIn = (lo: number, hi: number) => z.number().refine((n) => integerProblem(n, lo, hi) === undefined, { error: (i) => integerProblem(i.input as number, lo, hi) });
 
 const logRetentionDays = z.number().refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
   error: (i) => `must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')}), got ${String(i.input)}`,

@@ -18,6 +18,7 @@ import { ORIGIN_TOKEN_HEADER } from '../facts/origin-protection';
 import { GigascaleError, type Issue } from '../util/errors';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../facts/kubernetes';
 import { K8S_NAMESPACE, workloadName } from '../facts/names/k8s';
+import { integerProblem } from '../util/ranges';
 import {
   AUTHZ_PATH,
   GATEWAY_ADMIN_PORT,
@@ -351,9 +352,9 @@ function resolve(props: EnvoyBootstrapProps): {
     issues.push({ at: 'clusterDomain', message: `must be a DNS name like 'cluster.local', got ${JSON.stringify(clusterDomain)}` });
   }
   const integer = (at: string, value: number, min: number, max: number): boolean => {
-    const ok = Number.isInteger(value) && value >= min && value <= max;
-    if (!ok) issues.push({ at, message: `must be an integer in ${min}..${max}, got ${String(value)}` });
-    return ok;
+    const message = integerProblem(value, min, max);
+    if (message !== undefined) issues.push({ at, message });
+    return message === undefined;
   };
   const fillOk = integer('rateLimit.tokensPerFill', tokensPerFill, 1, UINT32_MAX);
   integer('rateLimit.fillIntervalSeconds', fillIntervalSeconds, 1, 3600);
