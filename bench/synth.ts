@@ -1,7 +1,10 @@
 /**
  * `npm run bench:synth`: synthesizes the default config and a stress config the way `cdk synth` runs the app
  * (a child process with CDK_OUTDIR and CDK_CONTEXT_JSON), and prints wall seconds, peak RSS, stack count, the
- * largest stack's resources and the largest template. A benchmark, not a test: it prints figures, asserts nothing.
+ * largest stack's resources and the largest template, the app's time by phase (GIGASCALE_SYNTH_TIMINGS), and the
+ * same figures for a plain aws-cdk-lib app of exactly the synthesized resources (bench/raw-cdk-app.ts), run right
+ * after on the same machine, with the ratio of the two (and that app once more without aws-cdk-lib's built-in
+ * CloudFormation validation, for what the resources cost CDK alone). A benchmark, not a test: it prints figures, asserts nothing.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,11 +41,19 @@ function peakRss(pid: number): number {
   }
 }
 
-async function run(context: Record<string, string>, outdir: string): Promise<{ wallSeconds: number; peakRssBytes: number }> {
+interface Run {
+  readonly wallSeconds: number;
+  readonly peakRssBytes: number;
+  /** Milliseconds by phase, as the program wrote them. */
+  readonly phases: Record<string, number>;
+}
+
+/** Runs `node --import tsx <args>` with `env`, sampling its peak RSS; it writes its phases to `timings`. */
+async function run(args: readonly string[], env: Record<string, string>, timings: string): Promise<Run> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'app.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), ...CLI_CONTEXT, ...context }) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -51,26 +62,56 @@ async function run(context: Record<string, string>, outdir: string): Promise<{ w
   const timer = setInterval(() => (peak = Math.max(peak, peakRss(child.pid!))), 25);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
-  if (code !== 0) throw new Error(`synth failed (exit ${code}):\n${stderr}`);
-  return { wallSeconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssBytes: peak };
+  if (code !== 0) throw new Error(`${args[0]} failed (exit ${code}):\n${stderr}`);
+  const phases = JSON.parse(readFileSync(timings, 'utf8')) as Record<string, number>;
+  return { wallSeconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssBytes: peak, phases };
+}
+
+/** Seconds by phase, rounded to 0.01 s; keys sorted. */
+function phaseSeconds(phases: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(phases)
+      .filter(([phase]) => phase !== 'resources')
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([phase, ms]) => [phase, Number((ms / 1000).toFixed(2))]),
+  );
 }
 
 async function main(): Promise<void> {
   const results = [];
   for (const c of CASES) {
-    const outdir = mkdtempSync(join(tmpdir(), 'gigascale-bench-'));
-    const { wallSeconds, peakRssBytes } = await run(c.context, outdir);
+    const work = mkdtempSync(join(tmpdir(), 'gigascale-bench-'));
+    const outdir = join(work, 'gigascale');
+    const app = await run([join(ROOT, 'bin', 'app.ts')], {
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), ...CLI_CONTEXT, ...c.context }),
+      GIGASCALE_SYNTH_TIMINGS: join(work, 'app-timings.json'),
+    }, join(work, 'app-timings.json'));
     const totals = synthTotals(summarizeAssembly(new CloudAssembly(outdir)));
-    rmSync(outdir, { recursive: true, force: true });
+    const rawArgs = [join(ROOT, 'bench', 'raw-cdk-app.ts'), outdir, join(work, 'raw'), join(work, 'raw-timings.json')];
+    const raw = await run(rawArgs, {}, join(work, 'raw-timings.json'));
+    // The same app without aws-cdk-lib's built-in CloudFormation validation (CDK_VALIDATION=false): what the
+    // resources cost CDK itself. gigascale keeps that validation on, so the ratio is against the app above.
+    const bare = await run(rawArgs, { CDK_VALIDATION: 'false' }, join(work, 'raw-timings.json'));
+    rmSync(work, { recursive: true, force: true });
     results.push({
       case: c.name,
       context: c.context,
-      wall_seconds: Number(wallSeconds.toFixed(2)),
-      peak_rss_mb: Number((peakRssBytes / 2 ** 20).toFixed(1)),
+      wall_seconds: Number(app.wallSeconds.toFixed(2)),
+      peak_rss_mb: Number((app.peakRssBytes / 2 ** 20).toFixed(1)),
       stages: totals.stages,
       stacks: totals.stacks,
       max_resources_per_stack: totals.maxResources,
       max_template_bytes: totals.maxTemplateBytes,
+      phase_seconds: phaseSeconds(app.phases),
+      raw_cdk: {
+        wall_seconds: Number(raw.wallSeconds.toFixed(2)),
+        peak_rss_mb: Number((raw.peakRssBytes / 2 ** 20).toFixed(1)),
+        resources: raw.phases.resources,
+        phase_seconds: phaseSeconds(raw.phases),
+      },
+      ratio_to_raw_cdk: Number((app.wallSeconds / raw.wallSeconds).toFixed(2)),
+      raw_cdk_without_builtin_validation: { wall_seconds: Number(bare.wallSeconds.toFixed(2)), phase_seconds: phaseSeconds(bare.phases) },
     });
   }
   const text = JSON.stringify(results, null, 2);

@@ -18,6 +18,24 @@ import { addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetR
 import { breaches, planVerdicts } from '../lib/views/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
 import { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } from '../stacks/assembly-summary';
+import { CHECK_MILLISECONDS } from '../stacks/compliance';
+import { STACK_LIMITS_PLUGIN } from '../stacks/compliance/limits-guard';
+import { writeFileSync } from 'node:fs';
+
+/**
+ * Milliseconds by phase of this synth. Printed as it goes; written as JSON to the file GIGASCALE_SYNTH_TIMINGS names
+ * (`npm run bench:synth` reads it), never into the output directory.
+ */
+const phases: Record<string, number> = { load: performance.now() };
+
+function timed<T>(phase: string, run: () => T): T {
+  const began = performance.now();
+  try {
+    return run();
+  } finally {
+    phases[phase] = (phases[phase] ?? 0) + performance.now() - began;
+  }
+}
 
 async function main(): Promise<void> {
   // The CDK CLI sets failSynthOnValidationErrors=false to report findings itself, which `cdk synth` does not do;
@@ -25,10 +43,13 @@ async function main(): Promise<void> {
   const app = new App({ context: { ...APP_CONTEXT }, postCliContext: { '@aws-cdk/core:failSynthOnValidationErrors': true } });
   const context = Object.fromEntries(OVERRIDE_KEYS.map((k) => [k, app.node.tryGetContext(k) as unknown]));
   const { overrides } = parseOverrides(context);
-  const plan = resolvePlan(await loadConfigModule(overrides.config), context);
+  const configuring = performance.now();
+  const config = await loadConfigModule(overrides.config);
+  const plan = resolvePlan(config, context);
+  phases.config = performance.now() - configuring;
 
   // stderr, as everything the app says: stdout belongs to the CDK CLI (`cdk synth` prints a lone stack's template there).
-  const verdicts = planVerdicts(plan);
+  const verdicts = timed('verdicts', () => planVerdicts(plan));
   console.error(formatVerdicts(verdicts, plan.environments));
   const broken = breaches(verdicts);
   if (broken.length > 0) {
@@ -37,21 +58,26 @@ async function main(): Promise<void> {
   }
 
   emptyOutdir(app.outdir);
-  const building = performance.now();
-  const stages = addStages(app, plan);
-  console.error(`gigascale: ${stages.length} stages built in ${seconds(building)}`);
+  const stages = timed('constructs', () => addStages(app, plan));
+  console.error(`gigascale: ${stages.length} stages built in ${seconds(phases.constructs)}`);
   let assembly;
   try {
     // Stage by stage, so a long synth says where it is; app.synth() then reuses each stage's assembly.
     for (const [i, stage] of stages.entries()) {
       const began = performance.now();
-      stage.synth();
-      console.error(`gigascale: [${i + 1}/${stages.length}] ${stage.stageName} synthesized in ${seconds(began)}`);
+      timed('synthesis', () => stage.synth());
+      console.error(`gigascale: [${i + 1}/${stages.length}] ${stage.stageName} synthesized in ${seconds(performance.now() - began)}`);
     }
-    const checking = performance.now();
     console.error('gigascale: checking every stage: CloudFormation validation, cdk-nag (AwsSolutions, NIST 800-53 rev 5), stack limits');
-    assembly = app.synth();
-    console.error(`gigascale: checked in ${seconds(checking)}`);
+    assembly = timed('checks', () => app.synth());
+    const nag = [...CHECK_MILLISECONDS].filter(([name]) => name !== STACK_LIMITS_PLUGIN).reduce((sum, [, ms]) => sum + ms, 0);
+    phases['checks.cdk-nag'] = nag;
+    phases['checks.limits'] = CHECK_MILLISECONDS.get(STACK_LIMITS_PLUGIN) ?? 0;
+    phases['checks.cloudformation-validation-and-report'] = phases.checks - nag - phases['checks.limits'];
+    console.error(
+      `gigascale: checked in ${seconds(phases.checks)}: cdk-nag ${seconds(nag)}, stack limits ${seconds(phases['checks.limits'])}, ` +
+        `CloudFormation validation and the report ${seconds(phases['checks.cloudformation-validation-and-report'])}`,
+    );
   } catch (e) {
     // CDK has already printed the validation report above this line.
     console.error(`gigascale: synthesis failed: ${(e as Error).message}`);
@@ -68,20 +94,25 @@ async function main(): Promise<void> {
     );
     process.exit(EXIT_CHECK_FAILED);
   }
-  const manifests = writeRenderedCharts(app.outdir, stages);
+  const manifests = timed('k8s', () => writeRenderedCharts(app.outdir, stages));
+  const reporting = performance.now();
   const budget = writeBudgetReport(app.outdir, verdicts);
   const costs = stageCostJson(plan.environments);
   writeCostReport(app.outdir, costs);
   writeAllowances(app.outdir, plan.allowDestructive);
-  console.error(formatSummary(summarizeAssembly(assembly)));
+  const summary = summarizeAssembly(assembly);
+  phases.reports = performance.now() - reporting;
+  const timings = process.env.GIGASCALE_SYNTH_TIMINGS;
+  if (timings) writeFileSync(timings, `${JSON.stringify(Object.fromEntries(Object.entries(phases).sort(([a], [b]) => a.localeCompare(b))), null, 2)}\n`);
+  console.error(formatSummary(summary));
   console.error(formatStageCosts(costs));
   console.error(`${manifests.length} Kubernetes manifests rendered to ${app.outdir}/k8s/<stage>/<chart>.yaml`);
   console.error(`${verdicts.length} latency verdicts written to ${budget}`);
 }
 
-/** Seconds since `since` (a performance.now() reading), as `2.3 s`. */
-function seconds(since: number): string {
-  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+/** Milliseconds as `2.3 s`. */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 main().catch((e: unknown) => {

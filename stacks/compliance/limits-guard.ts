@@ -6,8 +6,11 @@ import { limitViolations, measureTemplate, STACK_LIMITS, type StackLimits } from
  * Runs the stack size guard as a CDK validation plugin, so an oversized stack fails `cdk synth` (and
  * `app.synth()` in tests) with the same report as a cdk-nag finding.
  */
+/** The guard's name in the validation report. */
+export const STACK_LIMITS_PLUGIN = 'gigascale-stack-limits';
+
 export class StackLimitsGuard implements IPolicyValidationPlugin {
-  readonly name = 'gigascale-stack-limits';
+  readonly name = STACK_LIMITS_PLUGIN;
   readonly ruleIds = ['StackResourceLimit', 'StackTemplateSizeLimit'];
 
   constructor(private readonly limits: StackLimits = STACK_LIMITS) {}
