@@ -2,27 +2,16 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
-import type { ProbeCheck } from '../../lib/facts/probe-checks';
-import { probeMetric } from './probe-alarms';
+import { probeMetric, type RegionProbeChecks } from './probe-alarms';
 
 /** Colours of the lines a reader compares: the budget and the limit in red, the canary's failures too. */
 const BUDGET_COLOR = cloudwatch.Color.RED;
 const WIDGET_WIDTH = 12;
 const WIDGET_HEIGHT = 6;
 
-export interface LatencyDashboardProps {
+export interface LatencyDashboardProps extends RegionProbeChecks {
   /** Dashboard name (lib/facts/names/observability.ts latencyDashboardName). */
   readonly dashboardName: string;
-  /** Environment name (the probe metrics' Environment dimension). */
-  readonly environment: string;
-  /** Region (the probe metrics' Region dimension). */
-  readonly region: string;
-  /** The checks the region's probe runs; one latency graph each. */
-  readonly checks: readonly ProbeCheck[];
-  /** P95 budget of every check, milliseconds (the plan's latencyBudgets.probeChecksMs); drawn on its graph. */
-  readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
-  /** Error rate (0..1) the checks are held to; drawn on the error-rate graph. */
-  readonly maxErrorRate: number;
   /** The region's origin canary: its duration and success rate. */
   readonly canary: synthetics.Canary;
 }

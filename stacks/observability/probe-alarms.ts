@@ -14,17 +14,21 @@ export const PROBE_PERIOD = Duration.minutes(1);
 export const PROBE_EVALUATION_PERIODS = 5;
 export const PROBE_DATAPOINTS_TO_ALARM = 3;
 
-export interface ProbeAlarmsProps {
-  /** Environment name: the Environment dimension and part of the alarm names. */
+/** What the alarms and the dashboard of a region's probe are drawn from. */
+export interface RegionProbeChecks {
+  /** Environment name: the Environment dimension (and part of the alarm names). */
   readonly environment: string;
-  /** Region: the Region dimension and part of the alarm names. */
+  /** Region: the Region dimension (and part of the alarm names). */
   readonly region: string;
-  /** The checks the region's probe runs (lib/views/probe-target IN_CLUSTER_PROBE_CHECKS); one pair of alarms each. */
+  /** The checks the region's probe runs (lib/views/probe-target IN_CLUSTER_PROBE_CHECKS): a pair of alarms and a graph each. */
   readonly checks: readonly ProbeCheck[];
   /** P95 budget of every check, milliseconds (the plan's latencyBudgets.probeChecksMs). */
   readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
   /** Error rate (0..1) above which a check alarms (lib/facts/probe-checks DEFAULT_MAX_ERROR_RATE). */
   readonly maxErrorRate: number;
+}
+
+export interface ProbeAlarmsProps extends RegionProbeChecks {
   /** Where the alarms notify, on ALARM and on OK. */
   readonly topic: sns.ITopic;
 }
