@@ -6,13 +6,13 @@
  * - every offline `npm run -s` line with concrete arguments (plan, budget, edge:plan, shards) runs and exits 0;
  * - every other command line is one the list below names, with why no test runs it here.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import defaultConfig from '../regions.config';
 import { resolvePlan } from '../lib/plan';
 import { breaches, planVerdicts } from '../lib/views/verdicts';
+import { runProcess } from './support/process';
 import { ROOT } from './support/synth';
 
 /** Commands no test runs here, by how their line starts, and why. */
@@ -72,16 +72,6 @@ function offlineRun(line: string): { script: string; args: string[] } | undefine
   return { script: m[1], args: m[2] === undefined ? [] : m[2].split(/\s+/) };
 }
 
-function npmRun(script: string, args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', script, '--', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
-
 const commands = documentedCommands();
 const cdk = commands.filter((c) => /^npx cdk (synth|deploy)\b/.test(c.line));
 const offline = commands.flatMap((c) => {
@@ -106,7 +96,7 @@ describe('the documented commands', () => {
   });
 
   it('run without an error: every offline npm run -s line with concrete arguments', async () => {
-    const results = await Promise.all(offline.map(async (c) => ({ where: c.where, line: c.line, ...(await npmRun(c.script, c.args)) })));
+    const results = await Promise.all(offline.map(async (c) => ({ where: c.where, line: c.line, ...(await runProcess('npm', ['run', '-s', c.script, '--', ...c.args], { cwd: ROOT })) })));
     expect(results.filter((r) => r.code !== 0).map((r) => `${r.where}: ${r.line} exited ${r.code}: ${r.stderr}`)).toEqual([]);
   });
 });

@@ -2,43 +2,22 @@
  * bin/migrate.ts end to end, started the way the Kubernetes Job starts it (`node --import tsx bin/migrate.ts`),
  * reaching a real Postgres (PGlite over TCP) through the libpq environment variables only.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MEMORY_PARTITIONS, sha256Of } from '../db/migrate';
 import { parseMigrateArgs } from '../db/migrate-args';
 import { GigascaleError } from '../lib/util/errors';
 import { migrationFiles, startPostgres, type LocalPostgres } from './support/postgres';
+import { runTsx, type ProcessRun } from './support/process';
 import { ROOT } from './support/synth';
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the CLI asynchronously: the Postgres it talks to lives in this process and must keep serving meanwhile. */
-function migrate(args: readonly string[], env: Readonly<Record<string, string>>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/migrate.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+function migrate(args: readonly string[], env: Readonly<Record<string, string>>): Promise<ProcessRun> {
+  return runTsx(['bin/migrate.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, killAfterMs: 60_000 });
 }
 
 describe('bin/migrate.ts against Postgres', () => {
   let pg: LocalPostgres;
-  let first: Run;
+  let first: ProcessRun;
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -51,7 +30,7 @@ describe('bin/migrate.ts against Postgres', () => {
 
   it('applies every file with the default 10 partitions and prints only the JSON report on stdout', async () => {
     expect(first.stderr).toBe('');
-    expect(first.status).toBe(0);
+    expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({
       files: migrationFiles().map((f) => ({ generated: f.sql.includes('\\gexec') ? 2 * DEFAULT_MEMORY_PARTITIONS : 0, ledger: 'new', name: f.name, sha256: sha256Of(f.sql), statements: expect.any(Number) })),
       memoryPartitions: 10,
@@ -62,7 +41,7 @@ describe('bin/migrate.ts against Postgres', () => {
 
   it('prints a table by default, and a second run finds every file unchanged and generates nothing', async () => {
     const r = await migrate([], pg.env);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const [f1, f2, f3] = migrationFiles();
     expect(r.stdout).toBe(
       [
@@ -78,7 +57,7 @@ describe('bin/migrate.ts against Postgres', () => {
 
   it('exits 1 naming the file, the statement and both counts when --memory-partitions differs from the shard', async () => {
     const r = await migrate(['--memory-partitions', '4'], pg.env);
-    expect(r.status).toBe(1);
+    expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
       '  - 0001_ai_user_memory.sql statement 1 (line 24): ai_user_memory is hash-partitioned with modulus 10, but gigascale.memory_partitions is 4',
@@ -88,7 +67,7 @@ describe('bin/migrate.ts against Postgres', () => {
 
   it('exits 1 naming the target it could not reach', async () => {
     const r = await migrate([], { ...pg.env, PGPORT: '1' });
-    expect(r.status).toBe(1);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^gigascale migrate: Cannot connect \(1 problem\):\n {2}- PGHOST\/PGPORT\/PGDATABASE\/PGUSER: postgres@127\.0\.0\.1:1\/postgres: connect ECONNREFUSED/);
   });
 
@@ -100,7 +79,7 @@ describe('bin/migrate.ts against Postgres', () => {
   ])('exits 2 before connecting on %j', async (args, message) => {
     // PGPORT 1: a run that got as far as connecting would exit 1, not 2.
     const r = await migrate(args, { ...pg.env, PGPORT: '1' });
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
   });

@@ -3,7 +3,6 @@
  * JSON shape, exit codes, budgets from regions.config.ts, milestones), bin/probe.ts under a low descriptor limit,
  * and runProbe against a target whose every endpoint stalls, which must still end on time.
  */
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import { PROBE_CHECKS } from '../lib/facts/probe-checks';
 import { main } from '../probe/main';
 import { runProbe } from '../probe/run';
+import { runProcess } from './support/process';
 
 const HOST = '127.0.0.1';
 const ROOT = resolve(__dirname, '..');
@@ -142,17 +142,9 @@ describe('bin/probe.ts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gigascale-probe-fd-'));
     try {
       writeFileSync(join(dir, 't.json'), JSON.stringify({ region: 'local', ws: `ws://${HOST}:1/` }));
-      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-        const child = spawn('sh', ['-c', `ulimit -n 256 && exec "${process.execPath}" --import tsx bin/probe.ts --target "${join(dir, 't.json')}" --milestone phase1`], { cwd: ROOT });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          done({ code, stdout, stderr });
-        });
+      const run = await runProcess('sh', ['-c', `ulimit -n 256 && exec "${process.execPath}" --import tsx bin/probe.ts --target "${join(dir, 't.json')}" --milestone phase1`], {
+        cwd: ROOT,
+        killAfterMs: 30_000,
       });
       expect(run.stdout).toBe('');
       expect(run.code).toBe(2);

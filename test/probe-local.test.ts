@@ -3,7 +3,6 @@
  * HTTP/WebSocket server on 127.0.0.1, probes all of them, and stops them again. Also the local HTTP/WebSocket server
  * on its own, at the scale the load milestones need.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,30 +10,11 @@ import WebSocket from 'ws';
 import { PROJECT_ROOT } from '../lib/plan/cdk-json';
 import { PROBE_CHECKS } from '../lib/facts/probe-checks';
 import { startHttpWsServer, type LocalHttpWsServer } from '../local/http-ws-server';
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly elapsedMs: number;
-}
+import { runTsx, type ProcessRun } from './support/process';
 
 /** Runs bin/probe-local.ts with `args`; killed after 120 s, so the test ends whatever the child does. */
-function probeLocal(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const began = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/probe-local.ts', ...args], { cwd: PROJECT_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, elapsedMs: Math.round(performance.now() - began) });
-    });
-  });
+function probeLocal(args: readonly string[]): Promise<ProcessRun> {
+  return runTsx(['bin/probe-local.ts', ...args], { cwd: PROJECT_ROOT, killAfterMs: 120_000 });
 }
 
 /** Whether something accepts TCP connections on 127.0.0.1:`port`. */
@@ -50,7 +30,7 @@ function listening(port: number): Promise<boolean> {
 }
 
 describe('npm run probe:local', () => {
-  let result: Run;
+  let result: ProcessRun;
 
   beforeAll(async () => {
     result = await probeLocal(['--duration', '2s', '--warmup', '500ms', '--json']);

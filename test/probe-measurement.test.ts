@@ -5,7 +5,6 @@
  * its error counts the faults, and it must end on time whatever the target does. A last test holds its own overhead
  * to redis-benchmark's on the same server. Everything listens on 127.0.0.1 only.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +15,9 @@ import { startHttpWsServer, type LocalHttpWsServer } from '../local/http-ws-serv
 import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { run } from '../local/process';
 import { startPlainRedis, type PlainRedis } from '../local/redis-server';
+import { runTsx, type ProcessRun } from './support/process';
 import { startTcpProxy, type ProxyMode, type TcpProxy } from './support/tcp-proxy';
 import type { CheckJson, ProbeJson } from '../probe/report';
-
-interface ProbeRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly elapsedMs: number;
-}
 
 const DELAY_MS = 20;
 /** A p50 within ±10 % of the delay: 18..22 ms. */
@@ -81,27 +74,19 @@ describe('the probe against delaying, dropping and stalling proxies', () => {
   }
 
   /** Writes `target` to a file and runs bin/probe.ts on it with `args`; never longer than KILL_AFTER_MS. */
-  function probe(target: ProbeTarget, args: readonly string[]): Promise<ProbeRun> {
+  function probe(target: ProbeTarget, args: readonly string[]): Promise<ProcessRun> {
     const file = join(dir, `target-${proxies.length}-${Date.now()}.json`);
     writeFileSync(file, JSON.stringify(target));
-    return new Promise((resolve, reject) => {
-      const began = performance.now();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/probe.ts', '--target', file, ...args], { cwd: PROJECT_ROOT });
-      if (child.pid !== undefined) favour(child.pid);
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr, elapsedMs: Math.round(performance.now() - began) });
-      });
+    return runTsx(['bin/probe.ts', '--target', file, ...args], {
+      cwd: PROJECT_ROOT,
+      killAfterMs: KILL_AFTER_MS,
+      onSpawn: (child) => {
+        if (child.pid !== undefined) favour(child.pid);
+      },
     });
   }
 
-  function report(result: ProbeRun): ProbeJson {
+  function report(result: ProcessRun): ProbeJson {
     try {
       return JSON.parse(result.stdout) as ProbeJson;
     } catch {

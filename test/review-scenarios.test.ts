@@ -5,13 +5,14 @@
  * scenario synthesizes its head. node_modules comes from this checkout: the test seeds the review's install cache
  * with it under the lockfile's hash, where a real first run would `npm ci`.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewJson } from '../lib/review/review';
 import { lockHashOf } from '../review/install';
+import { runTsx, type ProcessRun } from './support/process';
 import { copyProject } from './support/project-copy';
 import { ROOT } from './support/synth';
 
@@ -62,16 +63,8 @@ function edit(file: string, from: string, to: string): void {
 }
 
 /** The review's exit code and raw output, in the copy, with the test's cache. */
-function reviewRaw(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/review.ts', ...args], { cwd: project, env: { ...process.env, GIGASCALE_REVIEW_CACHE: cache } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function reviewRaw(args: readonly string[]): Promise<ProcessRun> {
+  return runTsx(['bin/review.ts', ...args], { cwd: project, env: { ...process.env, GIGASCALE_REVIEW_CACHE: cache } });
 }
 
 /** Reviews the working tree (or `refs`) against the base commit as JSON, then puts the working tree back. */
