@@ -562,5 +562,8 @@ type FieldPaths<T> = T extends readonly (infer E)[]
 type Writable<T> = T extends readonly (infer E)[] ? Writable<E>[] : T extends object ? { -readonly [K in keyof T]: Writable<T[K]> } : T;
 type SchemaOnly = Exclude<FieldPaths<z.output<typeof configSchema>>, FieldPaths<GigascaleConfig>>;
 type InterfaceOnly = Exclude<FieldPaths<GigascaleConfig>, FieldPaths<z.output<typeof configSchema>>>;
-export const fieldsOnlyInOne: { readonly [P in SchemaOnly | InterfaceOnly]: never } = {};
-export const interfacesWithinSchema: (config: Writable<GigascaleConfig>) => z.input<typeof configSchema> = (config) => config;
+/** Compiles only when no field path is in one of the two and not the other; the error names the paths. */
+type NoPaths<Paths extends never> = Paths;
+/** Compiles only when every config the interfaces allow is an input the schema takes; the error names the field. */
+type SchemaInput<Config extends z.input<typeof configSchema>> = Config;
+export type SchemaAndInterfacesAgree = [NoPaths<SchemaOnly | InterfaceOnly>, SchemaInput<Writable<GigascaleConfig>>];
