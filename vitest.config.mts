@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Tests that measure time (latencies through delay proxies, open-model schedules, bounded exits) run first and alone,
@@ -14,7 +16,33 @@ const TIMED = [
   'test/probe-redis.test.ts',
   'test/probe-cli.test.ts',
   'test/migrations.test.ts',
+  // An in-process PGlite server answering within 300 ms timeouts: a long GC pause in a busy worker breaks it.
+  'test/probe-postgres.test.ts',
 ];
+
+/**
+ * The files that start first in their project: the longest of the suite on 2 cores (minutes of real synths). Vitest
+ * runs the files it has timings for longest first, but on a fresh clone (CI), with none, in the order it finds them,
+ * and the review scenarios would start late and run on alone at the end while the other worker idles.
+ */
+const LONGEST_FIRST = ['test/review-scenarios.test.ts', 'test/cli.test.ts', 'test/any-region.test.ts', 'test/data-stacks.test.ts'];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification): number => {
+      const i = LONGEST_FIRST.indexOf(relative(f.project.config.root, f.moduleId));
+      return i < 0 ? LONGEST_FIRST.length : i;
+    };
+    // Within a project only: the projects keep vitest's order (groupOrder).
+    const project = new Map<string, number>();
+    for (const [i, f] of sorted.entries()) if (!project.has(f.project.name)) project.set(f.project.name, i);
+    return sorted
+      .map((file, index) => ({ file, index }))
+      .sort((a, b) => project.get(a.file.project.name)! - project.get(b.file.project.name)! || rank(a.file) - rank(b.file) || a.index - b.index)
+      .map(({ file }) => file);
+  }
+}
 
 const shared = { pool: 'forks', testTimeout: 180_000, hookTimeout: 180_000 } as const;
 
@@ -23,9 +51,22 @@ export default defineConfig({
     // .ci/run reads the JSON report for its closing line.
     reporters: ['default', 'json'],
     outputFile: { json: '.tmp/vitest-results.json' },
+    sequence: { sequencer: LongestFirst },
     projects: [
       { test: { ...shared, name: 'timed', include: TIMED, maxWorkers: 1, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'rest', include: ['test/**/*.test.ts'], exclude: TIMED, maxWorkers: 2, sequence: { groupOrder: 1 } } },
+      {
+        test: {
+          ...shared,
+          name: 'rest',
+          include: ['test/**/*.test.ts'],
+          exclude: TIMED,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+          isolate: process.env.GIGASCALE_TEST_ISOLATE !== 'false',
+          // `npx cdk synth` of the default config, once, read by every test of the default stages' output.
+          globalSetup: ['test/support/default-synth.ts'],
+        },
+      },
     ],
   },
 });

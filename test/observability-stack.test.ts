@@ -3,7 +3,7 @@
  * what lets it through the ALB, and the latency dashboard. Built through the stage bin/app.ts deploys.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Stage, type App } from 'aws-cdk-lib';
+import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import defaultConfig from '../regions.config';
 import type { EnvironmentPlan, GigascaleConfig } from '../lib/plan';
@@ -20,7 +20,6 @@ import { newApp, planOf, stage, stagesOf } from './support/synth';
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let app: App;
 let dev: RegionStage;
 let environment: EnvironmentPlan;
 let template: Template;
@@ -30,7 +29,6 @@ let size: { resources: number; bytes: number };
 
 beforeAll(() => {
   const built = stagesOf(planOf({ env: 'dev' }));
-  app = built.app;
   dev = stage(built.stages, 'dev-us-east-1');
   environment = planOf({ env: 'dev' }).environments[0];
   template = Template.fromStack(dev.observability);
@@ -55,10 +53,9 @@ const probeDimensions = (check: string) => [
 ];
 
 describe('observability stack', () => {
-  it('is named <env>-<region>-observability, part of the region stage, and passes the compliance gate', () => {
+  it('is named <env>-<region>-observability, part of the region stage (whose gate test/compliance.test.ts holds)', () => {
     expect(dev.observability.stackName).toBe('dev-us-east-1-observability');
     expect(dev.observability.region).toBe('us-east-1');
-    expect(() => app.synth()).not.toThrow();
     console.log(`observability stack of dev-us-east-1: ${size.resources} resources, ${size.bytes} bytes`);
   });
 

@@ -12,14 +12,4 @@ export const NETWORK_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::EC2::Route',
     pathPattern: /\/Vpc\/PublicSubnet\d+\/DefaultRoute$/,
   },
-  {
-    rule: 'CloudFormation-Validate::W3010',
-    reason:
-      'Availability zones are pinned on purpose: synth runs offline, with no AZ lookup in the account, so the same ' +
-      'commit gives the same templates. The names come from the region catalog (lib/facts/regions.ts) or the config. ' +
-      'In the oldest regions an AZ name maps to a different zone in each older account (AWS Regions and Availability ' +
-      'Zones, "AZ IDs"), so an account whose AZ names differ, or lack one, pins its own azs in regions.config.ts.',
-    resourceType: 'AWS::EC2::Subnet',
-    pathPattern: /\/Vpc\/(Public|Private|Isolated)Subnet\d+\/Subnet$/,
-  },
 ];
