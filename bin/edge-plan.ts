@@ -10,8 +10,6 @@ import { parseEnvArgs, type EnvArgs } from '../lib/util/cli-args';
 import { edgePlan } from '../lib/views/edge/plan';
 import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/views/edge/geo-regions';
 import { formatTable } from '../lib/util/table';
-import { declaredResources } from '../edge/mocks';
-import { environmentOf, loadPlan } from '../edge/program';
 
 const USAGE = 'usage: npm run -s edge:plan -- --env <name> [--json] [--config <file>]';
 
@@ -28,6 +26,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // The edge program loads the Pulumi SDK and the Cloudflare provider (about a second): only once the arguments hold.
+  const [{ environmentOf, loadPlan }, { declaredResources }] = await Promise.all([import('../edge/program.js'), import('../edge/mocks.js')]);
   const plan = await loadPlan(args.config);
   const environment = environmentOf(plan, args.env);
   const resources = await declaredResources(plan, args.env);

@@ -176,7 +176,7 @@ describe('edge program, other inputs', () => {
 });
 
 describe('npm run -s edge:plan', () => {
-  const run = (...args: string[]) => spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bin/edge-plan.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/edge-plan.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
   it('prints exactly an array of {type, name, inputs} with --json, offline', () => {
     const r = run('--env', 'prod', '--json');
