@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { runTsx } from './support/process';
 import { ROOT } from './support/synth';
 
-/** The scripts that run a CLI of bin/ (`tsx bin/<name>.ts`), by script name. */
+/** The scripts that run a CLI of bin/ (`node --import tsx bin/<name>.ts`), by script name. */
 const CLIS = Object.entries((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts)
-  .map(([script, command]) => [script, /^tsx (bin\/[\w-]+\.ts)$/.exec(command)?.[1]] as const)
+  .map(([script, command]) => [script, /^node --import tsx (bin\/[\w-]+\.ts)$/.exec(command)?.[1]] as const)
   .filter((entry): entry is readonly [string, string] => entry[1] !== undefined)
   .sort(([a], [b]) => a.localeCompare(b));
 
