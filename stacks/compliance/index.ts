@@ -5,7 +5,7 @@ import { acknowledgedFindings, acknowledgedRules } from './acknowledgments';
 import { StackLimitsGuard } from './limits-guard';
 
 export { NAG_ACKNOWLEDGMENTS, type NagAcknowledgment } from './acknowledgments';
-export { StackLimitsGuard } from './limits-guard';
+export { STACK_LIMITS_PLUGIN, StackLimitsGuard } from './limits-guard';
 
 /**
  * The compliance gate of a stage: cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs and the stack limits guard
