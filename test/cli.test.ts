@@ -15,7 +15,6 @@ import { defaultSynth, type DefaultSynth } from './support/default-synth';
 import type { StageCostsJson } from '../lib/views/cost-report';
 import { estimateCost } from '../lib/views/cost';
 
-
 function synth(outdir: string, ...args: string[]) {
   const r = spawnSync(CDK, ['synth', '--quiet', '-o', outdir, ...args], { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: 170_000 });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
