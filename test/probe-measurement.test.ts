@@ -153,7 +153,7 @@ describe('the probe against delaying, dropping and stalling proxies', () => {
         http: `http://127.0.0.1:${httpProxy.port}/gateway/health`,
         ws: `ws://127.0.0.1:${httpProxy.port}/ws`,
       };
-      const [warmupMs, durationMs, timeoutMs] = [200, 1_000, 300];
+      const [warmupMs, durationMs, timeoutMs] = [200, 500, 300];
       const result = await probe(target, ['--duration', `${durationMs}ms`, '--warmup', `${warmupMs}ms`, '--timeout', `${timeoutMs}ms`, '--rate', '20', '--json']);
       const r = report(result);
       // The checks run one after the other, each opening its connections within the timeout (probe/run.ts caps
