@@ -28,6 +28,8 @@ interface ValidationReport {
 /** A finding an acknowledgment suppressed: the id it was acknowledged with, the resource, and the reason recorded. */
 export interface SuppressedFinding {
   readonly id: string;
+  /** The rule as its plugin names it (`AwsSolutions-IAM5[Resource::<arn>/*]`): the id without the plugin's prefix. */
+  readonly rule: string;
   readonly path: string;
   readonly reason: string;
 }
@@ -48,7 +50,7 @@ export function unacknowledgedFindings(outdir: string): string[] {
 export function suppressedFindings(outdir: string): SuppressedFinding[] {
   return readReport(outdir).pluginReports.flatMap((p) =>
     (p.suppressedViolations ?? []).flatMap((v) =>
-      v.violatingConstructs.map((c) => ({ id: v.acknowledgedId, path: c.constructPath, reason: v.reason })),
+      v.violatingConstructs.map((c) => ({ id: v.acknowledgedId, rule: v.ruleName, path: c.constructPath, reason: v.reason })),
     ),
   );
 }
