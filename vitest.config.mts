@@ -3,10 +3,12 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Tests that measure time (latencies through delay proxies, open-model schedules, bounded exits) run first and alone,
- * one file at a time, so no synth can starve them; the rest then run two files at a time. On a 2-core machine
- * vitest's default is a single worker, and many of the long tests wait on child processes (synths, servers) more
- * than they compute.
+ * Tests that measure time (latencies through delay proxies, open-model schedules, bounded exits) run first, two files
+ * at a time and with no synth beside them, so none can starve them: together they keep about one of the two cores
+ * busy, and each bound has room for the other file's load (its retries and margins were set when they ran beside
+ * synths). The rest then run two files at a time. On a 2-core machine vitest's default is a single worker, and many
+ * of the long tests wait on child processes (synths, servers) more than they compute. (A project of one worker that
+ * isolates its files would run last, after every other group: vitest's own rule for sequential files.)
  */
 const TIMED = [
   'test/probe-measurement.test.ts',
@@ -53,7 +55,7 @@ export default defineConfig({
     outputFile: { json: '.tmp/vitest-results.json' },
     sequence: { sequencer: LongestFirst },
     projects: [
-      { test: { ...shared, name: 'timed', include: TIMED, maxWorkers: 1, sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'timed', include: TIMED, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       {
         test: {
           ...shared,
