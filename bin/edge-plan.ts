@@ -10,6 +10,7 @@ import { parseEnvArgs, type EnvArgs } from '../lib/util/cli-args';
 import { edgePlan } from '../lib/views/edge/plan';
 import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/views/edge/geo-regions';
 import { formatTable } from '../lib/util/table';
+import { environmentOf, loadPlan } from '../edge/plan-input';
 
 const USAGE = 'usage: npm run -s edge:plan -- --env <name> [--json] [--config <file>]';
 
@@ -26,10 +27,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  // The edge program loads the Pulumi SDK and the Cloudflare provider (about a second): only once the arguments hold.
-  const [{ environmentOf, loadPlan }, { declaredResources }] = await Promise.all([import('../edge/program.js'), import('../edge/mocks.js')]);
   const plan = await loadPlan(args.config);
   const environment = environmentOf(plan, args.env);
+  // The edge program loads the Pulumi SDK and the Cloudflare provider (about a second): only once the input holds.
+  const { declaredResources } = await import('../edge/mocks.js');
   const resources = await declaredResources(plan, args.env);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(resources, null, 2)}\n`);

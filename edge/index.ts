@@ -7,7 +7,8 @@
  *   pulumi config set --secret gigascale:originToken "$(aws secretsmanager get-secret-value ...)"   (docs/edge.md)
  */
 import * as pulumi from '@pulumi/pulumi';
-import { declareEdge, loadPlan } from './program';
+import { declareEdge } from './program';
+import { loadPlan } from './plan-input';
 
 export = (async () => {
   const config = new pulumi.Config('gigascale');
