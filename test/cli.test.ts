@@ -38,8 +38,8 @@ describe('npx cdk synth', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'gigascale-cli-'));
   let first: DefaultSynth;
 
-  beforeAll(() => {
-    first = defaultSynth();
+  beforeAll(async () => {
+    first = await defaultSynth();
     // The refusals below synthesize into this copy and check that it is left as it was; the shared output is only read.
     cpSync(first.outdir, join(tmp, 'a'), { recursive: true });
   });

@@ -1,44 +1,72 @@
 /**
- * The default config synthesized once per test run, as a platform engineer runs it (`npx cdk synth`, offline), before
- * any test file starts: every test that reads the default stages' output - the compliance gate's report, the CLI's
- * summary, the rendered manifests - reads this one instead of synthesizing all five stages through both nag packs
- * itself. Vitest runs the default export as global setup (vitest.config.ts) and hands the result to the test files
- * (`defaultSynth()`); the output directory is removed when the run ends.
+ * The default config synthesized once per test run, as a platform engineer runs it (`npx cdk synth`, offline): every
+ * test that reads the default stages' output - the compliance gate's report, the CLI's summary, the rendered
+ * manifests - reads this one instead of synthesizing all five stages through both nag packs itself. Vitest runs the
+ * default export as global setup (vitest.config.mts); test files await the result (`await defaultSynth()`).
+ *
+ * The synth starts when the run starts and runs at the lowest CPU priority (`nice -n 19`, which its children inherit:
+ * the CDK CLI runs the app in the same session) while the timed tests run first: they get the cores whenever they
+ * want them, and the synth the time they leave idle. Its result is written to a file once it exits; the output
+ * directory is removed when the run ends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../../lib/plan/cdk-json';
 import { CDK, offlineEnv } from './cdk-cli';
-import { runProcess } from './process';
+import { runProcess, type ProcessRun } from './process';
 
-export interface DefaultSynth {
+/** Longest the synth may take before it is killed and the tests that read it fail. */
+const SYNTH_LIMIT_MS = 300_000;
+
+export interface DefaultSynth extends ProcessRun {
   /** The output directory (`-o`): the cloud assembly, k8s/, budget.json, cost.json. Read it; never write into it. */
   readonly outdir: string;
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly elapsedMs: number;
+}
+
+interface DefaultSynthFiles {
+  readonly outdir: string;
+  /** Where the synth's ProcessRun is written, as JSON, once it has exited. */
+  readonly resultFile: string;
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    defaultSynth: DefaultSynth;
+    defaultSynth: DefaultSynthFiles;
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
-  const outdir = mkdtempSync(join(tmpdir(), 'gigascale-default-synth-'));
-  const run = await runProcess(CDK, ['synth', '--quiet', '-o', outdir], { cwd: PROJECT_ROOT, env: offlineEnv(), killAfterMs: 170_000 });
-  project.provide('defaultSynth', { outdir, ...run });
-  return () => rmSync(outdir, { recursive: true, force: true });
+export default function setup(project: TestProject): () => Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gigascale-default-synth-'));
+  const files: DefaultSynthFiles = { outdir: join(dir, 'out'), resultFile: join(dir, 'result.json') };
+  const written = (run: ProcessRun): void => {
+    // Whole or not at all: a reader never sees half a file.
+    writeFileSync(`${files.resultFile}.partial`, JSON.stringify(run));
+    renameSync(`${files.resultFile}.partial`, files.resultFile);
+  };
+  const synth = runProcess('nice', ['-n', '19', CDK, 'synth', '--quiet', '-o', files.outdir], { cwd: PROJECT_ROOT, env: offlineEnv(), killAfterMs: SYNTH_LIMIT_MS }).then(
+    written,
+    (e: unknown) => written({ code: null, stdout: '', stderr: `could not run nice -n 19 ${CDK} synth: ${(e as Error).message}`, elapsedMs: 0 }),
+  );
+  project.provide('defaultSynth', files);
+  return async () => {
+    await synth;
+    rmSync(dir, { recursive: true, force: true });
+  };
 }
 
-/** The default synth of this run; throws, with the CLI's output, if it failed (the tests that read it fail with it). */
-export function defaultSynth(): DefaultSynth {
-  const synth = inject('defaultSynth');
-  if (synth.code !== 0) throw new Error(`npx cdk synth of the default config exited ${synth.code}:\n${synth.stderr}`);
-  return synth;
+/** The default synth of this run, once it has ended; throws, with the CLI's output, if it failed. */
+export async function defaultSynth(): Promise<DefaultSynth> {
+  const { outdir, resultFile } = inject('defaultSynth');
+  const deadline = Date.now() + SYNTH_LIMIT_MS + 10_000;
+  while (!existsSync(resultFile)) {
+    if (Date.now() > deadline) throw new Error(`the default synth wrote no result to ${resultFile} within ${SYNTH_LIMIT_MS / 1000} s`);
+    await sleep(200);
+  }
+  const run = JSON.parse(readFileSync(resultFile, 'utf8')) as ProcessRun;
+  if (run.code !== 0) throw new Error(`npx cdk synth of the default config exited ${run.code}:\n${run.stderr}`);
+  return { outdir, ...run };
 }
