@@ -23,11 +23,21 @@ const TIMED = [
 ];
 
 /**
- * The files that start first in their project: the longest of the suite on 2 cores (minutes of real synths). Vitest
- * runs the files it has timings for longest first, but on a fresh clone (CI), with none, in the order it finds them,
- * and the review scenarios would start late and run on alone at the end while the other worker idles.
+ * The files that start first in their project: the longest of the suite on 2 cores (minutes of real synths; in the
+ * timed group, the ones that run for half a minute or start a server). Vitest runs the files it has timings for
+ * longest first, but on a fresh clone (CI), with none, in the order it finds them, and the review scenarios would
+ * start late and run on alone at the end while the other worker idles.
  */
-const LONGEST_FIRST = ['test/review-scenarios.test.ts', 'test/cli.test.ts', 'test/any-region.test.ts', 'test/data-stacks.test.ts'];
+const LONGEST_FIRST = [
+  'test/review-scenarios.test.ts',
+  'test/cli.test.ts',
+  'test/any-region.test.ts',
+  'test/data-stacks.test.ts',
+  // The timed group's: the probe against proxies, then the two that start a Postgres (probe:local, the migrations).
+  'test/probe-measurement.test.ts',
+  'test/probe-local.test.ts',
+  'test/migrations.test.ts',
+];
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
