@@ -15,8 +15,9 @@ import { defaultSynth, type DefaultSynth } from './support/default-synth';
 import type { StageCostsJson } from '../lib/views/cost-report';
 import { estimateCost } from '../lib/views/cost';
 
-function synth(outdir: string, ...args: string[]) {
-  const r = spawnSync(CDK, ['synth', '--quiet', '-o', outdir, ...args], { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: 170_000 });
+/** `npx cdk synth --quiet -o <outdir> <args>` in this checkout, or in the checkout `cwd`. */
+function synth(outdir: string, args: readonly string[], cwd = ROOT) {
+  const r = spawnSync(CDK, ['synth', '--quiet', '-o', outdir, ...args], { cwd, env: offlineEnv(), encoding: 'utf8', timeout: 170_000 });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
@@ -100,7 +101,7 @@ describe('npx cdk synth', () => {
       `import base from ${JSON.stringify(join(ROOT, 'regions.config.ts'))};\n` +
         'const { latencyBudgets: _dropped, ...prod } = base.environments.prod;\nexport default { environments: { prod } };\n',
     );
-    const r = synth(join(tmp, 'a'), '-c', `config=${unwaived}`);
+    const r = synth(join(tmp, 'a'), ['-c', `config=${unwaived}`]);
     expect(r.stderr).toMatch(/prod {2}ap-southeast-1 {2}memory\.write +260 +150 {2}BREACH/);
     expect(r.stderr).toContain('gigascale: latency budget failed: 1 flow over target without a waiver:');
     expect(r.stderr).toContain('Subprocess exited with error 1');
@@ -139,7 +140,7 @@ describe('npx cdk synth', () => {
 
   it('refuses bad -c values with exit 2 semantics, every problem named, and leaves cdk.out as it was', () => {
     const before = treeDigest(join(tmp, 'a'));
-    const r = synth(join(tmp, 'a'), '-c', 'shards=0', '-c', 'env=staging');
+    const r = synth(join(tmp, 'a'), ['-c', 'shards=0', '-c', 'env=staging']);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('-c shards: must be an integer in 1..4096, got "0"');
     expect(r.stderr).toContain('-c env: unknown environment staging; the config defines dev, prod');
@@ -152,7 +153,7 @@ describe('npx cdk synth', () => {
     const other = copyProject(join(tmp, 'elsewhere', 'checkout'));
     const dir = join(tmp, 'subset');
     cpSync(join(tmp, 'a'), dir, { recursive: true });
-    const r = spawnSync(CDK, ['synth', '--quiet', '-o', dir, '-c', 'env=dev'], { cwd: other, env: offlineEnv(), encoding: 'utf8', timeout: 170_000 });
+    const r = synth(dir, ['-c', 'env=dev'], other);
     expect(r.status, r.stderr).toBe(0);
     const top = readdirSync(dir).filter((f) => !f.startsWith('asset.')).sort();
     expect(top).toEqual(['allowed-destructive-changes.json', 'assembly-dev-us-east-1', 'budget.json', 'cdk.out', 'cost.json', 'k8s', 'manifest.json', 'tree.json', 'validation-report.json']);
@@ -184,7 +185,7 @@ describe('npx cdk synth', () => {
       `export default { environments: { dev: { phase: 3, account: '123456789012', domain: 'example.com', owner: 'o', costCentre: 'c',
         regions: [{ name: 'us-east-1', cidr: '10.0.0.0/16' }, { name: 'eu-west-1', cidr: '10.0.0.0/16' }], writeRegion: 'ap-south-1' } } };\n`,
     );
-    const r = synth(join(tmp, 'a'), '-c', `config=${bad}`);
+    const r = synth(join(tmp, 'a'), ['-c', `config=${bad}`]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('environments.dev.regions[1].cidr: 10.0.0.0/16 overlaps regions[0].cidr 10.0.0.0/16');
     expect(r.stderr).toContain("environments.dev.writeRegion: write region ap-south-1 is not among the environment's regions (us-east-1, eu-west-1)");
