@@ -4,9 +4,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Tests that measure time (open-model schedules, bounded exits through failing proxies) run first, two files
- * at a time and with no synth beside them, so none can starve them: together they keep about one of the two cores
- * busy, and each bound has room for the other file's load (its retries and margins were set when they ran beside
- * synths). The rest then run two files at a time. On a 2-core machine vitest's default is a single worker, and many
+ * at a time and with no synth test beside them, so none can starve them: together they keep about one of the two
+ * cores busy, and each bound has room for the other file's load (its retries and margins were set when they ran
+ * beside synths). Only the default synth runs meanwhile, at nice 19 (test/support/default-synth.ts). The rest then run two files at a time. On a 2-core machine vitest's default is a single worker, and many
  * of the long tests wait on child processes (synths, servers) more than they compute. (A project of one worker that
  * isolates its files runs last, after every other group: vitest's own rule for sequential files; ALONE uses it.)
  */

@@ -1,7 +1,7 @@
 /**
  * The edge program's body, importable without the Pulumi engine: declare the edge of the environment the Pulumi stack
- * is named after (plan-input.ts resolves it). `index.ts` calls it with Pulumi config; `bin/edge-plan.ts` and the tests call it under
- * Pulumi's mocks with placeholder ids.
+ * is named after (plan-input.ts resolves it). `index.ts` calls it with Pulumi config; `bin/edge-plan.ts` and the
+ * tests call it under Pulumi's mocks with placeholder ids.
  */
 import type * as pulumi from '@pulumi/pulumi';
 import type { Plan } from '../lib/plan';
