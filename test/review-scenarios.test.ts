@@ -116,36 +116,56 @@ describe('npm run -s review against the base commit', () => {
     expect(code).toBe(1);
   });
 
-  it('refuses a changed cluster identifier and fewer partitions, and names an allowance that matches nothing, exit 1', async () => {
-    // Three changes that touch different resources, reviewed at once: each verdict is the one it gets alone.
+  it('refuses a changed cluster identifier, fewer partitions and a removed region, and names an allowance that matches nothing, exit 1', async () => {
+    // Four changes that touch different resources, reviewed at once: each verdict is the one it gets alone.
     edit('lib/facts/names/data.ts', `return \`\${PROJECT}-\${env}-\${shardName(shard)}\`;`, `return \`\${PROJECT}-\${env}-db-\${shardName(shard)}\`;`);
     edit('regions.config.ts', 'bus: { minPartitions: 12 }', 'bus: { minPartitions: 8 }');
-    edit('regions.config.ts', 'export default defineConfig({', "export default defineConfig({\n  review: { allowDestructive: [{ path: 'dev-us-east-1/Cache', reason: 'left behind by an earlier change' }] },");
-    const { code, report } = await review('dev');
-    const clusters = report.destructive.filter((d) => d.type === 'AWS::RDS::DBCluster');
+    edit('regions.config.ts', "regions: ['us-east-1', 'eu-west-1']", "regions: ['us-east-1']");
+    edit('regions.config.ts', 'export default defineConfig({', "export default defineConfig({\n  review: { allowDestructive: [{ path: 'pair-us-east-1/Cache', reason: 'left behind by an earlier change' }] },");
+    const { code, report } = await review('pair');
+    const kept = report.destructive.filter((d) => d.stage === 'pair-us-east-1');
+    const clusters = kept.filter((d) => d.type === 'AWS::RDS::DBCluster');
     expect(clusters.map((d) => [d.change, d.path, d.cause])).toEqual(
       [0, 1].map((n) => [
         'replace',
-        `dev-us-east-1/Shards0/shard-000${n}/Cluster`,
-        `Properties.DBClusterIdentifier "gigascale-dev-shard-000${n}" -> "gigascale-dev-db-shard-000${n}" (forces a replacement)`,
+        `pair-us-east-1/Shards0/shard-000${n}/Cluster`,
+        `Properties.DBClusterIdentifier "gigascale-pair-shard-000${n}" -> "gigascale-pair-db-shard-000${n}" (forces a replacement)`,
       ]),
     );
-    const topics = report.destructive.filter((d) => d.type === 'AWS::MSK::Topic');
+    const topics = kept.filter((d) => d.type === 'AWS::MSK::Topic');
     expect(topics.map((d) => [d.change, d.cause])).toEqual(
       topics.map(() => ['lower partitions', 'Properties.PartitionCount 12 -> 8: Kafka cannot remove partitions, and MSK refuses the update']),
     );
     expect(topics.length).toBe(4);
+    // The removed region: every stateful resource of its stacks.
+    expect(report.stages.map((s) => [s.stage, s.status])).toEqual([
+      ['pair-us-east-1', expect.any(String)],
+      ['pair-eu-west-1', 'removed'],
+    ]);
+    const removed = report.destructive.filter((d) => d.stage === 'pair-eu-west-1');
+    expect(removed.length).toBeGreaterThan(10);
+    expect(new Set(removed.map((d) => d.change))).toEqual(new Set(['remove with stack']));
+    expect(removed.map((d) => d.type)).toEqual(expect.arrayContaining(['AWS::RDS::DBCluster', 'AWS::S3::Bucket', 'AWS::ElastiCache::ReplicationGroup', 'AWS::MSK::Cluster', 'AWS::KMS::Key', 'AWS::EKS::Cluster']));
+    expect(report.destructive.length).toBe(kept.length + removed.length);
+    // The region's flows leave the latency table, and its pool leaves the edge (both sides ran edge:plan).
+    expect(report.stages[1].verdicts.map((v) => [v.region, v.after])).toEqual(report.stages[1].verdicts.map(() => ['eu-west-1', null]));
+    expect(report.stages[1].verdicts.length).toBe(6);
+    const edgeRemoved = report.edge.filter((e) => e.change === 'removed');
+    expect(edgeRemoved.length).toBeGreaterThan(0);
+    expect(edgeRemoved.filter((e) => !(e.env === 'pair' && e.name.includes('eu-west-1')))).toEqual([]);
     expect(report.destructive.filter((d) => d.allowed_by !== null)).toEqual([]);
     expect(report.errors).toEqual([
-      'review.allowDestructive allows dev-us-east-1/Cache, but no change replaces or removes a stateful resource there; remove the entry (it belongs to the change that needed it)',
+      'review.allowDestructive allows pair-us-east-1/Cache, but no change replaces or removes a stateful resource there; remove the entry (it belongs to the change that needed it)',
     ]);
     expect(report.ok).toBe(false);
     expect(code).toBe(1);
   });
 
-  it('lets a raised instance class through as modified instances, exit 0, with the cost it adds (the head a commit)', async () => {
+  it('lets a raised instance class and an added shard through (the head a commit): the instances modified, the shard added, nothing removed or replaced, exit 0, with the cost it adds', async () => {
+    // Two changes that touch different resources, reviewed at once: each verdict is the one it gets alone.
     edit('regions.config.ts', "sizes: { network: { natGateways: 'one', flowLogRetentionDays: 30 },", "sizes: { database: { instanceClass: 'db.r7g.xlarge' }, network: { natGateways: 'one', flowLogRetentionDays: 30 },");
-    git('commit', '-qam', 'raise the instance class');
+    edit('regions.config.ts', 'shards: 2,', 'shards: 3,');
+    git('commit', '-qam', 'raise the instance class, add a shard');
     const pending = review('dev', ['--base', 'HEAD~1', '--head', 'HEAD']);
     let outcome: Outcome;
     try {
@@ -156,27 +176,22 @@ describe('npm run -s review against the base commit', () => {
     const { code, report } = outcome;
     expect(report.head).toEqual({ ref: 'HEAD', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(report.destructive).toEqual([]);
-    const instances = report.stages.flatMap((s) => s.stacks.flatMap((k) => k.resources)).filter((r) => r.type === 'AWS::RDS::DBInstance');
-    expect(instances.length).toBe(4);
+    expect(report.summary.resources).toMatchObject({ removed: 0, replaced: 0 });
+    const resources = report.stages[0].stacks.flatMap((s) => s.resources);
+    // The raised class: each instance of the existing shards is modified in place, that property only.
+    const instances = resources.filter((r) => r.type === 'AWS::RDS::DBInstance' && r.change !== 'added');
+    expect(instances.map((r) => r.path)).toEqual([0, 1].flatMap((n) => [0, 1].map((i) => `dev-us-east-1/Shards0/shard-000${n}/Instance${i}`)));
     for (const r of instances) {
       expect(r.change).toBe('modified');
       expect(r.properties).toEqual([{ name: 'Properties.DBInstanceClass', impact: 'update', before: 'db.r7g.large', after: 'db.r7g.xlarge' }]);
     }
-    expect(report.cost.stages[0].delta_usd).toBeGreaterThan(0);
-    expect(code).toBe(0);
-  });
-
-  it('lets an added shard through: its resources added, nothing removed or replaced, the shard lists extended, exit 0', async () => {
-    edit('regions.config.ts', 'shards: 2,', 'shards: 3,');
-    const { code, report } = await review('dev');
-    expect(report.destructive).toEqual([]);
-    expect(report.summary.resources).toMatchObject({ removed: 0, replaced: 0 });
-    const resources = report.stages[0].stacks.flatMap((s) => s.resources);
+    // The added shard: its resources added, and what lists every shard grows by one: the proxies' connect policy, the
+    // shard map services read, the migration Jobs. The cluster parameters follow the class (its connection limit).
     const added = resources.filter((r) => r.change === 'added');
     expect(added.length).toBeGreaterThan(10);
     expect(added.filter((r) => !r.path.startsWith('dev-us-east-1/Shards0/shard-0002/'))).toEqual([]);
-    // What lists every shard grows by one: the proxies' connect policy, the shard map services read, the migration Jobs.
-    expect(resources.filter((r) => r.change !== 'added').map((r) => `${r.change} ${r.path}`)).toEqual([
+    expect(resources.filter((r) => r.change !== 'added' && r.type !== 'AWS::RDS::DBInstance').map((r) => `${r.change} ${r.path}`)).toEqual([
+      'modified dev-us-east-1/Data/ClusterParameters',
       'modified dev-us-east-1/Shards0/ProxyConnectPolicy',
       'modified dev-us-east-1/Compute/Manifests/ServiceConfig',
       'modified dev-us-east-1/Migrations0/Manifests/ShardSecrets0',
@@ -187,27 +202,8 @@ describe('npm run -s review against the base commit', () => {
       'added Job gigascale/migrate-shard-0002',
       'added SecretProviderClass gigascale/gigascale-dev-shard-0002-master',
     ]);
+    expect(report.cost.stages[0].delta_usd).toBeGreaterThan(0);
     expect(code).toBe(0);
-  });
-
-  it("refuses a removed region: every stateful resource of its stacks, exit 1", async () => {
-    edit('regions.config.ts', "regions: ['us-east-1', 'eu-west-1']", "regions: ['us-east-1']");
-    const { code, report } = await review('pair');
-    expect(report.stages.map((s) => [s.stage, s.status])).toEqual([
-      ['pair-us-east-1', expect.any(String)],
-      ['pair-eu-west-1', 'removed'],
-    ]);
-    const removed = report.destructive.filter((d) => d.stage === 'pair-eu-west-1');
-    expect(removed.length).toBeGreaterThan(10);
-    expect(new Set(removed.map((d) => d.change))).toEqual(new Set(['remove with stack']));
-    expect(removed.map((d) => d.type)).toEqual(expect.arrayContaining(['AWS::RDS::DBCluster', 'AWS::S3::Bucket', 'AWS::ElastiCache::ReplicationGroup', 'AWS::MSK::Cluster', 'AWS::KMS::Key', 'AWS::EKS::Cluster']));
-    // The region's flows leave the latency table, and its pool leaves the edge (both sides ran edge:plan).
-    expect(report.stages[1].verdicts.map((v) => [v.region, v.after])).toEqual(report.stages[1].verdicts.map(() => ['eu-west-1', null]));
-    expect(report.stages[1].verdicts.length).toBe(6);
-    const edgeRemoved = report.edge.filter((e) => e.change === 'removed');
-    expect(edgeRemoved.length).toBeGreaterThan(0);
-    expect(edgeRemoved.filter((e) => !(e.env === 'pair' && e.name.includes('eu-west-1')))).toEqual([]);
-    expect(code).toBe(1);
   });
 
   it('refuses an unknown ref with exit 2 before synthesizing anything', async () => {
