@@ -128,12 +128,16 @@ async function main(): Promise<void> {
   console.error(`${verdicts.length} latency verdicts written to ${budget}`);
 }
 
-/** What the validation worker did: `its worker thread, busy 6.1 s: aws-cdk-lib loaded in 0.4 s, 2 engine initializations 2.6 s, ...`. */
+/**
+ * What the validation worker did: `its worker thread, busy 6.1 s: aws-cdk-lib loaded in 0.4 s, 2 engine
+ * initializations 1.1 s (143 MB reserved), ...`.
+ */
 function describeWorker(t: typeof cloudFormationValidation.timings): string {
   const late = t.atCheck > 0 ? ` (${t.atCheck} submitted at check time)` : '';
+  const reserved = t.reservedBytes > 0 ? `${Math.round(t.reservedBytes / 2 ** 20)} MB reserved` : 'no memory reserved';
   return (
     `its worker thread, busy ${seconds(t.workerMs)}: aws-cdk-lib loaded in ${seconds(t.loadMs)}, ${t.engines.length} engine initializations ` +
-    `${seconds(t.engineMs)}, ${t.templates} templates ${seconds(t.templatesMs)}${late}`
+    `${seconds(t.engineMs)} (${reserved}), ${t.templates} templates ${seconds(t.templatesMs)}${late}`
   );
 }
 

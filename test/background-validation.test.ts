@@ -71,6 +71,14 @@ describe('BackgroundCloudFormationValidation', () => {
     expect(background.timings.engines.map((e) => e.reason)).toEqual(['warm-up', 'resource types of the construct tree']);
   });
 
+  it("reserves the engine's WASM memory before its first build, through the module's own allocator", () => {
+    // 0 would mean the worker no longer catches the module's instance or its allocator (an update of
+    // @aws/cloudformation-validate): validation still works, but the first engine grows its memory step by step,
+    // with a full GC at each step (seconds).
+    expect(background.timings.reservedBytes).toBeGreaterThan(100 * 2 ** 20);
+    expect(background.timings.reservedBytes).toBeLessThanOrEqual(176 * 2 ** 20);
+  });
+
   it("relies on aws-cdk-lib's plugin reusing an engine initialized for a superset of a template's types", () => {
     // The worker calls the plugin's private initializeEngine with every type up front: this is what makes that hold.
     const plugin = new CloudFormationValidatePlugin();

@@ -57,7 +57,7 @@ export class BackgroundCloudFormationValidation {
   private failure?: string;
   /** Whether the supervisor thread has said it runs: until then, a wait is bounded (it may have failed to load). */
   private supervising = false;
-  private readonly stats = { waitedMs: 0, loadMs: 0, engineMs: 0, engines: [] as EngineInitialization[], templatesMs: 0, templates: 0, atCheck: 0 };
+  private readonly stats = { waitedMs: 0, loadMs: 0, reservedBytes: 0, engineMs: 0, engines: [] as EngineInitialization[], templatesMs: 0, templates: 0, atCheck: 0 };
 
   private constructor(readonly enabled: boolean, workerFile: string) {
     const version = (): string | undefined => this.pluginVersion();
@@ -141,8 +141,8 @@ export class BackgroundCloudFormationValidation {
 
   /** Milliseconds spent, for the synth's timing breakdown. */
   get timings(): BackgroundValidationTimings {
-    const { waitedMs, loadMs, engineMs, engines, templatesMs, templates, atCheck } = this.stats;
-    return { waitedMs, workerMs: loadMs + engineMs + templatesMs, loadMs, engineMs, engines: [...engines], templatesMs, templates, atCheck };
+    const { waitedMs, loadMs, reservedBytes, engineMs, engines, templatesMs, templates, atCheck } = this.stats;
+    return { waitedMs, workerMs: loadMs + engineMs + templatesMs, loadMs, reservedBytes, engineMs, engines: [...engines], templatesMs, templates, atCheck };
   }
 
   private validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
@@ -228,6 +228,11 @@ export class BackgroundCloudFormationValidation {
         this.version = message.version;
         this.stats.loadMs += message.ms;
         break;
+      case 'memory':
+        // Counted with the engines: the reservation is what their first build would otherwise spend growing memory.
+        this.stats.reservedBytes = message.reservedBytes;
+        this.stats.engineMs += message.ms;
+        break;
       case 'engine':
         this.stats.engineMs += message.ms;
         this.stats.engines.push({ reason: message.reason, types: message.types, ms: message.ms });
@@ -254,6 +259,8 @@ export interface BackgroundValidationTimings {
   /** Milliseconds the worker was busy: starting and loading aws-cdk-lib, initializing engines, validating templates. */
   readonly workerMs: number;
   readonly loadMs: number;
+  /** Bytes of WASM memory reserved for the engine before its first build (0: not reserved, the build grows it). */
+  readonly reservedBytes: number;
   readonly engineMs: number;
   /** Every engine initialization, in order: the warm-up, the construct tree's types, any type it missed. */
   readonly engines: readonly EngineInitialization[];
@@ -280,6 +287,7 @@ type ToWorker =
 type FromWorker =
   | { readonly kind: 'supervising' }
   | { readonly kind: 'version'; readonly version: string; readonly ms: number }
+  | { readonly kind: 'memory'; readonly reservedBytes: number; readonly ms: number }
   | { readonly kind: 'engine'; readonly reason: string; readonly types: number; readonly ms: number }
   | { readonly kind: 'validated'; readonly id: number; readonly sha256: string | null; readonly report: PolicyValidationPluginReport; readonly ms: number }
   | { readonly kind: 'failed'; readonly message: string };
