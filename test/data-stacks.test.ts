@@ -201,24 +201,28 @@ describe('prod data tier (16 shards, us-east-1 writing)', () => {
 });
 
 describe('adding shards', () => {
-  it('changes only the last group and the shard map: 20 -> 21 shards leaves every other template byte-identical', () => {
-    const before = synthTemplates(20);
-    const after = synthTemplates(21);
-    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-    const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
+  // A group holds 16 shards: 16 -> 17 opens a second group, 17 -> 18 adds to it. Each count is synthesized once.
+  const synthesized = new Map<number, Map<string, string>>();
+  const templatesOf = (shards: number) => synthesized.get(shards) ?? synthesized.set(shards, synthTemplates(shards)).get(shards)!;
+
+  it('opens a new group when the last is full: 16 -> 17 shards adds shards-1 and changes nothing else but the shard map', () => {
+    const before = templatesOf(16);
+    const after = templatesOf(17);
+    const added = [...after.keys()].filter((k) => !before.has(k)).sort();
+    expect(added).toEqual(['prod-eu-west-1-shards-1', 'prod-us-east-1-shards-1']);
     // The compute stacks carry the service config ConfigMap (the shard map has a shard more); the write region's
     // migrations-0 gains the new shard's Job and secret class.
-    expect(changed).toEqual(['prod-eu-west-1-compute', 'prod-eu-west-1-shards-1', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0', 'prod-us-east-1-shards-1']);
-  });
-
-  it('opens a new group when the last is full: 32 -> 33 shards adds shards-2 and changes nothing else', () => {
-    const before = synthTemplates(32);
-    const after = synthTemplates(33);
-    const added = [...after.keys()].filter((k) => !before.has(k)).sort();
-    expect(added).toEqual(['prod-eu-west-1-shards-2', 'prod-us-east-1-shards-2']);
     const mapHolders = ['prod-eu-west-1-compute', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0'];
     const changed = [...before.keys()].filter((name) => after.get(name) !== before.get(name)).sort();
     expect(changed).toEqual(mapHolders);
+  });
+
+  it('changes only the last group and the shard map: 17 -> 18 shards leaves every other template byte-identical', () => {
+    const before = templatesOf(17);
+    const after = templatesOf(18);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
+    expect(changed).toEqual(['prod-eu-west-1-compute', 'prod-eu-west-1-shards-1', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0', 'prod-us-east-1-shards-1']);
   });
 });
 
