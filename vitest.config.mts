@@ -6,9 +6,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * Tests that measure time (open-model schedules, bounded exits through failing proxies) run first, two files
  * at a time and with no synth test beside them, so none can starve them: together they keep about one of the two
  * cores busy, and each bound has room for the other file's load (its retries and margins were set when they ran
- * beside synths). Only the default synth runs meanwhile, at nice 19 (test/support/default-synth.ts). The rest then run two files at a time. On a 2-core machine vitest's default is a single worker, and many
- * of the long tests wait on child processes (synths, servers) more than they compute. (A project of one worker that
- * isolates its files runs last, after every other group: vitest's own rule for sequential files; ALONE uses it.)
+ * beside synths). Only the default synth and the static checks run meanwhile, at nice 19
+ * (test/support/background-run.ts). The rest then run two files at a time. On a 2-core machine vitest's default is
+ * a single worker, and many of the long tests wait on child processes (synths, servers) more than they compute. (A
+ * project of one worker that isolates its files runs last, after every other group: vitest's own rule for
+ * sequential files; ALONE uses it.)
  */
 const TIMED = [
   'test/probe-faults.test.ts',
@@ -43,12 +45,19 @@ const LONGEST_FIRST = [
   'test/migrations.test.ts',
 ];
 
+/**
+ * The file that awaits the static checks, which run in the background at the lowest priority from the run's start
+ * (test/support/static-checks.ts): last, so they have the whole run to use the CPU the tests leave idle.
+ */
+const LAST = 'test/static-checks.test.ts';
+
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const rank = (f: TestSpecification): number => {
-      const i = LONGEST_FIRST.indexOf(relative(f.project.config.root, f.moduleId));
-      return i < 0 ? LONGEST_FIRST.length : i;
+      const file = relative(f.project.config.root, f.moduleId);
+      const i = LONGEST_FIRST.indexOf(file);
+      return i >= 0 ? i : file === LAST ? LONGEST_FIRST.length + 1 : LONGEST_FIRST.length;
     };
     // Within a project only: the projects keep vitest's order (groupOrder).
     const project = new Map<string, number>();
@@ -86,8 +95,9 @@ export default defineConfig({
           // engine load once per worker instead of once per file (about 70 s of CPU over the suite). No file here
           // mocks a module or leaves the environment changed (vi.stubEnv is undone); the timed group stays isolated.
           isolate: false,
-          // `npx cdk synth` of the default config, once, read by every test of the default stages' output.
-          globalSetup: ['test/support/default-synth.ts'],
+          // `npx cdk synth` of the default config, once, read by every test of the default stages' output; and the
+          // static checks (tsc, eslint, dependency-cruiser), both started with the run at the lowest priority.
+          globalSetup: ['test/support/default-synth.ts', 'test/support/static-checks.ts'],
         },
       },
     ],

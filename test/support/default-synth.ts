@@ -9,15 +9,15 @@
  * want them, and the synth the time they leave idle. Its result is written to a file once it exits; the output
  * directory is removed when the run ends.
  */
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../../lib/plan/cdk-json';
+import { backgroundResult, startInBackground } from './background-run';
 import { CDK, offlineEnv } from './cdk-cli';
-import { runProcess, type ProcessRun } from './process';
+import type { ProcessRun } from './process';
 
 /** Longest the synth may take before it is killed and the tests that read it fail. */
 const SYNTH_LIMIT_MS = 300_000;
@@ -42,15 +42,7 @@ declare module 'vitest' {
 export default function setup(project: TestProject): () => Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gigascale-default-synth-'));
   const files: DefaultSynthFiles = { outdir: join(dir, 'out'), resultFile: join(dir, 'result.json') };
-  const written = (run: ProcessRun): void => {
-    // Whole or not at all: a reader never sees half a file.
-    writeFileSync(`${files.resultFile}.partial`, JSON.stringify(run));
-    renameSync(`${files.resultFile}.partial`, files.resultFile);
-  };
-  const synth = runProcess('nice', ['-n', '19', CDK, 'synth', '--quiet', '-o', files.outdir], { cwd: PROJECT_ROOT, env: offlineEnv(), killAfterMs: SYNTH_LIMIT_MS }).then(
-    written,
-    (e: unknown) => written({ code: null, stdout: '', stderr: `could not run nice -n 19 ${CDK} synth: ${(e as Error).message}`, elapsedMs: 0 }),
-  );
+  const synth = startInBackground(files.resultFile, CDK, ['synth', '--quiet', '-o', files.outdir], { cwd: PROJECT_ROOT, env: offlineEnv(), limitMs: SYNTH_LIMIT_MS });
   project.provide('defaultSynth', files);
   return async () => {
     await synth;
@@ -61,12 +53,7 @@ export default function setup(project: TestProject): () => Promise<void> {
 /** The default synth of this run, once it has ended; throws, with the CLI's output, if it failed. */
 export async function defaultSynth(): Promise<DefaultSynth> {
   const { outdir, resultFile } = inject('defaultSynth');
-  const deadline = Date.now() + SYNTH_LIMIT_MS + 10_000;
-  while (!existsSync(resultFile)) {
-    if (Date.now() > deadline) throw new Error(`the default synth wrote no result to ${resultFile} within ${SYNTH_LIMIT_MS / 1000} s`);
-    await sleep(200);
-  }
-  const run = JSON.parse(readFileSync(resultFile, 'utf8')) as ProcessRun;
+  const run = await backgroundResult(resultFile, SYNTH_LIMIT_MS);
   if (run.code !== 0) throw new Error(`npx cdk synth of the default config exited ${run.code}:\n${run.stderr}`);
   return { outdir, ...run };
 }
