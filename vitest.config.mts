@@ -69,7 +69,7 @@ class LongestFirst extends BaseSequencer {
   }
 }
 
-const shared = { pool: 'forks', testTimeout: 180_000, hookTimeout: 180_000 } as const;
+const shared = { pool: 'forks', testTimeout: 180_000, hookTimeout: 180_000, setupFiles: ['test/support/remove-outdirs.ts'] };
 
 export default defineConfig({
   test: {
