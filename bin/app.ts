@@ -8,19 +8,16 @@
  * of one commit synthesize the same bytes and `npm run -s review` compares real change only. Beside the assembly:
  * `k8s/<stage>/*.yaml`, `budget.json`, `cost.json` and `allowed-destructive-changes.json`.
  */
-import { cloudFormationValidation } from './start-cloudformation-validation'; // first: starts its worker thread
 import { App } from 'aws-cdk-lib';
+import { writeFileSync } from 'node:fs';
 import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/util/errors';
 import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/plan';
 import { formatSummary } from '../lib/views/summary';
 import { formatStageCosts, stageCostJson } from '../lib/views/cost-report';
 import { APP_CONTEXT, PROJECT_ROOT } from '../lib/plan/cdk-json';
-import { addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetReport, writeCostReport, writeRenderedCharts } from '../stacks/app';
 import { breaches, planVerdicts } from '../lib/views/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
-import { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } from '../stacks/assembly-summary';
-import { CHECK_MILLISECONDS, STACK_LIMITS_PLUGIN } from '../stacks/compliance';
-import { writeFileSync } from 'node:fs';
+import type { BackgroundValidationTimings } from '../stacks/compliance/background-validation';
 
 /**
  * Milliseconds by phase of this synth. Printed as it goes; written as JSON to the file GIGASCALE_SYNTH_TIMINGS names
@@ -56,6 +53,18 @@ async function main(): Promise<void> {
     console.error(`gigascale: ${breachMessage(broken)}`);
     process.exit(EXIT_CHECK_FAILED);
   }
+
+  // Only a plan that passed loads the stacks (aws-cdk-lib's modules, cdk-nag, cdk8s) and starts the validation's
+  // worker thread: bad input is refused in about a second, without either. The worker builds its first engine on
+  // the other core while the stacks load and the stages are built, the longest part of its work before the first
+  // template.
+  const loading = performance.now();
+  const { BackgroundCloudFormationValidation } = await import('../stacks/compliance/background-validation.js');
+  const cloudFormationValidation = BackgroundCloudFormationValidation.start();
+  const { addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetReport, writeCostReport, writeRenderedCharts } = await import('../stacks/app.js');
+  const { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } = await import('../stacks/assembly-summary.js');
+  const { CHECK_MILLISECONDS, STACK_LIMITS_PLUGIN } = await import('../stacks/compliance/index.js');
+  phases.load += performance.now() - loading;
 
   emptyOutdir(app.outdir);
   const stages = timed('constructs', () => addStages(app, plan));
@@ -132,7 +141,7 @@ async function main(): Promise<void> {
  * What the validation worker did: `its worker thread, busy 6.1 s: aws-cdk-lib loaded in 0.4 s, 2 engine
  * initializations 1.1 s (143 MB reserved), ...`.
  */
-function describeWorker(t: typeof cloudFormationValidation.timings): string {
+function describeWorker(t: BackgroundValidationTimings): string {
   const late = t.atCheck > 0 ? ` (${t.atCheck} submitted at check time)` : '';
   const reserved = t.reservedBytes > 0 ? `${Math.round(t.reservedBytes / 2 ** 20)} MB reserved` : 'no memory reserved';
   return (
