@@ -4,6 +4,6 @@
  * (the kubectl layer asset alone is 37 MB per stage with a cluster).
  */
 import { afterAll } from 'vitest';
-import { removeOutdirs } from './synth';
+import { removeOutdirs } from './outdirs';
 
 afterAll(() => removeOutdirs());

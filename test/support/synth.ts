@@ -1,7 +1,4 @@
 /** Test helpers: the same stages bin/app.ts builds, with cdk.json's feature flags, synthesized in memory. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import defaultConfig from '../../regions.config';
@@ -9,24 +6,15 @@ import { APP_CONTEXT, cdkJsonContext, PROJECT_ROOT } from '../../lib/plan/cdk-js
 import { resolvePlan, type GigascaleConfig, type Plan } from '../../lib/plan';
 import { addStages } from '../../stacks/app';
 import type { RegionStage } from '../../stacks/stage';
+import { newOutdir } from './outdirs';
 
 export const ROOT = PROJECT_ROOT;
 
 /** The feature flags of cdk.json and the app's own context: tests synthesize with exactly the flags `cdk synth` uses. */
 export const CDK_JSON_CONTEXT = { ...cdkJsonContext(), ...APP_CONTEXT };
 
-/** The output directories of the apps newApp() made in this test file: each stage with a cluster holds a 37 MB asset. */
-const outdirs: string[] = [];
-
 export function newApp(): App {
-  const outdir = mkdtempSync(join(tmpdir(), 'gigascale-test-'));
-  outdirs.push(outdir);
-  return new App({ context: CDK_JSON_CONTEXT, outdir });
-}
-
-/** Removes the output directories of the apps made so far; test/support/remove-outdirs.ts calls it after each file. */
-export function removeOutdirs(): void {
-  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  return new App({ context: CDK_JSON_CONTEXT, outdir: newOutdir() });
 }
 
 export function planOf(context: Record<string, unknown> = {}, config: GigascaleConfig = defaultConfig): Plan {
