@@ -24,9 +24,10 @@ import type { IConstruct } from 'constructs';
  * is the built-in plugin's own report: the worker runs that plugin, one template per call, and `plugin` merges
  * the per-template reports as the plugin does within one call.
  *
- * Use (bin/app.ts): `start()` before the stacks load (the worker builds its first engine meanwhile); create the App with `builtinCloudFormationValidation: false`;
- * `expectResourceTypes(app)` once the stages exist; `submit()` each stage's assembly after `stage.synth()`;
- * `registerOn(app)` after every stage is synthesized and before `app.synth()`; `close()` after it.
+ * Use (bin/app.ts): `start()` before the stacks load (the worker builds its first engine meanwhile); create the App
+ * with `builtinCloudFormationValidation: false`; `expectResourceTypes(app)` once the stages exist; `submit()` each
+ * stage's assembly after `stage.synth()`; `registerOn(app)` after every stage is synthesized and before
+ * `app.synth()`; `close()` after it.
  */
 export class BackgroundCloudFormationValidation {
   /**
