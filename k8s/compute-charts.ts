@@ -85,7 +85,7 @@ export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
         }),
     ),
     new NetworkPoliciesChart(app, NETWORK_POLICIES_CHART_ID, { vpcCidr: region.cidr }),
-    new TurnChart(app, TURN_CHART_ID, { image: image('turn'), realm: turnHostname(environment.domain, region.name) }),
+    new TurnChart(app, TURN_CHART_ID, { image: image('turn'), realm: turnHostname(environment.domain, region.name), sizes: environment.compute.turn }),
     new TargetGroupBindingsChart(app, TARGET_GROUP_BINDINGS_CHART_ID, {
       targetGroupArns: ingress.targetGroupArns,
       albSecurityGroupId: ingress.albSecurityGroupId,

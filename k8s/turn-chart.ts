@@ -12,7 +12,7 @@
  * driver (k8s/secret-sync-chart.ts): the pod mounts the provider class, the driver syncs the Kubernetes Secret
  * TURN_AUTH_SECRET, and the container reads its `secret` key as TURN_SECRET. The value never appears in a manifest.
  */
-import { Chart, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
 import { imageProblem } from '../lib/facts/images';
@@ -20,10 +20,19 @@ import { GigascaleError, type Issue } from '../lib/util/errors';
 import { parseCidr, cidrSize, type Cidr } from '../lib/plan/cidr';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/facts/kubernetes';
 import { TURN_AUTH_SECRET, TURN_NAMESPACE, workloadName } from '../lib/facts/names/k8s';
-import { TURN_PORT, TURN_RELAY_MAX_PORT, TURN_RELAY_MIN_PORT } from '../lib/facts/workloads';
+import {
+  SCALE_DOWN,
+  SCALE_UP,
+  TURN_DRAIN_SECONDS,
+  TURN_PORT,
+  TURN_RELAY_MAX_PORT,
+  TURN_RELAY_MIN_PORT,
+  TURN_STOP_SECONDS,
+} from '../lib/facts/workloads';
+import type { WorkloadSizes } from '../lib/facts/phases';
 import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
-import { workloadSelector } from './workload';
+import { scalingRules, TARGET_CPU_UTILIZATION, topologySpread, workloadSelector } from './workload';
 
 /** Chart id, and the file name cdk8s writes (`turn.k8s.yaml`). */
 export const TURN_CHART_ID = 'turn';
@@ -56,8 +65,8 @@ export interface TurnChartProps {
   readonly image: string;
   /** The relay's public hostname (lib/facts/names/ingress.ts turnHostname), coturn's realm. */
   readonly realm: string;
-  /** Relay pods. @default 2 */
-  readonly replicas?: number;
+  /** The autoscaler's bounds and each pod's requests, from the plan (`compute.turn`). */
+  readonly sizes: WorkloadSizes;
   /**
    * coturn's `--external-ip`: the public address (or `public/private` mapping) it advertises as the relayed address.
    * Without it the relayed address is the pod's private IP, which peers on the internet cannot reach: the NLB
@@ -69,16 +78,20 @@ export interface TurnChartProps {
   readonly namespace?: string;
 }
 
+/** CPU a relay pod may burst to, millicores: relaying is packet forwarding in a few threads, bursts are short. */
+const TURN_CPU_LIMIT_MILLIS = 2000;
+
 export class TurnChart extends Chart {
   readonly deployment: kplus.Deployment;
   readonly service: kplus.Service;
+  readonly autoscaler: kplus.HorizontalPodAutoscaler;
   readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: TurnChartProps) {
     const namespace = props.namespace ?? TURN_NAMESPACE;
     super(scope, id, { namespace, disableResourceNameHashes: true });
-    const replicas = props.replicas ?? 2;
-    validate(this.node.path, props, namespace, replicas);
+    validate(this.node.path, props, namespace);
+    const { sizes } = props;
 
     const name = workloadName('turn');
     const labels = workloadLabels(name, 'turn-relay');
@@ -96,10 +109,12 @@ export class TurnChart extends Chart {
       metadata: { name, labels },
       podMetadata: { labels },
       select: false,
-      replicas,
+      // No `replicas`: the autoscaler below owns the count (see k8s/workload.ts).
+      spread: false,
       serviceAccount,
       automountServiceAccountToken: false,
       securityContext: podSecurity(COTURN_UID),
+      terminationGracePeriod: Duration.seconds(TURN_DRAIN_SECONDS + TURN_STOP_SECONDS),
       containers: [
         {
           name: 'coturn',
@@ -123,11 +138,13 @@ export class TurnChart extends Chart {
             capabilities: { drop: [kplus.Capability.ALL], add: [kplus.Capability.NET_BIND_SERVICE] },
           },
           resources: {
-            cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(2000) },
-            memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+            cpu: { request: kplus.Cpu.millis(sizes.cpuMillis), limit: kplus.Cpu.millis(Math.max(TURN_CPU_LIMIT_MILLIS, sizes.cpuMillis)) },
+            memory: { request: Size.mebibytes(sizes.memoryMiB), limit: Size.mebibytes(sizes.memoryMiB * 2) },
           },
           readiness: kplus.Probe.fromTcpSocket({ port: TURN_PORT }),
           liveness: kplus.Probe.fromTcpSocket({ port: TURN_PORT }),
+          // The drain (TURN_DRAIN_SECONDS): existing allocations keep relaying while the NLB stops sending new ones.
+          lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String(TURN_DRAIN_SECONDS)]) },
           volumeMounts: [
             // Read-only root filesystem: coturn writes its pid file to /var/tmp when not root, and opens its default
             // SQLite user database under /var/lib/coturn (the image's VOLUME).
@@ -139,6 +156,8 @@ export class TurnChart extends Chart {
       ],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
+    // Zones balanced like the services': a zone's loss takes at most its share of the relays.
+    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpread(selector)));
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name, labels },
@@ -151,6 +170,17 @@ export class TurnChart extends Chart {
     });
     // By label, not `selector: deployment`, which would select on cdk8s's construct-address label.
     for (const [key, value] of Object.entries(selector)) this.service.selectLabel(key, value);
+
+    // On CPU: relaying is packet forwarding, and its CPU grows with the relayed calls' bitrate.
+    this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+      metadata: { name, labels },
+      target: this.deployment,
+      minReplicas: sizes.minReplicas,
+      maxReplicas: sizes.maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
+      scaleUp: scalingRules(SCALE_UP),
+      scaleDown: scalingRules(SCALE_DOWN),
+    });
 
     // cdk8s-plus has no PodDisruptionBudget; the generated policy/v1 type is used instead. One pod at a time, as the
     // services (k8s/workload.ts): a drain never blocks, and a crash-looping pod may always be evicted.
@@ -198,13 +228,17 @@ function address(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 
-function validate(path: string, props: TurnChartProps, namespace: string, replicas: number): void {
+function validate(path: string, props: TurnChartProps, namespace: string): void {
   const issues: Issue[] = [];
   const at = (prop: string) => `${path} ${prop}`;
   const image = imageProblem(props.image);
   if (image !== undefined) issues.push({ at: at('image'), message: image });
   if (!DNS_SUBDOMAIN.test(props.realm)) issues.push({ at: at('realm'), message: `must be a lower-case host name, got "${props.realm}"` });
-  if (!Number.isInteger(replicas) || replicas < 1) issues.push({ at: at('replicas'), message: `must be an integer of at least 1, got ${replicas}` });
+  const { minReplicas, maxReplicas } = props.sizes;
+  if (!Number.isInteger(minReplicas) || minReplicas < 1) issues.push({ at: at('sizes.minReplicas'), message: `must be an integer of at least 1, got ${minReplicas}` });
+  if (!Number.isInteger(maxReplicas) || !(maxReplicas > minReplicas)) {
+    issues.push({ at: at('sizes.maxReplicas'), message: `must be an integer above minReplicas (${minReplicas}): the autoscaler needs room, got ${maxReplicas}` });
+  }
   if (!DNS_LABEL.test(namespace)) issues.push({ at: at('namespace'), message: `must be a DNS-1123 label, got "${namespace}"` });
   if (props.externalIp !== undefined && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,3}(\.\d{1,3}){3})?$/.test(props.externalIp)) {
     issues.push({ at: at('externalIp'), message: `must be an IPv4 address or public/private pair, got "${props.externalIp}"` });

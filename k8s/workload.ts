@@ -6,7 +6,15 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { LIVENESS_PATH, READINESS_PATH, ROLLING_UPDATE_MAX_SURGE_PERCENT, SERVICE_PORT } from '../lib/facts/workloads';
+import {
+  LIVENESS_PATH,
+  READINESS_PATH,
+  ROLLING_UPDATE_MAX_SURGE_PERCENT,
+  SCALE_DOWN,
+  SCALE_UP,
+  SERVICE_PORT,
+  type ScalingRules,
+} from '../lib/facts/workloads';
 import { imageProblem } from '../lib/facts/images';
 import type { WorkloadSizes } from '../lib/facts/phases';
 import { GigascaleError, type Issue } from '../lib/util/errors';
@@ -211,6 +219,8 @@ export class Workload extends Construct {
       minReplicas: props.sizes.minReplicas,
       maxReplicas: props.sizes.maxReplicas,
       metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
+      scaleUp: scalingRules(SCALE_UP),
+      scaleDown: scalingRules(SCALE_DOWN),
     });
 
     // maxUnavailable 1 rather than a minAvailable: it limits voluntary evictions (node drains, upgrades) to one pod
@@ -228,12 +238,24 @@ export class Workload extends Construct {
   }
 }
 
+/** The platform's scaling rules (lib/facts/workloads.ts) as cdk8s-plus takes them. */
+export function scalingRules(rules: ScalingRules): kplus.ScalingRules {
+  return {
+    stabilizationWindow: Duration.seconds(rules.stabilizationWindowSeconds),
+    strategy: kplus.ScalingStrategy.MAX_CHANGE,
+    policies: rules.policies.map((p) => ({
+      replicas: p.type === 'Pods' ? kplus.Replicas.absolute(p.value) : kplus.Replicas.percent(p.value),
+      duration: Duration.seconds(p.periodSeconds),
+    })),
+  };
+}
+
 /**
  * Zones strictly balanced (a zone loss takes at most a third of the pods), nodes preferably. Only the current
  * revision counts (`pod-template-hash`), so a rollout does not skew on the pods it is replacing; tainted nodes do not
  * count (`Honor`), so the nodes of a lost zone, tainted unreachable, do not block scheduling in the other two.
  */
-function topologySpread(selector: Record<string, string>): kplus.k8s.TopologySpreadConstraint[] {
+export function topologySpread(selector: Record<string, string>): kplus.k8s.TopologySpreadConstraint[] {
   const common = { labelSelector: { matchLabels: selector }, matchLabelKeys: ['pod-template-hash'], maxSkew: 1 };
   return [
     { ...common, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' },

@@ -61,8 +61,9 @@ describe('planner arithmetic', () => {
 
   it('adds readers when the cache misses more, and names the reads as the reason', () => {
     const misses = (hit: number) => planCapacity(input({ capacities: { ...resolveCapacities(4), cacheHitRatio: hit }, workload: { ...PHASE_WORKLOADS[4], dbReadsPerSecond: 20_000_000 } }));
-    // 20M x 5 % / 3 regions / 100 shards = 3,333 reads/s per shard; x 1.3 / (8 vCPU x 1,500) = 0.36 -> 1.
-    expect(misses(0.95).readersPerRegion).toMatchObject({ value: 1 });
+    // 20M x 5 % / 3 regions / 100 shards = 3,333 reads/s per shard; x 1.3 / (8 vCPU x 1,500) = 0.36 -> 1, below
+    // phase 4's floor of two readers in every other region.
+    expect(misses(0.95).readersPerRegion).toMatchObject({ value: 2, binding: 'availability floor' });
     // 20M x 50 % / 3 / 100 = 33,333; x 1.3 / 12,000 = 3.61 -> 4.
     expect(misses(0.5).readersPerRegion).toMatchObject({ value: 4, binding: 'reads' });
   });
@@ -71,6 +72,26 @@ describe('planner arithmetic', () => {
     const plan = planCapacity(input({ workload: { ...PHASE_WORKLOADS[4], concurrentSockets: 3_000_000 } }));
     // 1M sockets per region x 1.3 / 10,000 per pod = 130.
     expect(plan.replicas.chat.maxReplicas).toMatchObject({ value: 130, binding: 'sockets' });
+  });
+
+  it('gives every autoscaler a ceiling above its floor: the peak with headroom, at least scaleOutRatio x the floor', () => {
+    // Phase 4's preset load over 3 regions: the gateway's peak needs 10K / 3 x 1.3 / 2,500 = 1.73 -> 2 pods, below
+    // the floor of 3; the ceiling is the floor x 2.
+    const light = planCapacity(input({ workload: { ...PHASE_WORKLOADS[4], peakRequestsPerSecond: 10_000 } })).replicas.gateway;
+    expect(light.minReplicas).toMatchObject({ value: 3, binding: 'availability floor' });
+    expect(light.maxReplicas).toMatchObject({ value: 6, binding: 'scale-out room' });
+    expect(light.maxReplicas.constraints.map((c) => [c.name, c.value, c.arithmetic])).toEqual([
+      ['requests', 2, '3,334 requests/s per region / 2,500 per pod x 1.3 headroom = 1.73 -> 2'],
+      ['scale-out room', 6, '3 at the floor x 2 -> 6'],
+    ]);
+    // A heavy load: the peak decides the ceiling, its daily trough the floor.
+    const heavy = planCapacity(input({ workload: { ...PHASE_WORKLOADS[4], peakRequestsPerSecond: 3_000_000 } })).replicas.gateway;
+    // 1M x 1.3 / 2,500 = 520; x 0.3 = 156; 156 x 2 = 312 < 520.
+    expect(heavy.maxReplicas).toMatchObject({ value: 520, binding: 'requests' });
+    expect(heavy.minReplicas).toMatchObject({ value: 156, binding: 'daily trough' });
+    // A ratio of 1.5 still leaves one pod of room at the smallest floor.
+    const tight = planCapacity(input({ capacities: { ...resolveCapacities(4), scaleOutRatio: 1.1 }, workload: { ...PHASE_WORKLOADS[4], peakRequestsPerSecond: 10_000 } }));
+    expect(tight.replicas.auth.maxReplicas).toMatchObject({ value: 4, binding: 'scale-out room' });
   });
 
   it('keeps a count the config sets, and reports the planned one beside it', () => {

@@ -14,6 +14,7 @@ import { CDK, offlineEnv } from './support/cdk-cli';
 import { defaultSynth, type DefaultSynth } from './support/default-synth';
 import type { StageCostsJson } from '../lib/views/cost-report';
 import { estimateCost } from '../lib/views/cost';
+import { parseAllDocuments } from 'yaml';
 
 /** `npx cdk synth --quiet -o <outdir> <args>` in this checkout, or in the checkout `cwd`. */
 function synth(outdir: string, args: readonly string[], cwd = ROOT) {
@@ -52,12 +53,18 @@ describe('npx cdk synth', () => {
   });
 
   it('shows the monthly estimate of every stage, the same as npm run -s plan prices it', () => {
-    const prod = estimateCost(planOf({ env: 'prod' }).environments[0]);
+    const plan = planOf({ env: 'prod' }).environments[0];
+    const prod = estimateCost(plan);
+    const [atMin, atMax] = [estimateCost(plan, 'min'), estimateCost(plan, 'max')];
     const dollars = (n: number) => `$${Math.round(n).toLocaleString('en-US')}`;
+    const apac = (c: typeof prod) => dollars(c.byRegion['ap-southeast-1']).replace('$', '\\$');
     expect(first.stderr).toMatch(/^Monthly estimate per stage \(on-demand list prices of \d{4}-\d{2}; npm run -s plan -- --env <name> itemizes it\):$/m);
-    expect(first.stderr).toMatch(new RegExp(`^prod-ap-southeast-1 +\\${dollars(prod.byRegion['ap-southeast-1'])}$`, 'm'));
-    expect(first.stderr).toMatch(/^dev-us-east-1 +\$[\d,]+$/m);
-    expect(first.stderr).toContain(`prod ${dollars(prod.monthlyUsd)} (`);
+    expect(first.stderr).toMatch(/^stage +USD\/month +range \(autoscalers at floor\.\.ceiling\)$/m);
+    expect(first.stderr).toMatch(new RegExp(`^prod-ap-southeast-1 +${apac(prod)} +${apac(atMin)}\\.\\.${apac(atMax)}$`, 'm'));
+    expect(atMin.monthlyUsd).toBeLessThan(prod.monthlyUsd);
+    expect(atMax.monthlyUsd).toBeGreaterThan(prod.monthlyUsd);
+    expect(first.stderr).toMatch(/^dev-us-east-1 +\$[\d,]+ +\$[\d,]+\.\.\$[\d,]+$/m);
+    expect(first.stderr).toContain(`prod ${dollars(prod.monthlyUsd)} (${dollars(atMin.monthlyUsd)}..${dollars(atMax.monthlyUsd)}; `);
   });
 
   it('renders every chart of every stage as YAML into <outdir>/k8s/<stage>/', () => {
@@ -85,6 +92,38 @@ describe('npx cdk synth', () => {
     expect(gateway).toContain('image: docker.io/envoyproxy/envoy:v1.36.2');
   });
 
+  it('gives every autoscaler of prod room to scale: no HorizontalPodAutoscaler has minReplicas = maxReplicas', () => {
+    const hpas = readdirSync(join(tmp, 'a', 'k8s'))
+      .filter((stage) => stage.startsWith('prod-'))
+      .flatMap((stage) =>
+        readdirSync(join(tmp, 'a', 'k8s', stage)).flatMap((file) =>
+          parseAllDocuments(readFileSync(join(tmp, 'a', 'k8s', stage, file), 'utf8'))
+            .map((d) => d.toJS() as { kind?: string; metadata: { name: string }; spec: { minReplicas: number; maxReplicas: number } })
+            .filter((d) => d?.kind === 'HorizontalPodAutoscaler')
+            .map((d) => ({ at: `${stage}/${file} ${d.metadata.name}`, min: d.spec.minReplicas, max: d.spec.maxReplicas })),
+        ),
+      );
+    expect(hpas.length).toBe(4 * 6);
+    expect(hpas.filter((h) => !(h.min < h.max))).toEqual([]);
+  });
+
+  it('runs every prod shard cluster, primary and secondary, on at least two instances in two AZs', () => {
+    const assemblies = readdirSync(join(tmp, 'a')).filter((d) => d.startsWith('assembly-prod-'));
+    const clusters = new Map<string, Set<string>>();
+    for (const dir of assemblies) {
+      for (const file of readdirSync(join(tmp, 'a', dir)).filter((f) => /Shards\d+[0-9A-F]{8}\.template\.json$/.test(f))) {
+        const template = JSON.parse(readFileSync(join(tmp, 'a', dir, file), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+        for (const r of Object.values(template.Resources).filter((x) => x.Type === 'AWS::RDS::DBInstance')) {
+          const id = `${dir} ${String(r.Properties.DBInstanceIdentifier).replace(/-\d+$/, '')}`;
+          clusters.set(id, (clusters.get(id) ?? new Set()).add(String(r.Properties.AvailabilityZone)));
+        }
+      }
+    }
+    // 16 shards in each of the four regions.
+    expect(clusters.size).toBe(64);
+    expect([...clusters].filter(([, azs]) => azs.size < 2 || [...azs].some((az) => !/^[a-z]{2}-[a-z]+-\d[a-f]$/.test(az)))).toEqual([]);
+  });
+
   it('prints the latency verdicts and writes budget.json, the array `npm run -s budget -- --json` prints', () => {
     expect(first.stderr).toContain('30 verdicts: 29 within target, 1 waived, 0 breached');
     expect(first.stderr).toContain('prod ap-southeast-1 memory.write (260 ms > 150 ms): one write region');
@@ -110,14 +149,23 @@ describe('npx cdk synth', () => {
 
   it('writes the monthly estimate to cost.json and the allowed destructive changes beside the assembly', () => {
     const cost = JSON.parse(readFileSync(join(tmp, 'a', 'cost.json'), 'utf8')) as StageCostsJson;
-    const prod = estimateCost(planOf({ env: 'prod' }).environments[0]);
+    const plan = planOf({ env: 'prod' }).environments[0];
+    const [prod, atMin, atMax] = [estimateCost(plan), estimateCost(plan, 'min'), estimateCost(plan, 'max')];
     expect(cost.environments.map((e) => e.env)).toEqual(['dev', 'prod']);
     expect(cost.environments[1]).toEqual({
       env: 'prod',
       users: 10_000_000,
       monthly_usd: prod.monthlyUsd,
+      min_usd: atMin.monthlyUsd,
+      max_usd: atMax.monthlyUsd,
       usd_per_mau: prod.usdPerMau,
-      stages: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'].map((region) => ({ stage: `prod-${region}`, region, monthly_usd: prod.byRegion[region] })),
+      stages: ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'].map((region) => ({
+        stage: `prod-${region}`,
+        region,
+        monthly_usd: prod.byRegion[region],
+        min_usd: atMin.byRegion[region],
+        max_usd: atMax.byRegion[region],
+      })),
     });
     expect(JSON.parse(readFileSync(join(tmp, 'a', 'allowed-destructive-changes.json'), 'utf8'))).toEqual([]);
   });

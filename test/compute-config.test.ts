@@ -16,15 +16,16 @@ describe('compute plan', () => {
     const c = planFor({}).compute;
     expect(c.kubernetesVersion).toBe(KUBERNETES_VERSION);
     expect(KUBERNETES_VERSION).toBe('1.35');
-    // Every workload at its floor of 2: 2 x (500 + 5 x 1000) mCPU = 11,000 / (4,000 x 0.85 x 3 AZs) = 1.08 -> 2.
-    expect([c.nodeInstanceType, c.nodesPerAzMin, c.nodesPerAzMax, c.nodeDiskGiB]).toEqual(['m7g.xlarge', 2, 2, 50]);
+    // At the floor every workload runs 2 pods: 2 x (500 + 5 x 1000) mCPU = 11,000 / (4,000 x 0.85 x 3 AZs) = 1.08 -> 2.
+    // At the ceiling 4 (twice the floor): 22,000 mCPU + 25 % surge = 27,500 / 10,200 = 2.7 -> 3.
+    expect([c.nodeInstanceType, c.nodesPerAzMin, c.nodesPerAzMax, c.nodeDiskGiB]).toEqual(['m7g.xlarge', 2, 3, 50]);
   });
 
   it('sizes every workload from the phase and merges per-workload overrides', () => {
     const c = planFor({ phase: 3, sizes: { compute: { workloads: { chat: { maxReplicas: 20, memoryMiB: 2048 } } } } }).compute;
     expect(Object.keys(c.workloads)).toEqual([...WORKLOADS]);
     expect(c.workloads.chat).toEqual({ minReplicas: 2, maxReplicas: 20, cpuMillis: 1000, memoryMiB: 2048 });
-    expect(c.workloads.gateway).toEqual({ minReplicas: 2, maxReplicas: 2, cpuMillis: 500, memoryMiB: 512 });
+    expect(c.workloads.gateway).toEqual({ minReplicas: 2, maxReplicas: 4, cpuMillis: 500, memoryMiB: 512 });
   });
 
   it('pins third-party images and tags gigascale images with the package version in the regional ECR', () => {
@@ -119,10 +120,18 @@ describe('compute and ingress config errors', () => {
       `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 2`,
       `${E}.sizes.compute.workloads.chat.minReplicas: 9 is more than maxReplicas 3`,
     ]);
-    expect(problems(configWith(env({ sizes: { compute: { nodesPerAzMin: 5, workloads: { chat: { minReplicas: 9 } } } } })))).toEqual([
-      `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 2 (planned)`,
-      `${E}.sizes.compute.workloads.chat.minReplicas: 9 is more than maxReplicas 2 (planned)`,
+    expect(problems(configWith(env({ sizes: { compute: { nodesPerAzMin: 5, workloads: { chat: { maxReplicas: 1 } } } } })))).toEqual([
+      `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 3 (planned)`,
+      `${E}.sizes.compute.workloads.chat.minReplicas: 2 is more than maxReplicas 1`,
     ]);
+  });
+
+  it('refuses an autoscaler whose ceiling is its floor, set or planned', () => {
+    expect(problems(configWith(env({ sizes: { compute: { workloads: { chat: { minReplicas: 4, maxReplicas: 4 }, voice: { minReplicas: 8 } } } } })))).toEqual([
+      `${E}.sizes.compute.workloads.chat.minReplicas: 4 equals maxReplicas 4: an autoscaler whose ceiling is its floor cannot scale; set maxReplicas above it`,
+    ]);
+    // A planned ceiling follows a configured floor (scaleOutRatio x the floor), so only a configured ceiling can equal it.
+    expect(planFor({ sizes: { compute: { workloads: { voice: { minReplicas: 8 } } } } }).compute.workloads.voice).toMatchObject({ minReplicas: 8, maxReplicas: 16 });
   });
 
   it('refuses edge ranges without an IPv4 CIDR', () => {

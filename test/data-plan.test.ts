@@ -19,7 +19,7 @@ describe('database sizes', () => {
     expect(db).toEqual({
       instanceClass: 'db.r7g.2xlarge',
       writeRegionReaders: 1,
-      readersPerRegion: 1,
+      readersPerRegion: 2,
       backupRetentionDays: 14,
       logRetentionDays: 90,
       proxy: true,
@@ -56,6 +56,17 @@ describe('database sizes', () => {
     expect(problems(configWith(env({ sizes: { database } as EnvironmentInput['sizes'] })))).toEqual([message]);
   });
 
+  it('refuses a single-instance shard cluster in any region from phase 4, and allows it in phase 3', () => {
+    const single = { writeRegionReaders: 0, readersPerRegion: 1 };
+    expect(problems(configWith(env({ phase: 4, sizes: { database: single } })))).toEqual([
+      "environments.test.sizes.database.writeRegionReaders: 1 instance per shard in the write region (the writer alone); from phase 4 every shard's cluster keeps at least 2, in different AZs: set writeRegionReaders to 1 or more, or leave it to the planner",
+      "environments.test.sizes.database.readersPerRegion: 1 instance per shard in every other region; from phase 4 every shard's cluster keeps at least 2, in different AZs: set readersPerRegion to 2 or more, or leave it to the planner",
+    ]);
+    expect(resolvePlan(configWith(env({ phase: 3, sizes: { database: single } }))).environments[0].database).toMatchObject(single);
+    // Left to the planner, phase 4 keeps a writer and a reader in the write region and two readers elsewhere.
+    expect(resolvePlan(configWith(env({ phase: 4 }))).environments[0].database).toMatchObject({ writeRegionReaders: 1, readersPerRegion: 2 });
+  });
+
   it('gives each region the CIDRs of its private subnets as the compute ranges', () => {
     const prod = resolvePlan(defaultConfig).environments.find((e) => e.name === 'prod')!;
     expect(prod.regions[0].computeCidrs).toEqual(['10.0.0.0/18', '10.0.64.0/18', '10.0.128.0/18']);
@@ -72,7 +83,7 @@ describe('quota preflight', () => {
   it('refuses 128 shards over six regions without raised quotas, saying what is needed and how to declare it', () => {
     expect(problems(defaultConfig, { env: 'prod', shards: 128, regions: SIX_REGIONS })).toEqual([
       'environments.prod.quotas.rdsClustersPerRegion: 128 shards need 128 Aurora DB clusters in us-east-1, us-west-2, eu-west-1, ap-southeast-1, eu-central-1, ap-northeast-1, more than the AWS default quota of 40 per region. Raise the Amazon RDS quota "DB clusters" in Service Quotas for those regions, then declare it: quotas.rdsClustersPerRegion: 128 in regions.config.ts, or -c rdsClusterQuota=128',
-      'environments.prod.quotas.rdsInstancesPerRegion: 128 shards need 256 Aurora DB instances in us-east-1 and 128 in us-west-2, eu-west-1, ap-southeast-1, eu-central-1, ap-northeast-1, more than the AWS default quota of 40 per region. Raise the Amazon RDS quota "DB instances" in Service Quotas for those regions, then declare it: quotas.rdsInstancesPerRegion: 256 in regions.config.ts, or -c rdsInstanceQuota=256',
+      'environments.prod.quotas.rdsInstancesPerRegion: 128 shards need 256 Aurora DB instances in us-east-1, us-west-2, eu-west-1, ap-southeast-1, eu-central-1, ap-northeast-1, more than the AWS default quota of 40 per region. Raise the Amazon RDS quota "DB instances" in Service Quotas for those regions, then declare it: quotas.rdsInstancesPerRegion: 256 in regions.config.ts, or -c rdsInstanceQuota=256',
       'environments.prod.quotas.rdsProxiesPerRegion: 128 shards need 128 RDS proxies in us-east-1, us-west-2, eu-west-1, ap-southeast-1, eu-central-1, ap-northeast-1, more than the AWS default quota of 20 per region. Raise the Amazon RDS quota "Proxies" in Service Quotas for those regions, then declare it: quotas.rdsProxiesPerRegion: 128 in regions.config.ts, or -c rdsProxyQuota=128',
     ]);
   });

@@ -102,9 +102,9 @@ describe('prod data tier (16 shards, us-east-1 writing)', () => {
     secondary.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 
-  it('gives the writer and one reader in the write region, one reader elsewhere, Graviton with Performance Insights', () => {
+  it('gives every shard two instances in two AZs in every region (writer and reader, two readers elsewhere), Graviton with Performance Insights', () => {
     primary.resourceCountIs('AWS::RDS::DBInstance', 32);
-    secondary.resourceCountIs('AWS::RDS::DBInstance', 16);
+    secondary.resourceCountIs('AWS::RDS::DBInstance', 32);
     primary.hasResourceProperties('AWS::RDS::DBInstance', {
       DBInstanceIdentifier: 'gigascale-prod-shard-0007-1',
       DBInstanceClass: 'db.r7g.2xlarge',
@@ -113,6 +113,14 @@ describe('prod data tier (16 shards, us-east-1 writing)', () => {
       PerformanceInsightsKMSKeyId: Match.anyValue(),
       MonitoringInterval: 60,
     });
+    // Consecutive instances in consecutive AZs, the first turning with the shard: shard 7's writer in the second
+    // AZ (7 mod 3), its reader in the third; the writers of the region spread over its three AZs.
+    const azOf = (template: Template, id: string) =>
+      Object.values(template.findResources('AWS::RDS::DBInstance')).find((r) => r.Properties.DBInstanceIdentifier === id)!.Properties.AvailabilityZone;
+    expect([azOf(primary, 'gigascale-prod-shard-0007-0'), azOf(primary, 'gigascale-prod-shard-0007-1')]).toEqual(['us-east-1b', 'us-east-1c']);
+    expect([azOf(secondary, 'gigascale-prod-shard-0008-0'), azOf(secondary, 'gigascale-prod-shard-0008-1')]).toEqual(['eu-west-1c', 'eu-west-1a']);
+    const writers = Object.values(primary.findResources('AWS::RDS::DBInstance')).filter((r) => r.Properties.DBInstanceIdentifier.endsWith('-0'));
+    expect(new Set(writers.map((r) => r.Properties.AvailabilityZone))).toEqual(new Set(['us-east-1a', 'us-east-1b', 'us-east-1c']));
   });
 
   it('keeps master credentials in a named, KMS-encrypted secret rotated every 30 days', () => {

@@ -11,6 +11,7 @@ import { NetworkPoliciesChart } from '../k8s/network-policies-chart';
 import { SecretSyncChart } from '../k8s/secret-sync-chart';
 import { TargetGroupBindingsChart, type TargetGroupBindingsChartProps } from '../k8s/target-group-bindings-chart';
 import { addressRange, TurnChart } from '../k8s/turn-chart';
+import { TURN_DEREGISTRATION_DELAY_SECONDS, TURN_DRAIN_SECONDS } from '../lib/facts/workloads';
 import { DEPENDENCY_PORTS, HTTP_SERVICES, SERVICE_SPECS } from '../lib/facts/workloads';
 import { GigascaleError } from '../lib/util/errors';
 import { shardEndpointName, shardName, shardSecretName } from '../lib/facts/names/data';
@@ -158,7 +159,8 @@ describe('NetworkPoliciesChart', () => {
 
 describe('TurnChart', () => {
   const realm = turnHostname('gigascale.example', 'eu-west-1');
-  const manifests = synth(new TurnChart(Testing.app(), 'turn', { image: 'docker.io/coturn/coturn:4.7.0', realm, replicas: 3 }));
+  const sizes = { minReplicas: 3, maxReplicas: 6, cpuMillis: 500, memoryMiB: 256 };
+  const manifests = synth(new TurnChart(Testing.app(), 'turn', { image: 'docker.io/coturn/coturn:4.7.0', realm, sizes }));
   const deployment = named(manifests, 'Deployment', 'gigascale-turn', 'gigascale-turn');
   const pod = deployment.spec.template.spec;
   const container = pod.containers[0];
@@ -220,8 +222,49 @@ describe('TurnChart', () => {
     expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/var/tmp', '/var/lib/coturn', '/mnt/secrets-store']);
   });
 
+  it('scales on CPU between the planned bounds, spread over zones, at the platform\'s scaling rates', () => {
+    expect(deployment.spec.replicas).toBeUndefined();
+    expect(named(manifests, 'HorizontalPodAutoscaler', 'gigascale-turn').spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'gigascale-turn' },
+      minReplicas: 3,
+      maxReplicas: 6,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+      behavior: {
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 100, periodSeconds: 15 },
+            { type: 'Pods', value: 4, periodSeconds: 15 },
+          ],
+        },
+        scaleDown: {
+          stabilizationWindowSeconds: 300,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 10, periodSeconds: 60 },
+            { type: 'Pods', value: 1, periodSeconds: 60 },
+          ],
+        },
+      },
+    });
+    const selector = { matchLabels: { 'app.kubernetes.io/name': 'gigascale-turn' } };
+    expect(pod.topologySpreadConstraints).toEqual([
+      { labelSelector: selector, matchLabelKeys: ['pod-template-hash'], maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor' },
+      { labelSelector: selector, matchLabelKeys: ['pod-template-hash'], maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' },
+    ]);
+    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '2000m', memory: '512Mi' } });
+  });
+
+  it('drains for longer than a client takes to reconnect, and longer than the NLB deregisters, before coturn stops', () => {
+    expect(container.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '60'] } } });
+    expect(pod.terminationGracePeriodSeconds).toBe(75);
+    // RFC 7675's 30 s consent-freshness timeout, and the target groups' deregistration delay.
+    expect(TURN_DRAIN_SECONDS).toBeGreaterThan(30);
+    expect(TURN_DRAIN_SECONDS).toBeGreaterThan(TURN_DEREGISTRATION_DELAY_SECONDS);
+  });
+
   it('exposes UDP and TCP 3478 on a named ClusterIP Service, and allows one pod down at a time', () => {
-    expect(deployment.spec.replicas).toBe(3);
     expect(named(manifests, 'Service', 'gigascale-turn').spec).toMatchObject({
       type: 'ClusterIP',
       selector: { 'app.kubernetes.io/name': 'gigascale-turn' },
@@ -237,11 +280,12 @@ describe('TurnChart', () => {
   });
 
   it('refuses bad props all at once', () => {
-    expect(() => new TurnChart(Testing.app(), 'turn', { image: 'coturn/coturn:latest', realm: 'Turn Host', replicas: 0, externalIp: 'somewhere' })).toThrow(
+    expect(() => new TurnChart(Testing.app(), 'turn', { image: 'coturn/coturn:latest', realm: 'Turn Host', sizes: { ...sizes, minReplicas: 0, maxReplicas: 0 }, externalIp: 'somewhere' })).toThrow(
       new GigascaleError('Invalid TurnChart props', [
         { at: 'turn image', message: 'must not use the tag latest (a deploy would not say what runs); pin a release tag or a digest, got "coturn/coturn:latest"' },
         { at: 'turn realm', message: 'must be a lower-case host name, got "Turn Host"' },
-        { at: 'turn replicas', message: 'must be an integer of at least 1, got 0' },
+        { at: 'turn sizes.minReplicas', message: 'must be an integer of at least 1, got 0' },
+        { at: 'turn sizes.maxReplicas', message: 'must be an integer above minReplicas (0): the autoscaler needs room, got 0' },
         { at: 'turn externalIp', message: 'must be an IPv4 address or public/private pair, got "somewhere"' },
       ]),
     );

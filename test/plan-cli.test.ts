@@ -25,7 +25,7 @@ describe('npm run -s plan', () => {
     const r = plan('--users', '1000000', '--json');
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, unknown> & { sizes: Record<string, { value: number; binding: string }>; cost: { by_region: Record<string, number> } };
-    expect(Object.keys(json)).toEqual(['env', 'phase', 'regions', 'write_region', 'workload', 'capacities', 'sizes', 'cost', 'monthly_usd', 'usd_per_mau']);
+    expect(Object.keys(json)).toEqual(['env', 'phase', 'regions', 'write_region', 'workload', 'capacities', 'sizes', 'cost', 'elastic', 'monthly_usd', 'usd_per_mau']);
     expect(json).toMatchObject({ env: 'phase3', phase: 3, regions: ['us-east-1'] });
     expect(json.sizes.shards).toMatchObject({ value: 10, binding: 'seed floor' });
     expect(json.monthly_usd).toBe(json.cost.by_region['us-east-1']);

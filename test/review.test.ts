@@ -246,7 +246,9 @@ describe('reports', () => {
   it('gives each stage and environment its monthly cost before and after, and null where a side has none', () => {
     const costs = (usd: number) => ({
       price_date: '2026-10',
-      environments: [{ env: 'dev', users: 10_000, monthly_usd: usd, usd_per_mau: usd / 10_000, stages: [{ stage: STAGE, region: 'us-east-1', monthly_usd: usd }] }],
+      environments: [
+        { env: 'dev', users: 10_000, monthly_usd: usd, min_usd: usd - 100, max_usd: usd + 100, usd_per_mau: usd / 10_000, stages: [{ stage: STAGE, region: 'us-east-1', monthly_usd: usd, min_usd: usd - 100, max_usd: usd + 100 }] },
+      ],
     });
     expect(reviewCost(costs(3000), costs(3100.5))).toEqual({
       price_date: { before: '2026-10', after: '2026-10' },

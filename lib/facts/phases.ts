@@ -26,6 +26,12 @@ export interface NetworkSizes {
   readonly flowLogRetentionDays: number;
 }
 
+/**
+ * From this phase every shard's cluster keeps at least two instances in every region (lib/plan/capacity-limits.ts
+ * refuses a config that sets fewer).
+ */
+export const MULTI_INSTANCE_PHASE = 4;
+
 /** The least each count may be, whatever the load: the seed's shard floor and what availability needs. */
 export interface CapacityFloors {
   /** The seed's "10, then 100+ shards". */
@@ -184,8 +190,10 @@ const compute = (nodeInstanceType: string, logRetentionDays: number): PhasePrese
 });
 
 /**
- * Floors: the seed's 10 shards (phase 3) and "100+" (phases 4, 5); one reader per shard and region (failover in the
- * write region, local reads elsewhere), two in phase 5 so an AZ's loss keeps a reader; two replicas per workload in
+ * Floors: the seed's 10 shards (phase 3) and "100+" (phases 4, 5); from phase 4 no shard runs on a single instance in
+ * any region: a writer and a reader in the write region (the failover target), two readers in every other region
+ * (one instance's failure leaves the region's reads served, and a promoted region keeps a reader); phase 5 keeps two
+ * readers in the write region too. Phase 3 (one region) keeps a writer and a reader. Two replicas per workload in
  * phase 3, three (one per AZ) in phases 4 and 5.
  */
 export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
@@ -200,7 +208,7 @@ export const PHASE_PRESETS: Readonly<Record<Phase, PhasePreset>> = {
     rateLimitPer5Minutes: 2000,
   },
   4: {
-    floors: { shards: 100, writeRegionReaders: 1, readersPerRegion: 1, replicas: 3 },
+    floors: { shards: 100, writeRegionReaders: 1, readersPerRegion: 2, replicas: 3 },
     network: { natGateways: 'per-az', flowLogRetentionDays: 365 },
     database: { instanceClass: 'db.r7g.2xlarge', backupRetentionDays: 14, logRetentionDays: 90, proxy: true, memoryPartitions: DEFAULT_MEMORY_PARTITIONS },
     cache: { nodeType: 'cache.r7g.xlarge', replicasPerShard: 2, snapshotRetentionDays: 14, logRetentionDays: 90 },

@@ -24,6 +24,44 @@ export type Workload = (typeof WORKLOADS)[number];
  */
 export const ROLLING_UPDATE_MAX_SURGE_PERCENT = 25;
 
+/** One HorizontalPodAutoscaler scaling policy (autoscaling/v2 HPAScalingPolicy). */
+export interface ScalingPolicy {
+  readonly type: 'Pods' | 'Percent';
+  readonly value: number;
+  readonly periodSeconds: number;
+}
+
+/** How fast one direction may scale (autoscaling/v2 HPAScalingRules), the policy allowing most change applying. */
+export interface ScalingRules {
+  /** Seconds of past recommendations the autoscaler takes the most conservative of. */
+  readonly stabilizationWindowSeconds: number;
+  readonly policies: readonly ScalingPolicy[];
+}
+
+/**
+ * How every autoscaler of the platform moves (the HPAs, and the KEDA-made ones of the consumers).
+ * - Up at once, doubling or adding 4 pods per 15 s, whichever is more (Kubernetes's own default rate): a spike is
+ *   served as soon as pods start.
+ * - Down only after 5 minutes of lower recommendations, then 10 % or one pod per minute, whichever is more: a
+ *   daily descent takes hours anyway, and a slow one never drops a burst of WebSockets (chat, voice signaling) that
+ *   reconnect at once onto the remaining pods. Percent alone would never remove a pod below 10 replicas (the HPA
+ *   rounds the allowed floor up).
+ */
+export const SCALE_UP: ScalingRules = {
+  stabilizationWindowSeconds: 0,
+  policies: [
+    { type: 'Percent', value: 100, periodSeconds: 15 },
+    { type: 'Pods', value: 4, periodSeconds: 15 },
+  ],
+};
+export const SCALE_DOWN: ScalingRules = {
+  stabilizationWindowSeconds: 300,
+  policies: [
+    { type: 'Percent', value: 10, periodSeconds: 60 },
+    { type: 'Pods', value: 1, periodSeconds: 60 },
+  ],
+};
+
 /** Port every service container listens on for HTTP (and WebSocket). */
 export const SERVICE_PORT = 8080;
 /** Port the gateway listens on for traffic from the ALB. */
@@ -55,6 +93,21 @@ export const PUBLIC_PROFILE_PREFIX = '/v1/public/profiles/';
 export const TURN_PORT = 3478;
 /** TURN over TLS (RFC 8656): the NLB terminates TLS here and forwards plain TCP to `TURN_PORT`. */
 export const TURN_TLS_PORT = 5349;
+/** CPU (millicores) and memory (MiB) each TURN relay pod requests; the capacity planner counts them on the nodes. */
+export const TURN_POD = { cpuMillis: 500, memoryMiB: 256 } as const;
+/**
+ * Seconds a terminating relay pod keeps relaying before coturn gets SIGTERM (its preStop sleep). The TargetGroupBinding
+ * takes it out of the NLB when it starts terminating; the NLB keeps sending its existing flows for the target groups'
+ * deregistration delay (stacks/ingress/turn-relay.ts, less than this), and calls that outlast the drain lose their
+ * relay and reconnect: a WebRTC client notices within the 30 s consent-freshness timeout (RFC 7675) and restarts ICE
+ * through the NLB onto another pod. The drain is longer than that reconnect, so short calls end on their own pod.
+ */
+export const TURN_DRAIN_SECONDS = 60;
+/** Seconds the NLB's TURN target groups keep sending a deregistering pod its existing flows; within the drain. */
+export const TURN_DEREGISTRATION_DELAY_SECONDS = 30;
+/** Seconds coturn has after SIGTERM before SIGKILL, beyond the drain. */
+export const TURN_STOP_SECONDS = 15;
+
 /** Relay ports coturn allocates from, UDP: its default range (RFC 5766 suggests the dynamic ports 49152-65535). */
 export const TURN_RELAY_MIN_PORT = 49152;
 export const TURN_RELAY_MAX_PORT = 65535;

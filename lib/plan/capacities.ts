@@ -31,6 +31,8 @@ export interface UnitCapacities {
   readonly nodeAllocatableFraction: number;
   /** Load at the daily trough / load at the peak: where the autoscalers' floors sit. */
   readonly troughToPeakRatio: number;
+  /** Least ratio of an autoscaler's ceiling to its floor, above 1: room to scale where the planned peak is below the floor. */
+  readonly scaleOutRatio: number;
   /** Operations per second one Valkey primary serves, per vCPU of its node type. */
   readonly cacheOpsPerVcpu: number;
   /** Fraction of a cache node's memory for data (ElastiCache reserves 25 % by default: reserved-memory-percent). */
@@ -50,6 +52,7 @@ export const DEFAULT_CAPACITIES: Omit<UnitCapacities, 'cacheHitRatio'> = {
   socketsPerChatPod: 10_000,
   nodeAllocatableFraction: 0.85,
   troughToPeakRatio: 0.3,
+  scaleOutRatio: 2,
   cacheOpsPerVcpu: 50_000,
   cacheUsableMemoryFraction: 0.75,
   cacheBytesPerDailyActiveUser: 8192,
@@ -72,6 +75,8 @@ export const CAPACITY_SOURCES: Readonly<Record<keyof UnitCapacities, string>> = 
   socketsPerChatPod: 'assumption: ~50 KiB per idle Socket.io connection, 10,000 in a 1 GiB pod, heartbeats within one event loop',
   nodeAllocatableFraction: 'assumption: EKS kube-reserved and system-reserved plus the VPC CNI, kube-proxy and CloudWatch agent DaemonSets',
   troughToPeakRatio: 'assumption: a consumer app\'s daily trough at ~30 % of its peak',
+  scaleOutRatio:
+    'assumption: every autoscaler can at least double its floor, so a spike, or a region taking a failed region\'s users, is served before anyone re-plans; the node pools\' limits still cap the cost',
   cacheOpsPerVcpu:
     'assumption: ~100K GET/SET per second on a 2-vCPU node; Valkey 8 enhanced I/O threads spread larger nodes over their cores (AWS states up to 1M requests/s per node)',
   cacheUsableMemoryFraction: 'AWS ElastiCache default reserved-memory-percent 25',
@@ -106,6 +111,7 @@ export const CAPACITY_NUMBERS = [
   'socketsPerChatPod',
   'nodeAllocatableFraction',
   'troughToPeakRatio',
+  'scaleOutRatio',
   'cacheOpsPerVcpu',
   'cacheUsableMemoryFraction',
   'cacheBytesPerDailyActiveUser',
@@ -127,6 +133,8 @@ export function capacityIssues(at: string, capacities: Readonly<Record<string, u
       issues.push({ at: `${at}.${path}`, message: `is a fraction: more than 0 and at most 1, got ${value}` });
     } else if (path === 'headroom' && value < 1) {
       issues.push({ at: `${at}.headroom`, message: `must be at least 1 (1.3 plans 30 % above the peak), got ${value}` });
+    } else if (path === 'scaleOutRatio' && value <= 1) {
+      issues.push({ at: `${at}.scaleOutRatio`, message: `must be above 1, or an autoscaler's ceiling may equal its floor (2 lets every workload double), got ${value}` });
     }
   };
   for (const field of CAPACITY_NUMBERS) check(field, capacities[field], (FRACTIONS as readonly string[]).includes(field));

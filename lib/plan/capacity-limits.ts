@@ -8,6 +8,7 @@ import type { EnvironmentPlan } from './plan';
 import { MAX_BROKERS_PER_AZ, MAX_NODES_PER_AZ, MAX_READERS, MAX_REPLICAS, MAX_SHARDS } from './schema';
 import { MAX_CACHE_NODES, MAX_CACHE_SHARDS } from '../facts/valkey';
 import { WORKLOADS } from '../facts/workloads';
+import { MULTI_INSTANCE_PHASE } from '../facts/phases';
 
 export function plannedCountIssues(env: EnvironmentPlan): Issue[] {
   const at = `environments.${env.name}`;
@@ -30,12 +31,27 @@ export function plannedCountIssues(env: EnvironmentPlan): Issue[] {
   for (const w of WORKLOADS) {
     const { minReplicas, maxReplicas } = c.replicas[w];
     over(`sizes.compute.workloads.${w}.maxReplicas`, maxReplicas.value, MAX_REPLICAS, 'raise requestsPerPod with a measured figure, or lower the workload');
-    if (minReplicas.value > maxReplicas.value) {
+    if (minReplicas.value >= maxReplicas.value) {
+      const max = `maxReplicas ${maxReplicas.value}${maxReplicas.binding === 'set in config' ? '' : ' (planned)'}`;
       issues.push({
         at: `${at}.sizes.compute.workloads.${w}.minReplicas`,
-        message: `${minReplicas.value} is more than maxReplicas ${maxReplicas.value}${maxReplicas.binding === 'set in config' ? '' : ' (planned)'}`,
+        message:
+          minReplicas.value > maxReplicas.value
+            ? `${minReplicas.value} is more than ${max}`
+            : `${minReplicas.value} equals ${max}: an autoscaler whose ceiling is its floor cannot scale; set maxReplicas above it`,
       });
     }
+  }
+  // One instance per shard and region leaves that region's shard without reads (or, in the write region, without a
+  // failover target) while the instance is replaced.
+  if (env.phase >= MULTI_INSTANCE_PHASE) {
+    const single = (path: string, instances: number, where: string, fix: string): void => {
+      if (instances < 2) {
+        issues.push({ at: `${at}.${path}`, message: `${instances} instance${instances === 1 ? '' : 's'} per shard ${where}; from phase ${MULTI_INSTANCE_PHASE} every shard's cluster keeps at least 2, in different AZs: ${fix}` });
+      }
+    };
+    single('sizes.database.writeRegionReaders', 1 + c.writeRegionReaders.value, 'in the write region (the writer alone)', 'set writeRegionReaders to 1 or more, or leave it to the planner');
+    if (env.regions.length > 1) single('sizes.database.readersPerRegion', c.readersPerRegion.value, 'in every other region', 'set readersPerRegion to 2 or more, or leave it to the planner');
   }
   return issues;
 }

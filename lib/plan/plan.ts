@@ -1,6 +1,6 @@
 /** The resolved, frozen plan: what stacks, charts and the edge read. Nothing here is optional. */
 import type { RdsQuotas } from './quota';
-import type { BusSizes, CacheSizes, ComputeSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase } from '../facts/phases';
+import type { BusSizes, CacheSizes, ComputeSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase, WorkloadSizes } from '../facts/phases';
 import type { ImageKey } from '../facts/images';
 import type { HttpService } from '../facts/workloads';
 import type { RegionBusPlan, TopicPlan } from './bus-sizing';
@@ -97,6 +97,8 @@ export interface ComputePlan extends ComputeSizes {
   readonly adminRoleArns: readonly string[];
   /** Image reference of each workload as configured (lib/facts/images.ts imageUri makes it a pull URI per region). */
   readonly images: Readonly<Record<ImageKey, string>>;
+  /** The TURN relay's autoscaler bounds and pod requests (planned; lib/facts/workloads.ts TURN_POD). */
+  readonly turn: WorkloadSizes;
 }
 
 export interface IngressPlan {

@@ -8,7 +8,9 @@
  *   readers per shard   reads the cache misses, connections of the region's pods, the availability floor
  *   cache shards        operations per second, the working set in memory
  *   brokers per AZ      ingress (own events + replicated topics), partition replicas, replication factor 3
- *   replicas            requests (and, for chat, sockets) at the peak; the floor at the daily trough
+ *   replicas            ceiling: requests (and, for chat, sockets) at the peak, room to scale above the floor;
+ *                       floor: the daily trough, the availability floor
+ *   TURN relay          floor: the availability floor; ceiling: room to scale above it
  *   nodes per AZ        the pods' CPU and memory requests at the peak (with a rolling update's surge), and at the trough
  * A region takes an even share of the environment's load (assumption: users are spread over the regions, and the
  * per-region headroom covers the skew).
@@ -17,7 +19,7 @@ import { ceilDiv } from '../util/math';
 import { vcpusOfSize } from '../facts/instance-sizes';
 import { CACHE_NODE_MEMORY_GIB } from '../facts/valkey';
 import { NODE_INSTANCE_TYPE_SHAPES } from '../facts/node-types';
-import { HTTP_SERVICES, ROLLING_UPDATE_MAX_SURGE_PERCENT, SERVICE_SPECS, WORKLOADS, type Workload } from '../facts/workloads';
+import { HTTP_SERVICES, ROLLING_UPDATE_MAX_SURGE_PERCENT, SERVICE_SPECS, TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
 import { BROKER_TYPES, REPLICATION_FACTOR } from '../facts/broker-types';
 import { busTopics, regionBus } from './bus-sizing';
 import type { BusSizes, CapacityFloors } from '../facts/phases';
@@ -82,6 +84,8 @@ export interface WorkloadReplicas {
 }
 
 export interface CapacityPlan {
+  /** The TURN relay's replicas: not a request-driven workload (the workload model has no relayed-call figure). */
+  readonly turn: WorkloadReplicas;
   readonly shards: Sized;
   readonly writeRegionReaders: Sized;
   readonly readersPerRegion: Sized;
@@ -135,7 +139,8 @@ export function planCapacity(input: PlannerInput): CapacityPlan {
 
   // Compute first: the database's connection constraint counts the pods.
   const replicas = planReplicas(input);
-  const nodes = planNodes(input, replicas);
+  const turn = planTurn(input);
+  const nodes = planNodes(input, replicas, turn);
 
   const dbVcpus = vcpusOfSize(input.instanceClass);
   const perWriter = dbVcpus * c.writesPerWriterVcpu;
@@ -182,6 +187,7 @@ export function planCapacity(input: PlannerInput): CapacityPlan {
   );
 
   return {
+    turn,
     shards,
     writeRegionReaders,
     readersPerRegion,
@@ -211,7 +217,11 @@ function planBrokers(bus: Omit<BusSizes, 'brokersPerAz'>, regions: readonly Regi
   return sized(constraints, given);
 }
 
-/** Replicas per workload: the peak's requests (chat: also its sockets), and the floor at the trough. */
+/**
+ * Replicas per workload. The floor: the daily trough of the peak's demand, at least the availability floor. The
+ * ceiling: the peak's requests (chat: also its sockets) with headroom, and at least `scaleOutRatio` times the floor,
+ * so every autoscaler has room to scale even where the planned peak is below the availability floor.
+ */
 function planReplicas(input: PlannerInput): Record<Workload, WorkloadReplicas> {
   const { workload: w, capacities: c, floors } = input;
   const n = input.regions.length;
@@ -224,25 +234,40 @@ function planReplicas(input: PlannerInput): Record<Workload, WorkloadReplicas> {
       const peak: Constraint[] = [
         demand('requests', load, `requests/s per region${name === 'gateway' ? '' : ` (${share} of ${compact(Math.ceil(rps))})`}`, c.requestsPerPod[name], 'per pod', h),
         ...(name === 'chat' ? [demand('sockets', Math.ceil(w.concurrentSockets / n), 'sockets per region', c.socketsPerChatPod, 'per pod', h)] : []),
-        floor('availability floor', floors.replicas, 'replicas of every workload'),
       ];
+      const atPeak = Math.max(...peak.map((p) => p.value));
       const givenSizes = input.given?.replicas?.[name] ?? {};
-      const maxReplicas = sized(peak, givenSizes.maxReplicas);
-      const trough = Math.ceil(maxReplicas.planned * c.troughToPeakRatio);
+      const trough = Math.ceil(atPeak * c.troughToPeakRatio);
       const minReplicas = sized(
         [
-          { name: 'daily trough', value: trough, arithmetic: `${maxReplicas.planned} at the peak x ${c.troughToPeakRatio} -> ${trough}` },
+          { name: 'daily trough', value: trough, arithmetic: `${atPeak} at the peak x ${c.troughToPeakRatio} -> ${trough}` },
           floor('availability floor', floors.replicas, 'replicas of every workload'),
         ],
         givenSizes.minReplicas,
+      );
+      const room = Math.ceil(minReplicas.value * c.scaleOutRatio);
+      const maxReplicas = sized(
+        [...peak, { name: 'scale-out room', value: room, arithmetic: `${minReplicas.value} at the floor x ${c.scaleOutRatio} -> ${room}` }],
+        givenSizes.maxReplicas,
       );
       return [name, { minReplicas, maxReplicas }];
     }),
   ) as Record<Workload, WorkloadReplicas>;
 }
 
+/**
+ * The TURN relay: one pod per AZ at least (the availability floor), room to scale above it. The workload model has no
+ * figure for relayed calls, so no load constraint sizes it: its autoscaler follows the CPU its relaying takes.
+ */
+function planTurn(input: PlannerInput): WorkloadReplicas {
+  const minReplicas = sized([floor('availability floor', input.floors.replicas, 'replicas of every workload')], undefined);
+  const room = Math.ceil(minReplicas.value * input.capacities.scaleOutRatio);
+  const maxReplicas = sized([{ name: 'scale-out room', value: room, arithmetic: `${minReplicas.value} at the floor x ${input.capacities.scaleOutRatio} -> ${room}` }], undefined);
+  return { minReplicas, maxReplicas };
+}
+
 /** Nodes per AZ for the pods at the peak (max) and at the trough (min), by CPU and by memory. */
-function planNodes(input: PlannerInput, replicas: Readonly<Record<Workload, WorkloadReplicas>>): Pick<CapacityPlan, 'nodesPerAzMin' | 'nodesPerAzMax'> {
+function planNodes(input: PlannerInput, replicas: Readonly<Record<Workload, WorkloadReplicas>>, turn: WorkloadReplicas): Pick<CapacityPlan, 'nodesPerAzMin' | 'nodesPerAzMax'> {
   const shape = NODE_INSTANCE_TYPE_SHAPES[input.nodeInstanceType];
   const f = input.capacities.nodeAllocatableFraction;
   const azs = Math.min(...input.regions.map((r) => r.azs.length));
@@ -251,8 +276,9 @@ function planNodes(input: PlannerInput, replicas: Readonly<Record<Workload, Work
   // The ceiling also holds a rolling update's surge pods; the floor is the trough's pods alone.
   const nodes = (which: 'minReplicas' | 'maxReplicas', given: number | undefined): Sized => {
     const surge = which === 'maxReplicas' ? 1 + ROLLING_UPDATE_MAX_SURGE_PERCENT / 100 : 1;
-    const cpu = Math.ceil(WORKLOADS.reduce((s, w) => s + replicas[w][which].value * input.pods[w].cpuMillis, 0) * surge);
-    const mem = Math.ceil(WORKLOADS.reduce((s, w) => s + replicas[w][which].value * input.pods[w].memoryMiB, 0) * surge);
+    const pods = [...WORKLOADS.map((w) => ({ count: replicas[w][which].value, ...input.pods[w] })), { count: turn[which].value, ...TURN_POD }];
+    const cpu = Math.ceil(pods.reduce((s, p) => s + p.count * p.cpuMillis, 0) * surge);
+    const mem = Math.ceil(pods.reduce((s, p) => s + p.count * p.memoryMiB, 0) * surge);
     const of = `per node (${input.nodeInstanceType} x ${f} allocatable) x ${azs} AZs)${surge === 1 ? '' : `, pods +${ROLLING_UPDATE_MAX_SURGE_PERCENT} % rolling-update surge`}`;
     return sized(
       [

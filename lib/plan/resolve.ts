@@ -23,7 +23,7 @@ import { DEFAULT_RTT_MS, estimateRatio, pairKey, rttEstimateMs } from '../facts/
 import type { EnvironmentPlan, IngressPlan, LatencyBudgets, Plan, RegionPlan } from './plan';
 import { KUBERNETES_VERSION } from '../facts/kubernetes';
 import { defaultImages } from '../facts/images';
-import { WORKLOADS, type Workload } from '../facts/workloads';
+import { TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../facts/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../facts/rate-limits';
 import { resolveWorkload, type WorkloadModel } from './workload';
@@ -213,6 +213,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
       publicEndpointCidrs: [...(env.compute?.publicEndpointCidrs ?? [])].sort(),
       adminRoleArns: [...new Set(env.compute?.adminRoleArns ?? [])].sort(),
       images: { ...defaultImages(version), ...env.compute?.images },
+      turn: { ...TURN_POD, minReplicas: capacity.turn.minReplicas.value, maxReplicas: capacity.turn.maxReplicas.value },
     },
     ingress: resolveIngress(env),
     edge: {

@@ -4,7 +4,7 @@ import { formatTable } from '../util/table';
 import { WORKLOADS } from '../facts/workloads';
 import { stageName } from '../facts/names/stage';
 import { CAPACITY_SOURCES, type UnitCapacities } from '../plan/capacities';
-import { COST_SERVICES, estimateCost, type CostEstimate } from './cost';
+import { COST_SERVICES, costRange, estimateCost, type CostEstimate, type CostRange } from './cost';
 import { compact, type Sized } from '../plan/planner';
 import { PRICE_DATE, PRICE_SOURCE } from '../facts/prices';
 
@@ -23,6 +23,8 @@ export function sizedCounts(env: EnvironmentPlan): [string, Sized][] {
       [`compute.workloads.${w}.minReplicas`, c.replicas[w].minReplicas],
       [`compute.workloads.${w}.maxReplicas`, c.replicas[w].maxReplicas],
     ]),
+    ['compute.turn.minReplicas', c.turn.minReplicas],
+    ['compute.turn.maxReplicas', c.turn.maxReplicas],
   ];
 }
 
@@ -67,6 +69,16 @@ export function formatCapacityPlan(env: EnvironmentPlan, cost: CostEstimate = es
   );
   if (cost.unpriced.length > 0) out.push(`Not priced (counted as $0): ${cost.unpriced.join(', ')}`);
   out.push('');
+  const range = costRange(env, cost);
+  out.push(`Elastic range per region (the autoscalers' floor and ceiling; every other size is fixed):`);
+  const scaled = [...WORKLOADS, 'turn'] as const;
+  const rangeRows = [['region', 'nodes', ...scaled, 'USD/month at min', 'at max']];
+  for (const r of elasticRanges(env, range)) {
+    rangeRows.push([r.region, span(r.nodes), ...scaled.map((w) => span(r.replicas[w])), money(r.monthly_usd.at_min), money(r.monthly_usd.at_max)]);
+  }
+  out.push(...formatTable(rangeRows, [false, true, ...scaled.map(() => true), true, true]));
+  out.push(`All regions: ${money(range.minUsd)} at the floor, ${money(range.maxUsd)} at the ceiling (the estimate above prices the nodes at the midpoint).`);
+  out.push('');
   out.push(`Cost lines of ${env.writeRegion} (other regions differ by their multiplier and their share):`);
   out.push(...formatTable([['service', 'item', 'USD/month', 'arithmetic'], ...cost.lines.filter((l) => l.region === env.writeRegion).map((l) => [l.service, l.item, money(l.monthlyUsd), l.arithmetic])], [false, false, true, false]));
   out.push('');
@@ -81,8 +93,38 @@ export function formatCapacityPlan(env: EnvironmentPlan, cost: CostEstimate = es
 const formatCapacity = (v: UnitCapacities[keyof UnitCapacities]): string =>
   typeof v === 'number' ? String(v) : Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ');
 
+const span = (r: { readonly min: number; readonly max: number }): string => `${r.min}..${r.max}`;
+
+/** What can scale in one region, between the autoscalers' floor and ceiling, and what it costs at each end. */
+export interface ElasticRangeJson {
+  readonly region: string;
+  /** Nodes of the region: per-AZ floor and ceiling x its AZs. */
+  readonly nodes: { readonly min: number; readonly max: number };
+  /** Replicas of each workload's autoscaler, and the TURN relay's. */
+  readonly replicas: Readonly<Record<(typeof WORKLOADS)[number] | 'turn', { readonly min: number; readonly max: number }>>;
+  /** The region's monthly cost with the nodes all month at the floor, at the midpoint (the estimate), at the ceiling. */
+  readonly monthly_usd: { readonly at_min: number; readonly mean: number; readonly at_max: number };
+}
+
+export function elasticRanges(env: EnvironmentPlan, range: CostRange = costRange(env)): ElasticRangeJson[] {
+  const c = env.compute;
+  return env.regions.map((r) => {
+    const cost = range.byRegion[r.name];
+    return {
+      region: r.name,
+      nodes: { min: c.nodesPerAzMin * r.azs.length, max: c.nodesPerAzMax * r.azs.length },
+      replicas: {
+        ...Object.fromEntries(WORKLOADS.map((w) => [w, { min: c.workloads[w].minReplicas, max: c.workloads[w].maxReplicas }])),
+        turn: { min: c.turn.minReplicas, max: c.turn.maxReplicas },
+      } as ElasticRangeJson['replicas'],
+      monthly_usd: { at_min: cost.minUsd, mean: cost.meanUsd, at_max: cost.maxUsd },
+    };
+  });
+}
+
 /** The exact JSON of one environment's plan. */
 export function capacityPlanJson(env: EnvironmentPlan, cost: CostEstimate = estimateCost(env)): Record<string, unknown> {
+  const range = costRange(env, cost);
   return {
     env: env.name,
     phase: env.phase,
@@ -101,6 +143,7 @@ export function capacityPlanJson(env: EnvironmentPlan, cost: CostEstimate = esti
       seed_band: { users: cost.seedBand.users, low_usd: cost.seedBand.lowUsd, high_usd: cost.seedBand.highUsd },
       unpriced: cost.unpriced,
     },
+    elastic: { regions: elasticRanges(env, range), monthly_usd: { at_min: range.minUsd, mean: range.meanUsd, at_max: range.maxUsd } },
     monthly_usd: cost.monthlyUsd,
     usd_per_mau: cost.usdPerMau,
   };
@@ -115,9 +158,12 @@ export interface StageCostsJson {
     /** Monthly active users the environment is sized for. */
     readonly users: number;
     readonly monthly_usd: number;
+    /** With every autoscaler at its floor, and at its ceiling, all month (`monthly_usd` prices the midpoint). */
+    readonly min_usd: number;
+    readonly max_usd: number;
     readonly usd_per_mau: number;
     /** One per region, in plan order. */
-    readonly stages: readonly { readonly stage: string; readonly region: string; readonly monthly_usd: number }[];
+    readonly stages: readonly { readonly stage: string; readonly region: string; readonly monthly_usd: number; readonly min_usd: number; readonly max_usd: number }[];
   }[];
 }
 
@@ -127,12 +173,21 @@ export function stageCostJson(environments: readonly EnvironmentPlan[]): StageCo
     price_date: PRICE_DATE,
     environments: environments.map((env) => {
       const cost = estimateCost(env);
+      const range = costRange(env, cost);
       return {
         env: env.name,
         users: cost.users,
         monthly_usd: cost.monthlyUsd,
+        min_usd: range.minUsd,
+        max_usd: range.maxUsd,
         usd_per_mau: cost.usdPerMau,
-        stages: env.regions.map((r) => ({ stage: stageName(env.name, r.name), region: r.name, monthly_usd: cost.byRegion[r.name] })),
+        stages: env.regions.map((r) => ({
+          stage: stageName(env.name, r.name),
+          region: r.name,
+          monthly_usd: cost.byRegion[r.name],
+          min_usd: range.byRegion[r.name].minUsd,
+          max_usd: range.byRegion[r.name].maxUsd,
+        })),
       };
     }),
   };
@@ -140,11 +195,11 @@ export function stageCostJson(environments: readonly EnvironmentPlan[]): StageCo
 
 /** Synth's cost summary: the monthly estimate of every stage (environment x region) and of each environment. */
 export function formatStageCosts(costs: StageCostsJson): string {
-  const rows = [['stage', 'USD/month']];
+  const rows = [['stage', 'USD/month', 'range (autoscalers at floor..ceiling)']];
   const totals: string[] = [];
   for (const env of costs.environments) {
-    for (const s of env.stages) rows.push([s.stage, money(s.monthly_usd)]);
-    totals.push(`${env.env} ${money(env.monthly_usd)} (${perUser(env.usd_per_mau)} per user of ${compact(env.users)})`);
+    for (const s of env.stages) rows.push([s.stage, money(s.monthly_usd), `${money(s.min_usd)}..${money(s.max_usd)}`]);
+    totals.push(`${env.env} ${money(env.monthly_usd)} (${money(env.min_usd)}..${money(env.max_usd)}; ${perUser(env.usd_per_mau)} per user of ${compact(env.users)})`);
   }
-  return [`Monthly estimate per stage (on-demand list prices of ${costs.price_date}; npm run -s plan -- --env <name> itemizes it):`, ...formatTable(rows, [false, true]), `Per environment: ${totals.join('; ')}`].join('\n');
+  return [`Monthly estimate per stage (on-demand list prices of ${costs.price_date}; npm run -s plan -- --env <name> itemizes it):`, ...formatTable(rows, [false, true, true]), `Per environment: ${totals.join('; ')}`].join('\n');
 }

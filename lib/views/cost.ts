@@ -4,7 +4,8 @@
  * plan (the sizes the stacks deploy) and its workload.
  *
  * Usage-priced items (I/O, traffic, LCUs, data written) are taken at the day's mean load, the midpoint of the peak
- * and the trough (`troughToPeakRatio`); nodes at the midpoint of the node groups' floor and ceiling. Not priced:
+ * and the trough (`troughToPeakRatio`); nodes at the midpoint of the node groups' floor and ceiling, or, for the range
+ * (`fleet`), all month at the floor or at the ceiling: what the autoscalers can spend at least and at most. Not priced:
  * the Cloudflare edge (contract pricing), CloudWatch, Secrets Manager, KMS, ECR, S3 requests, NAT data processing,
  * backups beyond the free allowance, and reserved or savings-plan discounts (list prices only).
  */
@@ -95,7 +96,33 @@ const usd = (n: number): string => `$${n.toLocaleString('en-US', { maximumFracti
 const num = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const cents = (n: number): number => Math.round(n * 100) / 100;
 
-export function estimateCost(env: EnvironmentPlan): CostEstimate {
+/**
+ * Where the elastic tier (the nodes) is priced: `mean` at the midpoint of its floor and ceiling, the single figure the
+ * reports give; `min` all month at the floor; `max` all month at the ceiling. Everything else does not scale.
+ */
+export type Fleet = 'mean' | 'min' | 'max';
+
+/** Monthly USD of an environment with the nodes at their floor and at their ceiling, beside the mean figure. */
+export interface CostRange {
+  readonly minUsd: number;
+  readonly meanUsd: number;
+  readonly maxUsd: number;
+  /** Per region, in plan order. */
+  readonly byRegion: Readonly<Record<string, { readonly minUsd: number; readonly meanUsd: number; readonly maxUsd: number }>>;
+}
+
+export function costRange(env: EnvironmentPlan, mean: CostEstimate = estimateCost(env)): CostRange {
+  const min = estimateCost(env, 'min');
+  const max = estimateCost(env, 'max');
+  return {
+    minUsd: min.monthlyUsd,
+    meanUsd: mean.monthlyUsd,
+    maxUsd: max.monthlyUsd,
+    byRegion: Object.fromEntries(env.regions.map((r) => [r.name, { minUsd: min.byRegion[r.name], meanUsd: mean.byRegion[r.name], maxUsd: max.byRegion[r.name] }])),
+  };
+}
+
+export function estimateCost(env: EnvironmentPlan, fleet: Fleet = 'mean'): CostEstimate {
   const w = env.workload;
   const n = env.regions.length;
   const meanLoad = (1 + env.capacities.troughToPeakRatio) / 2;
@@ -116,11 +143,14 @@ export function estimateCost(env: EnvironmentPlan): CostEstimate {
       return price ?? 0;
     };
 
-    // EKS: the control plane, and the nodes at the midpoint of their floor and ceiling.
+    // EKS: the control plane, and the nodes (by default at the midpoint of their floor and ceiling).
     add('eks', 'control plane', EKS_CLUSTER_PER_HOUR * HOURS_PER_MONTH, `${usd(EKS_CLUSTER_PER_HOUR)}/h x ${HOURS_PER_MONTH} h`);
-    const nodes = (region.azs.length * (env.compute.nodesPerAzMin + env.compute.nodesPerAzMax)) / 2;
+    const { nodesPerAzMin: lo, nodesPerAzMax: hi } = env.compute;
+    const perAz = fleet === 'min' ? lo : fleet === 'max' ? hi : (lo + hi) / 2;
+    const nodes = region.azs.length * perAz;
     const nodePrice = hourly(EC2_PER_HOUR, env.compute.nodeInstanceType);
-    add('eks', `nodes (${env.compute.nodeInstanceType})`, nodes * nodePrice * HOURS_PER_MONTH, `${num(nodes)} nodes (${region.azs.length} AZs x mean of ${env.compute.nodesPerAzMin}..${env.compute.nodesPerAzMax}) x ${usd(nodePrice)}/h x ${HOURS_PER_MONTH} h`);
+    const perAzText = fleet === 'mean' ? `mean of ${lo}..${hi}` : `${perAz}, the ${fleet === 'min' ? 'floor' : 'ceiling'}`;
+    add('eks', `nodes (${env.compute.nodeInstanceType})`, nodes * nodePrice * HOURS_PER_MONTH, `${num(nodes)} nodes (${region.azs.length} AZs x ${perAzText}) x ${usd(nodePrice)}/h x ${HOURS_PER_MONTH} h`);
 
     // Aurora: the region's instances, a copy of the data, the writes' I/O (replicated I/O outside the write region).
     const instances = rdsNeeds({ shards: env.shards, ...env.database }, region.isWriteRegion).instances;

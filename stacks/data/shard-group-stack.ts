@@ -43,6 +43,7 @@ export class ShardGroupStack extends RegionalStack {
           role: region.isWriteRegion ? 'primary' : 'secondary',
           database: db,
           shared,
+          azs: region.azs,
           proxyRole,
         }),
     );

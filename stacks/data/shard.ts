@@ -51,11 +51,23 @@ export interface ShardProps {
   readonly database: DatabasePlan;
   /** The region's shared data resources. */
   readonly shared: ShardSharedResources;
+  /** The region's availability zones (the plan's), which the DB subnet group spans; instances are placed over them. */
+  readonly azs: readonly string[];
   /** Role the shard's proxy connects to the database with. @default - no proxy */
   readonly proxyRole?: iam.IRole;
 }
 
 const ENGINE = 'aurora-postgresql';
+
+/**
+ * The AZ of a shard's `index`-th instance: consecutive instances in consecutive AZs, so a cluster of two or more
+ * instances spans two or more AZs (without a zone, RDS picks one at random and may stack them: RDS API
+ * CreateDBInstance, AvailabilityZone), starting at a zone that turns with the shard number, so the region's writers
+ * are spread over its AZs and one AZ's loss fails over a third of them, not all.
+ */
+export function shardInstanceAz(azs: readonly string[], shard: number, index: number): string {
+  return azs[(shard + index) % azs.length];
+}
 
 /**
  * One shard of one region: a member cluster of the shard's Aurora global database with its instances, log group, proxy
@@ -145,6 +157,7 @@ export class Shard extends Construct {
         dbClusterIdentifier: this.cluster.ref,
         engine: ENGINE,
         dbInstanceClass: db.instanceClass,
+        availabilityZone: shardInstanceAz(props.azs, shard, i),
         publiclyAccessible: false,
         // A global database member's engine version is managed for the whole global cluster.
         autoMinorVersionUpgrade: false,

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TURN_PORT, TURN_TLS_PORT } from '../../lib/facts/workloads';
+import { TURN_DEREGISTRATION_DELAY_SECONDS, TURN_PORT, TURN_TLS_PORT } from '../../lib/facts/workloads';
 
 /** Prefix of the NLB's access logs (written for TLS listeners only) in the log bucket. */
 export const NLB_LOG_PREFIX = 'nlb';
@@ -68,7 +68,8 @@ export class TurnRelay extends Construct {
     });
     this.loadBalancer.logAccessLogs(props.logBucket, NLB_LOG_PREFIX);
 
-    // UDP target groups cannot health-check over UDP; the relay answers TCP on the same port.
+    // UDP target groups cannot health-check over UDP; the relay answers TCP on its listening port, the one the
+    // listeners forward to, so a target is healthy only while coturn itself accepts there.
     const healthCheck: elbv2.HealthCheck = {
       enabled: true,
       protocol: elbv2.Protocol.TCP,
@@ -83,7 +84,7 @@ export class TurnRelay extends Construct {
       protocol: elbv2.Protocol.UDP,
       port: TURN_PORT,
       healthCheck,
-      deregistrationDelay: Duration.seconds(30),
+      deregistrationDelay: Duration.seconds(TURN_DEREGISTRATION_DELAY_SECONDS),
     });
     this.tlsTargetGroup = new elbv2.NetworkTargetGroup(this, 'TlsTargetGroup', {
       vpc,
@@ -91,7 +92,7 @@ export class TurnRelay extends Construct {
       protocol: elbv2.Protocol.TCP,
       port: TURN_PORT,
       healthCheck,
-      deregistrationDelay: Duration.seconds(30),
+      deregistrationDelay: Duration.seconds(TURN_DEREGISTRATION_DELAY_SECONDS),
     });
 
     this.udpListener = this.loadBalancer.addListener('Udp', {
