@@ -12,7 +12,10 @@ import { imageUri } from '../lib/facts/images';
 import { HTTP_SERVICES } from '../lib/facts/workloads';
 import { shardMapDocument } from '../lib/views/shard-map-document';
 import { shardEndpointName, shardName, shardSecretName } from '../lib/facts/names/data';
-import { stageName } from '../lib/facts/names/stage';
+import { PROJECT, stageName, TAG_KEYS } from '../lib/facts/names/stage';
+import { clusterName, karpenterNodeRoleName } from '../lib/facts/names/compute';
+import { nodePoolSizes } from '../lib/plan/node-pools';
+import { NodePoolsChart, NODE_POOLS_CHART_ID } from './node-pools-chart';
 import { INGRESS_OUTPUTS, turnHostname } from '../lib/facts/names/ingress';
 import { serviceConfigDocument } from '../lib/views/service-config-document';
 import { GatewayChart, GATEWAY_CHART_ID } from './gateway-chart';
@@ -66,6 +69,22 @@ export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
 
   const charts: Chart[] = [
     new NamespacesChart(app, 'namespaces'),
+    new NodePoolsChart(app, NODE_POOLS_CHART_ID, {
+      clusterName: clusterName(env, region.name),
+      azs: region.azs,
+      instanceProfile: karpenterNodeRoleName(env, region.name),
+      pools: nodePoolSizes(environment.compute, region.azs.length),
+      amiAlias: environment.compute.nodeAmiAlias,
+      diskGiB: environment.compute.nodeDiskGiB,
+      tags: {
+        [TAG_KEYS.project]: PROJECT,
+        [TAG_KEYS.env]: env,
+        [TAG_KEYS.region]: region.name,
+        [TAG_KEYS.concern]: 'compute',
+        [TAG_KEYS.owner]: environment.owner,
+        [TAG_KEYS.costCentre]: environment.costCentre,
+      },
+    }),
     new ServiceConfigChart(app, 'service-config', {
       shardMap: shardMapDocument(environment, region),
       services: serviceConfigDocument(environment, region),

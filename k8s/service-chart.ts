@@ -7,6 +7,7 @@
  * EKS Pod Identity role, by the names given here, and its cache and bus endpoints from the mounted config.
  */
 import { Chart } from 'cdk8s';
+import { SPOT_WORKLOADS } from '../lib/facts/karpenter';
 import type { Construct } from 'constructs';
 import { SOCKET_IO_CHANNEL_PREFIX } from '../lib/facts/cache-acl';
 import { SERVICE_PORT, SERVICE_SPECS, type HttpService } from '../lib/facts/workloads';
@@ -76,6 +77,7 @@ export class ServiceChart extends Chart {
       configMaps: [{ name: SERVICE_CONFIG_CONFIGMAP, path: SERVICE_CONFIG_DIR }],
       terminationGraceSeconds: websocket ? WEBSOCKET_TERMINATION_GRACE_SECONDS : DEFAULT_TERMINATION_GRACE_SECONDS,
       preStopSleepSeconds: SERVICE_PRE_STOP_SECONDS,
+      tolerateSpot: SPOT_WORKLOADS.includes(props.service),
     });
   }
 }

@@ -19,6 +19,7 @@ import { imageProblem } from '../lib/facts/images';
 import type { WorkloadSizes } from '../lib/facts/phases';
 import { GigascaleError, type Issue } from '../lib/util/errors';
 import { DNS_LABEL } from '../lib/facts/kubernetes';
+import { SPOT_TAINT } from '../lib/facts/karpenter';
 import { pascalCase } from '../lib/util/strings';
 import { workloadName, workloadServiceAccountName } from '../lib/facts/names/k8s';
 import { APP_UID, containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
@@ -84,6 +85,11 @@ export interface WorkloadProps {
   readonly preStopSleepSeconds?: number;
   /** Size limit of the `/tmp` emptyDir (the root filesystem is read-only), MiB. @default 64 */
   readonly tmpSizeMiB?: number;
+  /**
+   * The pods tolerate the spot pool's taint (lib/facts/karpenter.ts SPOT_TAINT), so Karpenter may place them on spot
+   * nodes, which it drains on the 2-minute interruption warning. @default false: on-demand nodes only
+   */
+  readonly tolerateSpot?: boolean;
 }
 
 /** The HorizontalPodAutoscaler's target: average CPU use as a share of the request, percent. */
@@ -201,6 +207,7 @@ export class Workload extends Construct {
     this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
     ApiObject.of(this.deployment).addJsonPatch(
       JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpread(selector)),
+      ...(props.tolerateSpot ? [JsonPatch.add('/spec/template/spec/tolerations', [{ ...SPOT_TAINT, operator: 'Equal' }])] : []),
     );
 
     this.service = new kplus.Service(this, 'Service', {

@@ -68,13 +68,14 @@ describe('npx cdk synth', () => {
   });
 
   it('renders every chart of every stage as YAML into <outdir>/k8s/<stage>/', () => {
-    expect(first.stderr).toContain(`69 Kubernetes manifests rendered to ${first.outdir}/k8s/<stage>/<chart>.yaml`);
+    expect(first.stderr).toContain(`74 Kubernetes manifests rendered to ${first.outdir}/k8s/<stage>/<chart>.yaml`);
     expect(readdirSync(join(tmp, 'a', 'k8s')).sort()).toEqual(['dev-us-east-1', 'prod-ap-southeast-1', 'prod-eu-west-1', 'prod-us-east-1', 'prod-us-west-2']);
     expect(readdirSync(join(tmp, 'a', 'k8s', 'prod-us-east-1')).sort()).toEqual([
       'gateway.yaml',
       'migrations-0.yaml',
       'namespaces.yaml',
       'network-policies.yaml',
+      'node-pools.yaml',
       'probe.yaml',
       'secret-sync.yaml',
       'service-auth.yaml',
@@ -103,7 +104,8 @@ describe('npx cdk synth', () => {
             .map((d) => ({ at: `${stage}/${file} ${d.metadata.name}`, min: d.spec.minReplicas, max: d.spec.maxReplicas })),
         ),
       );
-    expect(hpas.length).toBe(4 * 6);
+    // Four regions, each with the gateway, five services and the TURN relay.
+    expect(hpas.length).toBe(4 * 7);
     expect(hpas.filter((h) => !(h.min < h.max))).toEqual([]);
   });
 

@@ -126,6 +126,14 @@ describe('compute and ingress config errors', () => {
     ]);
   });
 
+  it("takes the nodes' AMI alias from the config, latest by default, and refuses one Karpenter's AL2023 family cannot resolve", () => {
+    expect(planFor({}).compute.nodeAmiAlias).toBe('al2023@latest');
+    expect(planFor({ compute: { nodeAmiAlias: 'al2023@v20260501' } }).compute.nodeAmiAlias).toBe('al2023@v20260501');
+    expect(problems(configWith(env({ compute: { nodeAmiAlias: 'bottlerocket@latest' } })))).toEqual([
+      `${E}.compute.nodeAmiAlias: must be an EC2NodeClass AMI alias of Amazon Linux 2023: al2023@latest, or a release like al2023@v20260501, got "bottlerocket@latest"`,
+    ]);
+  });
+
   it('refuses an autoscaler whose ceiling is its floor, set or planned', () => {
     expect(problems(configWith(env({ sizes: { compute: { workloads: { chat: { minReplicas: 4, maxReplicas: 4 }, voice: { minReplicas: 8 } } } } })))).toEqual([
       `${E}.sizes.compute.workloads.chat.minReplicas: 4 equals maxReplicas 4: an autoscaler whose ceiling is its floor cannot scale; set maxReplicas above it`,

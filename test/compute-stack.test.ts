@@ -208,8 +208,7 @@ describe('cluster', () => {
 describe('node groups', () => {
   const azs = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
-  it.each(azs)('runs a Graviton AL2023 on-demand group in %s, in that AZ\'s private subnet, min = desired', (az) => {
-    const { compute } = dev.environment;
+  it.each(azs)('runs a fixed Graviton AL2023 on-demand system group of one node in %s, in that AZ\'s private subnet, without autoscaler tags', (az) => {
     const lt = logicalId('AWS::EC2::LaunchTemplate');
     template.hasResourceProperties('AWS::EKS::Nodegroup', {
       NodegroupName: `nodes-${az}`,
@@ -217,15 +216,14 @@ describe('node groups', () => {
       InstanceTypes: ['m7g.xlarge'],
       AmiType: 'AL2023_ARM_64_STANDARD',
       CapacityType: 'ON_DEMAND',
-      ScalingConfig: { MinSize: compute.nodesPerAzMin, DesiredSize: compute.nodesPerAzMin, MaxSize: compute.nodesPerAzMax },
+      ScalingConfig: { MinSize: 1, DesiredSize: 1, MaxSize: 1 },
       LaunchTemplate: { Id: { Ref: lt }, Version: { 'Fn::GetAtt': [lt, 'LatestVersionNumber'] } },
       Labels: { 'gigascale.io/nodegroup': `nodes-${az}` },
-      Tags: Match.objectLike({
-        'k8s.io/cluster-autoscaler/enabled': 'true',
-        'k8s.io/cluster-autoscaler/gigascale-dev-us-east-1': 'owned',
-        'k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone': az,
-      }),
     });
+    // Karpenter scales the cluster; no Cluster Autoscaler reads these groups.
+    for (const group of Object.values(resources(template, 'AWS::EKS::Nodegroup'))) {
+      expect(Object.keys((group.Properties.Tags ?? {}) as object).filter((k) => k.startsWith('k8s.io/cluster-autoscaler'))).toEqual([]);
+    }
   });
 
   it('has one group per AZ', () => {
@@ -437,6 +435,7 @@ describe('pod roles', () => {
     ['voice', 'gigascale', 'gigascale-voice'],
     ['migrations', 'gigascale', 'gigascale-migrations'],
     ['turn', 'gigascale-turn', 'gigascale-turn'],
+    ['karpenter', 'kube-system', 'karpenter'],
   ])('associates the %s role with %s/%s', (workload, namespace, serviceAccount) => {
     const roleId = logicalId('AWS::IAM::Role', { RoleName: `gigascale-dev-us-east-1-pod-${workload}` });
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
@@ -448,7 +447,9 @@ describe('pod roles', () => {
   });
 
   it('has one association per workload with a role', () => {
-    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 7);
+    // The workloads' seven (auth, entity, chat, voice, memory, migrations, turn) and Karpenter's controller; the
+    // add-ons' are part of their add-on resources.
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 8);
   });
 });
 
@@ -482,6 +483,69 @@ describe('image repositories', () => {
     const policy = JSON.parse((repo.Properties.LifecyclePolicy as { LifecyclePolicyText: string }).LifecyclePolicyText);
     expect(policy.rules[0]).toMatchObject({ selection: { countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } });
     expect(repo.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('Karpenter', () => {
+  const helm = () => resources(template, 'Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter' });
+  const policy = () => {
+    const role = logicalId('AWS::IAM::Role', { RoleName: 'gigascale-dev-us-east-1-pod-karpenter' });
+    const [p] = Object.values(resources(template, 'AWS::IAM::ManagedPolicy')).filter((r) => JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: role }]));
+    return (p.Properties.PolicyDocument as { Statement: { Sid: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> }[] }).Statement;
+  };
+
+  it('installs the pinned chart from public ECR in kube-system, told its cluster, queue and region', () => {
+    const [id, chart] = Object.entries(helm())[0];
+    expect(chart.Properties).toMatchObject({ Chart: 'karpenter', Repository: 'oci://public.ecr.aws/karpenter/karpenter', Version: '1.11.1', Namespace: 'kube-system', Release: 'karpenter', Wait: true });
+    expect(JSON.parse(chart.Properties.Values as string)).toEqual({
+      settings: { clusterName: 'gigascale-dev-us-east-1', interruptionQueue: 'gigascale-dev-us-east-1' },
+      serviceAccount: { create: true, name: 'karpenter' },
+      controller: { env: [{ name: 'AWS_REGION', value: 'us-east-1' }], resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+      replicas: 2,
+    });
+    // After the system nodes it runs on and the Pod Identity association its credentials come through.
+    const dependsOn = (template.toJSON().Resources[id] as { DependsOn: string[] }).DependsOn;
+    expect(dependsOn).toEqual(expect.arrayContaining([...Object.keys(resources(template, 'AWS::EKS::Nodegroup')), logicalId('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'karpenter' })]));
+  });
+
+  it('keeps interruption warnings five minutes in a KMS-encrypted queue reached over TLS only, fed by four EventBridge rules', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'gigascale-dev-us-east-1', MessageRetentionPeriod: 300, KmsMasterKeyId: keyArn() });
+    const queue = logicalId('AWS::SQS::Queue', { QueueName: 'gigascale-dev-us-east-1' });
+    const rules = Object.values(resources(template, 'AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties.Targets).includes(queue));
+    expect(rules.map((r) => r.Properties.EventPattern).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
+      { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
+      { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+    ]);
+    const queuePolicy = JSON.stringify(Object.values(resources(template, 'AWS::SQS::QueuePolicy')).find((p) => JSON.stringify(p.Properties.Queues).includes(queue))!.Properties.PolicyDocument);
+    expect(queuePolicy).toContain('"aws:SecureTransport":"false"');
+    expect(queuePolicy).toContain('"Service":"events.amazonaws.com"');
+  });
+
+  it('gives its nodes a role of their own with an instance profile of the same name and an EC2_LINUX access entry', () => {
+    const role = logicalId('AWS::IAM::Role', { RoleName: 'gigascale-dev-us-east-1-karpenter-node' });
+    template.hasResourceProperties('AWS::IAM::InstanceProfile', { InstanceProfileName: 'gigascale-dev-us-east-1-karpenter-node', Roles: [{ Ref: role }] });
+    template.hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: { 'Fn::GetAtt': [role, 'Arn'] }, Type: 'EC2_LINUX' });
+  });
+
+  it('lets the controller write only to EC2 resources tagged for this cluster, in its own region and account', () => {
+    const statements = policy();
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    // Every resource is of this region (or global IAM/pricing) and this account, or Amazon's (images, snapshots, SSM).
+    const arns = statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])).filter((r): r is string => typeof r === 'string');
+    for (const arn of arns.filter((a) => a.startsWith('arn:'))) expect(arn, arn).toMatch(/^arn:aws:(ec2|ssm):us-east-1:(111111111111)?:/);
+    // Writes other than launching from images, subnets and security groups need the cluster's tags.
+    const writes = statements.filter((s) => [s.Action].flat().some((a) => /^ec2:(RunInstances|CreateFleet|CreateLaunchTemplate|CreateTags|TerminateInstances|DeleteLaunchTemplate)$/.test(a)));
+    for (const s of writes.filter((w) => w.Sid !== 'LaunchFromImagesSubnetsAndSecurityGroups')) {
+      expect(JSON.stringify(s.Condition), s.Sid).toMatch(/kubernetes\.io\/cluster\/gigascale-dev-us-east-1":"owned"/);
+    }
+    expect(bySid.LaunchFromImagesSubnetsAndSecurityGroups.Action).toEqual(['ec2:CreateFleet', 'ec2:RunInstances']);
+    expect(bySid.DescribeInThisRegion).toMatchObject({ Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } });
+    expect(bySid.PassNodeRoleToEc2).toMatchObject({ Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } });
+    // No IAM writes: the instance profile is the stack's.
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('iam:'))).toEqual(['iam:PassRole', 'iam:GetInstanceProfile']);
+    expect(statements.filter((s) => s.Resource === '*').map((s) => s.Sid)).toEqual(['DescribeInThisRegion', 'ReadPrices']);
   });
 });
 
@@ -519,9 +583,10 @@ describe('manifests', () => {
     const [namespaces] = manifestId('Namespaces');
     const alb = logicalId('Custom::AWSCDK-EKS-HelmChart', { Chart: 'aws-load-balancer-controller' });
     const csi = logicalId('AWS::EKS::Addon', { AddonName: 'aws-secrets-store-csi-driver-provider' });
+    const karpenter = logicalId('Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter' });
     const ours = manifestId('');
     expect(ours).toHaveLength(1 + 1 + manifestId('BulkPart').length);
-    for (const id of ours) expect(manifests()[id].DependsOn, id).toEqual(expect.arrayContaining([alb, csi]));
+    for (const id of ours) expect(manifests()[id].DependsOn, id).toEqual(expect.arrayContaining([alb, csi, karpenter]));
     for (const id of ours.filter((x) => x !== namespaces)) expect(manifests()[id].DependsOn, id).toContain(namespaces);
     expect(manifests()[namespaces].DependsOn).not.toContain(manifestId('ServiceConfig')[0]);
   });

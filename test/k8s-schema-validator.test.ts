@@ -1,6 +1,8 @@
 /** test/support/k8s-schema.ts: the schema check the chart tests run on every rendered object. */
 import { describe, expect, it } from 'vitest';
+import { Testing } from 'cdk8s';
 import { validateK8sObject } from './support/k8s-schema';
+import { NodePoolsChart } from '../k8s/node-pools-chart';
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/gigascale/chat@sha256:${'a'.repeat(64)}`;
 
@@ -124,5 +126,58 @@ describe('validateK8sObject', () => {
     expect(validateK8sObject(sa)).toEqual([
       'ServiceAccount/chat: metadata.namespace is required: ServiceAccount is namespace-scoped (a manifest without one lands in whatever namespace kubectl defaults to)',
     ]);
+  });
+});
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Karpenter manifests, changed field by field */
+describe('validateK8sObject on the Karpenter objects (schemas written from the v1.11 API reference)', () => {
+  const chart = new NodePoolsChart(Testing.app(), 'node-pools', {
+    clusterName: 'gigascale-dev-us-east-1',
+    azs: ['us-east-1a', 'us-east-1b'],
+    instanceProfile: 'gigascale-dev-us-east-1-karpenter-node',
+    pools: [
+      { name: 'on-demand', nodes: 2, cpu: 8, memoryGiB: 32, arithmetic: 'two' },
+      { name: 'spot', nodes: 1, cpu: 4, memoryGiB: 16, arithmetic: 'one' },
+    ],
+    amiAlias: 'al2023@latest',
+    diskGiB: 50,
+    tags: { project: 'gigascale' },
+  });
+  const [nodeClass, onDemand] = chart.toJson() as Record<string, any>[];
+  const changed = (object: Record<string, any>, change: (o: any) => void) => {
+    const copy = structuredClone(object);
+    change(copy);
+    return validateK8sObject(copy);
+  };
+
+  it('passes the EC2NodeClass and the NodePools as rendered', () => {
+    expect((chart.toJson() as Record<string, unknown>[]).flatMap((o) => validateK8sObject(o))).toEqual([]);
+  });
+
+  it.each([
+    ['a misspelt field', (p: any) => (p.spec.disruption.consolidatePolicy = 'WhenEmpty'), ['NodePool/on-demand: spec.disruption.consolidatePolicy unknown field (not in the schema)']],
+    ['limits under the template instead of the spec', (p: any) => (p.spec.template.spec.limits = p.spec.limits), ['NodePool/on-demand: spec.template.spec.limits unknown field (not in the schema)']],
+    ['a budget that is not a count or a percentage', (p: any) => (p.spec.disruption.budgets = [{ nodes: '10 percent' }]), ['NodePool/on-demand: spec.disruption.budgets[0].nodes must match pattern "^((100|[0-9]{1,2})%|[0-9]+)$"']],
+    ['an unknown operator', (p: any) => (p.spec.template.spec.requirements[0].operator = 'Equals'), [
+      'NodePool/on-demand: spec.template.spec.requirements[0].operator must be equal to one of the allowed values ["In","NotIn","Exists","DoesNotExist","Gt","Lt"]',
+    ]],
+    ['a weight above 100', (p: any) => (p.spec.weight = 500), ['NodePool/on-demand: spec.weight must be <= 100']],
+  ])('refuses a NodePool with %s', (_, change, problems) => {
+    expect(changed(onDemand, change)).toEqual(problems);
+  });
+
+  it.each([
+    ['a misspelt field', (c: any) => (c.spec.instanceProfileName = c.spec.instanceProfile), ['EC2NodeClass/gigascale: spec.instanceProfileName unknown field (not in the schema)']],
+    ['IMDS tokens neither required nor optional', (c: any) => (c.spec.metadataOptions.httpTokens = 'yes'), [
+      'EC2NodeClass/gigascale: spec.metadataOptions.httpTokens must be equal to one of the allowed values ["required","optional"]',
+    ]],
+    ['a volume size without a unit', (c: any) => (c.spec.blockDeviceMappings[0].ebs.volumeSize = '50'), [
+      expect.stringMatching(/^EC2NodeClass\/gigascale: spec\.blockDeviceMappings\[0\]\.ebs\.volumeSize must match pattern/),
+    ]],
+    ['an AMI family Karpenter does not know', (c: any) => (c.spec.amiSelectorTerms = [{ alias: 'ubuntu@latest' }]), [
+      'EC2NodeClass/gigascale: spec.amiSelectorTerms[0].alias must match pattern "^(al2|al2023|bottlerocket|windows2019|windows2022)@.+$"',
+    ]],
+  ])('refuses an EC2NodeClass with %s', (_, change, problems) => {
+    expect(changed(nodeClass, change)).toEqual(problems);
   });
 });

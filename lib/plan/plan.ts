@@ -99,6 +99,8 @@ export interface ComputePlan extends ComputeSizes {
   readonly images: Readonly<Record<ImageKey, string>>;
   /** The TURN relay's autoscaler bounds and pod requests (planned; lib/facts/workloads.ts TURN_POD). */
   readonly turn: WorkloadSizes;
+  /** EC2NodeClass AMI alias of Karpenter's nodes (lib/facts/karpenter.ts). */
+  readonly nodeAmiAlias: string;
 }
 
 export interface IngressPlan {

@@ -24,6 +24,7 @@ import type { EnvironmentPlan, IngressPlan, LatencyBudgets, Plan, RegionPlan } f
 import { KUBERNETES_VERSION } from '../facts/kubernetes';
 import { defaultImages } from '../facts/images';
 import { TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
+import { DEFAULT_NODE_AMI_ALIAS } from '../facts/karpenter';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../facts/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../facts/rate-limits';
 import { resolveWorkload, type WorkloadModel } from './workload';
@@ -214,6 +215,7 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
       adminRoleArns: [...new Set(env.compute?.adminRoleArns ?? [])].sort(),
       images: { ...defaultImages(version), ...env.compute?.images },
       turn: { ...TURN_POD, minReplicas: capacity.turn.minReplicas.value, maxReplicas: capacity.turn.maxReplicas.value },
+      nodeAmiAlias: env.compute?.nodeAmiAlias ?? DEFAULT_NODE_AMI_ALIAS,
     },
     ingress: resolveIngress(env),
     edge: {

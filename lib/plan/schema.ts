@@ -14,6 +14,7 @@ import { REPLICATION_SCOPES, TOPIC_NAMES, type ReplicationScope, type TopicName 
 import { NODE_INSTANCE_TYPES } from '../facts/node-types';
 import { HTTP_SERVICES, WORKLOADS, type HttpService, type Workload } from '../facts/workloads';
 import { IMAGE_KEYS, type ImageKey } from '../facts/images';
+import { NODE_AMI_ALIAS } from '../facts/karpenter';
 import { FLOW_NAMES, type Flow } from '../facts/flows';
 import { HOP_NAMES, type Hop } from '../facts/hops';
 import { WORKLOAD_FIELDS, type WorkloadModel } from './workload';
@@ -204,6 +205,10 @@ export const environmentSchema = z.strictObject({
         .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: (i) => `must be an IAM role ARN like arn:aws:iam::123456789012:role/platform-admin, got ${JSON.stringify(i.input)}` }))
         .optional(),
       images: namedRecord(IMAGE_KEYS, z.string(), `unknown image; images are ${IMAGE_KEYS.join(', ')}`).optional(),
+      nodeAmiAlias: z
+        .string()
+        .regex(NODE_AMI_ALIAS, { error: (i) => `must be an EC2NodeClass AMI alias of Amazon Linux 2023: al2023@latest, or a release like al2023@v20260501, got ${JSON.stringify(i.input)}` })
+        .optional(),
     })
     .optional(),
   ingress: z
@@ -429,6 +434,12 @@ export interface EnvironmentInput {
      * @default - gateway envoyproxy/envoy and turn coturn/coturn at pinned tags; the others `gigascale/<name>:<package version>` in ECR
      */
     readonly images?: Readonly<Partial<Record<ImageKey, string>>>;
+    /**
+     * AMI of the nodes Karpenter launches, as an EC2NodeClass alias: `al2023@latest` follows AWS's releases (nodes
+     * are replaced within the pools' disruption budgets); `al2023@v<yyyymmdd>` holds a release you tested.
+     * @default al2023@latest
+     */
+    readonly nodeAmiAlias?: string;
   };
   /** The ALB of each region (`origin-<region>.<domain>`) and what may reach it. */
   readonly ingress?: {

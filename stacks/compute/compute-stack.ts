@@ -17,6 +17,8 @@ import { ClusterAddons } from './cluster-addons';
 import { ImageRepositories } from './image-repositories';
 import { WorkloadPodRoles } from './pod-roles';
 import { ZonalNodeGroups } from './zonal-node-groups';
+import { Karpenter } from './karpenter';
+import { SYSTEM_NODES_PER_AZ } from '../../lib/facts/karpenter';
 
 export interface ComputeStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); the cluster and its nodes use its private subnets. */
@@ -43,8 +45,8 @@ export const CONTROL_PLANE_LOG_TYPES = [
 /**
  * `<env>-<region>-compute`: the region's EKS cluster and what runs on it. The control plane (Kubernetes secrets
  * envelope-encrypted and its logs encrypted with the cluster key, every log type on, access entries only, the
- * public endpoint off or limited to the operators' CIDRs), one managed node group per AZ, the EKS add-ons, the AWS
- * Load Balancer Controller, a Pod Identity role per workload, ECR repositories for gigascale's images, the TURN
+ * public endpoint off or limited to the operators' CIDRs), one managed node group per AZ for the system pods,
+ * Karpenter for every other node, the EKS add-ons, the AWS Load Balancer Controller, a Pod Identity role per workload, ECR repositories for gigascale's images, the TURN
  * relay's static auth secret, and the lead's cdk8s charts as Kubernetes manifests.
  *
  * The pod roles attach the cache and bus stacks' managed policies by name: those stacks deploy first.
@@ -62,6 +64,8 @@ export class ComputeStack extends RegionalStack {
   /** coturn's `static-auth-secret`: the relay and voice derive TURN credentials from it. */
   readonly turnSecret: secretsmanager.Secret;
   readonly manifests: ChartManifests;
+  /** The node autoscaler: its roles, interruption queue and Helm release. */
+  readonly karpenter: Karpenter;
 
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, { ...props, concern: 'compute' });
@@ -121,8 +125,8 @@ export class ComputeStack extends RegionalStack {
       azs: region.azs,
       vpc,
       instanceType: compute.nodeInstanceType,
-      nodesPerAzMin: compute.nodesPerAzMin,
-      nodesPerAzMax: compute.nodesPerAzMax,
+      // The system floor: Karpenter's controller and the add-ons' Deployments; Karpenter adds the rest.
+      nodesPerAz: SYSTEM_NODES_PER_AZ,
       diskGiB: compute.nodeDiskGiB,
     });
     for (const nodegroup of this.nodes.nodegroups) {
@@ -151,10 +155,16 @@ export class ComputeStack extends RegionalStack {
 
     this.imageRepositories = new ImageRepositories(this, 'Images', { key: this.key });
 
+    this.karpenter = new Karpenter(this, 'Karpenter', { cluster: this.cluster, clusterName: name, environment: env, region: region.name, key: this.key });
+    this.karpenter.controller.association.node.addDependency(this.addons.podIdentityAgent);
+    // The controller runs on the managed nodes.
+    for (const nodegroup of this.nodes.nodegroups) this.karpenter.chart.node.addDependency(nodegroup);
+
+    // The NodePools need Karpenter's CRDs, and the workloads need Karpenter to launch their nodes.
     this.manifests = new ChartManifests(this, 'Manifests', {
       cluster: this.cluster,
       charts: props.charts,
-      dependencies: [this.cluster.albController!, this.addons.secretsStore],
+      dependencies: [this.cluster.albController!, this.addons.secretsStore, this.karpenter.chart],
     });
   }
 

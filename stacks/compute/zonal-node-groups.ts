@@ -16,10 +16,8 @@ export interface ZonalNodeGroupsProps {
   readonly vpc: ec2.IVpc;
   /** Graviton instance type of every node (`m7g.xlarge`). */
   readonly instanceType: string;
-  /** Nodes each AZ keeps at least; also the desired size on creation. */
-  readonly nodesPerAzMin: number;
-  /** Nodes each AZ may grow to. */
-  readonly nodesPerAzMax: number;
+  /** Nodes of each AZ's group (fixed: Karpenter, not these groups, follows the load). */
+  readonly nodesPerAz: number;
   /** Root volume of each node, GiB. */
   readonly diskGiB: number;
 }
@@ -28,8 +26,9 @@ export interface ZonalNodeGroupsProps {
 const AL2023_ROOT_DEVICE = '/dev/xvda';
 
 /**
- * The cluster's nodes: one managed node group per AZ (the Cluster Autoscaler scales each zone on its own and a
- * zone's pods stay in their zone's subnet), AL2023 on Graviton, on-demand. Every node boots from one launch
+ * The cluster's system nodes: one managed node group per AZ of a fixed size, where Karpenter's controller runs (it
+ * must not run on nodes it manages) with the add-ons; the workloads take what room is left, and Karpenter
+ * (stacks/compute/karpenter.ts) launches every other node. AL2023 on Graviton, on-demand. Every node boots from one launch
  * template: IMDSv2 only, with a hop limit of 1 so containers (one hop away from the host) cannot reach the
  * instance metadata service and the node role's credentials, and an encrypted gp3 root volume.
  *
@@ -81,19 +80,12 @@ export class ZonalNodeGroups extends Construct {
         amiType: eks.NodegroupAmiType.AL2023_ARM_64_STANDARD,
         instanceTypes: [new ec2.InstanceType(props.instanceType)],
         capacityType: eks.CapacityType.ON_DEMAND,
-        minSize: props.nodesPerAzMin,
-        desiredSize: props.nodesPerAzMin,
-        maxSize: props.nodesPerAzMax,
+        minSize: props.nodesPerAz,
+        desiredSize: props.nodesPerAz,
+        maxSize: props.nodesPerAz,
         nodeRole: this.role,
         launchTemplateSpec: { id: this.launchTemplate.launchTemplateId!, version: this.launchTemplate.latestVersionNumber },
         labels: { 'gigascale.io/nodegroup': nodegroupName(az) },
-        // Managed node groups tag their Auto Scaling group for the Cluster Autoscaler's auto-discovery; the zone
-        // label tag lets it scale a group up from zero for a pod that needs that zone.
-        tags: {
-          'k8s.io/cluster-autoscaler/enabled': 'true',
-          [`k8s.io/cluster-autoscaler/${props.clusterName}`]: 'owned',
-          'k8s.io/cluster-autoscaler/node-template/label/topology.kubernetes.io/zone': az,
-        },
       });
     });
   }

@@ -1,7 +1,9 @@
-import { Fn } from 'aws-cdk-lib';
+import { Fn, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { flowLogGroupName, natPrefixListName } from '../../lib/facts/names/network';
+import { clusterName } from '../../lib/facts/names/compute';
+import { SUBNET_DISCOVERY_TAG } from '../../lib/facts/karpenter';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { EncryptedFlowLog } from './flow-log';
 
@@ -58,6 +60,10 @@ export class NetworkStack extends RegionalStack {
       enableDnsSupport: true,
       restrictDefaultSecurityGroup: true,
     });
+
+    // Karpenter launches nodes into the subnets carrying this tag (k8s/node-pools-chart.ts): the private ones only,
+    // where the managed nodes run and which the data tiers admit.
+    for (const subnet of this.vpc.privateSubnets) Tags.of(subnet).add(SUBNET_DISCOVERY_TAG, clusterName(environment.name, region.name));
 
     // The Vpc construct allocates each NAT gateway's Elastic IP as `EIP` in its public subnet and exposes no accessor;
     // `Ref` of an AWS::EC2::EIP is its address.

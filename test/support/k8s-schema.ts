@@ -9,8 +9,8 @@
  *   declared property of an object it knows (`data.x === undefined`) and enumerates the keys of a map
  *   (`additionalProperties`), so a key it never read, on an object whose properties it did read, is a field the
  *   schema does not have. An object it neither reads nor enumerates (a free-form value) is not judged.
- * - CRDs: the openAPIV3Schema of test/fixtures/crds/<group>_<kind>.json, copied from the project that owns the CRD,
- *   checked with ajv. The API server prunes (or, strictly, refuses) fields a structural schema does not declare, so
+ * - CRDs: the openAPIV3Schema of test/fixtures/crds/<group>_<kind>.json, copied from the project that owns the CRD
+ *   (the Karpenter ones written by hand from its v1.11 API reference, for the fields gigascale sets), checked with ajv. The API server prunes (or, strictly, refuses) fields a structural schema does not declare, so
  *   every object schema without `x-kubernetes-preserve-unknown-fields` or `additionalProperties` gets
  *   `additionalProperties: false`; the root `metadata` stays open and is checked by the generic rules below.
  * - Generic rules on every object: the name rule of its kind, `metadata.namespace` exactly on namespace-scoped kinds,
@@ -38,6 +38,8 @@ import { DNS_LABEL, DNS_SUBDOMAIN } from '../../lib/facts/kubernetes';
 import { imageProblem } from '../../lib/facts/images';
 import targetGroupBinding from '../fixtures/crds/elbv2.k8s.aws_TargetGroupBinding.json';
 import secretProviderClass from '../fixtures/crds/secrets-store.csi.x-k8s.io_SecretProviderClass.json';
+import nodePool from '../fixtures/crds/karpenter.sh_NodePool.json';
+import ec2NodeClass from '../fixtures/crds/karpenter.k8s.aws_EC2NodeClass.json';
 
 /**
  * What the API server requires of `metadata.name` (k8s.io/apimachinery validation): most kinds a DNS-1123
@@ -78,9 +80,14 @@ const BUILT_IN: Readonly<Record<string, BuiltInKind>> = {
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': { model: ClusterRoleBinding, namespaced: false, name: 'path-segment' },
 };
 
-/** The shape of a test/fixtures/crds file: one served version of a CRD, with where it was copied from. */
+/**
+ * The shape of a test/fixtures/crds file: one served version of a CRD, with where it was copied from, or, for a
+ * schema written by hand for the fields gigascale uses, the reference and release it was written from.
+ */
 interface CrdFixture {
-  readonly source: { readonly repo: string; readonly path: string; readonly commit: string };
+  readonly source:
+    | { readonly repo: string; readonly path: string; readonly commit: string }
+    | { readonly reference: string; readonly release: string; readonly written: string };
   readonly group: string;
   readonly kind: string;
   readonly version: string;
@@ -88,7 +95,7 @@ interface CrdFixture {
   readonly schema: object;
 }
 
-const CRD_FIXTURES: readonly CrdFixture[] = [targetGroupBinding, secretProviderClass];
+const CRD_FIXTURES: readonly CrdFixture[] = [targetGroupBinding, secretProviderClass, nodePool, ec2NodeClass];
 
 type Path = readonly (string | number)[];
 

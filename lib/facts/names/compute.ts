@@ -31,6 +31,14 @@ export function podRoleName(env: string, region: string, workload: string): stri
   return `${PROJECT}-${stageName(env, region)}-pod-${workload}`;
 }
 
+/**
+ * `gigascale-prod-eu-west-1-karpenter-node`: the IAM role (and its instance profile, of the same name) of the nodes
+ * Karpenter launches in one region's cluster.
+ */
+export function karpenterNodeRoleName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-karpenter-node`;
+}
+
 /** `gigascale/prod/turn/static-auth-secret`: the secret TURN REST credentials are signed with (one per region). */
 export function turnSecretName(env: string): string {
   return serviceSecretName(env, 'turn', 'static-auth-secret');

@@ -10,6 +10,10 @@ const ALB_CONTROLLER_POLICY = /^[a-z0-9-]+\/Compute\/[A-Za-z0-9]+-AlbController\
 /** The customer-managed policy of each service's Pod Identity role. */
 const POD_ROLE_POLICY = /^[a-z0-9-]+\/Compute\/PodRoles\/[A-Za-z]+\/Policy\/Resource$/;
 const TURN_STATIC_AUTH_SECRET = /^[a-z0-9-]+\/Compute\/TurnStaticAuthSecret\/Resource$/;
+/** The role of the managed nodes, and of the nodes Karpenter launches: the same two AWS-managed policies. */
+const NODE_ROLE = /^[a-z0-9-]+\/Compute\/(Nodes|Karpenter)\/NodeRole\/Resource$/;
+/** The customer-managed policy of Karpenter's controller role. */
+const KARPENTER_CONTROLLER_POLICY = /^[a-z0-9-]+\/Compute\/Karpenter\/Controller\/Policy\/Resource$/;
 
 /**
  * The wildcard resources of the AWS Load Balancer Controller's IAM policy, as cdk-nag prints them: one finding per
@@ -29,6 +33,41 @@ const ALB_CONTROLLER_WILDCARDS = [
 
 /** Findings accepted on the compute stack: the EKS cluster, its nodes, add-ons, kubectl provider and pod roles. */
 export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources:
+      /^arn:aws[a-z-]*:(ec2:[a-z0-9-]+:(\d{12})?:(image|snapshot|security-group|subnet|fleet|instance|volume|network-interface|launch-template|spot-instances-request)\/\*|ssm:[a-z0-9-]+::parameter\/aws\/service\/\*)$/,
+    reason:
+      "Karpenter's controller launches and terminates instances it has not seen yet, so their ids cannot be named; " +
+      'the policy is the one of Karpenter\'s reference template (getting-started cloudformation.yaml, v1) narrowed to ' +
+      "this region and account: RunInstances and CreateFleet only with a launch template tagged for this cluster and a " +
+      'node pool, every created instance, volume, interface, fleet and launch template required to carry those tags ' +
+      '(aws:RequestTag), CreateTags only on creation or on its own instances with three keys, TerminateInstances and ' +
+      'DeleteLaunchTemplate only on resources tagged for this cluster. AMIs, their snapshots and the public SSM ' +
+      'parameters under /aws/service/ (where the AMI alias resolves) are Amazon\'s and read-only.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: KARPENTER_CONTROLLER_POLICY,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'EC2 Describe* calls support no resource-level permissions (Service Authorization Reference, "Actions defined by ' +
+      'Amazon EC2": no resource types for DescribeInstances, DescribeSubnets...), and pricing:GetProducts has none ' +
+      'either. The Describe statement holds only when the request is for this region (aws:RequestedRegion); the ' +
+      'price list is public data Karpenter reads to pick the cheapest type.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: KARPENTER_CONTROLLER_POLICY,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-SQS3',
+    reason:
+      "Karpenter's interruption queue holds warnings that matter for two minutes (a spot reclaim) to a few hours (a " +
+      'scheduled retirement); it keeps them five minutes. A message Karpenter fails to handle is not worth keeping for ' +
+      'later: a dead-letter queue would hold stale warnings that no one acts on. Karpenter logs every message it ' +
+      'cannot handle.',
+    resourceType: 'AWS::SQS::Queue',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Karpenter\/InterruptionQueue\/Resource$/,
+  },
   {
     rule: 'CloudFormation-Validate::W9009',
     reason:
@@ -52,11 +91,11 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   {
     rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
     reason:
-      'The node role of the managed node groups needs AmazonEKSWorkerNodePolicy (Amazon EKS User Guide, "Amazon EKS ' +
+      'The node roles (of the managed node groups, and of the nodes Karpenter launches) need AmazonEKSWorkerNodePolicy (Amazon EKS User Guide, "Amazon EKS ' +
       'node IAM role"): the kubelet describes its instance and the cluster, and the Pod Identity agent exchanges tokens ' +
       '(eks-auth:AssumeRoleForPodIdentity). Pods cannot use the node\'s credentials: IMDSv2 with a hop limit of 1.',
     resourceType: 'AWS::IAM::Role',
-    pathPattern: /^[a-z0-9-]+\/Compute\/Nodes\/NodeRole\/Resource$/,
+    pathPattern: NODE_ROLE,
   },
   {
     rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]',
@@ -65,7 +104,7 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
       'role, which EKS requires to have ECR pull permissions (Amazon EKS User Guide, "Amazon EKS node IAM role"). ' +
       'AmazonEC2ContainerRegistryReadOnly grants those and read-only describe and list calls, no push.',
     resourceType: 'AWS::IAM::Role',
-    pathPattern: /^[a-z0-9-]+\/Compute\/Nodes\/NodeRole\/Resource$/,
+    pathPattern: NODE_ROLE,
   },
   {
     rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',

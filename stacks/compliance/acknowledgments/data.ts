@@ -27,15 +27,4 @@ export const DATA_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::RDS::DBInstance',
     pathPattern: /\/Shards\d+\/shard-\d{4}\/Instance\d+$/,
   },
-  {
-    rule: 'CloudFormation-Validate::W3010',
-    reason:
-      'Each shard instance names its Availability Zone on purpose: without one RDS picks a zone at random (RDS API ' +
-      'Reference, CreateDBInstance, AvailabilityZone) and may put a cluster\'s two instances in the same zone, which ' +
-      'one zone outage would then take whole. The zones are not typed into the template by hand: they are the ' +
-      "region's AZs of the plan (the catalog's, or regions[].azs of the config), the list the VPC's subnets and the DB " +
-      'subnet group are built from, and stacks/data/shard.ts shardInstanceAz spreads consecutive instances over them.',
-    resourceType: 'AWS::RDS::DBInstance',
-    pathPattern: /\/Shards\d+\/shard-\d{4}\/Instance\d+$/,
-  },
 ];
