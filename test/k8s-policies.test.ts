@@ -12,6 +12,7 @@ import { SecretSyncChart } from '../k8s/secret-sync-chart';
 import { TargetGroupBindingsChart, type TargetGroupBindingsChartProps } from '../k8s/target-group-bindings-chart';
 import { addressRange, TurnChart } from '../k8s/turn-chart';
 import { TURN_DEREGISTRATION_DELAY_SECONDS, TURN_DRAIN_SECONDS } from '../lib/facts/workloads';
+import { PLATFORM_HPA_BEHAVIOR } from './support/autoscaling';
 import { DEPENDENCY_PORTS, HTTP_SERVICES, SERVICE_SPECS } from '../lib/facts/workloads';
 import { GigascaleError } from '../lib/util/errors';
 import { shardEndpointName, shardName, shardSecretName } from '../lib/facts/names/data';
@@ -229,24 +230,7 @@ describe('TurnChart', () => {
       minReplicas: 3,
       maxReplicas: 6,
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
-      behavior: {
-        scaleUp: {
-          stabilizationWindowSeconds: 0,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 100, periodSeconds: 15 },
-            { type: 'Pods', value: 4, periodSeconds: 15 },
-          ],
-        },
-        scaleDown: {
-          stabilizationWindowSeconds: 300,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 10, periodSeconds: 60 },
-            { type: 'Pods', value: 1, periodSeconds: 60 },
-          ],
-        },
-      },
+      behavior: PLATFORM_HPA_BEHAVIOR,
     });
     const selector = { matchLabels: { 'app.kubernetes.io/name': 'gigascale-turn' } };
     expect(pod.topologySpreadConstraints).toEqual([

@@ -1,5 +1,6 @@
 /** The gateway and service charts: one locked-down, autoscaled, zone-spread Workload each, from the service list. */
 import { createHash } from 'node:crypto';
+import { PLATFORM_HPA_BEHAVIOR } from './support/autoscaling';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_CHART_ID, GatewayChart, type GatewayChartProps } from '../k8s/gateway-chart';
@@ -179,12 +180,13 @@ describe.each(CASES)('the $workload workload', (c) => {
     expect(spec.clusterIP).toBe(c.headless ? 'None' : undefined);
   });
 
-  it('autoscales the Deployment on 60% CPU between the sizes\' minimum and maximum', () => {
-    expect(one(c.synth(), 'HorizontalPodAutoscaler').spec).toMatchObject({
+  it('autoscales the Deployment on 60% CPU between the sizes\' minimum and maximum, up at once and down slowly', () => {
+    expect(one(c.synth(), 'HorizontalPodAutoscaler').spec).toEqual({
       minReplicas: c.sizes.minReplicas,
       maxReplicas: c.sizes.maxReplicas,
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+      behavior: PLATFORM_HPA_BEHAVIOR,
     });
   });
 
