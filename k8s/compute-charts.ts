@@ -28,6 +28,9 @@ import { ServiceChart, serviceChartId } from './service-chart';
 import { ServiceConfigChart } from './service-config-chart';
 import { TargetGroupBindingsChart, TARGET_GROUP_BINDINGS_CHART_ID, type TargetGroupArns } from './target-group-bindings-chart';
 import { TurnChart, TURN_CHART_ID } from './turn-chart';
+import { ConsumersChart, CONSUMERS_CHART_ID } from './consumers-chart';
+import { CONSUMERS, consumerWorkload, type Consumer } from '../lib/facts/consumers';
+import { BUS_OUTPUTS } from '../lib/facts/names/bus';
 
 /** What the charts need from the region's ingress stack. */
 export interface IngressRefs {
@@ -51,11 +54,24 @@ export function renderedIngressRefs(environment: string, region: string): Ingres
   };
 }
 
+/** What the charts need from the region's bus stack. */
+export interface BusRefs {
+  /** The cluster's SASL/IAM bootstrap brokers (KEDA reads the consumers' lag from them). */
+  readonly bootstrapBrokers: string;
+}
+
+/** The bus values as rendered YAML shows them: the bus stack output each one is read from. */
+export function renderedBusRefs(environment: string, region: string): BusRefs {
+  return { bootstrapBrokers: `<${stageName(environment, region)}-bus output ${BUS_OUTPUTS.bootstrapBrokers}>` };
+}
+
 export interface ComputeChartsProps {
   readonly environment: EnvironmentPlan;
   readonly region: RegionPlan;
   /** Target groups and load-balancer security groups of the region's ingress stack. */
   readonly ingress: IngressRefs;
+  /** The bus stack's bootstrap brokers. */
+  readonly bus: BusRefs;
 }
 
 /**
@@ -63,7 +79,7 @@ export interface ComputeChartsProps {
  * first, the compute stack applies it before the rest.
  */
 export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
-  const { environment, region, ingress } = props;
+  const { environment, region, ingress, bus } = props;
   const env = environment.name;
   const image = (key: keyof EnvironmentPlan['compute']['images']) => imageUri(environment.compute.images[key], environment.account, region.name);
 
@@ -101,6 +117,8 @@ export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
           image: image(service),
           sizes: environment.compute.workloads[service],
           domain: environment.domain,
+          // The planner's arithmetic for chat's sockets: socketsPerChatPod / headroom per pod at the peak.
+          ...(service === 'chat' ? { socketsPerPod: Math.floor(environment.capacities.socketsPerChatPod / environment.capacities.headroom) } : {}),
         }),
     ),
     new NetworkPoliciesChart(app, NETWORK_POLICIES_CHART_ID, { vpcCidr: region.cidr }),
@@ -111,6 +129,14 @@ export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
       nlbSecurityGroupId: ingress.nlbSecurityGroupId,
     }),
     new ProbeChart(app, PROBE_CHART_ID, { environment: env, region: region.name, image: image('probe') }),
+    new ConsumersChart(app, CONSUMERS_CHART_ID, {
+      environment: env,
+      region: region.name,
+      images: Object.fromEntries(CONSUMERS.map((c) => [c, image(consumerWorkload(c))])) as Record<Consumer, string>,
+      sizes: environment.compute.consumers,
+      eventsPerPod: environment.capacities.eventsPerConsumerPod,
+      bootstrapBrokers: bus.bootstrapBrokers,
+    }),
   ];
   return charts;
 }
@@ -130,7 +156,7 @@ export interface MigrationCharts {
  * so they are deployed by stacks of their own (stacks/compute/migrations-stack.ts), never by the compute stack.
  * Empty outside the write region: the shards' secrets and writers are there.
  */
-export function addMigrationCharts(app: App, props: Omit<ComputeChartsProps, 'ingress'>): MigrationCharts[] {
+export function addMigrationCharts(app: App, props: Omit<ComputeChartsProps, 'ingress' | 'bus'>): MigrationCharts[] {
   const { environment, region } = props;
   if (!region.isWriteRegion) return [];
   const env = environment.name;
@@ -158,7 +184,7 @@ export function addMigrationCharts(app: App, props: Omit<ComputeChartsProps, 'in
 export function renderStageCharts(environment: EnvironmentPlan, region: RegionPlan): Map<string, string> {
   const app = new App();
   const charts = [
-    ...addComputeCharts(app, { environment, region, ingress: renderedIngressRefs(environment.name, region.name) }),
+    ...addComputeCharts(app, { environment, region, ingress: renderedIngressRefs(environment.name, region.name), bus: renderedBusRefs(environment.name, region.name) }),
     ...addMigrationCharts(app, { environment, region }).flatMap((m) => m.charts),
   ];
   return new Map(charts.map((chart) => [`${chart.node.id}.yaml`, Yaml.stringify(...chart.toJson())]));

@@ -23,6 +23,7 @@
  * per peer (Pods.select, NetworkPolicyIpBlock) and says nothing about `except`, while these read like the YAML a
  * reviewer sees in the diff.
  */
+import { CONSUMER_SPECS, CONSUMERS, consumerWorkload } from '../lib/facts/consumers';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import type { Construct } from 'constructs';
@@ -109,6 +110,19 @@ export class NetworkPoliciesChart extends Chart {
         ingress: [{ peers: [{ podSelector: workloadPods(GATEWAY) }], ports: [tcp(SERVICE_PORT)] }],
         egress: [
           ...SERVICE_SPECS[service].dependencies.map((dependency) => dependencyRule(dependency, vpc)),
+          { peers: [cidr(POD_IDENTITY_AGENT_CIDR)], ports: [tcp(POD_IDENTITY_AGENT_PORT)] },
+          // Chat reports its open sockets to the CloudWatch agent on its node (KEDA scales it on them).
+          ...(service === 'chat' ? [{ peers: [cidr(vpc)], ports: [tcp(EMF_AGENT_PORT)] }] : []),
+        ],
+      });
+    }
+
+    // The event consumers: nothing calls them; out to their dependencies and the Pod Identity agent, like the services.
+    for (const consumer of CONSUMERS) {
+      const workload = consumerWorkload(consumer);
+      policy(namespace, workloadName(workload), workloadPods(workload), {
+        egress: [
+          ...CONSUMER_SPECS[consumer].dependencies.map((dependency) => dependencyRule(dependency, vpc)),
           { peers: [cidr(POD_IDENTITY_AGENT_CIDR)], ports: [tcp(POD_IDENTITY_AGENT_PORT)] },
         ],
       });

@@ -6,6 +6,12 @@
  * Nothing secret is in the manifest: a service reads its secrets (voice's OpenAI key) from Secrets Manager with its
  * EKS Pod Identity role, by the names given here, and its cache and bus endpoints from the mounted config.
  */
+import { CHAT_SOCKETS_METRIC } from '../lib/facts/keda';
+import { EMF_AGENT_PORT } from '../lib/views/probe-target';
+import { stageName } from '../lib/facts/names/stage';
+import { workloadName } from '../lib/facts/names/k8s';
+import { scaledObject } from './keda-objects';
+import { workloadLabels } from './secure-defaults';
 import { Chart } from 'cdk8s';
 import { SPOT_WORKLOADS } from '../lib/facts/karpenter';
 import type { Construct } from 'constructs';
@@ -17,7 +23,7 @@ import { pascalCase } from '../lib/util/strings';
 import { serviceSecretName } from '../lib/facts/names/services';
 import { turnHostname } from '../lib/facts/names/ingress';
 import { TURN_PORT, TURN_TLS_PORT } from '../lib/facts/workloads';
-import { Workload } from './workload';
+import { TARGET_CPU_UTILIZATION, Workload } from './workload';
 
 /** Where the service config ConfigMap (`services.json`, `shard-map.json`) is mounted, read-only. */
 export const SERVICE_CONFIG_DIR = '/etc/gigascale';
@@ -51,6 +57,11 @@ export interface ServiceChartProps {
   readonly domain: string;
   /** Namespace of every object. @default 'gigascale' (K8S_NAMESPACE) */
   readonly namespace?: string;
+  /**
+   * Chat only: the open WebSockets one pod should hold (the plan's socketsPerChatPod / headroom). KEDA then scales chat
+   * on its sockets (CHAT_SOCKETS_METRIC) as well as its CPU. @default - CPU only, by a HorizontalPodAutoscaler
+   */
+  readonly socketsPerPod?: number;
 }
 
 /** Chart ids are file names: cdk8s writes `<id>.k8s.yaml`. */
@@ -78,7 +89,40 @@ export class ServiceChart extends Chart {
       terminationGraceSeconds: websocket ? WEBSOCKET_TERMINATION_GRACE_SECONDS : DEFAULT_TERMINATION_GRACE_SECONDS,
       preStopSleepSeconds: SERVICE_PRE_STOP_SECONDS,
       tolerateSpot: SPOT_WORKLOADS.includes(props.service),
+      ...(props.socketsPerPod === undefined ? {} : { scaledBy: 'keda' as const, nodeIpEnv: 'HOST_IP' }),
     });
+    if (props.socketsPerPod !== undefined) {
+      const name = workloadName(props.service);
+      scaledObject(this, 'Scaler', {
+        name,
+        labels: workloadLabels(name, 'service'),
+        minReplicas: props.sizes.minReplicas,
+        maxReplicas: props.sizes.maxReplicas,
+        triggers: [
+          { type: 'cpu', name: 'cpu', metricType: 'Utilization', metadata: { value: String(TARGET_CPU_UTILIZATION) } },
+          {
+            type: 'aws-cloudwatch',
+            name: 'sockets',
+            aws: true,
+            metadata: {
+              namespace: CHAT_SOCKETS_METRIC.namespace,
+              metricName: CHAT_SOCKETS_METRIC.name,
+              dimensionName: CHAT_SOCKETS_METRIC.dimension,
+              dimensionValue: stageName(props.environment, props.region),
+              metricStat: 'Sum',
+              metricStatPeriod: String(CHAT_SOCKETS_METRIC.periodSeconds),
+              // The last complete minute: the agent flushes once a minute, so the current one is still filling.
+              metricEndTimeOffset: String(CHAT_SOCKETS_METRIC.periodSeconds),
+              metricCollectionTime: String(3 * CHAT_SOCKETS_METRIC.periodSeconds),
+              targetMetricValue: String(props.socketsPerPod),
+              // No data (no pod has reported yet) counts as no sockets: the CPU trigger and the floor hold.
+              minMetricValue: '0',
+              awsRegion: props.region,
+            },
+          },
+        ],
+      });
+    }
   }
 }
 
@@ -97,6 +141,11 @@ export function serviceEnv(props: Pick<ServiceChartProps, 'environment' | 'regio
   // `openai-api-key` -> OPENAI_API_KEY_SECRET: the Secrets Manager name the pod reads with its role.
   for (const key of spec.secrets) env[`${key.toUpperCase().replace(/-/g, '_')}_SECRET`] = serviceSecretName(props.environment, props.service, key);
   if (props.service === 'chat') {
+    // Its open sockets, once a minute, as EMF to the CloudWatch agent on the node (CHAT_SOCKETS_METRIC).
+    env.SOCKETS_METRIC_NAMESPACE = CHAT_SOCKETS_METRIC.namespace;
+    env.SOCKETS_METRIC_NAME = CHAT_SOCKETS_METRIC.name;
+    env.SOCKETS_METRIC_STAGE = stageName(props.environment, props.region);
+    env.EMF_AGENT_PORT = String(EMF_AGENT_PORT);
     // Socket.io's Redis adapter on the regional cluster-mode cache: the sharded adapter (SPUBLISH/SSUBSCRIBE, so a
     // broadcast reaches only the shard owning the channel), on the channels chat's cache user may use (lib/facts/cache-acl.ts
     // `&socket.io*`), one channel per room (@socket.io/redis-adapter createShardedAdapter subscriptionMode "dynamic").

@@ -90,6 +90,15 @@ export interface WorkloadProps {
    * nodes, which it drains on the 2-minute interruption warning. @default false: on-demand nodes only
    */
   readonly tolerateSpot?: boolean;
+  /**
+   * Who scales the Deployment: its own HorizontalPodAutoscaler on CPU (`hpa`), or a KEDA ScaledObject the caller makes
+   * (`keda`, which creates and owns the HPA). @default 'hpa'
+   */
+  readonly scaledBy?: 'hpa' | 'keda';
+  /** A Service publishes the pods (false for workers nothing calls; their port still serves the probes). @default true */
+  readonly serve?: boolean;
+  /** Name of an environment variable holding the node's IP (the downward API's status.hostIP). @default - none */
+  readonly nodeIpEnv?: string;
 }
 
 /** The HorizontalPodAutoscaler's target: average CPU use as a share of the request, percent. */
@@ -102,8 +111,10 @@ export function workloadSelector(name: string): Record<string, string> {
 
 export class Workload extends Construct {
   readonly deployment: kplus.Deployment;
-  readonly service: kplus.Service;
-  readonly autoscaler: kplus.HorizontalPodAutoscaler;
+  /** Absent for a workload nothing calls (`serve: false`). */
+  readonly service?: kplus.Service;
+  /** Absent when KEDA scales the workload (`scaledBy: 'keda'`). */
+  readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
   /**
    * The pods' ServiceAccount, named `workloadServiceAccountName(name)` (= `workloadName(name)`): the name the compute
@@ -183,11 +194,12 @@ export class Workload extends Construct {
           command: props.command === undefined ? undefined : [...props.command],
           args: props.args === undefined ? undefined : [...props.args],
           ports: [{ number: port, name: 'http', protocol: kplus.Protocol.TCP }],
-          envVariables: Object.fromEntries(
-            Object.entries(props.env ?? {})
+          envVariables: Object.fromEntries([
+            ...Object.entries(props.env ?? {})
               .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
               .map(([k, v]) => [k, kplus.EnvValue.fromValue(v)]),
-          ),
+            ...(props.nodeIpEnv === undefined ? [] : [[props.nodeIpEnv, kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_IP)]]),
+          ]),
           // Memory limit = request: a pod is never OOM-killed for memory the scheduler promised it, nor uses memory it
           // was not promised. No CPU limit: CFS throttling stalls a Node.js event loop (and Envoy's workers) for whole
           // periods under bursts, adding tail latency; the request alone reserves the CPU and drives the autoscaler.
@@ -210,25 +222,33 @@ export class Workload extends Construct {
       ...(props.tolerateSpot ? [JsonPatch.add('/spec/template/spec/tolerations', [{ ...SPOT_TAINT, operator: 'Equal' }])] : []),
     );
 
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { name, labels },
-      type: kplus.ServiceType.CLUSTER_IP,
-      clusterIP: props.headless ? 'None' : undefined,
-      // Only ready pods are published, in the endpoints and (headless) in DNS.
-      publishNotReadyAddresses: false,
-      ports: [{ name: 'http', port, targetPort: port, protocol: kplus.Protocol.TCP }],
-    });
-    for (const [key, value] of Object.entries(selector)) this.service.selectLabel(key, value);
+    if (props.serve ?? true) {
+      this.service = new kplus.Service(this, 'Service', {
+        metadata: { name, labels },
+        type: kplus.ServiceType.CLUSTER_IP,
+        clusterIP: props.headless ? 'None' : undefined,
+        // Only ready pods are published, in the endpoints and (headless) in DNS.
+        publishNotReadyAddresses: false,
+        ports: [{ name: 'http', port, targetPort: port, protocol: kplus.Protocol.TCP }],
+      });
+      for (const [key, value] of Object.entries(selector)) this.service.selectLabel(key, value);
+    }
 
-    this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-      metadata: { name, labels },
-      target: this.deployment,
-      minReplicas: props.sizes.minReplicas,
-      maxReplicas: props.sizes.maxReplicas,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
-      scaleUp: scalingRules(SCALE_UP),
-      scaleDown: scalingRules(SCALE_DOWN),
-    });
+    if ((props.scaledBy ?? 'hpa') === 'hpa') {
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+        metadata: { name, labels },
+        target: this.deployment,
+        minReplicas: props.sizes.minReplicas,
+        maxReplicas: props.sizes.maxReplicas,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
+        scaleUp: scalingRules(SCALE_UP),
+        scaleDown: scalingRules(SCALE_DOWN),
+      });
+    } else {
+      // Without an autoscaler of its own cdk8s-plus would write `replicas: 2`, which every apply would reset the
+      // KEDA-made HPA's count to: the Deployment sets none, as above.
+      this.deployment.markHasAutoscaler();
+    }
 
     // maxUnavailable 1 rather than a minAvailable: it limits voluntary evictions (node drains, upgrades) to one pod
     // at a time at any replica count the autoscaler picks, and never blocks a drain outright. A zone loss is not an

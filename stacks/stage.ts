@@ -1,4 +1,5 @@
-import { Stage, Tags } from 'aws-cdk-lib';
+import { Fn, Stage, Tags } from 'aws-cdk-lib';
+import { BUS_OUTPUTS } from '../lib/facts/names/bus';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
 import { PROJECT, stageName, TAG_KEYS, migrationsConcern, shardGroupConcern } from '../lib/facts/names/stage';
@@ -90,6 +91,8 @@ export class RegionStage extends Stage {
         albSecurityGroupId: this.ingress.albSecurityGroup.securityGroupId,
         nlbSecurityGroupId: this.ingress.nlbSecurityGroup.securityGroupId,
       },
+      // The bus stack's own output, by its name (the stage already orders bus before compute): no output of CDK's making.
+      bus: { bootstrapBrokers: Fn.getStackOutput(this.bus.stackName, BUS_OUTPUTS.bootstrapBrokers, region.name) },
     });
     this.compute = new ComputeStack(this, 'Compute', { environment, region, vpc: this.network.vpc, charts });
     // Pod roles attach the cache and bus stacks' service policies by name: those stacks deploy first.

@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { MskCluster } from '../stacks/bus/msk-cluster';
-import { BUS_OUTPUTS } from '../stacks/bus/bus-stack';
+import { BUS_OUTPUTS } from '../lib/facts/names/bus';
 import type { RegionStage } from '../stacks/stage';
 import { configWith, env } from './support/config';
 import { planOf, stage, stagesOf } from './support/synth';
@@ -283,6 +283,15 @@ describe('per-service bus policies', () => {
     const chat = policyStatements(t, 'gigascale-dev-us-east-1-bus-chat');
     expect(grantedNames(chat, 'kafka-cluster:WriteData')).toEqual(['chat-messages', 'push-notifications', 'user-actions']);
     expect(grantedNames(chat, 'kafka-cluster:ReadData')).toEqual(['chat-messages']);
+  });
+
+  it("lets KEDA read the event consumers' lag and nothing else: describe their topics and groups, no data, no writes", () => {
+    const keda = policyStatements(t, 'gigascale-dev-us-east-1-bus-keda');
+    expect(bus.servicePolicies.has('keda' as never)).toBe(false);
+    expect(keda.flatMap((s) => [s.Action].flat()).sort()).toEqual(['kafka-cluster:Connect', 'kafka-cluster:DescribeGroup', 'kafka-cluster:DescribeTopic']);
+    expect(grantedNames(keda, 'kafka-cluster:Connect')).toEqual(['cluster']);
+    expect(grantedNames(keda, 'kafka-cluster:DescribeTopic')).toEqual(['memory-events', 'push-notifications', 'user-actions']);
+    expect(grantedNames(keda, 'kafka-cluster:DescribeGroup')).toEqual(['gigascale.analytics', 'gigascale.memory', 'gigascale.push']);
   });
 
   it('names this cluster exactly in every ARN: its UUID is read from the cluster ARN and no wildcard is left', () => {

@@ -94,6 +94,22 @@ describe('planner arithmetic', () => {
     expect(tight.replicas.auth.maxReplicas).toMatchObject({ value: 4, binding: 'scale-out room' });
   });
 
+  it("plans each event consumer from its topics' events, and never above their partitions", () => {
+    // Phase 5's 10M events/s over four regions: 2.5M per region, half of them user-actions (256 partitions).
+    const c = reference(5).capacity.consumers;
+    expect(c.memory.maxReplicas.constraints.map((x) => [x.name, x.value, x.arithmetic])).toEqual([
+      ['events', 325, '1.25M events/s per region (user-actions) / 5,000 per pod x 1.3 headroom = 325 -> 325'],
+      ['scale-out room', 196, '98 at the floor x 2 -> 196'],
+      ['partitions', 256, 'a consumer group uses one pod per partition at most: 256 of user-actions = 256'],
+    ]);
+    expect(c.memory.maxReplicas).toMatchObject({ value: 256, binding: 'partitions' });
+    expect(c.memory.minReplicas).toMatchObject({ value: 98, binding: 'daily trough' });
+    // Below the partitions the events decide: analytics reads user-actions and memory-events in phase 3 (one region).
+    const p3 = reference(3).capacity.consumers.analytics.maxReplicas;
+    expect(p3).toMatchObject({ value: 16, binding: 'events' });
+    expect(p3.constraints.at(-1)).toMatchObject({ name: 'partitions', value: 17 });
+  });
+
   it('keeps a count the config sets, and reports the planned one beside it', () => {
     const prod = resolvePlan(configWith(env({ phase: 4, shards: 16, workload: { users: 100_000_000 }, regions: ['us-east-1'] })), { rdsInstanceQuota: 1000 }).environments[0];
     expect(prod.shards).toBe(16);

@@ -68,9 +68,10 @@ describe('npx cdk synth', () => {
   });
 
   it('renders every chart of every stage as YAML into <outdir>/k8s/<stage>/', () => {
-    expect(first.stderr).toContain(`74 Kubernetes manifests rendered to ${first.outdir}/k8s/<stage>/<chart>.yaml`);
+    expect(first.stderr).toContain(`79 Kubernetes manifests rendered to ${first.outdir}/k8s/<stage>/<chart>.yaml`);
     expect(readdirSync(join(tmp, 'a', 'k8s')).sort()).toEqual(['dev-us-east-1', 'prod-ap-southeast-1', 'prod-eu-west-1', 'prod-us-east-1', 'prod-us-west-2']);
     expect(readdirSync(join(tmp, 'a', 'k8s', 'prod-us-east-1')).sort()).toEqual([
+      'consumers.yaml',
       'gateway.yaml',
       'migrations-0.yaml',
       'namespaces.yaml',
@@ -93,20 +94,26 @@ describe('npx cdk synth', () => {
     expect(gateway).toContain('image: docker.io/envoyproxy/envoy:v1.36.2');
   });
 
-  it('gives every autoscaler of prod room to scale: no HorizontalPodAutoscaler has minReplicas = maxReplicas', () => {
-    const hpas = readdirSync(join(tmp, 'a', 'k8s'))
+  it('gives every autoscaler of prod room to scale: no HorizontalPodAutoscaler or ScaledObject has its minimum = maximum', () => {
+    type Scaler = { kind?: string; metadata: { name: string }; spec: { minReplicas?: number; maxReplicas?: number; minReplicaCount?: number; maxReplicaCount?: number } };
+    const scalers = readdirSync(join(tmp, 'a', 'k8s'))
       .filter((stage) => stage.startsWith('prod-'))
       .flatMap((stage) =>
         readdirSync(join(tmp, 'a', 'k8s', stage)).flatMap((file) =>
           parseAllDocuments(readFileSync(join(tmp, 'a', 'k8s', stage, file), 'utf8'))
-            .map((d) => d.toJS() as { kind?: string; metadata: { name: string }; spec: { minReplicas: number; maxReplicas: number } })
-            .filter((d) => d?.kind === 'HorizontalPodAutoscaler')
-            .map((d) => ({ at: `${stage}/${file} ${d.metadata.name}`, min: d.spec.minReplicas, max: d.spec.maxReplicas })),
+            .map((d) => d.toJS() as Scaler)
+            .filter((d) => d?.kind === 'HorizontalPodAutoscaler' || d?.kind === 'ScaledObject')
+            .map((d) => ({
+              at: `${stage}/${file} ${d.kind} ${d.metadata.name}`,
+              min: d.spec.minReplicas ?? d.spec.minReplicaCount!,
+              max: d.spec.maxReplicas ?? d.spec.maxReplicaCount!,
+            })),
         ),
       );
-    // Four regions, each with the gateway, five services and the TURN relay.
-    expect(hpas.length).toBe(4 * 7);
-    expect(hpas.filter((h) => !(h.min < h.max))).toEqual([]);
+    // Four regions, each with HPAs for the gateway, four services and the TURN relay, and ScaledObjects for chat and
+    // the three event consumers.
+    expect(scalers.length).toBe(4 * (6 + 4));
+    expect(scalers.filter((h) => !(h.min < h.max))).toEqual([]);
   });
 
   it('runs every prod shard cluster, primary and secondary, on at least two instances in two AZs', () => {

@@ -16,9 +16,10 @@ describe('compute plan', () => {
     const c = planFor({}).compute;
     expect(c.kubernetesVersion).toBe(KUBERNETES_VERSION);
     expect(KUBERNETES_VERSION).toBe('1.35');
-    // At the floor every workload runs 2 pods: 2 x (500 + 5 x 1000) mCPU = 11,000 / (4,000 x 0.85 x 3 AZs) = 1.08 -> 2.
-    // At the ceiling 4 (twice the floor): 22,000 mCPU + 25 % surge = 27,500 / 10,200 = 2.7 -> 3.
-    expect([c.nodeInstanceType, c.nodesPerAzMin, c.nodesPerAzMax, c.nodeDiskGiB]).toEqual(['m7g.xlarge', 2, 3, 50]);
+    // At the floor every workload, the TURN relay and the three consumers run 2 pods: 2 x (500 + 5 x 1000) + 2 x 500 +
+    // 3 x 2 x 500 = 15,000 mCPU / (4,000 x 0.85 x 3 AZs) = 1.47 -> 2. At the ceiling 4 (twice the floor): 30,000 mCPU
+    // + 25 % surge = 37,500 / 10,200 = 3.68 -> 4.
+    expect([c.nodeInstanceType, c.nodesPerAzMin, c.nodesPerAzMax, c.nodeDiskGiB]).toEqual(['m7g.xlarge', 2, 4, 50]);
   });
 
   it('sizes every workload from the phase and merges per-workload overrides', () => {
@@ -74,7 +75,7 @@ describe('compute and ingress config errors', () => {
 
   it('refuses an unknown image key', () => {
     expect(problems(configWith(env({ compute: { images: { web: 'x:1' } as never } })))).toEqual([
-      `${E}.compute.images.web: unknown image; images are gateway, auth, entity, chat, voice, memory, turn, migrations, probe`,
+      `${E}.compute.images.web: unknown image; images are gateway, auth, entity, chat, voice, memory, turn, migrations, probe, memory-consumer, analytics-consumer, push-consumer`,
     ]);
   });
 
@@ -121,7 +122,7 @@ describe('compute and ingress config errors', () => {
       `${E}.sizes.compute.workloads.chat.minReplicas: 9 is more than maxReplicas 3`,
     ]);
     expect(problems(configWith(env({ sizes: { compute: { nodesPerAzMin: 5, workloads: { chat: { maxReplicas: 1 } } } } })))).toEqual([
-      `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 3 (planned)`,
+      `${E}.sizes.compute.nodesPerAzMin: 5 is more than nodesPerAzMax 4 (planned)`,
       `${E}.sizes.compute.workloads.chat.minReplicas: 2 is more than maxReplicas 1`,
     ]);
   });
@@ -131,6 +132,14 @@ describe('compute and ingress config errors', () => {
     expect(planFor({ compute: { nodeAmiAlias: 'al2023@v20260501' } }).compute.nodeAmiAlias).toBe('al2023@v20260501');
     expect(problems(configWith(env({ compute: { nodeAmiAlias: 'bottlerocket@latest' } })))).toEqual([
       `${E}.compute.nodeAmiAlias: must be an EC2NodeClass AMI alias of Amazon Linux 2023: al2023@latest, or a release like al2023@v20260501, got "bottlerocket@latest"`,
+    ]);
+  });
+
+  it("refuses an event consumer whose topics' partitions leave its autoscaler no room above its floor", () => {
+    // 250 events/s of user-actions per region x 1.3 / 10 per pod = 33 pods at the peak, 10 at the trough; the topic
+    // has 6 partitions, so the ceiling is 6.
+    expect(problems(configWith(env({ capacity: { eventsPerConsumerPod: { memory: 10 } } })))).toEqual([
+      `${E}.sizes.bus.minPartitions: the memory consumer's ceiling of 6 pods (partitions) is not above its floor of 10: its topics need more partitions (raise minPartitions, or lower partitionMBps), or each pod must handle more (capacity.eventsPerConsumerPod.memory)`,
     ]);
   });
 

@@ -436,6 +436,8 @@ describe('pod roles', () => {
     ['migrations', 'gigascale', 'gigascale-migrations'],
     ['turn', 'gigascale-turn', 'gigascale-turn'],
     ['karpenter', 'kube-system', 'karpenter'],
+    ['memory-consumer', 'gigascale', 'gigascale-memory-consumer'],
+    ['keda', 'keda', 'keda-operator'],
   ])('associates the %s role with %s/%s', (workload, namespace, serviceAccount) => {
     const roleId = logicalId('AWS::IAM::Role', { RoleName: `gigascale-dev-us-east-1-pod-${workload}` });
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
@@ -447,9 +449,9 @@ describe('pod roles', () => {
   });
 
   it('has one association per workload with a role', () => {
-    // The workloads' seven (auth, entity, chat, voice, memory, migrations, turn) and Karpenter's controller; the
-    // add-ons' are part of their add-on resources.
-    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 8);
+    // The workloads' ten (auth, entity, chat, voice, memory, migrations, turn, the three consumers), Karpenter's
+    // controller and KEDA's operator; the add-ons' are part of their add-on resources.
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 12);
   });
 });
 
@@ -466,7 +468,7 @@ describe('TURN secret', () => {
 });
 
 describe('image repositories', () => {
-  const names = ['auth', 'entity', 'chat', 'voice', 'memory', 'db-migrate', 'probe'].map((n) => `gigascale/${n}`);
+  const names = ['auth', 'entity', 'chat', 'voice', 'memory', 'db-migrate', 'probe', 'memory-consumer', 'analytics-consumer', 'push-consumer'].map((n) => `gigascale/${n}`);
 
   it('holds one repository per gigascale image', () => {
     const repos = Object.values(resources(template, 'AWS::ECR::Repository')).map((r) => r.Properties.RepositoryName);
@@ -549,6 +551,29 @@ describe('Karpenter', () => {
   });
 });
 
+describe('KEDA', () => {
+  it('installs the pinned chart in its own namespace, after the system nodes and its operator\'s Pod Identity association', () => {
+    const [id, chart] = Object.entries(resources(template, 'Custom::AWSCDK-EKS-HelmChart', { Chart: 'keda' }))[0];
+    expect(chart.Properties).toMatchObject({ Chart: 'keda', Repository: 'https://kedacore.github.io/charts', Version: '2.21.1', Namespace: 'keda', CreateNamespace: true, Wait: true });
+    expect(JSON.parse(chart.Properties.Values as string)).toEqual({
+      serviceAccount: { operator: { create: true, name: 'keda-operator' } },
+      env: [{ name: 'AWS_REGION', value: 'us-east-1' }],
+    });
+    const dependsOn = (template.toJSON().Resources[id] as { DependsOn: string[] }).DependsOn;
+    expect(dependsOn).toEqual(expect.arrayContaining([...Object.keys(resources(template, 'AWS::EKS::Nodegroup')), logicalId('AWS::EKS::PodIdentityAssociation', { ServiceAccount: 'keda-operator' })]));
+  });
+
+  it("gives the operator the bus stack's lag-reader policy by name and CloudWatch metric reads, nothing else", () => {
+    const role = Object.values(resources(template, 'AWS::IAM::Role', { RoleName: 'gigascale-dev-us-east-1-pod-keda' }))[0];
+    expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain(':policy/gigascale-dev-us-east-1-bus-keda"');
+    const roleId = logicalId('AWS::IAM::Role', { RoleName: 'gigascale-dev-us-east-1-pod-keda' });
+    const [policy] = Object.values(resources(template, 'AWS::IAM::ManagedPolicy')).filter((r) => JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
+    expect((policy.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      { Sid: 'ReadMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+    ]);
+  });
+});
+
 describe('manifests', () => {
   const manifests = () => resources(template, 'Custom::AWSCDK-EKS-KubernetesResource');
   const manifestId = (prefix: string) => Object.keys(manifests()).filter((id) => id.startsWith(`Manifests${prefix}`));
@@ -584,9 +609,10 @@ describe('manifests', () => {
     const alb = logicalId('Custom::AWSCDK-EKS-HelmChart', { Chart: 'aws-load-balancer-controller' });
     const csi = logicalId('AWS::EKS::Addon', { AddonName: 'aws-secrets-store-csi-driver-provider' });
     const karpenter = logicalId('Custom::AWSCDK-EKS-HelmChart', { Chart: 'karpenter' });
+    const keda = logicalId('Custom::AWSCDK-EKS-HelmChart', { Chart: 'keda' });
     const ours = manifestId('');
     expect(ours).toHaveLength(1 + 1 + manifestId('BulkPart').length);
-    for (const id of ours) expect(manifests()[id].DependsOn, id).toEqual(expect.arrayContaining([alb, csi, karpenter]));
+    for (const id of ours) expect(manifests()[id].DependsOn, id).toEqual(expect.arrayContaining([alb, csi, karpenter, keda]));
     for (const id of ours.filter((x) => x !== namespaces)) expect(manifests()[id].DependsOn, id).toContain(namespaces);
     expect(manifests()[namespaces].DependsOn).not.toContain(manifestId('ServiceConfig')[0]);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { addComputeCharts, addMigrationCharts, renderedIngressRefs, ServiceConfigChart } from '../k8s';
+import { addComputeCharts, addMigrationCharts, renderedIngressRefs, renderedBusRefs, ServiceConfigChart } from '../k8s';
 import { version } from '../package.json';
 import { shardMapDocument, type ShardMapDocument } from '../lib/views/shard-map-document';
 import { serviceConfigDocument, type ServiceConfigDocument } from '../lib/views/service-config-document';
@@ -24,7 +24,7 @@ function manifests(regionName: string): Manifest[] {
   const app = Testing.app();
   const region = prod.regions.find((r) => r.name === regionName)!;
   const charts = [
-    ...addComputeCharts(app, { environment: prod, region, ingress: renderedIngressRefs('prod', regionName) }).filter((c) => c.node.id === 'service-config'),
+    ...addComputeCharts(app, { environment: prod, region, ingress: renderedIngressRefs('prod', regionName), bus: renderedBusRefs('prod', regionName) }).filter((c) => c.node.id === 'service-config'),
     ...addMigrationCharts(app, { environment: prod, region }).flatMap((m) => m.charts),
   ];
   return charts.flatMap((c) => Testing.synth(c) as Manifest[]);
@@ -118,7 +118,7 @@ describe('npm run k8s', () => {
     expect(render('--out', join(tmp, 'a')).status).toBe(0);
     expect(render('--out', join(tmp, 'b')).status).toBe(0);
     const a = tree(join(tmp, 'a'));
-    const common = ['gateway', 'namespaces', 'network-policies', 'node-pools', 'probe', 'secret-sync', 'service-auth', 'service-chat', 'service-config', 'service-entity', 'service-memory', 'service-voice', 'target-group-bindings', 'turn'];
+    const common = ['consumers', 'gateway', 'namespaces', 'network-policies', 'node-pools', 'probe', 'secret-sync', 'service-auth', 'service-chat', 'service-config', 'service-entity', 'service-memory', 'service-voice', 'target-group-bindings', 'turn'];
     const files = (stage: string, write: boolean) => [...common, ...(write ? ['migrations-0', 'shard-secrets-0'] : [])].sort().map((c) => `${stage}/${c}.yaml`);
     expect(a.map(([f]) => f)).toEqual([
       ...files('dev-us-east-1', true),

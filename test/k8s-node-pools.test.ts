@@ -5,7 +5,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes manifests, asserted field by field */
 import { App, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { addComputeCharts, renderedIngressRefs } from '../k8s';
+import { addComputeCharts, renderedIngressRefs, renderedBusRefs } from '../k8s';
 import { nodePoolSizes } from '../lib/plan/node-pools';
 import { planOf } from './support/synth';
 
@@ -14,29 +14,31 @@ const dev = planOf({ env: 'dev' }).environments[0];
 
 function objects(environment = prod, regionName = 'eu-west-1'): Record<string, any>[] {
   const region = environment.regions.find((r) => r.name === regionName)!;
-  return addComputeCharts(new App(), { environment, region, ingress: renderedIngressRefs(environment.name, region.name) }).flatMap((c) => Testing.synth(c) as Record<string, any>[]);
+  return addComputeCharts(new App(), { environment, region, ingress: renderedIngressRefs(environment.name, region.name), bus: renderedBusRefs(environment.name, region.name) }).flatMap((c) => Testing.synth(c) as Record<string, any>[]);
 }
 const find = (all: Record<string, any>[], kind: string, name: string) => all.find((o) => o.kind === kind && o.metadata.name === name)!;
 
 describe('node pool sizes', () => {
   it('gives Karpenter the plan\'s ceiling less the system nodes, split between spot and on-demand by the pods\' CPU', () => {
-    // prod: 3 nodes per AZ at most x 3 AZs = 9, less 3 system nodes = 6. At the ceiling auth, entity and memory run
-    // 6 pods of 1 vCPU each (18 vCPU) of 36 (gateway 6 x 0.5, five services 6 x 1, TURN 6 x 0.5): half -> 3 spot nodes.
-    expect(prod.compute).toMatchObject({ nodesPerAzMax: 3, nodeInstanceType: 'm7g.2xlarge' });
+    // prod: 8 nodes per AZ at most x 3 AZs = 24, less 3 system nodes = 21. At the ceiling the spot-tolerant pods are
+    // auth, entity and memory (6 x 1 vCPU each: 18) and the consumers ((52 + 63 + 63) x 0.5: 89) of 125 vCPU (the
+    // gateway's 6 x 0.5, chat's and voice's 6 x 1, TURN's 6 x 0.5 besides): 85.6 % -> 18 spot nodes, 3 on-demand.
+    expect(prod.compute).toMatchObject({ nodesPerAzMax: 8, nodeInstanceType: 'm7g.2xlarge' });
     expect(nodePoolSizes(prod.compute, 3)).toEqual([
       {
         name: 'on-demand',
         nodes: 3,
         cpu: 24,
         memoryGiB: 96,
-        arithmetic: '9 nodes at the ceiling (3 per AZ x 3) - 3 in the managed node groups = 6; less 3 for spot -> 3 x m7g.2xlarge (8 vCPU, 32 GiB)',
+        arithmetic: '24 nodes at the ceiling (8 per AZ x 3) - 3 in the managed node groups = 21; less 18 for spot -> 3 x m7g.2xlarge (8 vCPU, 32 GiB)',
       },
       {
         name: 'spot',
-        nodes: 3,
-        cpu: 24,
-        memoryGiB: 96,
-        arithmetic: "9 nodes at the ceiling (3 per AZ x 3) - 3 in the managed node groups = 6; x 50 % of the pods' CPU at the ceiling (auth, entity, memory) -> 3 x m7g.2xlarge (8 vCPU, 32 GiB)",
+        nodes: 18,
+        cpu: 144,
+        memoryGiB: 576,
+        arithmetic:
+          "24 nodes at the ceiling (8 per AZ x 3) - 3 in the managed node groups = 21; x 85.6 % of the pods' CPU at the ceiling (auth, entity, memory, the event consumers) -> 18 x m7g.2xlarge (8 vCPU, 32 GiB)",
       },
     ]);
   });
@@ -103,7 +105,7 @@ describe('NodePoolsChart from the plan', () => {
     expect(spot.weight).toBeGreaterThan(onDemand.weight);
   });
 
-  it('lets auth, entity and memory tolerate spot nodes, and keeps the gateway, chat, voice and TURN on on-demand', () => {
+  it('lets auth, entity, memory and the event consumers tolerate spot nodes, and keeps the gateway, chat, voice and TURN on on-demand', () => {
     const tolerations = Object.fromEntries(
       all.filter((o) => o.kind === 'Deployment').map((d) => [d.metadata.name, d.spec.template.spec.tolerations ?? []]),
     );
@@ -115,6 +117,9 @@ describe('NodePoolsChart from the plan', () => {
       'gigascale-chat': [],
       'gigascale-voice': [],
       'gigascale-memory': spot,
+      'gigascale-memory-consumer': spot,
+      'gigascale-analytics-consumer': spot,
+      'gigascale-push-consumer': spot,
       'gigascale-turn': [],
     });
   });

@@ -89,9 +89,9 @@ describe('NetworkPoliciesChart', () => {
     expect(spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gigascale-gateway' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
   });
 
-  it.each(HTTP_SERVICES)("lets %s out only on its dependencies' ports, DNS and the Pod Identity agent", (service) => {
+  it.each(HTTP_SERVICES)("lets %s out only on its dependencies' ports, DNS and the Pod Identity agent (chat: and the CloudWatch agent)", (service) => {
     const egress = policy(`gigascale-${service}`).spec.egress;
-    const expected = [...SERVICE_SPECS[service].dependencies.map((d) => `TCP/${DEPENDENCY_PORTS[d]}`), 'TCP/80'];
+    const expected = [...SERVICE_SPECS[service].dependencies.map((d) => `TCP/${DEPENDENCY_PORTS[d]}`), 'TCP/80', ...(service === 'chat' ? ['TCP/25888'] : [])];
     expect(ports(egress)).toEqual(expected);
     expect([...ports(egress), ...ports(policy('allow-dns').spec.egress)].sort()).toEqual([...expected, 'UDP/53', 'TCP/53'].sort());
     const peerOf = (port: number) => egress.find((r: any) => r.ports[0].port === port).to;
@@ -142,6 +142,9 @@ describe('NetworkPoliciesChart', () => {
       'gigascale-turn/allow-dns',
       'gigascale/gigascale-gateway',
       ...HTTP_SERVICES.map((s) => `gigascale/gigascale-${s}`),
+      'gigascale/gigascale-memory-consumer',
+      'gigascale/gigascale-analytics-consumer',
+      'gigascale/gigascale-push-consumer',
       'gigascale/gigascale-migrations',
       'gigascale/gigascale-probe',
       'gigascale-turn/gigascale-turn',

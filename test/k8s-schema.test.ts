@@ -5,7 +5,7 @@
  */
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { addComputeCharts, renderedIngressRefs } from '../k8s';
+import { addComputeCharts, renderedIngressRefs, renderedBusRefs } from '../k8s';
 import type { EnvironmentPlan } from '../lib/plan';
 import { validateK8sObjects } from './support/k8s-schema';
 import { planOf } from './support/synth';
@@ -14,7 +14,7 @@ const SIX_REGIONS = 'us-east-1,us-west-2,eu-west-1,ap-southeast-1,eu-central-1,a
 
 function objectsOf(environment: EnvironmentPlan): { stage: string; chart: string; objects: unknown[] }[] {
   return environment.regions.flatMap((region) =>
-    addComputeCharts(new App(), { environment, region, ingress: renderedIngressRefs(environment.name, region.name) }).map((chart) => ({
+    addComputeCharts(new App(), { environment, region, ingress: renderedIngressRefs(environment.name, region.name), bus: renderedBusRefs(environment.name, region.name) }).map((chart) => ({
       stage: `${environment.name}-${region.name}`,
       chart: chart.node.id,
       objects: chart.toJson() as unknown[],

@@ -4,9 +4,13 @@
  */
 import { PROJECT } from './names/stage';
 import { WORKLOADS } from './workloads';
+import { CONSUMERS, consumerWorkload } from './consumers';
 
-/** Everything that runs from an image: the workloads, the TURN relay, the shard-migration Jobs and the probe CronJob. */
-export const IMAGE_KEYS = [...WORKLOADS, 'turn', 'migrations', 'probe'] as const;
+/**
+ * Everything that runs from an image: the workloads, the TURN relay, the shard-migration Jobs, the probe CronJob and
+ * the event consumers.
+ */
+export const IMAGE_KEYS = [...WORKLOADS, 'turn', 'migrations', 'probe', ...CONSUMERS.map(consumerWorkload)] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
 /** Envoy release the gateway runs (its configuration, lib/views/envoy-config.ts, is written for the v3 API). */
@@ -29,6 +33,10 @@ export function defaultImages(version: string): Record<ImageKey, string> {
     migrations: own('db-migrate'),
     // probe/Dockerfile: bin/probe.ts, run every minute in every region (k8s/probe-chart.ts).
     probe: own('probe'),
+    // The event consumers are built by the services' CI, like the services.
+    'memory-consumer': own('memory-consumer'),
+    'analytics-consumer': own('analytics-consumer'),
+    'push-consumer': own('push-consumer'),
   };
 }
 

@@ -47,7 +47,8 @@ export const SPOT_TAINT = { key: 'gigascale.io/spot', value: 'true', effect: 'No
 
 /**
  * Workloads that may run on spot capacity: request-response services without long-lived connections, whose pods can
- * be drained on a 2-minute notice without a user noticing more than a retried request. The gateway (every request
+ * be drained on a 2-minute notice without a user noticing more than a retried request. The event consumers tolerate
+ * it too (a drained consumer's partitions move to the rest of its group). The gateway (every request
  * passes it), chat and voice (WebSockets and calls held open for minutes) and the TURN relay stay on on-demand nodes.
  */
 export const SPOT_WORKLOADS: readonly Workload[] = ['auth', 'entity', 'memory'];

@@ -3,8 +3,8 @@
  * routes, the stores it talks to and the AWS access it needs. The gateway's routes, the NetworkPolicies, the
  * target-group bindings and the pod roles all derive from this list (STYLE: one service description per chart).
  *
- * `analytics` and `push` (lib/facts/services.ts) are bus consumers without an HTTP route; they get their bus policies from
- * the bus stack but no workload here yet.
+ * `analytics` and `push` (lib/facts/services.ts) are bus consumers without an HTTP route: with memory's consumer they run
+ * as the event-consumer workers of lib/facts/consumers.ts, not here.
  */
 import type { ServiceName } from './services';
 

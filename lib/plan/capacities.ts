@@ -7,6 +7,7 @@
 import type { Issue } from '../util/errors';
 import type { Phase } from '../facts/phases';
 import { HTTP_SERVICES, WORKLOADS, type HttpService, type Workload } from '../facts/workloads';
+import { CONSUMERS, type Consumer } from '../facts/consumers';
 
 export interface UnitCapacities {
   /** Every planned count is the load times this, over what one unit carries: room for spikes and a lost AZ's share. */
@@ -27,6 +28,8 @@ export interface UnitCapacities {
   readonly requestShare: Readonly<Record<HttpService, number>>;
   /** Open WebSocket connections one chat pod holds. */
   readonly socketsPerChatPod: number;
+  /** Events per second one pod of each event consumer handles. */
+  readonly eventsPerConsumerPod: Readonly<Record<Consumer, number>>;
   /** Fraction of a node's vCPUs and memory left for pods after the kubelet, the OS and the DaemonSets. */
   readonly nodeAllocatableFraction: number;
   /** Load at the daily trough / load at the peak: where the autoscalers' floors sit. */
@@ -50,6 +53,7 @@ export const DEFAULT_CAPACITIES: Omit<UnitCapacities, 'cacheHitRatio'> = {
   requestsPerPod: { gateway: 2500, auth: 500, entity: 700, chat: 700, voice: 300, memory: 300 },
   requestShare: { auth: 0.05, entity: 0.45, chat: 0.25, voice: 0.05, memory: 0.2 },
   socketsPerChatPod: 10_000,
+  eventsPerConsumerPod: { memory: 5000, analytics: 5000, push: 5000 },
   nodeAllocatableFraction: 0.85,
   troughToPeakRatio: 0.3,
   scaleOutRatio: 2,
@@ -73,6 +77,8 @@ export const CAPACITY_SOURCES: Readonly<Record<keyof UnitCapacities, string>> = 
   requestsPerPod: 'assumption: Envoy ~5,000 requests/s per vCPU at its 0.5 vCPU request; Node.js services 300-700 requests/s per event loop (memory and voice call out to OpenAI)',
   requestShare: 'assumption: entity (profiles, businesses, horses) takes most reads; chat most of the rest',
   socketsPerChatPod: 'assumption: ~50 KiB per idle Socket.io connection, 10,000 in a 1 GiB pod, heartbeats within one event loop',
+  eventsPerConsumerPod:
+    "assumption: one partition's rate, the bus's sizing (5 MB/s of 1 KiB events, ~4,900/s): each pod consumes in batches (memory embeds a batch per OpenAI call and writes rows per shard; analytics aggregates; push sends through APNs' and FCM's HTTP/2 streams)",
   nodeAllocatableFraction: 'assumption: EKS kube-reserved and system-reserved plus the VPC CNI, kube-proxy and CloudWatch agent DaemonSets',
   troughToPeakRatio: 'assumption: a consumer app\'s daily trough at ~30 % of its peak',
   scaleOutRatio:
@@ -84,8 +90,9 @@ export const CAPACITY_SOURCES: Readonly<Record<keyof UnitCapacities, string>> = 
 };
 
 /** What a config may give: any capacity, and any workload's or service's entry of the two maps. */
-export type CapacityInput = Partial<Omit<UnitCapacities, 'requestsPerPod' | 'requestShare'>> & {
+export type CapacityInput = Partial<Omit<UnitCapacities, 'requestsPerPod' | 'requestShare' | 'eventsPerConsumerPod'>> & {
   readonly requestsPerPod?: Readonly<Partial<UnitCapacities['requestsPerPod']>>;
+  readonly eventsPerConsumerPod?: Readonly<Partial<UnitCapacities['eventsPerConsumerPod']>>;
   readonly requestShare?: Readonly<Partial<UnitCapacities['requestShare']>>;
 };
 
@@ -97,6 +104,7 @@ export function resolveCapacities(phase: Phase, given: CapacityInput = {}): Unit
     ...given,
     requestsPerPod: { ...DEFAULT_CAPACITIES.requestsPerPod, ...given.requestsPerPod },
     requestShare: { ...DEFAULT_CAPACITIES.requestShare, ...given.requestShare },
+    eventsPerConsumerPod: { ...DEFAULT_CAPACITIES.eventsPerConsumerPod, ...given.eventsPerConsumerPod },
   };
 }
 
@@ -140,6 +148,8 @@ export function capacityIssues(at: string, capacities: Readonly<Record<string, u
   for (const field of CAPACITY_NUMBERS) check(field, capacities[field], (FRACTIONS as readonly string[]).includes(field));
   const perPod = (capacities.requestsPerPod ?? {}) as Record<string, unknown>;
   for (const w of WORKLOADS) check(`requestsPerPod.${w}`, perPod[w], false);
+  const perConsumer = (capacities.eventsPerConsumerPod ?? {}) as Record<string, unknown>;
+  for (const c of CONSUMERS) check(`eventsPerConsumerPod.${c}`, perConsumer[c], false);
   const shares = (capacities.requestShare ?? {}) as Record<string, unknown>;
   let sum = 0;
   for (const s of HTTP_SERVICES) {

@@ -9,6 +9,7 @@ import { MAX_BROKERS_PER_AZ, MAX_NODES_PER_AZ, MAX_READERS, MAX_REPLICAS, MAX_SH
 import { MAX_CACHE_NODES, MAX_CACHE_SHARDS } from '../facts/valkey';
 import { WORKLOADS } from '../facts/workloads';
 import { MULTI_INSTANCE_PHASE } from '../facts/phases';
+import { CONSUMERS } from '../facts/consumers';
 
 export function plannedCountIssues(env: EnvironmentPlan): Issue[] {
   const at = `environments.${env.name}`;
@@ -39,6 +40,19 @@ export function plannedCountIssues(env: EnvironmentPlan): Issue[] {
           minReplicas.value > maxReplicas.value
             ? `${minReplicas.value} is more than ${max}`
             : `${minReplicas.value} equals ${max}: an autoscaler whose ceiling is its floor cannot scale; set maxReplicas above it`,
+      });
+    }
+  }
+  // A consumer's ceiling is capped by its topics' partitions, which may leave no room above its floor.
+  for (const k of CONSUMERS) {
+    const { minReplicas, maxReplicas } = c.consumers[k];
+    over(`capacity.eventsPerConsumerPod.${k}`, maxReplicas.value, MAX_REPLICAS, `the ${k} consumer needs more pods than allowed: raise eventsPerConsumerPod.${k} with a measured figure`);
+    if (minReplicas.value >= maxReplicas.value) {
+      issues.push({
+        at: `${at}.sizes.bus.minPartitions`,
+        message:
+          `the ${k} consumer's ceiling of ${maxReplicas.value} pods (${maxReplicas.binding}) is not above its floor of ${minReplicas.value}: ` +
+          `its topics need more partitions (raise minPartitions, or lower partitionMBps), or each pod must handle more (capacity.eventsPerConsumerPod.${k})`,
       });
     }
   }

@@ -1,4 +1,5 @@
 /** The resolved, frozen plan: what stacks, charts and the edge read. Nothing here is optional. */
+import type { Consumer } from '../facts/consumers';
 import type { RdsQuotas } from './quota';
 import type { BusSizes, CacheSizes, ComputeSizes, DatabaseSizes, MediaSizes, NetworkSizes, Phase, WorkloadSizes } from '../facts/phases';
 import type { ImageKey } from '../facts/images';
@@ -99,6 +100,8 @@ export interface ComputePlan extends ComputeSizes {
   readonly images: Readonly<Record<ImageKey, string>>;
   /** The TURN relay's autoscaler bounds and pod requests (planned; lib/facts/workloads.ts TURN_POD). */
   readonly turn: WorkloadSizes;
+  /** Each event consumer's autoscaler bounds (planned) and pod requests (lib/facts/consumers.ts CONSUMER_POD). */
+  readonly consumers: Readonly<Record<Consumer, WorkloadSizes>>;
   /** EC2NodeClass AMI alias of Karpenter's nodes (lib/facts/karpenter.ts). */
   readonly nodeAmiAlias: string;
 }

@@ -11,6 +11,8 @@
  *   replicas            ceiling: requests (and, for chat, sockets) at the peak, room to scale above the floor;
  *                       floor: the daily trough, the availability floor
  *   TURN relay          floor: the availability floor; ceiling: room to scale above it
+ *   event consumers     ceiling: their topics' events at the peak, room to scale, capped by the topics' partitions;
+ *                       floor: the daily trough, the availability floor
  *   nodes per AZ        the pods' CPU and memory requests at the peak (with a rolling update's surge), and at the trough
  * A region takes an even share of the environment's load (assumption: users are spread over the regions, and the
  * per-region headroom covers the skew).
@@ -22,6 +24,7 @@ import { NODE_INSTANCE_TYPE_SHAPES } from '../facts/node-types';
 import { HTTP_SERVICES, ROLLING_UPDATE_MAX_SURGE_PERCENT, SERVICE_SPECS, TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
 import { BROKER_TYPES, REPLICATION_FACTOR } from '../facts/broker-types';
 import { busTopics, regionBus } from './bus-sizing';
+import { CONSUMER_POD, CONSUMERS, type Consumer } from '../facts/consumers';
 import type { BusSizes, CapacityFloors } from '../facts/phases';
 import type { UnitCapacities } from './capacities';
 import type { WorkloadModel } from './workload';
@@ -86,6 +89,8 @@ export interface WorkloadReplicas {
 export interface CapacityPlan {
   /** The TURN relay's replicas: not a request-driven workload (the workload model has no relayed-call figure). */
   readonly turn: WorkloadReplicas;
+  /** Each event consumer's replicas, from its topics' events; its topics' partitions cap the ceiling. */
+  readonly consumers: Readonly<Record<Consumer, WorkloadReplicas>>;
   readonly shards: Sized;
   readonly writeRegionReaders: Sized;
   readonly readersPerRegion: Sized;
@@ -140,7 +145,8 @@ export function planCapacity(input: PlannerInput): CapacityPlan {
   // Compute first: the database's connection constraint counts the pods.
   const replicas = planReplicas(input);
   const turn = planTurn(input);
-  const nodes = planNodes(input, replicas, turn);
+  const consumers = planConsumers(input);
+  const nodes = planNodes(input, replicas, [turn, TURN_POD], ...CONSUMERS.map((c): [WorkloadReplicas, Pod] => [consumers[c], CONSUMER_POD]));
 
   const dbVcpus = vcpusOfSize(input.instanceClass);
   const perWriter = dbVcpus * c.writesPerWriterVcpu;
@@ -188,6 +194,7 @@ export function planCapacity(input: PlannerInput): CapacityPlan {
 
   return {
     turn,
+    consumers,
     shards,
     writeRegionReaders,
     readersPerRegion,
@@ -266,8 +273,54 @@ function planTurn(input: PlannerInput): WorkloadReplicas {
   return { minReplicas, maxReplicas };
 }
 
+/**
+ * The event consumers. A consumer reads its topics' events of its own region (every region's, for a replicated
+ * topic): the ceiling is those events at the peak with headroom over what one pod handles, at least the scale-out
+ * room, and never more than the topics' partitions: a consumer group gives each partition to one member, so a pod
+ * beyond that count would sit idle. The floor is the daily trough, at least the availability floor.
+ */
+function planConsumers(input: PlannerInput): Record<Consumer, WorkloadReplicas> {
+  const { capacities: c, floors } = input;
+  const n = input.regions.length;
+  const topics = busTopics({ ...input.bus, brokersPerAz: 1 }, n);
+  return Object.fromEntries(
+    CONSUMERS.map((consumer) => {
+      const read = topics.filter((t) => t.consumers.includes(consumer));
+      const events = Math.ceil(read.reduce((s, t) => s + input.bus.eventsPerSecond * t.share * (t.replication === 'all-regions' ? n : 1), 0));
+      const partitions = read.reduce((s, t) => s + t.partitions, 0);
+      const peak = demand('events', events, `events/s per region (${read.map((t) => t.name).join(', ')})`, c.eventsPerConsumerPod[consumer], 'per pod', c.headroom);
+      const trough = Math.ceil(peak.value * c.troughToPeakRatio);
+      const minReplicas = sized(
+        [
+          { name: 'daily trough', value: trough, arithmetic: `${peak.value} at the peak x ${c.troughToPeakRatio} -> ${trough}` },
+          floor('availability floor', floors.replicas, 'replicas of every workload'),
+        ],
+        undefined,
+      );
+      const room = Math.ceil(minReplicas.value * c.scaleOutRatio);
+      const uncapped = sized([peak, { name: 'scale-out room', value: room, arithmetic: `${minReplicas.value} at the floor x ${c.scaleOutRatio} -> ${room}` }], undefined);
+      const cap: Constraint = {
+        name: 'partitions',
+        value: partitions,
+        arithmetic: `a consumer group uses one pod per partition at most: ${read.map((t) => `${t.partitions} of ${t.name}`).join(' + ')} = ${partitions}`,
+      };
+      const maxReplicas: Sized =
+        uncapped.value > partitions
+          ? { value: partitions, planned: partitions, binding: 'partitions', constraints: [...uncapped.constraints, cap] }
+          : { ...uncapped, constraints: [...uncapped.constraints, cap] };
+      return [consumer, { minReplicas, maxReplicas }];
+    }),
+  ) as Record<Consumer, WorkloadReplicas>;
+}
+
 /** Nodes per AZ for the pods at the peak (max) and at the trough (min), by CPU and by memory. */
-function planNodes(input: PlannerInput, replicas: Readonly<Record<Workload, WorkloadReplicas>>, turn: WorkloadReplicas): Pick<CapacityPlan, 'nodesPerAzMin' | 'nodesPerAzMax'> {
+type Pod = { readonly cpuMillis: number; readonly memoryMiB: number };
+
+function planNodes(
+  input: PlannerInput,
+  replicas: Readonly<Record<Workload, WorkloadReplicas>>,
+  ...others: readonly (readonly [WorkloadReplicas, Pod])[]
+): Pick<CapacityPlan, 'nodesPerAzMin' | 'nodesPerAzMax'> {
   const shape = NODE_INSTANCE_TYPE_SHAPES[input.nodeInstanceType];
   const f = input.capacities.nodeAllocatableFraction;
   const azs = Math.min(...input.regions.map((r) => r.azs.length));
@@ -276,7 +329,7 @@ function planNodes(input: PlannerInput, replicas: Readonly<Record<Workload, Work
   // The ceiling also holds a rolling update's surge pods; the floor is the trough's pods alone.
   const nodes = (which: 'minReplicas' | 'maxReplicas', given: number | undefined): Sized => {
     const surge = which === 'maxReplicas' ? 1 + ROLLING_UPDATE_MAX_SURGE_PERCENT / 100 : 1;
-    const pods = [...WORKLOADS.map((w) => ({ count: replicas[w][which].value, ...input.pods[w] })), { count: turn[which].value, ...TURN_POD }];
+    const pods = [...WORKLOADS.map((w) => ({ count: replicas[w][which].value, ...input.pods[w] })), ...others.map(([r, pod]) => ({ count: r[which].value, ...pod }))];
     const cpu = Math.ceil(pods.reduce((s, p) => s + p.count * p.cpuMillis, 0) * surge);
     const mem = Math.ceil(pods.reduce((s, p) => s + p.count * p.memoryMiB, 0) * surge);
     const of = `per node (${input.nodeInstanceType} x ${f} allocatable) x ${azs} AZs)${surge === 1 ? '' : `, pods +${ROLLING_UPDATE_MAX_SURGE_PERCENT} % rolling-update surge`}`;

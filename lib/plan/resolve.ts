@@ -25,6 +25,7 @@ import { KUBERNETES_VERSION } from '../facts/kubernetes';
 import { defaultImages } from '../facts/images';
 import { TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
 import { DEFAULT_NODE_AMI_ALIAS } from '../facts/karpenter';
+import { CONSUMER_POD, CONSUMERS, type Consumer } from '../facts/consumers';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../facts/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../facts/rate-limits';
 import { resolveWorkload, type WorkloadModel } from './workload';
@@ -215,6 +216,9 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
       adminRoleArns: [...new Set(env.compute?.adminRoleArns ?? [])].sort(),
       images: { ...defaultImages(version), ...env.compute?.images },
       turn: { ...TURN_POD, minReplicas: capacity.turn.minReplicas.value, maxReplicas: capacity.turn.maxReplicas.value },
+      consumers: Object.fromEntries(
+        CONSUMERS.map((c) => [c, { ...CONSUMER_POD, minReplicas: capacity.consumers[c].minReplicas.value, maxReplicas: capacity.consumers[c].maxReplicas.value }]),
+      ) as Record<Consumer, WorkloadSizes>,
       nodeAmiAlias: env.compute?.nodeAmiAlias ?? DEFAULT_NODE_AMI_ALIAS,
     },
     ingress: resolveIngress(env),

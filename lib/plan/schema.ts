@@ -15,6 +15,7 @@ import { NODE_INSTANCE_TYPES } from '../facts/node-types';
 import { HTTP_SERVICES, WORKLOADS, type HttpService, type Workload } from '../facts/workloads';
 import { IMAGE_KEYS, type ImageKey } from '../facts/images';
 import { NODE_AMI_ALIAS } from '../facts/karpenter';
+import { CONSUMERS } from '../facts/consumers';
 import { FLOW_NAMES, type Flow } from '../facts/flows';
 import { HOP_NAMES, type Hop } from '../facts/hops';
 import { WORKLOAD_FIELDS, type WorkloadModel } from './workload';
@@ -258,6 +259,7 @@ export const environmentSchema = z.strictObject({
       ...anyOf(CAPACITY_NUMBERS),
       requestsPerPod: z.strictObject(anyOf(WORKLOADS)).optional(),
       requestShare: z.strictObject(anyOf(HTTP_SERVICES)).optional(),
+      eventsPerConsumerPod: z.strictObject(anyOf(CONSUMERS)).optional(),
     })
     .optional(),
   latencyBudgets: z

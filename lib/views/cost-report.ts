@@ -2,6 +2,7 @@
 import type { EnvironmentPlan } from '../plan/plan';
 import { formatTable } from '../util/table';
 import { WORKLOADS } from '../facts/workloads';
+import { CONSUMERS, consumerWorkload } from '../facts/consumers';
 import { stageName } from '../facts/names/stage';
 import { CAPACITY_SOURCES, type UnitCapacities } from '../plan/capacities';
 import { COST_SERVICES, costRange, estimateCost, type CostEstimate, type CostRange } from './cost';
@@ -25,6 +26,10 @@ export function sizedCounts(env: EnvironmentPlan): [string, Sized][] {
     ]),
     ['compute.turn.minReplicas', c.turn.minReplicas],
     ['compute.turn.maxReplicas', c.turn.maxReplicas],
+    ...CONSUMERS.flatMap((k): [string, Sized][] => [
+      [`compute.consumers.${k}.minReplicas`, c.consumers[k].minReplicas],
+      [`compute.consumers.${k}.maxReplicas`, c.consumers[k].maxReplicas],
+    ]),
   ];
 }
 
@@ -71,7 +76,7 @@ export function formatCapacityPlan(env: EnvironmentPlan, cost: CostEstimate = es
   out.push('');
   const range = costRange(env, cost);
   out.push(`Elastic range per region (the autoscalers' floor and ceiling; every other size is fixed):`);
-  const scaled = [...WORKLOADS, 'turn'] as const;
+  const scaled = [...WORKLOADS, 'turn', ...CONSUMERS.map(consumerWorkload)] as const;
   const rangeRows = [['region', 'nodes', ...scaled, 'USD/month at min', 'at max']];
   for (const r of elasticRanges(env, range)) {
     rangeRows.push([r.region, span(r.nodes), ...scaled.map((w) => span(r.replicas[w])), money(r.monthly_usd.at_min), money(r.monthly_usd.at_max)]);
@@ -100,8 +105,8 @@ export interface ElasticRangeJson {
   readonly region: string;
   /** Nodes of the region: per-AZ floor and ceiling x its AZs. */
   readonly nodes: { readonly min: number; readonly max: number };
-  /** Replicas of each workload's autoscaler, and the TURN relay's. */
-  readonly replicas: Readonly<Record<(typeof WORKLOADS)[number] | 'turn', { readonly min: number; readonly max: number }>>;
+  /** Replicas of each workload's autoscaler, the TURN relay's and each event consumer's (`memory-consumer`). */
+  readonly replicas: Readonly<Record<(typeof WORKLOADS)[number] | 'turn' | ReturnType<typeof consumerWorkload>, { readonly min: number; readonly max: number }>>;
   /** The region's monthly cost with the nodes all month at the floor, at the midpoint (the estimate), at the ceiling. */
   readonly monthly_usd: { readonly at_min: number; readonly mean: number; readonly at_max: number };
 }
@@ -116,6 +121,7 @@ export function elasticRanges(env: EnvironmentPlan, range: CostRange = costRange
       replicas: {
         ...Object.fromEntries(WORKLOADS.map((w) => [w, { min: c.workloads[w].minReplicas, max: c.workloads[w].maxReplicas }])),
         turn: { min: c.turn.minReplicas, max: c.turn.maxReplicas },
+        ...Object.fromEntries(CONSUMERS.map((k) => [consumerWorkload(k), { min: c.consumers[k].minReplicas, max: c.consumers[k].maxReplicas }])),
       } as ElasticRangeJson['replicas'],
       monthly_usd: { at_min: cost.minUsd, mean: cost.meanUsd, at_max: cost.maxUsd },
     };

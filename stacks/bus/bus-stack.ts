@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { TopicName } from '../../lib/facts/topics';
-import { busClusterName, busKeyAlias, busLogGroupName, busLookupLogGroupName, replicatorName } from '../../lib/facts/names/bus';
+import { BUS_OUTPUTS, busClusterName, busKeyAlias, busLogGroupName, busLookupLogGroupName, replicatorName } from '../../lib/facts/names/bus';
 import { pascalCase } from '../../lib/util/strings';
 import { serviceParameterName } from '../../lib/facts/names/services';
 import { stackName } from '../../lib/facts/names/stage';
@@ -24,17 +24,6 @@ export interface BusStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); brokers live in its isolated subnets. */
   readonly vpc: ec2.IVpc;
 }
-
-/**
- * Outputs of every bus stack, by logical id. The replicators of the other regions read them with
- * `Fn::GetStackOutput` (a weak reference: no export can block a change here), so the ids are API: never rename one.
- */
-export const BUS_OUTPUTS = {
-  clusterArn: 'ClusterArn',
-  bootstrapBrokers: 'BootstrapBrokers',
-  replicatorSubnetIds: 'ReplicatorSubnetIds',
-  replicatorSecurityGroupId: 'ReplicatorSecurityGroupId',
-} as const;
 
 /**
  * `<env>-<region>-bus`: the region's event bus. An MSK provisioned cluster sized by the plan (IAM authentication

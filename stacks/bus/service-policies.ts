@@ -4,6 +4,8 @@ import type { TopicPlan } from '../../lib/plan/bus-sizing';
 import { busPolicyName, consumerGroupName } from '../../lib/facts/names/bus';
 import { pascalCase } from '../../lib/util/strings';
 import { SERVICES, type ServiceName } from '../../lib/facts/services';
+import { CONSUMERS } from '../../lib/facts/consumers';
+import { KEDA_BUS_POLICY } from '../../lib/facts/keda';
 import { kafkaResourceArn } from './kafka-arns';
 
 export interface BusServicePoliciesProps {
@@ -28,6 +30,8 @@ export interface BusServicePoliciesProps {
 export class BusServicePolicies extends Construct {
   /** The policy of each service that produces or consumes a topic, in SERVICES order. */
   readonly policies: ReadonlyMap<ServiceName, iam.ManagedPolicy>;
+  /** KEDA's: read the event consumers' lag (the compute stack attaches it to KEDA's role by name). */
+  readonly lagReader: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: BusServicePoliciesProps) {
     super(scope, id);
@@ -82,5 +86,19 @@ export class BusServicePolicies extends Construct {
       );
     }
     this.policies = policies;
+
+    // KEDA reads the event consumers' lag: their groups' committed offsets (OffsetFetch: DescribeGroup) and their
+    // topics' latest offsets (ListOffsets: DescribeTopic). No data, no writes.
+    const consumed = topics.filter((t) => CONSUMERS.some((c) => t.consumers.includes(c))).map((t) => t.name);
+    this.lagReader = new iam.ManagedPolicy(this, 'LagReader', {
+      managedPolicyName: busPolicyName(props.environment, props.region, KEDA_BUS_POLICY),
+      description: `KEDA on ${clusterName} in ${props.region}: read the lag of the ${CONSUMERS.join(', ')} consumer groups`,
+      statements: [
+        new iam.PolicyStatement({ sid: 'Connect', actions: ['kafka-cluster:Connect'], resources: [clusterArn] }),
+        new iam.PolicyStatement({ sid: 'TopicOffsets', actions: ['kafka-cluster:DescribeTopic'], resources: consumed.map((t) => arn('topic', t)) }),
+        new iam.PolicyStatement({ sid: 'GroupOffsets', actions: ['kafka-cluster:DescribeGroup'], resources: CONSUMERS.map((c) => arn('group', consumerGroupName(c))) }),
+      ],
+    });
   }
 }
+

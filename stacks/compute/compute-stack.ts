@@ -18,6 +18,7 @@ import { ImageRepositories } from './image-repositories';
 import { WorkloadPodRoles } from './pod-roles';
 import { ZonalNodeGroups } from './zonal-node-groups';
 import { Karpenter } from './karpenter';
+import { Keda } from './keda';
 import { SYSTEM_NODES_PER_AZ } from '../../lib/facts/karpenter';
 
 export interface ComputeStackProps extends Omit<RegionalStackProps, 'concern'> {
@@ -66,6 +67,8 @@ export class ComputeStack extends RegionalStack {
   readonly manifests: ChartManifests;
   /** The node autoscaler: its roles, interruption queue and Helm release. */
   readonly karpenter: Karpenter;
+  /** The event-driven autoscaler of the consumers: its Helm release and operator role. */
+  readonly keda: Keda;
 
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, { ...props, concern: 'compute' });
@@ -160,11 +163,16 @@ export class ComputeStack extends RegionalStack {
     // The controller runs on the managed nodes.
     for (const nodegroup of this.nodes.nodegroups) this.karpenter.chart.node.addDependency(nodegroup);
 
-    // The NodePools need Karpenter's CRDs, and the workloads need Karpenter to launch their nodes.
+    this.keda = new Keda(this, 'Keda', { cluster: this.cluster, clusterName: name, environment: env, region: region.name });
+    this.keda.operator.association.node.addDependency(this.addons.podIdentityAgent);
+    for (const nodegroup of this.nodes.nodegroups) this.keda.chart.node.addDependency(nodegroup);
+
+    // The NodePools need Karpenter's CRDs, the ScaledObjects KEDA's, and the workloads need Karpenter to launch their
+    // nodes.
     this.manifests = new ChartManifests(this, 'Manifests', {
       cluster: this.cluster,
       charts: props.charts,
-      dependencies: [this.cluster.albController!, this.addons.secretsStore, this.karpenter.chart],
+      dependencies: [this.cluster.albController!, this.addons.secretsStore, this.karpenter.chart, this.keda.chart],
     });
   }
 

@@ -15,9 +15,18 @@ import { podRoleName } from '../../lib/facts/names/compute';
 import { serviceSecretName } from '../../lib/facts/names/services';
 import { CACHE_KEY_PREFIX } from '../../lib/facts/services';
 import { PodRole } from './pod-role';
+import { CONSUMER_SPECS, CONSUMERS, consumerWorkload, type Consumer } from '../../lib/facts/consumers';
 
-/** Everything with a pod role: the HTTP services, the shard-migration Jobs and the TURN relay. The gateway has none. */
-export const POD_ROLE_WORKLOADS = [...HTTP_SERVICES, 'migrations', 'turn'] as const;
+/** The consumer a pod-role workload is (`memory-consumer` -> `memory`), or undefined. */
+function consumerOf(workload: string): Consumer | undefined {
+  return CONSUMERS.find((c) => consumerWorkload(c) === workload);
+}
+
+/**
+ * Everything with a pod role: the HTTP services, the shard-migration Jobs, the TURN relay and the event consumers.
+ * The gateway has none.
+ */
+export const POD_ROLE_WORKLOADS = [...HTTP_SERVICES, 'migrations', 'turn', ...CONSUMERS.map(consumerWorkload)] as const;
 export type PodRoleWorkload = (typeof POD_ROLE_WORKLOADS)[number];
 
 export interface WorkloadPodRolesProps {
@@ -90,7 +99,9 @@ export class WorkloadPodRoles extends Construct {
     const statementsOf = (workload: PodRoleWorkload): iam.PolicyStatement[] => {
       if (workload === 'migrations') return shardCredentials();
       if (workload === 'turn') return turnSecret();
-      const spec = SERVICE_SPECS[workload];
+      const consumer = consumerOf(workload);
+      if (consumer !== undefined) return CONSUMER_SPECS[consumer].shardSecrets ? shardCredentials() : [];
+      const spec = SERVICE_SPECS[workload as HttpService];
       const out: iam.PolicyStatement[] = [];
       if (spec.shardSecrets) out.push(...shardCredentials());
       if (spec.secrets.length > 0) {
@@ -119,13 +130,17 @@ export class WorkloadPodRoles extends Construct {
 
     const managedPoliciesOf = (workload: PodRoleWorkload): iam.IManagedPolicy[] => {
       if (workload === 'migrations' || workload === 'turn') return [];
+      // A consumer acts for its service: the service's cache user (when it uses the cache) and bus policy.
+      const consumer = consumerOf(workload);
+      const service = consumer ?? (workload as HttpService);
+      const usesCache = consumer === undefined || CONSUMER_SPECS[consumer].dependencies.includes('cache');
       const out: iam.IManagedPolicy[] = [];
       // Published by the cache and bus stacks under fixed names; the stage deploys those stacks first.
-      if (CACHE_KEY_PREFIX[workload] !== undefined) {
-        out.push(iam.ManagedPolicy.fromManagedPolicyName(this, `${pascalCase(workload)}CachePolicy`, cachePolicyName(env, region, workload)));
+      if (usesCache && CACHE_KEY_PREFIX[service] !== undefined) {
+        out.push(iam.ManagedPolicy.fromManagedPolicyName(this, `${pascalCase(workload)}CachePolicy`, cachePolicyName(env, region, service)));
       }
-      if (environment.bus.topics.some((t) => t.producers.includes(workload) || t.consumers.includes(workload))) {
-        out.push(iam.ManagedPolicy.fromManagedPolicyName(this, `${pascalCase(workload)}BusPolicy`, busPolicyName(env, region, workload)));
+      if (environment.bus.topics.some((t) => t.producers.includes(service) || t.consumers.includes(service))) {
+        out.push(iam.ManagedPolicy.fromManagedPolicyName(this, `${pascalCase(workload)}BusPolicy`, busPolicyName(env, region, service)));
       }
       return out;
     };
@@ -133,7 +148,7 @@ export class WorkloadPodRoles extends Construct {
     const serviceAccountOf = (workload: PodRoleWorkload): { namespace: string; serviceAccount: string } => {
       if (workload === 'migrations') return { namespace: K8S_NAMESPACE, serviceAccount: MIGRATIONS_SERVICE_ACCOUNT };
       if (workload === 'turn') return { namespace: TURN_NAMESPACE, serviceAccount: workloadName('turn') };
-      return { namespace: K8S_NAMESPACE, serviceAccount: workloadName(workload satisfies HttpService) };
+      return { namespace: K8S_NAMESPACE, serviceAccount: workloadName(workload) };
     };
 
     const roles = new Map<PodRoleWorkload, PodRole>();

@@ -10,7 +10,8 @@
  *   (`additionalProperties`), so a key it never read, on an object whose properties it did read, is a field the
  *   schema does not have. An object it neither reads nor enumerates (a free-form value) is not judged.
  * - CRDs: the openAPIV3Schema of test/fixtures/crds/<group>_<kind>.json, copied from the project that owns the CRD
- *   (the Karpenter ones written by hand from its v1.11 API reference, for the fields gigascale sets), checked with ajv. The API server prunes (or, strictly, refuses) fields a structural schema does not declare, so
+ *   (the Karpenter and KEDA ones written by hand from their v1.11 and 2.21 references, for the fields gigascale sets),
+ *   checked with ajv. The API server prunes (or, strictly, refuses) fields a structural schema does not declare, so
  *   every object schema without `x-kubernetes-preserve-unknown-fields` or `additionalProperties` gets
  *   `additionalProperties: false`; the root `metadata` stays open and is checked by the generic rules below.
  * - Generic rules on every object: the name rule of its kind, `metadata.namespace` exactly on namespace-scoped kinds,
@@ -40,6 +41,8 @@ import targetGroupBinding from '../fixtures/crds/elbv2.k8s.aws_TargetGroupBindin
 import secretProviderClass from '../fixtures/crds/secrets-store.csi.x-k8s.io_SecretProviderClass.json';
 import nodePool from '../fixtures/crds/karpenter.sh_NodePool.json';
 import ec2NodeClass from '../fixtures/crds/karpenter.k8s.aws_EC2NodeClass.json';
+import scaledObject from '../fixtures/crds/keda.sh_ScaledObject.json';
+import triggerAuthentication from '../fixtures/crds/keda.sh_TriggerAuthentication.json';
 
 /**
  * What the API server requires of `metadata.name` (k8s.io/apimachinery validation): most kinds a DNS-1123
@@ -95,7 +98,7 @@ interface CrdFixture {
   readonly schema: object;
 }
 
-const CRD_FIXTURES: readonly CrdFixture[] = [targetGroupBinding, secretProviderClass, nodePool, ec2NodeClass];
+const CRD_FIXTURES: readonly CrdFixture[] = [targetGroupBinding, secretProviderClass, nodePool, ec2NodeClass, scaledObject, triggerAuthentication];
 
 type Path = readonly (string | number)[];
 

@@ -39,3 +39,15 @@ export function busPolicyName(env: string, region: string, service: string): str
 export function replicatorName(env: string, source: string, target: string): string {
   return `${PROJECT}-${env}-${source}-to-${target}`;
 }
+
+/**
+ * Outputs of every bus stack (stacks/bus/bus-stack.ts), by logical id. The replicators of the other regions read them
+ * with `Fn::GetStackOutput` (a weak reference: no export can block a change here), and the rendered Kubernetes YAML
+ * names them, so the ids are API: never rename one.
+ */
+export const BUS_OUTPUTS = {
+  clusterArn: 'ClusterArn',
+  bootstrapBrokers: 'BootstrapBrokers',
+  replicatorSubnetIds: 'ReplicatorSubnetIds',
+  replicatorSecurityGroupId: 'ReplicatorSecurityGroupId',
+} as const;

@@ -59,6 +59,15 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     pathPattern: KARPENTER_CONTROLLER_POLICY,
   },
   {
+    rule: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'KEDA reads chat\'s open-sockets metric with cloudwatch:GetMetricData, which supports no resource-level ' +
+      'permission and no condition key to narrow it (Service Authorization Reference, "Actions defined by Amazon ' +
+      'CloudWatch"): the role may read metrics of this account, never write or change one.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Keda\/Operator\/Policy\/Resource$/,
+  },
+  {
     rule: 'AwsSolutions::AwsSolutions-SQS3',
     reason:
       "Karpenter's interruption queue holds warnings that matter for two minutes (a spot reclaim) to a few hours (a " +
