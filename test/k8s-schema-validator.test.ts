@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Testing } from 'cdk8s';
 import { validateK8sObject } from './support/k8s-schema';
 import { NodePoolsChart } from '../k8s/node-pools-chart';
+import { ConsumersChart } from '../k8s/consumers-chart';
 
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/gigascale/chat@sha256:${'a'.repeat(64)}`;
 
@@ -179,5 +180,44 @@ describe('validateK8sObject on the Karpenter objects (schemas written from the v
     ]],
   ])('refuses an EC2NodeClass with %s', (_, change, problems) => {
     expect(changed(nodeClass, change)).toEqual(problems);
+  });
+});
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- KEDA manifests, changed field by field */
+describe('validateK8sObject on the KEDA objects (schemas written from the 2.21 reference)', () => {
+  const chart = new ConsumersChart(Testing.app(), 'consumers', {
+    environment: 'dev',
+    region: 'us-east-1',
+    images: { memory: 'example.com/m:1', analytics: 'example.com/a:1', push: 'example.com/p:1' },
+    sizes: Object.fromEntries(['memory', 'analytics', 'push'].map((c) => [c, { minReplicas: 2, maxReplicas: 4, cpuMillis: 500, memoryMiB: 512 }])) as never,
+    eventsPerPod: { memory: 5000, analytics: 5000, push: 5000 },
+    bootstrapBrokers: 'b-1.example:9098',
+  });
+  const objects = chart.toJson() as Record<string, any>[];
+  const scaler = objects.find((o) => o.kind === 'ScaledObject')!;
+  const auth = objects.find((o) => o.kind === 'TriggerAuthentication')!;
+  const changed = (object: Record<string, any>, change: (o: any) => void) => {
+    const copy = structuredClone(object);
+    change(copy);
+    return validateK8sObject(copy);
+  };
+
+  it('passes every object of the consumers chart as rendered', () => {
+    expect(objects.flatMap((o) => validateK8sObject(o))).toEqual([]);
+  });
+
+  it.each([
+    ['a misspelt field', (s: any) => (s.spec.maxReplicas = s.spec.maxReplicaCount), ['ScaledObject/gigascale-memory-consumer: spec.maxReplicas unknown field (not in the schema)']],
+    ['the behavior outside horizontalPodAutoscalerConfig', (s: any) => (s.spec.advanced.behavior = {}), ['ScaledObject/gigascale-memory-consumer: spec.advanced.behavior unknown field (not in the schema)']],
+    ['a metadata value that is not a string', (s: any) => (s.spec.triggers[0].metadata.lagThreshold = 50000), ['ScaledObject/gigascale-memory-consumer: spec.triggers[0].metadata.lagThreshold must be string']],
+    ['a trigger without metadata', (s: any) => delete s.spec.triggers[0].metadata, ["ScaledObject/gigascale-memory-consumer: spec.triggers[0] must have required property 'metadata'"]],
+  ])('refuses a ScaledObject with %s', (_, change, problems) => {
+    expect(changed(scaler, change)).toEqual(problems);
+  });
+
+  it('refuses a TriggerAuthentication with an identity owner KEDA does not know', () => {
+    expect(changed(auth, (a) => (a.spec.podIdentity.identityOwner = 'operator'))).toEqual([
+      'TriggerAuthentication/gigascale-aws: spec.podIdentity.identityOwner must be equal to one of the allowed values ["keda","workload"]',
+    ]);
   });
 });
