@@ -146,7 +146,11 @@ export function planCapacity(input: PlannerInput): CapacityPlan {
   const replicas = planReplicas(input);
   const turn = planTurn(input);
   const consumers = planConsumers(input);
-  const nodes = planNodes(input, replicas, [turn, TURN_POD], ...CONSUMERS.map((c): [WorkloadReplicas, Pod] => [consumers[c], CONSUMER_POD]));
+  const nodes = planNodes(input, [
+    ...WORKLOADS.map((w) => ({ replicas: replicas[w], pod: input.pods[w] })),
+    { replicas: turn, pod: TURN_POD },
+    ...CONSUMERS.map((k) => ({ replicas: consumers[k], pod: CONSUMER_POD })),
+  ]);
 
   const dbVcpus = vcpusOfSize(input.instanceClass);
   const perWriter = dbVcpus * c.writesPerWriterVcpu;
@@ -225,12 +229,36 @@ function planBrokers(bus: Omit<BusSizes, 'brokersPerAz'>, regions: readonly Regi
 }
 
 /**
- * Replicas per workload. The floor: the daily trough of the peak's demand, at least the availability floor. The
- * ceiling: the peak's requests (chat: also its sockets) with headroom, and at least `scaleOutRatio` times the floor,
- * so every autoscaler has room to scale even where the planned peak is below the availability floor.
+ * An autoscaler's bounds. The floor: the daily trough of the peak's demand (when there is a demand), at least the
+ * availability floor. The ceiling: the peak's demand, and at least `scaleOutRatio` times the floor, so every
+ * autoscaler has room to scale even where the planned peak is below the availability floor.
  */
+function autoscalerBounds(
+  input: PlannerInput,
+  peak: readonly Constraint[],
+  given: { readonly minReplicas?: number; readonly maxReplicas?: number } = {},
+): WorkloadReplicas {
+  const c = input.capacities;
+  const atPeak = Math.max(0, ...peak.map((p) => p.value));
+  const trough = Math.ceil(atPeak * c.troughToPeakRatio);
+  const minReplicas = sized(
+    [
+      ...(peak.length === 0 ? [] : [{ name: 'daily trough', value: trough, arithmetic: `${atPeak} at the peak x ${c.troughToPeakRatio} -> ${trough}` }]),
+      floor('availability floor', input.floors.replicas, 'replicas of every workload'),
+    ],
+    given.minReplicas,
+  );
+  const room = Math.ceil(minReplicas.value * c.scaleOutRatio);
+  const maxReplicas = sized(
+    [...peak, { name: 'scale-out room', value: room, arithmetic: `${minReplicas.value} at the floor x ${c.scaleOutRatio} -> ${room}` }],
+    given.maxReplicas,
+  );
+  return { minReplicas, maxReplicas };
+}
+
+/** Replicas per workload: the peak's requests (chat: also its sockets) with headroom. */
 function planReplicas(input: PlannerInput): Record<Workload, WorkloadReplicas> {
-  const { workload: w, capacities: c, floors } = input;
+  const { workload: w, capacities: c } = input;
   const n = input.regions.length;
   const h = c.headroom;
   const rps = w.peakRequestsPerSecond / n;
@@ -242,22 +270,7 @@ function planReplicas(input: PlannerInput): Record<Workload, WorkloadReplicas> {
         demand('requests', load, `requests/s per region${name === 'gateway' ? '' : ` (${share} of ${compact(Math.ceil(rps))})`}`, c.requestsPerPod[name], 'per pod', h),
         ...(name === 'chat' ? [demand('sockets', Math.ceil(w.concurrentSockets / n), 'sockets per region', c.socketsPerChatPod, 'per pod', h)] : []),
       ];
-      const atPeak = Math.max(...peak.map((p) => p.value));
-      const givenSizes = input.given?.replicas?.[name] ?? {};
-      const trough = Math.ceil(atPeak * c.troughToPeakRatio);
-      const minReplicas = sized(
-        [
-          { name: 'daily trough', value: trough, arithmetic: `${atPeak} at the peak x ${c.troughToPeakRatio} -> ${trough}` },
-          floor('availability floor', floors.replicas, 'replicas of every workload'),
-        ],
-        givenSizes.minReplicas,
-      );
-      const room = Math.ceil(minReplicas.value * c.scaleOutRatio);
-      const maxReplicas = sized(
-        [...peak, { name: 'scale-out room', value: room, arithmetic: `${minReplicas.value} at the floor x ${c.scaleOutRatio} -> ${room}` }],
-        givenSizes.maxReplicas,
-      );
-      return [name, { minReplicas, maxReplicas }];
+      return [name, autoscalerBounds(input, peak, input.given?.replicas?.[name])];
     }),
   ) as Record<Workload, WorkloadReplicas>;
 }
@@ -267,10 +280,7 @@ function planReplicas(input: PlannerInput): Record<Workload, WorkloadReplicas> {
  * figure for relayed calls, so no load constraint sizes it: its autoscaler follows the CPU its relaying takes.
  */
 function planTurn(input: PlannerInput): WorkloadReplicas {
-  const minReplicas = sized([floor('availability floor', input.floors.replicas, 'replicas of every workload')], undefined);
-  const room = Math.ceil(minReplicas.value * input.capacities.scaleOutRatio);
-  const maxReplicas = sized([{ name: 'scale-out room', value: room, arithmetic: `${minReplicas.value} at the floor x ${input.capacities.scaleOutRatio} -> ${room}` }], undefined);
-  return { minReplicas, maxReplicas };
+  return autoscalerBounds(input, []);
 }
 
 /**
@@ -280,7 +290,7 @@ function planTurn(input: PlannerInput): WorkloadReplicas {
  * beyond that count would sit idle. The floor is the daily trough, at least the availability floor.
  */
 function planConsumers(input: PlannerInput): Record<Consumer, WorkloadReplicas> {
-  const { capacities: c, floors } = input;
+  const c = input.capacities;
   const n = input.regions.length;
   const topics = busTopics({ ...input.bus, brokersPerAz: 1 }, n);
   return Object.fromEntries(
@@ -289,16 +299,7 @@ function planConsumers(input: PlannerInput): Record<Consumer, WorkloadReplicas> 
       const events = Math.ceil(read.reduce((s, t) => s + input.bus.eventsPerSecond * t.share * (t.replication === 'all-regions' ? n : 1), 0));
       const partitions = read.reduce((s, t) => s + t.partitions, 0);
       const peak = demand('events', events, `events/s per region (${read.map((t) => t.name).join(', ')})`, c.eventsPerConsumerPod[consumer], 'per pod', c.headroom);
-      const trough = Math.ceil(peak.value * c.troughToPeakRatio);
-      const minReplicas = sized(
-        [
-          { name: 'daily trough', value: trough, arithmetic: `${peak.value} at the peak x ${c.troughToPeakRatio} -> ${trough}` },
-          floor('availability floor', floors.replicas, 'replicas of every workload'),
-        ],
-        undefined,
-      );
-      const room = Math.ceil(minReplicas.value * c.scaleOutRatio);
-      const uncapped = sized([peak, { name: 'scale-out room', value: room, arithmetic: `${minReplicas.value} at the floor x ${c.scaleOutRatio} -> ${room}` }], undefined);
+      const { minReplicas, maxReplicas: uncapped } = autoscalerBounds(input, [peak]);
       const cap: Constraint = {
         name: 'partitions',
         value: partitions,
@@ -313,14 +314,11 @@ function planConsumers(input: PlannerInput): Record<Consumer, WorkloadReplicas> 
   ) as Record<Consumer, WorkloadReplicas>;
 }
 
-/** Nodes per AZ for the pods at the peak (max) and at the trough (min), by CPU and by memory. */
+/** What each pod of a scaled workload requests. */
 type Pod = { readonly cpuMillis: number; readonly memoryMiB: number };
 
-function planNodes(
-  input: PlannerInput,
-  replicas: Readonly<Record<Workload, WorkloadReplicas>>,
-  ...others: readonly (readonly [WorkloadReplicas, Pod])[]
-): Pick<CapacityPlan, 'nodesPerAzMin' | 'nodesPerAzMax'> {
+/** Nodes per AZ for the pods at the peak (max) and at the trough (min), by CPU and by memory. */
+function planNodes(input: PlannerInput, scaled: readonly { readonly replicas: WorkloadReplicas; readonly pod: Pod }[]): Pick<CapacityPlan, 'nodesPerAzMin' | 'nodesPerAzMax'> {
   const shape = NODE_INSTANCE_TYPE_SHAPES[input.nodeInstanceType];
   const f = input.capacities.nodeAllocatableFraction;
   const azs = Math.min(...input.regions.map((r) => r.azs.length));
@@ -329,7 +327,7 @@ function planNodes(
   // The ceiling also holds a rolling update's surge pods; the floor is the trough's pods alone.
   const nodes = (which: 'minReplicas' | 'maxReplicas', given: number | undefined): Sized => {
     const surge = which === 'maxReplicas' ? 1 + ROLLING_UPDATE_MAX_SURGE_PERCENT / 100 : 1;
-    const pods = [...WORKLOADS.map((w) => ({ count: replicas[w][which].value, ...input.pods[w] })), ...others.map(([r, pod]) => ({ count: r[which].value, ...pod }))];
+    const pods = scaled.map(({ replicas, pod }) => ({ count: replicas[which].value, ...pod }));
     const cpu = Math.ceil(pods.reduce((s, p) => s + p.count * p.cpuMillis, 0) * surge);
     const mem = Math.ceil(pods.reduce((s, p) => s + p.count * p.memoryMiB, 0) * surge);
     const of = `per node (${input.nodeInstanceType} x ${f} allocatable) x ${azs} AZs)${surge === 1 ? '' : `, pods +${ROLLING_UPDATE_MAX_SURGE_PERCENT} % rolling-update surge`}`;
