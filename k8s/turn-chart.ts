@@ -21,8 +21,6 @@ import { parseCidr, cidrSize, type Cidr } from '../lib/plan/cidr';
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/facts/kubernetes';
 import { TURN_AUTH_SECRET, TURN_NAMESPACE, workloadName } from '../lib/facts/names/k8s';
 import {
-  SCALE_DOWN,
-  SCALE_UP,
   TURN_DRAIN_SECONDS,
   TURN_PORT,
   TURN_RELAY_MAX_PORT,
@@ -32,7 +30,7 @@ import {
 import type { WorkloadSizes } from '../lib/facts/phases';
 import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
-import { scalingRules, TARGET_CPU_UTILIZATION, topologySpread, workloadSelector } from './workload';
+import { cpuAutoscaler, topologySpread, workloadSelector } from './workload';
 
 /** Chart id, and the file name cdk8s writes (`turn.k8s.yaml`). */
 export const TURN_CHART_ID = 'turn';
@@ -109,7 +107,7 @@ export class TurnChart extends Chart {
       metadata: { name, labels },
       podMetadata: { labels },
       select: false,
-      // No `replicas`: the autoscaler below owns the count (see k8s/workload.ts).
+      // No `replicas`: the autoscaler below owns the count (see k8s/workload.ts). The zone spread is patched in below.
       spread: false,
       serviceAccount,
       automountServiceAccountToken: false,
@@ -172,15 +170,7 @@ export class TurnChart extends Chart {
     for (const [key, value] of Object.entries(selector)) this.service.selectLabel(key, value);
 
     // On CPU: relaying is packet forwarding, and its CPU grows with the relayed calls' bitrate.
-    this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-      metadata: { name, labels },
-      target: this.deployment,
-      minReplicas: sizes.minReplicas,
-      maxReplicas: sizes.maxReplicas,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
-      scaleUp: scalingRules(SCALE_UP),
-      scaleDown: scalingRules(SCALE_DOWN),
-    });
+    this.autoscaler = cpuAutoscaler(this, 'Autoscaler', { name, labels, target: this.deployment, sizes });
 
     // cdk8s-plus has no PodDisruptionBudget; the generated policy/v1 type is used instead. One pod at a time, as the
     // services (k8s/workload.ts): a drain never blocks, and a crash-looping pod may always be evicted.

@@ -235,15 +235,7 @@ export class Workload extends Construct {
     }
 
     if ((props.scaledBy ?? 'hpa') === 'hpa') {
-      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-        metadata: { name, labels },
-        target: this.deployment,
-        minReplicas: props.sizes.minReplicas,
-        maxReplicas: props.sizes.maxReplicas,
-        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
-        scaleUp: scalingRules(SCALE_UP),
-        scaleDown: scalingRules(SCALE_DOWN),
-      });
+      this.autoscaler = cpuAutoscaler(this, 'Autoscaler', { name, labels, target: this.deployment, sizes: props.sizes });
     } else {
       // Without an autoscaler of its own cdk8s-plus would write `replicas: 2`, which every apply would reset the
       // KEDA-made HPA's count to: the Deployment sets none, as above.
@@ -263,6 +255,26 @@ export class Workload extends Construct {
       },
     });
   }
+}
+
+/**
+ * A HorizontalPodAutoscaler on CPU (TARGET_CPU_UTILIZATION of the request) between the planned bounds, at the platform's
+ * scaling rates: the services', the gateway's and the TURN relay's.
+ */
+export function cpuAutoscaler(
+  scope: Construct,
+  id: string,
+  props: { readonly name: string; readonly labels: Record<string, string>; readonly target: kplus.Deployment; readonly sizes: Pick<WorkloadSizes, 'minReplicas' | 'maxReplicas'> },
+): kplus.HorizontalPodAutoscaler {
+  return new kplus.HorizontalPodAutoscaler(scope, id, {
+    metadata: { name: props.name, labels: props.labels },
+    target: props.target,
+    minReplicas: props.sizes.minReplicas,
+    maxReplicas: props.sizes.maxReplicas,
+    metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(TARGET_CPU_UTILIZATION))],
+    scaleUp: scalingRules(SCALE_UP),
+    scaleDown: scalingRules(SCALE_DOWN),
+  });
 }
 
 /** The platform's scaling rules (lib/facts/workloads.ts) as cdk8s-plus takes them. */
