@@ -159,13 +159,15 @@ export class ComputeStack extends RegionalStack {
     this.imageRepositories = new ImageRepositories(this, 'Images', { key: this.key });
 
     this.karpenter = new Karpenter(this, 'Karpenter', { cluster: this.cluster, clusterName: name, environment: env, region: region.name, key: this.key });
-    this.karpenter.controller.association.node.addDependency(this.addons.podIdentityAgent);
-    // The controller runs on the managed nodes.
-    for (const nodegroup of this.nodes.nodegroups) this.karpenter.chart.node.addDependency(nodegroup);
-
     this.keda = new Keda(this, 'Keda', { cluster: this.cluster, clusterName: name, environment: env, region: region.name });
-    this.keda.operator.association.node.addDependency(this.addons.podIdentityAgent);
-    for (const nodegroup of this.nodes.nodegroups) this.keda.chart.node.addDependency(nodegroup);
+    // The autoscalers' controllers run on the managed nodes, with credentials the agent serves.
+    for (const { role, chart } of [
+      { role: this.karpenter.controller, chart: this.karpenter.chart },
+      { role: this.keda.operator, chart: this.keda.chart },
+    ]) {
+      role.association.node.addDependency(this.addons.podIdentityAgent);
+      for (const nodegroup of this.nodes.nodegroups) chart.node.addDependency(nodegroup);
+    }
 
     // The NodePools need Karpenter's CRDs, the ScaledObjects KEDA's, and the workloads need Karpenter to launch their
     // nodes.
