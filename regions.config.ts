@@ -24,6 +24,8 @@ export default defineConfig({
       ingress: { hostedZoneId: 'Z0000000DEVEXAMPLE' },
       // Who administers the EKS cluster (an access entry each); an example role name.
       compute: { adminRoleArns: ['arn:aws:iam::111111111111:role/platform-admin'] },
+      // Who dev's alarms reach (an example address); optional before phase 4.
+      observability: { notifications: { emails: ['platform-dev@gigascale.example'] } },
       // Smallest sizes: one shared NAT gateway, short flow-log retention.
       sizes: { network: { natGateways: 'one', flowLogRetentionDays: 30 } },
     },
@@ -43,6 +45,8 @@ export default defineConfig({
       // a lower rate would plan fewer than the topics have (52, 512, 11, 11) and MSK would refuse the update.
       workload: { users: 10_000_000, eventsPerSecond: 2_000_000 },
       ingress: { hostedZoneId: 'Z0000000PRODEXAMPLE' },
+      // Who every alarm of every region reaches (an example address; SNS asks it to confirm once).
+      observability: { notifications: { emails: ['platform-oncall@gigascale.example'] } },
       // The operators' network (an example range): kubectl reaches the clusters' public endpoints only from here.
       compute: { publicEndpointCidrs: ['198.51.100.0/24'], adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'] },
       // `npm run -s budget` prints every flow's static P95; synth fails on a breach that is not waived here.

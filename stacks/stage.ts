@@ -2,7 +2,9 @@ import { Fn, Stage, Tags } from 'aws-cdk-lib';
 import { BUS_OUTPUTS } from '../lib/facts/names/bus';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
-import { PROJECT, stageName, TAG_KEYS, migrationsConcern, shardGroupConcern } from '../lib/facts/names/stage';
+import { PROJECT, stageName, TAG_KEYS, migrationsConcern, shardAlarmsConcern, shardGroupConcern } from '../lib/facts/names/stage';
+import { regionAlarmCatalog } from '../lib/views/alarm-catalog';
+import { ShardAlarmsStack } from './data/shard-alarms-stack';
 import { pascalCase } from '../lib/util/strings';
 import { applyComplianceGate } from './compliance';
 import { DataStack } from './data/data-stack';
@@ -35,6 +37,8 @@ export class RegionStage extends Stage {
   readonly data: DataStack;
   /** One stack per shard group, in group order. */
   readonly shardGroups: readonly ShardGroupStack[];
+  /** The alarms of each shard group, one stack per group, in group order. */
+  readonly shardAlarms: readonly ShardAlarmsStack[];
   readonly cache: CacheStack;
   readonly media: MediaStack;
   readonly bus: BusStack;
@@ -68,6 +72,12 @@ export class RegionStage extends Stage {
     this.shardGroups = environment.database.shardGroups.map(
       (group) => new ShardGroupStack(this, pascalCase(shardGroupConcern(group.group)), { environment, region, group, shared: this.data }),
     );
+    const { data: shardAlarmSets } = regionAlarmCatalog(environment, region);
+    this.shardAlarms = environment.database.shardGroups.map((group, i) => {
+      const stack = new ShardAlarmsStack(this, pascalCase(shardAlarmsConcern(group.group)), { environment, region, group: group.group, set: shardAlarmSets[i] });
+      stack.addStackDependency(this.shardGroups[i], 'the alarms watch the group\'s clusters and proxies');
+      return stack;
+    });
     this.cache = new CacheStack(this, 'Cache', { environment, region, vpc: this.network.vpc });
     this.media = new MediaStack(this, 'Media', { environment, region });
     this.bus = new BusStack(this, 'Bus', { environment, region, vpc: this.network.vpc });
@@ -119,6 +129,10 @@ export class RegionStage extends Stage {
     // both exist before the alarms do, which then leave ALARM (missing data breaches) minutes after creation.
     this.observability.addStackDependency(this.ingress, 'the origin canary calls the ALB the ingress stack admits it to');
     this.observability.addStackDependency(this.compute, 'the probe alarms watch the CronJob the compute stack deploys');
+    // The region composite names every tier's composite: CloudWatch refuses a rule naming an alarm that does not exist.
+    for (const tier of [...this.shardAlarms, this.cache, this.bus, this.media]) {
+      this.observability.addStackDependency(tier, 'the region composite alarm watches the tier\'s composite alarm');
+    }
     this.renderedCharts = renderStageCharts(environment, region);
 
     applyComplianceGate(this);

@@ -48,7 +48,7 @@ describe('npx cdk synth', () => {
 
   it('synthesizes the default config offline and ends with the summary table', () => {
     expect(first.stderr).toContain('prod-ap-southeast-1-network');
-    expect(first.stderr).toMatch(/5 stages, 47 stacks; resources per stack max \d+ \(limit 400\)/);
+    expect(first.stderr).toMatch(/5 stages, 52 stacks; resources per stack max \d+ \(limit 400\)/);
     expect(first.code).toBe(0);
   });
 
@@ -186,6 +186,7 @@ describe('npx cdk synth', () => {
       'prod-eu-west-1/Network (prod-eu-west-1-network)',
       'prod-eu-west-1/Data (prod-eu-west-1-data)',
       'prod-eu-west-1/Shards0 (prod-eu-west-1-shards-0)',
+      'prod-eu-west-1/ShardAlarms0 (prod-eu-west-1-shard-alarms-0)',
       'prod-eu-west-1/Cache (prod-eu-west-1-cache)',
       'prod-eu-west-1/Media (prod-eu-west-1-media)',
       'prod-eu-west-1/Bus (prod-eu-west-1-bus)',

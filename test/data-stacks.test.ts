@@ -213,16 +213,15 @@ describe('adding shards', () => {
   const synthesized = new Map<number, Map<string, string>>();
   const templatesOf = (shards: number) => synthesized.get(shards) ?? synthesized.set(shards, synthTemplates(shards)).get(shards)!;
 
-  it('opens a new group when the last is full: 16 -> 17 shards adds shards-1 and changes nothing else but the shard map', () => {
+  it('opens a new group when the last is full: 16 -> 17 shards adds shards-1 and its alarms, and changes only the shard map and the region composite', () => {
     const before = templatesOf(16);
     const after = templatesOf(17);
     const added = [...after.keys()].filter((k) => !before.has(k)).sort();
-    expect(added).toEqual(['prod-eu-west-1-shards-1', 'prod-us-east-1-shards-1']);
+    expect(added).toEqual(['prod-eu-west-1-shard-alarms-1', 'prod-eu-west-1-shards-1', 'prod-us-east-1-shard-alarms-1', 'prod-us-east-1-shards-1']);
     // The compute stacks carry the service config ConfigMap (the shard map has a shard more); the write region's
-    // migrations-0 gains the new shard's Job and secret class.
-    const mapHolders = ['prod-eu-west-1-compute', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0'];
+    // migrations-0 gains the new shard's Job and secret class; the region composites name the new group's composite.
     const changed = [...before.keys()].filter((name) => after.get(name) !== before.get(name)).sort();
-    expect(changed).toEqual(mapHolders);
+    expect(changed).toEqual(['prod-eu-west-1-compute', 'prod-eu-west-1-observability', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0', 'prod-us-east-1-observability']);
   });
 
   it('changes only the last group and the shard map: 17 -> 18 shards leaves every other template byte-identical', () => {
@@ -230,7 +229,15 @@ describe('adding shards', () => {
     const after = templatesOf(18);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
-    expect(changed).toEqual(['prod-eu-west-1-compute', 'prod-eu-west-1-shards-1', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0', 'prod-us-east-1-shards-1']);
+    expect(changed).toEqual([
+      'prod-eu-west-1-compute',
+      'prod-eu-west-1-shard-alarms-1',
+      'prod-eu-west-1-shards-1',
+      'prod-us-east-1-compute',
+      'prod-us-east-1-migrations-0',
+      'prod-us-east-1-shard-alarms-1',
+      'prod-us-east-1-shards-1',
+    ]);
   });
 });
 
@@ -243,9 +250,9 @@ describe('128 shards, the write region and a secondary', () => {
     const { app, stages } = stagesOf(planOf({ env: 'prod', regions: TWO_REGIONS, shards: 128, rdsClusterQuota: 128, rdsInstanceQuota: 256, rdsProxyQuota: 128 }));
     const sizes = [...templates(app.synth().nestedAssemblies.map((n) => n.nestedAssembly)).entries()].map(([name, text]) => ({ name, resources: Object.keys((JSON.parse(text) as { Resources: object }).Resources).length, bytes: text.length }));
     for (const s of stages) expect(s.shardGroups).toHaveLength(8);
-    // Per region: network, data, cache, media, bus, ingress, compute, observability and 8 shard groups; in the write
-    // region two migrations stacks of 64 shards each.
-    expect(sizes).toHaveLength(2 * 16 + 2);
+    // Per region: network, data, cache, media, bus, ingress, compute, observability, 8 shard groups and their 8 alarm
+    // stacks; in the write region two migrations stacks of 64 shards each.
+    expect(sizes).toHaveLength(2 * 24 + 2);
     expect(stages.map((s) => s.migrations.length)).toEqual([2, 0]);
     expect(Math.max(...sizes.map((s) => s.resources))).toBeLessThanOrEqual(400);
     expect(Math.max(...sizes.map((s) => s.bytes))).toBeLessThanOrEqual(800_000);

@@ -251,7 +251,8 @@ describe('prod media stack in us-east-1 (four regions, replicating)', () => {
         Filter: { Prefix: '' },
         DeleteMarkerReplication: { Status: 'Enabled' },
         SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' }, ReplicaModifications: { Status: 'Disabled' } },
-        Destination: { Bucket: bucketArn(region), StorageClass: 'STANDARD', EncryptionConfiguration: { ReplicaKmsKeyID: aliasArn(region) } },
+        // Replication metrics on, for the media stack's alarms; no event threshold without Replication Time Control.
+        Destination: { Bucket: bucketArn(region), StorageClass: 'STANDARD', EncryptionConfiguration: { ReplicaKmsKeyID: aliasArn(region) }, Metrics: { Status: 'Enabled' } },
       })),
     );
   });

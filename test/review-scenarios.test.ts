@@ -189,10 +189,18 @@ describe('npm run -s review against the base commit', () => {
     // shard map services read, the migration Jobs. The cluster parameters follow the class (its connection limit).
     const added = resources.filter((r) => r.change === 'added');
     expect(added.length).toBeGreaterThan(10);
-    expect(added.filter((r) => !r.path.startsWith('dev-us-east-1/Shards0/shard-0002/'))).toEqual([]);
+    // Its alarms are added beside its group; the other shards' memory floor and connection limit follow the class.
+    expect(added.filter((r) => !r.path.startsWith('dev-us-east-1/Shards0/shard-0002/')).map((r) => r.path)).toEqual(
+      ['ReplicaLag', 'CpuWriter', 'CpuReader', 'FreeableMemory', 'Connections', 'ProxyQueryLatency', 'ProxyBorrowLatency'].map((a) => `dev-us-east-1/ShardAlarms0/Alarms/Shard0002${a}`),
+    );
     expect(resources.filter((r) => r.change !== 'added' && r.type !== 'AWS::RDS::DBInstance').map((r) => `${r.change} ${r.path}`)).toEqual([
       'modified dev-us-east-1/Data/ClusterParameters',
       'modified dev-us-east-1/Shards0/ProxyConnectPolicy',
+      'modified dev-us-east-1/ShardAlarms0/Alarms/Shard0000FreeableMemory',
+      'modified dev-us-east-1/ShardAlarms0/Alarms/Shard0000Connections',
+      'modified dev-us-east-1/ShardAlarms0/Alarms/Shard0001FreeableMemory',
+      'modified dev-us-east-1/ShardAlarms0/Alarms/Shard0001Connections',
+      'modified dev-us-east-1/ShardAlarms0/Alarms/Composite',
       'modified dev-us-east-1/Compute/Manifests/ServiceConfig',
       'modified dev-us-east-1/Migrations0/Manifests/ShardSecrets0',
       'modified dev-us-east-1/Migrations0/Manifests/Migrations0',

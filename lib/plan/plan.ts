@@ -123,6 +123,13 @@ export interface IngressPlan {
   readonly deletionProtection: boolean;
 }
 
+export interface ObservabilityPlan {
+  /** Who each region's alarm topic notifies (SNS subscriptions), sorted and without duplicates. */
+  readonly notifications: { readonly emails: readonly string[]; readonly httpsEndpoints: readonly string[] };
+  /** Replication lag, seconds, the environment accepts: Aurora global and replica lag and cache replica lag alarm above it. */
+  readonly rpoSeconds: number;
+}
+
 export interface EdgeSettings {
   /** Requests per minute one client IP may send to each service's paths at the edge (lib/facts/rate-limits.ts). */
   readonly rateLimitsPerMinute: Readonly<Record<HttpService, number>>;
@@ -164,6 +171,8 @@ export interface EnvironmentPlan {
   readonly ingress: IngressPlan;
   /** What the Cloudflare edge (edge/) admits. */
   readonly edge: EdgeSettings;
+  /** Where alarms go and the figures they hold the data tier to. */
+  readonly observability: ObservabilityPlan;
   readonly regions: readonly RegionPlan[];
 }
 

@@ -25,6 +25,8 @@ export function referenceEnvironment(phase: Phase, users?: number): GigascaleCon
         costCentre: 'reference',
         regions: [...REFERENCE_REGIONS[phase]],
         ingress: { hostedZoneId: 'Z0000000REFERENCE' },
+        // Phases 4 and 5 serve production traffic: their alarms must reach someone (an example address).
+        observability: { notifications: { emails: ['oncall@reference.example'] } },
         ...(users === undefined ? {} : { workload: { users } }),
         quotas: { rdsClustersPerRegion: 10_000, rdsInstancesPerRegion: 10_000, rdsProxiesPerRegion: 10_000 },
         // Writes from APAC to us-east-1 break memory.write's target; the reference plans capacity, not latency.

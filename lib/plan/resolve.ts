@@ -25,6 +25,7 @@ import { KUBERNETES_VERSION } from '../facts/kubernetes';
 import { defaultImages } from '../facts/images';
 import { TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
 import { DEFAULT_NODE_AMI_ALIAS } from '../facts/karpenter';
+import { DEFAULT_RPO_SECONDS } from '../facts/alarms';
 import { CONSUMER_POD, CONSUMERS, type Consumer } from '../facts/consumers';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../facts/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../facts/rate-limits';
@@ -225,6 +226,13 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
     edge: {
       rateLimitsPerMinute: { ...DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE, ...env.edge?.rateLimitsPerMinute },
       originTokenGeneration: env.edge?.originTokenGeneration ?? 1,
+    },
+    observability: {
+      notifications: {
+        emails: [...new Set(env.observability?.notifications?.emails ?? [])].sort(),
+        httpsEndpoints: [...new Set(env.observability?.notifications?.httpsEndpoints ?? [])].sort(),
+      },
+      rpoSeconds: env.observability?.rpoSeconds ?? DEFAULT_RPO_SECONDS,
     },
     regions: regionPlans,
   };

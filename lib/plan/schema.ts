@@ -25,6 +25,8 @@ import { integerProblem } from '../util/ranges';
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
 export const MAX_SHARDS = BUCKET_COUNT;
 export const ENV_NAME = /^[a-z][a-z0-9]{0,9}$/;
+const EMAIL = /^[^\s@]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
+const HTTPS_URL = /^https:\/\/[^\s/?#]+[^\s]*$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const regionName = z.string().regex(REGION_NAME, { error: (i) => `must be an AWS region name like us-east-1, got ${JSON.stringify(i.input)}` });
@@ -250,6 +252,23 @@ export const environmentSchema = z.strictObject({
         .strictObject(Object.fromEntries(HTTP_SERVICES.map((s) => [s, intIn(1, 1_000_000).optional()])) as Record<HttpService, z.ZodOptional<ReturnType<typeof intIn>>>)
         .optional(),
       originTokenGeneration: intIn(1, 1_000_000).optional(),
+    })
+    .optional(),
+  observability: z
+    .strictObject({
+      notifications: z
+        .strictObject({
+          emails: z.array(z.string().regex(EMAIL, { error: (i) => `must be an e-mail address like oncall@example.com, got ${JSON.stringify(i.input)}` })).optional(),
+          httpsEndpoints: z
+            .array(
+              z.string().regex(HTTPS_URL, {
+                error: (i) => `must be an https:// URL of an on-call service's SNS endpoint (alarms are not sent over plain http), got ${JSON.stringify(i.input)}`,
+              }),
+            )
+            .optional(),
+        })
+        .optional(),
+      rpoSeconds: intIn(1, 3600).optional(),
     })
     .optional(),
   // Values are checked by lib/plan (workloadIssues, capacityIssues) for messages that say what the field means.
@@ -498,6 +517,21 @@ export interface EnvironmentInput {
      * @default 1
      */
     readonly originTokenGeneration?: number;
+  };
+  /** Where each region's alarms go, and the replication lag they hold the data tier to (docs/observability.md). */
+  readonly observability?: {
+    /**
+     * Subscriptions of every region's alarm topic. From phase 4 at least one is required: an alarm that reaches nobody
+     * protects nothing. @default - none (allowed in phase 3 only)
+     */
+    readonly notifications?: {
+      /** E-mail addresses; each confirms its subscription once, from the message SNS sends it. */
+      readonly emails?: readonly string[];
+      /** https:// endpoints of an on-call service (PagerDuty, Opsgenie, ...); the URL, with any key in it, is in the templates. */
+      readonly httpsEndpoints?: readonly string[];
+    };
+    /** Replication lag the environment accepts, seconds, 1..3600: Aurora global, RPO and replica lag, cache replica lag. @default 5 */
+    readonly rpoSeconds?: number;
   };
   /**
    * The workload the environment is sized for (lib/plan/workload.ts): users and their peak load over all regions.

@@ -122,6 +122,7 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
   issues.push(...databaseIssues(at, env));
   issues.push(...computeIssues(at, env, entries.map((e) => e.name)));
   issues.push(...edgeIssues(at, env));
+  issues.push(...observabilityIssues(at, env));
   issues.push(...capacityInputIssues(at, env));
   issues.push(...latencyIssues(at, env, entries.map((e) => ({ name: e.name, location: regionLocation(e.name, e.latitude, e.longitude) }))));
 
@@ -232,6 +233,24 @@ function computeIssues(at: string, env: Record<string, unknown>, regions: readon
     }
   }
   return issues;
+}
+
+/**
+ * An environment from phase 4 serves production traffic (its load balancers are deletion-protected for the same
+ * reason, lib/plan/resolve.ts): its alarms must reach someone, so it names at least one recipient.
+ */
+function observabilityIssues(at: string, env: Record<string, unknown>): Issue[] {
+  const notifications = isRecord(env.observability) && isRecord(env.observability.notifications) ? env.observability.notifications : {};
+  const count = (list: unknown): number => (Array.isArray(list) ? list.length : 0);
+  if (typeof env.phase !== 'number' || env.phase < 4 || count(notifications.emails) + count(notifications.httpsEndpoints) > 0) return [];
+  return [
+    {
+      at: `${at}.observability.notifications`,
+      message:
+        `phase ${env.phase} serves production traffic, and its alarms would reach nobody: list at least one recipient, ` +
+        `emails: ['oncall@example.com'] or httpsEndpoints: ['https://...'] (an on-call service's SNS endpoint)`,
+    },
+  ];
 }
 
 /** All problems of a config, in a stable order; empty when the config is valid. */

@@ -19,6 +19,8 @@ import { BusReplicator } from './replicator';
 import { BusServicePolicies } from './service-policies';
 import { BusTopic } from './topic';
 import { customerKey } from '../customer-key';
+import { TierAlarms } from '../observability/tier-alarms';
+import { regionAlarmCatalog } from '../../lib/views/alarm-catalog';
 
 export interface BusStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); brokers live in its isolated subnets. */
@@ -44,6 +46,8 @@ export class BusStack extends RegionalStack {
   readonly bootstrapBrokers: BootstrapBrokers;
   /** One per region this region copies replicated topics from; none when nothing replicates. */
   readonly replicators: readonly BusReplicator[];
+  /** Consumer lag per group and topic, broker CPU, and on Standard brokers disk and partition health (lib/views/alarm-catalog.ts). */
+  readonly alarms: TierAlarms;
 
   constructor(scope: Construct, id: string, props: BusStackProps) {
     super(scope, id, { ...props, concern: 'bus' });
@@ -127,6 +131,7 @@ export class BusStack extends RegionalStack {
     this.output(BUS_OUTPUTS.bootstrapBrokers, this.bootstrapBrokers.brokers, 'SASL/IAM bootstrap brokers of the bus cluster');
     this.output(BUS_OUTPUTS.replicatorSubnetIds, Fn.join(',', isolated.subnetIds), 'Subnets for MSK Replicator network interfaces, comma-separated');
     this.output(BUS_OUTPUTS.replicatorSecurityGroupId, this.securityGroup.securityGroupId, 'Security group of MSK Replicator network interfaces');
+    this.alarms = new TierAlarms(this, 'Alarms', { set: regionAlarmCatalog(environment, region).bus, environment: env });
 
     const replicated = bus.topics.filter((t) => t.replication === 'all-regions');
     this.replicators =

@@ -14,6 +14,8 @@ import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { ValkeyCluster } from './valkey-cluster';
 import { ValkeyUsers } from './valkey-users';
 import { customerKey } from '../customer-key';
+import { TierAlarms } from '../observability/tier-alarms';
+import { regionAlarmCatalog } from '../../lib/views/alarm-catalog';
 
 export interface CacheStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); the cache lives in its isolated subnets. */
@@ -39,6 +41,8 @@ export class CacheStack extends RegionalStack {
   readonly connectPolicies: ReadonlyMap<ServiceName, iam.ManagedPolicy>;
   /** `<address>:<port>` of the configuration endpoint, also in SSM (`serviceParameterName(env, 'cache/configuration-endpoint')`). */
   readonly configurationEndpoint: string;
+  /** Every node's hit rate, CPU, memory, evictions and replication lag (lib/views/alarm-catalog.ts), and their composite. */
+  readonly alarms: TierAlarms;
 
   constructor(scope: Construct, id: string, props: CacheStackProps) {
     super(scope, id, { ...props, concern: 'cache' });
@@ -113,5 +117,7 @@ export class CacheStack extends RegionalStack {
     new CfnOutput(this, 'ConfigurationEndpoint', { value: this.configurationEndpoint, description: 'address:port of the configuration endpoint' });
     new CfnOutput(this, 'ConfigurationEndpointAddress', { value: rg.attrConfigurationEndPointAddress });
     new CfnOutput(this, 'ConfigurationEndpointPort', { value: rg.attrConfigurationEndPointPort });
+
+    this.alarms = new TierAlarms(this, 'Alarms', { set: regionAlarmCatalog(environment, region).cache, environment: env });
   }
 }

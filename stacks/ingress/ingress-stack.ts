@@ -29,6 +29,8 @@ import { originCertificate } from './origin-certificate';
 import { OriginLoadBalancer } from './origin-load-balancer';
 import { OriginWebAcl } from './origin-web-acl';
 import { TurnRelay } from './turn-relay';
+import { TierAlarms } from '../observability/tier-alarms';
+import { regionAlarmCatalog } from '../../lib/views/alarm-catalog';
 
 export interface IngressStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); the load balancers sit in its public subnets. */
@@ -92,6 +94,8 @@ export class IngressStack extends RegionalStack {
    * to every other region of the environment; the web ACLs read it there.
    */
   readonly originTokenSecret?: secretsmanager.Secret;
+  /** The ALB's 5xx share and target P95, healthy targets of every target group (lib/views/alarm-catalog.ts). */
+  readonly alarms: TierAlarms;
 
   constructor(scope: Construct, id: string, props: IngressStackProps) {
     super(scope, id, { ...props, concern: 'ingress' });
@@ -212,6 +216,19 @@ export class IngressStack extends RegionalStack {
       [INGRESS_OUTPUTS.turnTlsTargetGroupArn]: { value: this.targetGroups.turnTls.targetGroupArn, description: 'TURN relay pods, TCP 3478 (TLS 5349 at the NLB)' },
     };
     for (const [outputId, output] of Object.entries(outputs)) new CfnOutput(this, outputId, output);
+
+    this.alarms = new TierAlarms(this, 'Alarms', {
+      set: regionAlarmCatalog(environment, region).ingress,
+      environment: environment.name,
+      refs: {
+        loadBalancer: this.loadBalancer.loadBalancerFullName,
+        gatewayTargetGroup: this.targetGroups.gateway.targetGroupFullName,
+        chatTargetGroup: this.targetGroups.chat.targetGroupFullName,
+        networkLoadBalancer: this.turnLoadBalancer.loadBalancerFullName,
+        turnUdpTargetGroup: this.targetGroups.turnUdp.targetGroupFullName,
+        turnTlsTargetGroup: this.targetGroups.turnTls.targetGroupFullName,
+      },
+    });
   }
 }
 

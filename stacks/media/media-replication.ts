@@ -2,22 +2,15 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { MediaReplicationDestination } from '../../lib/plan/media-replication';
 import { Construct } from 'constructs';
 import { GigascaleError, type Issue } from '../../lib/util/errors';
+import { mediaReplicationRuleId } from '../../lib/facts/names/media';
 
 // The s3 L2 has constants for the transition classes only; STANDARD is a storage class a replication destination takes.
 const STANDARD = new s3.StorageClass('STANDARD');
 
 /** Another region's media bucket that this region's bucket replicates into. */
-export interface MediaReplicationDestination {
-  /** AWS region of the destination bucket. */
-  readonly region: string;
-  /** Name of the destination bucket (lib/facts/names/media.ts mediaBucketName). */
-  readonly bucketName: string;
-  /** Priority of the rule to this destination; unique within the bucket's replication configuration. */
-  readonly priority: number;
-}
-
 export interface MediaReplicationProps {
   /** Name of the bucket that replicates: this region's media bucket. */
   readonly sourceBucketName: string;
@@ -54,7 +47,7 @@ export class MediaReplication extends Construct {
     const aliasArn = (region: string): string => stack.formatArn({ service: 'kms', region, resource: keyAlias });
 
     this.rules = destinations.map((d) => ({
-      id: `to-${d.region}`,
+      id: mediaReplicationRuleId(d.region),
       priority: d.priority,
       // Every object: an empty prefix filter (a tag filter would rule out delete marker replication).
       filter: { prefix: '' },
@@ -78,6 +71,10 @@ export class MediaReplication extends Construct {
       replicaModifications: false,
       // S3 Replication Time Control (15-minute SLA) stays off: it is billed per GB replicated on top of replication,
       // and the plan states no recovery-point objective for media that would need it.
+      // Replication metrics are on (ReplicationLatency, OperationsFailedReplication per rule, billed as CloudWatch
+      // metrics): the media stack's alarms watch them. Without RTC there is no event threshold (S3 User Guide,
+      // "Monitoring progress with replication metrics"), and CDK renders none from this value.
+      metrics: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
     }));
 
     this.role = new iam.Role(this, 'Role', {

@@ -3,12 +3,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SecureBucket } from '../secure-bucket';
 import type { Construct } from 'constructs';
-import type { EnvironmentPlan, RegionPlan } from '../../lib/plan';
 import { mediaBucketName, mediaKeyAlias, mediaLogBucketName } from '../../lib/facts/names/media';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { AccessLogBucket } from './access-log-bucket';
-import { MediaReplication, type MediaReplicationDestination } from './media-replication';
+import { MediaReplication } from './media-replication';
+import { replicationDestinations } from '../../lib/plan/media-replication';
 import { customerKey } from '../customer-key';
+import { TierAlarms } from '../observability/tier-alarms';
+import { regionAlarmCatalog } from '../../lib/views/alarm-catalog';
 
 export type MediaStackProps = Omit<RegionalStackProps, 'concern'>;
 
@@ -26,8 +28,10 @@ export class MediaStack extends RegionalStack {
   readonly bucket: s3.Bucket;
   /** Receives the bucket's server access logs. */
   readonly logBucket: s3.Bucket;
-  /** Present only when the bucket replicates (see `replicationDestinations`). */
+  /** Present only when the bucket replicates (lib/plan/media-replication.ts `replicationDestinations`). */
   readonly replication?: MediaReplication;
+  /** Replication latency and failures per rule (lib/views/alarm-catalog.ts); absent when the bucket replicates nowhere. */
+  readonly alarms?: TierAlarms;
 
   constructor(scope: Construct, id: string, props: MediaStackProps) {
     super(scope, id, { ...props, concern: 'media' });
@@ -91,17 +95,8 @@ export class MediaStack extends RegionalStack {
       value: this.key.keyArn,
       description: `KMS key of the media of ${environment.name} in ${region.name}`,
     });
-  }
-}
 
-/**
- * The buckets a region's media bucket replicates into: every other region's, when the environment replicates media
- * and has more than one region; none otherwise. A rule's priority is its destination's position in the environment's
- * regions, so adding a region leaves the existing rules as they are.
- */
-export function replicationDestinations(environment: EnvironmentPlan, region: RegionPlan): MediaReplicationDestination[] {
-  if (environment.media.replication !== 'all-regions') return [];
-  return environment.regions.flatMap((r, i) =>
-    r.name === region.name ? [] : [{ region: r.name, bucketName: mediaBucketName(environment.name, environment.account, r.name), priority: i + 1 }],
-  );
+    const alarms = regionAlarmCatalog(environment, region).media;
+    this.alarms = alarms ? new TierAlarms(this, 'Alarms', { set: alarms, environment: environment.name }) : undefined;
+  }
 }

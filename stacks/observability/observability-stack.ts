@@ -4,6 +4,8 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { createHash } from 'node:crypto';
 import type { Construct } from 'constructs';
 import { GATEWAY_HEALTH_BODY, GATEWAY_HEALTH_PATH } from '../../lib/facts/workloads';
 import { IN_CLUSTER_PROBE_CHECKS } from '../../lib/views/probe-target';
@@ -15,7 +17,9 @@ import {
   canaryArtifactsLogBucketName,
   canaryName,
   latencyDashboardName,
+  regionCompositeName,
   observabilityKeyAlias,
+  probeAlarmName,
   probeLogGroupName,
 } from '../../lib/facts/names/observability';
 import { edgeOriginTokenSecretName } from '../../lib/facts/names/edge';
@@ -28,6 +32,9 @@ import { AlarmTopic } from './alarm-topic';
 import { LatencyDashboard } from './latency-dashboard';
 import { OriginCanary } from './origin-canary';
 import { ProbeAlarms } from './probe-alarms';
+import { compositeOver } from './tier-alarms';
+import { alarmSets, regionAlarmCatalog } from '../../lib/views/alarm-catalog';
+import type { ObservabilityPlan } from '../../lib/plan/plan';
 
 /** Canary runs (one per 5 minutes) that must fail in a row before its alarm fires: a single blip does not page. */
 export const CANARY_FAILED_RUNS_TO_ALARM = 2;
@@ -48,8 +55,12 @@ export interface ObservabilityStackProps extends Omit<RegionalStackProps, 'conce
  *   the edge's origin token, and alarms when two runs in a row fail or do not run.
  * - A dashboard draws both, with the budgets and the limit as lines.
  *
- * Every alarm notifies the region's alarm topic on ALARM and OK. One customer-managed key encrypts the probe log group,
- * the topic and the canary's artifacts.
+ * - The region composite alarm is in ALARM when any tier's composite (the tier stacks', lib/views/alarm-catalog.ts),
+ *   probe alarm or the canary alarm is: one page per region, whichever tier breached.
+ *
+ * Every alarm notifies the region's alarm topic on ALARM and OK; the topic's subscriptions are the config's
+ * `observability.notifications`. One customer-managed key encrypts the probe log group, the topic and the canary's
+ * artifacts.
  */
 export class ObservabilityStack extends RegionalStack {
   readonly key: kms.Key;
@@ -64,6 +75,10 @@ export class ObservabilityStack extends RegionalStack {
   readonly canary: OriginCanary;
   readonly canaryAlarm: cloudwatch.Alarm;
   readonly dashboard: LatencyDashboard;
+  /** The alarm topic's subscriptions from the config (observability.notifications), e-mail first. */
+  readonly subscriptions: readonly sns.Subscription[];
+  /** `<stage>-region-unhealthy`: in ALARM when any tier's composite, probe alarm or the canary alarm is; notifies the topic. */
+  readonly regionComposite: cloudwatch.CompositeAlarm;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, { ...props, concern: 'observability' });
@@ -122,6 +137,25 @@ export class ObservabilityStack extends RegionalStack {
     this.canaryAlarm.addAlarmAction(topicAction);
     this.canaryAlarm.addOkAction(topicAction);
 
+    this.subscriptions = subscribe(this, this.alarmTopic.topic, environment.observability.notifications);
+
+    // One page per region whichever tier breached: every tier's composite, the probe's alarms and the canary's.
+    const probeAlarms = [...this.probeAlarms.alarms.values()].flatMap((a) => [a.p95, a.errorRate]);
+    this.regionComposite = compositeOver(this, 'RegionComposite', {
+      name: regionCompositeName(env, region.name),
+      description:
+        `${env} ${region.name} is unhealthy: a tier's alarms (data, cache, bus, ingress, media), the probe's or the canary's are in ALARM. ` +
+        'Runbook: the tier composites in ALARM name the tier; its alarms\' descriptions have their runbook lines',
+      children: [
+        ...alarmSets(regionAlarmCatalog(environment, region)).map((s) => s.compositeName),
+        ...this.checks.flatMap((c) => [probeAlarmName(env, region.name, c, 'p95'), probeAlarmName(env, region.name, c, 'error-rate')]),
+        canaryAlarmName(env, region.name),
+      ],
+      dependsOn: [...probeAlarms, this.canaryAlarm],
+    });
+    this.regionComposite.addAlarmAction(topicAction);
+    this.regionComposite.addOkAction(topicAction);
+
     this.dashboard = new LatencyDashboard(this, 'Dashboard', {
       dashboardName: latencyDashboardName(env, region.name),
       environment: env,
@@ -132,4 +166,16 @@ export class ObservabilityStack extends RegionalStack {
       canary: this.canary.canary,
     });
   }
+}
+
+/**
+ * The topic's subscriptions, one per recipient the config names. Construct ids come from the endpoint, not its
+ * position, so removing one recipient leaves the others' subscriptions as they are (each is confirmed once).
+ */
+function subscribe(scope: Construct, topic: sns.ITopic, notifications: ObservabilityPlan['notifications']): sns.Subscription[] {
+  const id = (kind: string, endpoint: string): string => `${kind}${createHash('sha256').update(endpoint).digest('hex').slice(0, 12)}`;
+  return [
+    ...notifications.emails.map((e) => new sns.Subscription(scope, id('Email', e), { topic, protocol: sns.SubscriptionProtocol.EMAIL, endpoint: e })),
+    ...notifications.httpsEndpoints.map((u) => new sns.Subscription(scope, id('Https', u), { topic, protocol: sns.SubscriptionProtocol.HTTPS, endpoint: u })),
+  ];
 }

@@ -13,6 +13,8 @@ export const env = (overrides: Partial<EnvironmentInput> & Record<string, unknow
     regions: ['us-east-1', 'eu-west-1'],
     ingress: { hostedZoneId: 'Z0123456789EXAMPLE' },
     workload: { users: 100_000 },
+    // Required from phase 4 (lib/plan/validate.ts); harmless before it.
+    observability: { notifications: { emails: ['oncall@example.com'] } },
     ...overrides,
   }) as EnvironmentInput;
 

@@ -47,3 +47,12 @@ export function cacheDefaultUserSecretName(env: string): string {
 export function cachePolicyName(env: string, region: string, service: string): string {
   return `${PROJECT}-${stageName(env, region)}-cache-${service}`;
 }
+
+/**
+ * `gigascale-prod-0002-001`: the cache cluster id ElastiCache gives node `node` (0 the first) of shard `shard` (0 the
+ * first) of the replication group, the CacheClusterId its CloudWatch metrics carry (ElastiCache User Guide,
+ * "Monitoring use with CloudWatch Metrics": metrics are per node).
+ */
+export function cacheNodeClusterId(env: string, shard: number, node: number): string {
+  return `${cacheReplicationGroupId(env)}-${String(shard + 1).padStart(4, '0')}-${String(node + 1).padStart(3, '0')}`;
+}

@@ -22,3 +22,8 @@ export function mediaLogBucketName(env: string, account: string, region: string)
 export function mediaKeyAlias(env: string): string {
   return `alias/${PROJECT}/${env}/media`;
 }
+
+/** `to-eu-west-1`: the id of the media bucket's replication rule into another region's bucket (and its metrics' RuleId). */
+export function mediaReplicationRuleId(destinationRegion: string): string {
+  return `to-${destinationRegion}`;
+}

@@ -58,3 +58,26 @@ export function canaryArtifactsBucketName(env: string, account: string, region: 
 export function canaryArtifactsLogBucketName(env: string, account: string, region: string): string {
   return `${PROJECT}-${env}-canary-logs-${account}-${region}`;
 }
+
+/**
+ * `gigascale-prod-eu-west-1-data-shard-0003-replica-lag`: a tier alarm (lib/views/alarm-catalog.ts) on one thing the
+ * tier holds (`subject`: a shard, a cache node, a consumer group's topic, a load balancer, a replication rule).
+ */
+export function tierAlarmName(env: string, region: string, tier: string, subject: string, what: string): string {
+  return `${PROJECT}-${stageName(env, region)}-${tier}-${subject}-${what}`;
+}
+
+/** `gigascale-prod-eu-west-1-cache-unhealthy`: the composite alarm of one tier's alarms (`data-shards-0` for a shard group's). */
+export function tierCompositeName(env: string, region: string, scope: string): string {
+  return `${PROJECT}-${stageName(env, region)}-${scope}-unhealthy`;
+}
+
+/** `gigascale-prod-eu-west-1-region-unhealthy`: the composite alarm over every tier's and the probe's alarms of a region. */
+export function regionCompositeName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-region-unhealthy`;
+}
+
+/** `gigascale-prod-eu-west-1-data-shards-0-unhealthy-2`: part 2 of a composite over more alarms than one rule may hold. */
+export function compositePartName(compositeName: string, part: number): string {
+  return `${compositeName}-${part}`;
+}

@@ -18,6 +18,7 @@ export type Concern =
   | 'compute'
   | 'observability'
   | `shards-${number}`
+  | `shard-alarms-${number}`
   | `migrations-${number}`;
 
 /** `prod-eu-west-1`: the Stage id, so `npx cdk deploy 'prod-eu-west-1/*'` selects one region of one environment. */
@@ -33,6 +34,11 @@ export function stackName(env: string, region: string, concern: Concern): string
 /** `shards-3`: the concern of shard group 3 (stack `prod-eu-west-1-shards-3`). */
 export function shardGroupConcern(group: number): Concern {
   return `shards-${group}`;
+}
+
+/** `shard-alarms-3`: the concern of the alarms of shard group 3 (stack `prod-eu-west-1-shard-alarms-3`). */
+export function shardAlarmsConcern(group: number): Concern {
+  return `shard-alarms-${group}`;
 }
 
 /** `migrations-1`: the concern of migrations group 1 (stack `prod-us-east-1-migrations-1`, lib/facts/shard-groups). */
