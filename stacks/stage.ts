@@ -5,6 +5,7 @@ import type { EnvironmentPlan, RegionPlan } from '../lib/plan';
 import { PROJECT, stageName, TAG_KEYS, migrationsConcern, shardAlarmsConcern, shardGroupConcern } from '../lib/facts/names/stage';
 import { regionAlarmCatalog } from '../lib/views/alarm-catalog';
 import { ShardAlarmsStack } from './data/shard-alarms-stack';
+import { BackupStack } from './backup/backup-stack';
 import { pascalCase } from '../lib/util/strings';
 import { applyComplianceGate } from './compliance';
 import { DataStack } from './data/data-stack';
@@ -44,6 +45,8 @@ export class RegionStage extends Stage {
   readonly bus: BusStack;
   readonly ingress: IngressStack;
   readonly compute: ComputeStack;
+  /** The vault, plan and selections that back up the shards and the media bucket. */
+  readonly backup: BackupStack;
   /** The probe's alarms, the origin canary and the latency dashboard. */
   readonly observability: ObservabilityStack;
   /** Write region only: one stack per migrations group (shard secrets and Jobs), in group order. */
@@ -124,6 +127,7 @@ export class RegionStage extends Stage {
       }
       return stack;
     });
+    this.backup = new BackupStack(this, 'Backup', { environment, region });
     this.observability = new ObservabilityStack(this, 'Observability', { environment, region, vpc: this.network.vpc });
     // The canary calls the ALB through the NAT rule of its security group, and the probe alarms watch the CronJob:
     // both exist before the alarms do, which then leave ALARM (missing data breaches) minutes after creation.

@@ -23,6 +23,8 @@ const NOT_RUN: readonly (readonly [prefix: string, why: string])[] = [
   ['pulumi ', 'needs Cloudflare and AWS credentials (and a state backend); npm run -s edge:plan is its offline preview'],
   ['npm run -s probe ', 'needs live endpoints; test/probe-local.test.ts runs it against local Postgres, Redis and HTTP/WebSocket'],
   ['npm run probe:local', 'starts local servers; test/probe-local.test.ts runs it'],
+  ['aws backup ', 'the restore procedure (docs/data.md): needs AWS credentials and a recovery point in a vault'],
+  ['aws rds ', 'part of the restore procedure (docs/data.md): needs AWS credentials and a restored cluster'],
   ['npm ci', 'CI runs it on a fresh clone (.ci/run)'],
   ['npm test', 'CI runs it (.ci/run)'],
 ];

@@ -6,7 +6,7 @@ import type { ImageKey } from '../facts/images';
 import type { HttpService } from '../facts/workloads';
 import type { RegionBusPlan, TopicPlan } from './bus-sizing';
 import type { CacheTtls } from '../facts/cache-tiers';
-import type { CrossRegionReplication, DestructiveAllowance } from './schema';
+import type { CrossRegionReplication, DestructiveAllowance, VaultLockMode } from './schema';
 import type { SubnetLayout } from './subnets';
 import type { Flow } from '../facts/flows';
 import type { Hop } from '../facts/hops';
@@ -130,6 +130,14 @@ export interface ObservabilityPlan {
   readonly rpoSeconds: number;
 }
 
+export interface BackupSettings {
+  /** Days every recovery point and copy is kept; the vault lock's minimum retention. */
+  readonly retentionDays: number;
+  readonly vaultLock: VaultLockMode;
+  /** A vault of a separate account every recovery point is also copied to, or null. */
+  readonly copyAccount: { readonly account: string; readonly vaultName: string } | null;
+}
+
 export interface EdgeSettings {
   /** Requests per minute one client IP may send to each service's paths at the edge (lib/facts/rate-limits.ts). */
   readonly rateLimitsPerMinute: Readonly<Record<HttpService, number>>;
@@ -173,6 +181,8 @@ export interface EnvironmentPlan {
   readonly edge: EdgeSettings;
   /** Where alarms go and the figures they hold the data tier to. */
   readonly observability: ObservabilityPlan;
+  /** AWS Backup of the shards and media buckets. */
+  readonly backup: BackupSettings;
   readonly regions: readonly RegionPlan[];
 }
 

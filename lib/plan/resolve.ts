@@ -26,6 +26,7 @@ import { defaultImages } from '../facts/images';
 import { TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
 import { DEFAULT_NODE_AMI_ALIAS } from '../facts/karpenter';
 import { DEFAULT_RPO_SECONDS } from '../facts/alarms';
+import { DEFAULT_BACKUP_RETENTION_DAYS } from './backup';
 import { CONSUMER_POD, CONSUMERS, type Consumer } from '../facts/consumers';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../facts/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../facts/rate-limits';
@@ -233,6 +234,11 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
         httpsEndpoints: [...new Set(env.observability?.notifications?.httpsEndpoints ?? [])].sort(),
       },
       rpoSeconds: env.observability?.rpoSeconds ?? DEFAULT_RPO_SECONDS,
+    },
+    backup: {
+      retentionDays: env.backup?.retentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS,
+      vaultLock: env.backup?.vaultLock ?? (env.phase >= 4 ? 'compliance' : 'governance'),
+      copyAccount: env.backup?.copyAccount ?? null,
     },
     regions: regionPlans,
   };

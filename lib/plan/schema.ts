@@ -59,6 +59,10 @@ const MAX_QUOTA = 10_000;
  * - on: also the MSK Replicators.
  */
 export const CROSS_REGION_REPLICATION = ['off', 'sources', 'on'] as const;
+
+/** AWS Backup Vault Lock modes (AWS Backup Developer Guide, "AWS Backup Vault Lock"). */
+export const VAULT_LOCK_MODES = ['compliance', 'governance'] as const;
+export type VaultLockMode = (typeof VAULT_LOCK_MODES)[number];
 export type CrossRegionReplication = (typeof CROSS_REGION_REPLICATION)[number];
 
 const oneOf = (values: readonly string[], what: string) =>
@@ -269,6 +273,18 @@ export const environmentSchema = z.strictObject({
         })
         .optional(),
       rpoSeconds: intIn(1, 3600).optional(),
+    })
+    .optional(),
+  backup: z
+    .strictObject({
+      retentionDays: intIn(7, 3650).optional(),
+      vaultLock: choice(VAULT_LOCK_MODES).optional(),
+      copyAccount: z
+        .strictObject({
+          account: z.string().regex(/^\d{12}$/, { error: (i) => `must be a 12-digit AWS account id, got ${JSON.stringify(i.input)}` }),
+          vaultName: z.string().regex(/^[A-Za-z0-9_-]{2,50}$/, { error: (i) => `must be a backup vault name (2-50 letters, digits, - and _), got ${JSON.stringify(i.input)}` }),
+        })
+        .optional(),
     })
     .optional(),
   // Values are checked by lib/plan (workloadIssues, capacityIssues) for messages that say what the field means.
@@ -532,6 +548,22 @@ export interface EnvironmentInput {
     };
     /** Replication lag the environment accepts, seconds, 1..3600: Aurora global, RPO and replica lag, cache replica lag. @default 5 */
     readonly rpoSeconds?: number;
+  };
+  /** AWS Backup of the shards and the media buckets into a locked vault in each region (docs/data.md "Backups"). */
+  readonly backup?: {
+    /** Days every recovery point and copy is kept, 7..3650; also the vault lock's minimum retention. @default 35 */
+    readonly retentionDays?: number;
+    /**
+     * Vault lock mode: `compliance` (immutable after a 3-day grace period: no one, root included, deletes a recovery
+     * point early) or `governance` (users with the right IAM permission may). @default - governance (phase 3), compliance (4, 5)
+     */
+    readonly vaultLock?: VaultLockMode;
+    /**
+     * A vault in a separate backup account every recovery point is also copied to, in the same region as the
+     * cross-region copy (or this region for one-region environments). That account creates the vault and allows this
+     * one to copy into it. @default - no copy outside the account
+     */
+    readonly copyAccount?: { readonly account: string; readonly vaultName: string };
   };
   /**
    * The workload the environment is sized for (lib/plan/workload.ts): users and their peak load over all regions.

@@ -123,6 +123,12 @@ function environmentIssues(envName: string, env: Record<string, unknown>): Issue
   issues.push(...computeIssues(at, env, entries.map((e) => e.name)));
   issues.push(...edgeIssues(at, env));
   issues.push(...observabilityIssues(at, env));
+  if (isRecord(env.backup) && isRecord(env.backup.copyAccount) && env.backup.copyAccount.account === env.account) {
+    issues.push({
+      at: `${at}.backup.copyAccount.account`,
+      message: `is the environment's own account ${String(env.account)}: the copy protects against losing that account, so name a separate backup account`,
+    });
+  }
   issues.push(...capacityInputIssues(at, env));
   issues.push(...latencyIssues(at, env, entries.map((e) => ({ name: e.name, location: regionLocation(e.name, e.latitude, e.longitude) }))));
 

@@ -21,6 +21,14 @@ export function shardClusterIdentifier(env: string, shard: number): string {
   return `${PROJECT}-${env}-${shardName(shard)}`;
 }
 
+/**
+ * `gigascale-prod-shard-*`: every shard's cluster identifier, as a wildcard (the backup selection's). A restored side
+ * cluster is named `gigascale-prod-restore-shard-0007` (docs/data.md), outside it.
+ */
+export function shardClusterIdentifierPattern(env: string): string {
+  return `${PROJECT}-${env}-${shardName(0).replace(/\d+$/, '*')}`;
+}
+
 /** CloudWatch Logs group Aurora exports a shard's PostgreSQL log to (the name Aurora writes to; gigascale creates it first). */
 export function shardLogGroupName(env: string, shard: number): string {
   return `/aws/rds/cluster/${shardClusterIdentifier(env, shard)}/postgresql`;

@@ -17,6 +17,7 @@ export type Concern =
   | 'ingress'
   | 'compute'
   | 'observability'
+  | 'backup'
   | `shards-${number}`
   | `shard-alarms-${number}`
   | `migrations-${number}`;

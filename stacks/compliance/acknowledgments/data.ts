@@ -20,10 +20,9 @@ export const DATA_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
       'keeps continuous backups with point-in-time restore for sizes.database.backupRetentionDays (7..35 days, ' +
       'validated), has deletion protection on and takes a final snapshot when deleted or replaced ' +
       '(DeletionPolicy/UpdateReplacePolicy Snapshot), and in an environment of several regions its global database ' +
-      'keeps a copy in every other one. An AWS Backup plan with copies in a vault of another account is not in ' +
-      'place yet; until it is, every copy of the data lives in this one account, and what stands between an ' +
-      'account-wide deletion and the data is the deletion protection of the clusters and global clusters and the ' +
-      'retained final snapshots.',
+      'keeps a copy in every other one. AWS Backup also backs up every shard\'s cluster daily, by ARN, from the ' +
+      'write region\'s backup stack (<env>-<region>-backup) into a locked vault, copied to another region and, when ' +
+      'backup.copyAccount names one, to a separate account; the rule only looks for selections in the same template.',
     resourceType: 'AWS::RDS::DBInstance',
     pathPattern: /\/Shards\d+\/shard-\d{4}\/Instance\d+$/,
   },

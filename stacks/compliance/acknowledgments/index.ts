@@ -12,6 +12,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { covers, type NagAcknowledgment } from './acknowledgment';
+import { BACKUP_ACKNOWLEDGMENTS } from './backup';
 import { BUS_ACKNOWLEDGMENTS } from './bus';
 import { CACHE_ACKNOWLEDGMENTS } from './cache';
 import { COMPUTE_ACKNOWLEDGMENTS } from './compute';
@@ -32,6 +33,7 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   ...BUS_ACKNOWLEDGMENTS,
   ...INGRESS_ACKNOWLEDGMENTS,
   ...COMPUTE_ACKNOWLEDGMENTS,
+  ...BACKUP_ACKNOWLEDGMENTS,
   ...OBSERVABILITY_ACKNOWLEDGMENTS,
 ];
 
