@@ -210,6 +210,48 @@ describe('tier alarms in the default stages', () => {
   });
 });
 
+/** A dashboard's body as JSON, with every token (a weak reference, the region) as `<token>`. */
+function dashboardBody(resource: Resource): any {
+  const body = resource.Properties.DashboardBody;
+  const parts: unknown[] = typeof body === 'string' ? [body] : body['Fn::Join'][1];
+  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : '<token>')).join(''));
+}
+
+describe('tier dashboards', () => {
+  const dashboards = (s: RegionStage) =>
+    Object.values(Template.fromStack(s.observability).findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+
+  it('draws, per region, every kind of tier alarm: a line per subject and the alarms\' thresholds as lines', () => {
+    for (const s of stages) {
+      const tiers = dashboards(s).find((d) => (d.Properties.DashboardName as string).endsWith('-tiers'))!;
+      const graphs = dashboardBody(tiers).widgets.filter((w: any) => w.type === 'metric');
+      const expected = new Map<string, AlarmSpec[]>();
+      for (const spec of alarmSets(catalogOf(s)).flatMap((x) => x.alarms)) expected.set(`${spec.tier} ${spec.what}`, [...(expected.get(`${spec.tier} ${spec.what}`) ?? []), spec]);
+      expect(graphs.map((g: any) => g.properties.title)).toEqual([...expected.keys()]);
+      for (const g of graphs) {
+        const specs = expected.get(g.properties.title)!;
+        const labels = g.properties.metrics.map((m: any[]) => m[m.length - 1]).filter((o: any) => o.label !== undefined).map((o: any) => o.label);
+        expect(labels, g.properties.title).toEqual(specs.map((x) => x.subject));
+        expect(g.properties.annotations.horizontal.map((a: any) => a.value)).toEqual([...new Set(specs.map((x) => x.threshold))].sort((a, b) => a - b));
+      }
+    }
+  });
+
+  it('puts one global dashboard per environment in its write region, with every region\'s composite and probe', () => {
+    for (const s of stages) {
+      const e = envOf(s.stageName.split('-')[0]);
+      const global = dashboards(s).filter((d) => (d.Properties.DashboardName as string) === `gigascale-${e.name}-global`);
+      const isWrite = s.stageName === `${e.name}-${e.writeRegion}`;
+      expect(global).toHaveLength(isWrite ? 1 : 0);
+      if (!isWrite) continue;
+      const body = dashboardBody(global[0]);
+      expect(body.widgets[0].properties.alarms).toEqual(e.regions.map((r) => `arn:aws:cloudwatch:${r.name}:${e.account}:alarm:${regionCompositeName(e.name, r.name)}`));
+      const p95 = body.widgets.find((w: any) => (w.properties.title as string).startsWith(`${IN_CLUSTER_PROBE_CHECKS[0]}: P95 per region`));
+      expect(p95.properties.metrics.map((m: any[]) => m[m.length - 1].region)).toEqual(e.regions.map((r) => r.name));
+    }
+  });
+});
+
 describe('observability config', () => {
   it('refuses a phase-4 environment without a recipient, naming the field', () => {
     expect(problems(configWith(env({ phase: 4, observability: {} })))).toEqual([
@@ -238,6 +280,8 @@ describe('observability config', () => {
 describe('TierAlarms', () => {
   const spec = (i: number): AlarmSpec => ({
     tier: 'cache',
+    subject: `s${i}`,
+    what: 'w',
     id: `A${i}`,
     name: `a-${String(i).padStart(3, '0')}`,
     description: 'd. Runbook: r',

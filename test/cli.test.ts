@@ -48,7 +48,7 @@ describe('npx cdk synth', () => {
 
   it('synthesizes the default config offline and ends with the summary table', () => {
     expect(first.stderr).toContain('prod-ap-southeast-1-network');
-    expect(first.stderr).toMatch(/5 stages, 52 stacks; resources per stack max \d+ \(limit 400\)/);
+    expect(first.stderr).toMatch(/5 stages, 57 stacks; resources per stack max \d+ \(limit 400\)/);
     expect(first.code).toBe(0);
   });
 
@@ -192,6 +192,7 @@ describe('npx cdk synth', () => {
       'prod-eu-west-1/Bus (prod-eu-west-1-bus)',
       'prod-eu-west-1/Ingress (prod-eu-west-1-ingress)',
       'prod-eu-west-1/Compute (prod-eu-west-1-compute)',
+      'prod-eu-west-1/Backup (prod-eu-west-1-backup)',
       'prod-eu-west-1/Observability (prod-eu-west-1-observability)',
     ]);
   });

@@ -221,20 +221,29 @@ describe('adding shards', () => {
     // The compute stacks carry the service config ConfigMap (the shard map has a shard more); the write region's
     // migrations-0 gains the new shard's Job and secret class; the region composites name the new group's composite.
     const changed = [...before.keys()].filter((name) => after.get(name) !== before.get(name)).sort();
-    expect(changed).toEqual(['prod-eu-west-1-compute', 'prod-eu-west-1-observability', 'prod-us-east-1-compute', 'prod-us-east-1-migrations-0', 'prod-us-east-1-observability']);
+    // The backup stacks select every shard by a wildcard: they do not change.
+    expect(changed).toEqual([
+      'prod-eu-west-1-compute',
+      'prod-eu-west-1-observability',
+      'prod-us-east-1-compute',
+      'prod-us-east-1-migrations-0',
+      'prod-us-east-1-observability',
+    ]);
   });
 
-  it('changes only the last group and the shard map: 17 -> 18 shards leaves every other template byte-identical', () => {
+  it('changes only the last group, its alarms, the dashboards and the shard map: 17 -> 18 shards leaves every other template byte-identical', () => {
     const before = templatesOf(17);
     const after = templatesOf(18);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
     expect(changed).toEqual([
       'prod-eu-west-1-compute',
+      'prod-eu-west-1-observability',
       'prod-eu-west-1-shard-alarms-1',
       'prod-eu-west-1-shards-1',
       'prod-us-east-1-compute',
       'prod-us-east-1-migrations-0',
+      'prod-us-east-1-observability',
       'prod-us-east-1-shard-alarms-1',
       'prod-us-east-1-shards-1',
     ]);
@@ -250,9 +259,9 @@ describe('128 shards, the write region and a secondary', () => {
     const { app, stages } = stagesOf(planOf({ env: 'prod', regions: TWO_REGIONS, shards: 128, rdsClusterQuota: 128, rdsInstanceQuota: 256, rdsProxyQuota: 128 }));
     const sizes = [...templates(app.synth().nestedAssemblies.map((n) => n.nestedAssembly)).entries()].map(([name, text]) => ({ name, resources: Object.keys((JSON.parse(text) as { Resources: object }).Resources).length, bytes: text.length }));
     for (const s of stages) expect(s.shardGroups).toHaveLength(8);
-    // Per region: network, data, cache, media, bus, ingress, compute, observability, 8 shard groups and their 8 alarm
-    // stacks; in the write region two migrations stacks of 64 shards each.
-    expect(sizes).toHaveLength(2 * 24 + 2);
+    // Per region: network, data, cache, media, bus, ingress, compute, backup, observability, 8 shard groups and their 8
+    // alarm stacks; in the write region two migrations stacks of 64 shards each.
+    expect(sizes).toHaveLength(2 * 25 + 2);
     expect(stages.map((s) => s.migrations.length)).toEqual([2, 0]);
     expect(Math.max(...sizes.map((s) => s.resources))).toBeLessThanOrEqual(400);
     expect(Math.max(...sizes.map((s) => s.bytes))).toBeLessThanOrEqual(800_000);

@@ -89,17 +89,24 @@ describe('ingress stack', () => {
     expect(ingress.certificate.node.path).toBe('dev-us-east-1/Ingress/Certificate');
   });
 
-  it('outputs the DNS names, security groups and target group ARNs under stable ids for weak references', () => {
+  it('outputs the DNS names, security groups, target group ARNs and metric full names under stable ids for weak references', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
       'AlbSecurityGroupId',
       'ChatTargetGroupArn',
+      'ChatTargetGroupFullName',
       'GatewayTargetGroupArn',
+      'GatewayTargetGroupFullName',
       'LoadBalancerDnsName',
+      'LoadBalancerFullName',
       'NlbSecurityGroupId',
       'TurnLoadBalancerDnsName',
+      'TurnLoadBalancerFullName',
       'TurnTlsTargetGroupArn',
+      'TurnTlsTargetGroupFullName',
       'TurnUdpTargetGroupArn',
+      'TurnUdpTargetGroupFullName',
     ]);
+    template.hasOutput('LoadBalancerFullName', { Value: { 'Fn::GetAtt': [logicalId('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'application' }), 'LoadBalancerFullName'] } });
     template.hasOutput('GatewayTargetGroupArn', { Value: { Ref: targetGroup(8080, 'HTTP', false) } });
     template.hasOutput('ChatTargetGroupArn', { Value: { Ref: targetGroup(8080, 'HTTP', true) } });
   });

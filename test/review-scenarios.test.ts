@@ -204,6 +204,7 @@ describe('npm run -s review against the base commit', () => {
       'modified dev-us-east-1/Compute/Manifests/ServiceConfig',
       'modified dev-us-east-1/Migrations0/Manifests/ShardSecrets0',
       'modified dev-us-east-1/Migrations0/Manifests/Migrations0',
+      'modified dev-us-east-1/Observability/TierDashboard/Dashboard',
     ]);
     expect(report.stages[0].manifests.map((m) => `${m.change} ${m.object}`)).toEqual([
       'changed ConfigMap gigascale/gigascale-service-config',

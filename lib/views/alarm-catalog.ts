@@ -25,6 +25,7 @@ import { DEFAULT_MAX_ERROR_RATE } from '../facts/probe-checks';
 import { busClusterName, consumerGroupName } from '../facts/names/bus';
 import { cacheNodeClusterId } from '../facts/names/cache';
 import { shardClusterIdentifier, shardName } from '../facts/names/data';
+import type { IngressMetricName } from '../facts/names/ingress';
 import { mediaBucketName, mediaReplicationRuleId } from '../facts/names/media';
 import { regionCompositeName, tierAlarmName, tierCompositeName } from '../facts/names/observability';
 import { replicationDestinations } from '../plan/media-replication';
@@ -32,7 +33,7 @@ import type { EnvironmentPlan, RegionPlan } from '../plan/plan';
 import { pascalCase } from '../util/strings';
 
 /** A dimension value a stack knows only as a token (a load balancer's or target group's full name). */
-export type DimensionRef = 'loadBalancer' | 'gatewayTargetGroup' | 'chatTargetGroup' | 'networkLoadBalancer' | 'turnUdpTargetGroup' | 'turnTlsTargetGroup';
+export type DimensionRef = IngressMetricName;
 
 export interface AlarmMetric {
   readonly namespace: string;
@@ -45,6 +46,9 @@ export interface AlarmMetric {
 
 export interface AlarmSpec {
   readonly tier: AlarmTier;
+  /** What the alarm watches (`shard-0003`, `node-0001-002`, `alb`) and what of it (`replica-lag`): the graphs' labels and titles. */
+  readonly subject: string;
+  readonly what: string;
   /** Construct id in its stack: API (a renamed id replaces the alarm). */
   readonly id: string;
   readonly name: string;
@@ -148,6 +152,8 @@ interface SpecInput {
 function specMaker(environment: EnvironmentPlan, region: RegionPlan, tier: AlarmTier) {
   return (input: SpecInput): AlarmSpec => ({
     tier,
+    subject: input.subject,
+    what: input.what,
     id: pascalCase(`${input.subject}-${input.what}`),
     name: tierAlarmName(environment.name, region.name, tier, input.subject, input.what),
     description: `${environment.name} ${region.name} ${input.subject}: ${input.summary}, ${WHEN}. Runbook: ${input.runbook}`,

@@ -12,7 +12,9 @@ import { ORIGIN_TOKEN_HEADER, ORIGIN_TOKEN_LENGTH } from '../../lib/facts/origin
 import { GigascaleError, type Issue } from '../../lib/util/errors';
 import {
   albLogAuditBucketName,
+  INGRESS_METRIC_NAME_OUTPUTS,
   INGRESS_OUTPUTS,
+  type IngressMetricName,
   albLogBucketName,
   apiHostname,
   ingressKeyAlias,
@@ -217,18 +219,18 @@ export class IngressStack extends RegionalStack {
     };
     for (const [outputId, output] of Object.entries(outputs)) new CfnOutput(this, outputId, output);
 
-    this.alarms = new TierAlarms(this, 'Alarms', {
-      set: regionAlarmCatalog(environment, region).ingress,
-      environment: environment.name,
-      refs: {
-        loadBalancer: this.loadBalancer.loadBalancerFullName,
-        gatewayTargetGroup: this.targetGroups.gateway.targetGroupFullName,
-        chatTargetGroup: this.targetGroups.chat.targetGroupFullName,
-        networkLoadBalancer: this.turnLoadBalancer.loadBalancerFullName,
-        turnUdpTargetGroup: this.targetGroups.turnUdp.targetGroupFullName,
-        turnTlsTargetGroup: this.targetGroups.turnTls.targetGroupFullName,
-      },
-    });
+    const metricNames: Record<IngressMetricName, string> = {
+      loadBalancer: this.loadBalancer.loadBalancerFullName,
+      gatewayTargetGroup: this.targetGroups.gateway.targetGroupFullName,
+      chatTargetGroup: this.targetGroups.chat.targetGroupFullName,
+      networkLoadBalancer: this.turnLoadBalancer.loadBalancerFullName,
+      turnUdpTargetGroup: this.targetGroups.turnUdp.targetGroupFullName,
+      turnTlsTargetGroup: this.targetGroups.turnTls.targetGroupFullName,
+    };
+    for (const [name, value] of Object.entries(metricNames) as [IngressMetricName, string][]) {
+      new CfnOutput(this, INGRESS_METRIC_NAME_OUTPUTS[name], { value, description: `CloudWatch dimension value of the ${name} (its full name)` });
+    }
+    this.alarms = new TierAlarms(this, 'Alarms', { set: regionAlarmCatalog(environment, region).ingress, environment: environment.name, refs: metricNames });
   }
 }
 

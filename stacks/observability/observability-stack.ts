@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -16,8 +16,10 @@ import {
   canaryArtifactsBucketName,
   canaryArtifactsLogBucketName,
   canaryName,
+  globalDashboardName,
   latencyDashboardName,
   regionCompositeName,
+  tierDashboardName,
   observabilityKeyAlias,
   probeAlarmName,
   probeLogGroupName,
@@ -33,6 +35,9 @@ import { LatencyDashboard } from './latency-dashboard';
 import { OriginCanary } from './origin-canary';
 import { ProbeAlarms } from './probe-alarms';
 import { compositeOver } from './tier-alarms';
+import { GlobalDashboard, TierDashboard } from './tier-dashboards';
+import { INGRESS_METRIC_NAME_OUTPUTS, type IngressMetricName } from '../../lib/facts/names/ingress';
+import { stackName } from '../../lib/facts/names/stage';
 import { alarmSets, regionAlarmCatalog } from '../../lib/views/alarm-catalog';
 import type { ObservabilityPlan } from '../../lib/plan/plan';
 
@@ -79,6 +84,10 @@ export class ObservabilityStack extends RegionalStack {
   readonly subscriptions: readonly sns.Subscription[];
   /** `<stage>-region-unhealthy`: in ALARM when any tier's composite, probe alarm or the canary alarm is; notifies the topic. */
   readonly regionComposite: cloudwatch.CompositeAlarm;
+  /** Every tier alarm's metric against its threshold, a graph per kind. */
+  readonly tierDashboard: TierDashboard;
+  /** Write region only: the environment's regions side by side. */
+  readonly globalDashboard?: GlobalDashboard;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, { ...props, concern: 'observability' });
@@ -155,6 +164,22 @@ export class ObservabilityStack extends RegionalStack {
     });
     this.regionComposite.addAlarmAction(topicAction);
     this.regionComposite.addOkAction(topicAction);
+
+    // The ingress stack's full names, as weak references (the stage orders ingress before this stack).
+    const refs = Object.fromEntries(
+      (Object.entries(INGRESS_METRIC_NAME_OUTPUTS) as [IngressMetricName, string][]).map(([ref, output]) => [ref, Fn.getStackOutput(stackName(env, region.name, 'ingress'), output, region.name)]),
+    );
+    this.tierDashboard = new TierDashboard(this, 'TierDashboard', { dashboardName: tierDashboardName(env, region.name), sets: alarmSets(regionAlarmCatalog(environment, region)), refs });
+    this.globalDashboard = region.isWriteRegion
+      ? new GlobalDashboard(this, 'GlobalDashboard', {
+          dashboardName: globalDashboardName(env),
+          environment: env,
+          regions: environment.regions.map((r) => ({ region: r.name, sets: alarmSets(regionAlarmCatalog(environment, r)) })),
+          checks: this.checks,
+          budgetsMs: this.budgetsMs,
+          maxErrorRate: DEFAULT_MAX_ERROR_RATE,
+        })
+      : undefined;
 
     this.dashboard = new LatencyDashboard(this, 'Dashboard', {
       dashboardName: latencyDashboardName(env, region.name),

@@ -112,7 +112,11 @@ export class TierAlarms extends Construct {
   }
 }
 
-function renderMetric(spec: AlarmSpec, refs: Partial<Record<DimensionRef, string>>): cloudwatch.IMetric {
+/**
+ * A spec's metric, or its metric math over its metrics, with the references' values in its dimensions. `idSuffix`
+ * renames the math's metric ids (`user` -> `user3`), for graphs that draw several such specs side by side.
+ */
+export function renderMetric(spec: AlarmSpec, refs: Partial<Record<DimensionRef, string>>, idSuffix = ''): cloudwatch.Metric | cloudwatch.MathExpression {
   const period = Duration.seconds(spec.periodSeconds);
   const one = (m: AlarmMetric): cloudwatch.Metric =>
     new cloudwatch.Metric({
@@ -123,9 +127,10 @@ function renderMetric(spec: AlarmSpec, refs: Partial<Record<DimensionRef, string
       period,
     });
   if (spec.expression === undefined) return one(spec.metrics.m);
+  const ids = Object.keys(spec.metrics);
   return new cloudwatch.MathExpression({
-    expression: spec.expression,
-    usingMetrics: Object.fromEntries(Object.entries(spec.metrics).map(([k, m]) => [k, one(m)])),
+    expression: spec.expression.replace(new RegExp(`\\b(${ids.join('|')})\\b`, 'g'), `$1${idSuffix}`),
+    usingMetrics: Object.fromEntries(Object.entries(spec.metrics).map(([k, m]) => [`${k}${idSuffix}`, one(m)])),
     period,
   });
 }

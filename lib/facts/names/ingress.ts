@@ -62,3 +62,18 @@ export const INGRESS_OUTPUTS = {
   turnUdpTargetGroupArn: 'TurnUdpTargetGroupArn',
   turnTlsTargetGroupArn: 'TurnTlsTargetGroupArn',
 } as const;
+
+/**
+ * Output ids of the ingress stack's full names that CloudWatch metrics carry as dimensions (`app/<name>/<id>`,
+ * `net/<name>/<id>`, `targetgroup/<name>/<id>`): the tier alarms use them in the stack, the observability stack's
+ * dashboards read them as weak references.
+ */
+export const INGRESS_METRIC_NAME_OUTPUTS = {
+  loadBalancer: 'LoadBalancerFullName',
+  gatewayTargetGroup: 'GatewayTargetGroupFullName',
+  chatTargetGroup: 'ChatTargetGroupFullName',
+  networkLoadBalancer: 'TurnLoadBalancerFullName',
+  turnUdpTargetGroup: 'TurnUdpTargetGroupFullName',
+  turnTlsTargetGroup: 'TurnTlsTargetGroupFullName',
+} as const;
+export type IngressMetricName = keyof typeof INGRESS_METRIC_NAME_OUTPUTS;

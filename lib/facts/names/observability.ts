@@ -81,3 +81,13 @@ export function regionCompositeName(env: string, region: string): string {
 export function compositePartName(compositeName: string, part: number): string {
   return `${compositeName}-${part}`;
 }
+
+/** `gigascale-prod-eu-west-1-tiers`: the region's tier dashboard (every tier alarm's metric against its threshold). */
+export function tierDashboardName(env: string, region: string): string {
+  return `${PROJECT}-${stageName(env, region)}-tiers`;
+}
+
+/** `gigascale-prod-global`: the environment's dashboard across its regions, in the write region. */
+export function globalDashboardName(env: string): string {
+  return `${PROJECT}-${env}-global`;
+}
