@@ -47,8 +47,9 @@ export default defineConfig({
       ingress: { hostedZoneId: 'Z0000000PRODEXAMPLE' },
       // Who every alarm of every region reaches (an example address; SNS asks it to confirm once).
       observability: { notifications: { emails: ['platform-oncall@gigascale.example'] } },
-      // The operators' network (an example range): kubectl reaches the clusters' public endpoints only from here.
-      compute: { publicEndpointCidrs: ['198.51.100.0/24'], adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'] },
+      // The cluster API is private: kubectl runs from inside the VPC (a bastion, SSM, a VPN). To open the public
+      // endpoint to an operators' network, state it: compute.publicEndpointCidrs: ['198.51.100.0/24'].
+      compute: { adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'] },
       // `npm run -s budget` prints every flow's static P95; synth fails on a breach that is not waived here.
       latencyBudgets: {
         waivers: [

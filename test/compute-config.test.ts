@@ -43,7 +43,7 @@ describe('compute plan', () => {
   it('keeps the cluster endpoint private unless CIDRs are configured', () => {
     expect(planFor({}).compute.publicEndpointCidrs).toEqual([]);
     const prod = resolvePlan(defaultConfig).environments.find((e) => e.name === 'prod')!;
-    expect(prod.compute.publicEndpointCidrs).toEqual(['198.51.100.0/24']);
+    expect(prod.compute.publicEndpointCidrs).toEqual([]);
   });
 });
 

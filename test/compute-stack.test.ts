@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Stage, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cdk8s from 'cdk8s';
-import type { EnvironmentPlan } from '../lib/plan';
+import type { EnvironmentPlan, GigascaleConfig } from '../lib/plan';
+import { configWith, env as envInput } from './support/config';
 import { shardSecretName, shardSecretNamePrefix } from '../lib/facts/names/data';
 import { applyComplianceGate } from '../stacks/compliance';
 import { MAX_MANIFEST_BYTES, objectBytes, packObjects } from '../stacks/compute/chart-manifests';
@@ -46,9 +47,9 @@ interface Built {
 }
 
 /** A stage with the network stack and the compute stack of the environment's first region. */
-function build(env: string, chartList: readonly cdk8s.Chart[]): Built {
+function build(env: string, chartList: readonly cdk8s.Chart[], config?: GigascaleConfig): Built {
   const app = newApp();
-  const environment = planOf({ env }).environments.find((e) => e.name === env)!;
+  const environment = (config ? planOf({ env }, config) : planOf({ env })).environments.find((e) => e.name === env)!;
   const region = environment.regions[0];
   const stage = new Stage(app, `${env}-${region.name}`, { env: { account: environment.account, region: region.name } });
   const network = new NetworkStack(stage, 'Network', { environment, region });
@@ -133,9 +134,16 @@ describe('cluster', () => {
     });
   });
 
-  it('opens the prod public endpoint to the operators\' CIDRs only', () => {
-    expect(prod.environment.compute.publicEndpointCidrs).toEqual(['198.51.100.0/24']);
+  it('keeps the prod endpoint private too: the shipped config states no public CIDR', () => {
+    expect(prod.environment.compute.publicEndpointCidrs).toEqual([]);
     prodTemplate.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: false, PublicAccessCidrs: Match.absent() }),
+    });
+  });
+
+  it('opens the public endpoint to the CIDRs the config states, and to nothing else', () => {
+    const opened = build('test', charts(false), configWith(envInput({ regions: ['us-east-1'], compute: { publicEndpointCidrs: ['198.51.100.0/24'] } })));
+    Template.fromStack(opened.compute).hasResourceProperties('AWS::EKS::Cluster', {
       ResourcesVpcConfig: Match.objectLike({ EndpointPrivateAccess: true, EndpointPublicAccess: true, PublicAccessCidrs: ['198.51.100.0/24'] }),
     });
   });
