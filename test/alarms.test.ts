@@ -172,6 +172,21 @@ describe('tier alarms in the default stages', () => {
     expect(thresholds('prod-us-east-1', '-turn-udp-healthy-targets')).toEqual([prod.compute.turn.minReplicas]);
   });
 
+  it('holds the cluster to no failed node and each namespace to the sum of its pods\' planned floors', () => {
+    const prod = envOf('prod');
+    const services = [...Object.values(prod.compute.workloads), ...Object.values(prod.compute.consumers)].reduce((n, w) => n + w.minReplicas, 0);
+    expect(thresholds('prod-eu-west-1', '-compute-cluster-failed-nodes')).toEqual([0]);
+    expect(thresholds('prod-eu-west-1', '-compute-gigascale-running-pods')).toEqual([services]);
+    expect(thresholds('prod-eu-west-1', '-compute-gigascale-turn-running-pods')).toEqual([prod.compute.turn.minReplicas]);
+    const pods = alarmsByStage.get('prod-eu-west-1')!.get('gigascale-prod-eu-west-1-compute-gigascale-running-pods')!.resource.Properties;
+    expect([pods.Namespace, pods.MetricName, pods.Statistic, pods.Dimensions]).toEqual([
+      'ContainerInsights',
+      'namespace_number_of_running_pods',
+      'Minimum',
+      [{ Name: 'ClusterName', Value: 'gigascale-prod-eu-west-1' }, { Name: 'Namespace', Value: 'gigascale' }],
+    ]);
+  });
+
   it('watches every media replication rule of prod, and none in dev (one region, nothing replicates)', () => {
     expect(thresholds('prod-eu-west-1', '-replication-latency')).toEqual([900, 900, 900]);
     expect(thresholds('prod-eu-west-1', '-replication-failed')).toEqual([0, 0, 0]);

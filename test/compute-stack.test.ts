@@ -307,11 +307,17 @@ describe('add-ons', () => {
     expect(JSON.parse(r.Properties.ConfigurationValues as string)).toEqual({ 'secrets-store-csi-driver': { syncSecret: { enabled: true } } });
   });
 
-  it('runs the CloudWatch agent as the probe\'s EMF listener on TCP 25888 only, without Fluent Bit', () => {
+  it('runs the CloudWatch agent as the probe\'s EMF listener on TCP 25888 and Container Insights\' standard metrics, without Fluent Bit', () => {
     const [r] = Object.values(resources(template, 'AWS::EKS::Addon', { AddonName: 'amazon-cloudwatch-observability' }));
     expect(JSON.parse(r.Properties.ConfigurationValues as string)).toEqual({
-      agent: { config: { logs: { metrics_collected: { emf: { service_address: 'tcp://:25888' } } } } },
+      agent: { config: { logs: { metrics_collected: { emf: { service_address: 'tcp://:25888' }, kubernetes: { enhanced_container_insights: false } } } } },
       containerLogs: { enabled: false },
+    });
+    // The agent writes Container Insights' events to a group the stack made first, encrypted and expiring.
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/containerinsights/gigascale-dev-us-east-1/performance',
+      KmsKeyId: keyArn(),
+      RetentionInDays: dev.environment.compute.logRetentionDays,
     });
   });
 

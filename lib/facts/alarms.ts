@@ -5,7 +5,7 @@
  */
 
 /** The tiers that carry alarms of their own, each watched from its own stack (the data tier from one stack per shard group). */
-export const ALARM_TIERS = ['data', 'cache', 'bus', 'ingress', 'media'] as const;
+export const ALARM_TIERS = ['data', 'cache', 'bus', 'ingress', 'compute', 'media'] as const;
 export type AlarmTier = (typeof ALARM_TIERS)[number];
 
 /**

@@ -6,7 +6,8 @@
  * Metric names, dimensions and units are AWS's: Aurora User Guide "Amazon CloudWatch metrics for Amazon Aurora" and
  * "Monitoring RDS Proxy metrics with Amazon CloudWatch"; ElastiCache User Guide "Metrics for Valkey and Redis OSS";
  * MSK Developer Guide "Amazon MSK metrics for monitoring Standard brokers" (consumer lag: "Monitor consumer lags");
- * ELB User Guides "CloudWatch metrics for your Application Load Balancer" / "... Network Load Balancer"; S3 User Guide
+ * ELB User Guides "CloudWatch metrics for your Application Load Balancer" / "... Network Load Balancer"; CloudWatch User
+ * Guide "Amazon EKS and Kubernetes Container Insights metrics"; S3 User Guide
  * "Monitoring progress with replication metrics".
  */
 import {
@@ -24,6 +25,7 @@ import { GRAVITON_CLASS_MEMORY_GIB } from '../facts/instance-classes';
 import { DEFAULT_MAX_ERROR_RATE } from '../facts/probe-checks';
 import { busClusterName, consumerGroupName } from '../facts/names/bus';
 import { cacheNodeClusterId } from '../facts/names/cache';
+import { clusterName } from '../facts/names/compute';
 import { shardClusterIdentifier, shardName } from '../facts/names/data';
 import type { IngressMetricName } from '../facts/names/ingress';
 import { mediaBucketName, mediaReplicationRuleId } from '../facts/names/media';
@@ -79,6 +81,7 @@ export interface RegionAlarmCatalog {
   readonly cache: AlarmSet;
   readonly bus: AlarmSet;
   readonly ingress: AlarmSet;
+  readonly compute: AlarmSet;
   /** Null when the region's media bucket replicates nowhere. */
   readonly media: AlarmSet | null;
   /** The region's composite, over every set's composite and the probe's alarms (the observability stack). */
@@ -127,6 +130,7 @@ export function regionAlarmCatalog(environment: EnvironmentPlan, region: RegionP
     cache: set('cache', 'cache', cacheAlarms(environment, region)),
     bus: set('bus', 'bus', busAlarms(environment, region)),
     ingress: set('ingress', 'ingress', ingressAlarms(environment, region)),
+    compute: set('compute', 'compute', computeAlarms(environment, region)),
     media: media.length > 0 ? set('media', 'media', media) : null,
     regionCompositeName: regionCompositeName(env, region.name),
   };
@@ -134,7 +138,7 @@ export function regionAlarmCatalog(environment: EnvironmentPlan, region: RegionP
 
 /** Every alarm set of a region, in stack order (the sets the region composite covers). */
 export function alarmSets(catalog: RegionAlarmCatalog): AlarmSet[] {
-  return [...catalog.data, catalog.cache, catalog.bus, catalog.ingress, ...(catalog.media ? [catalog.media] : [])];
+  return [...catalog.data, catalog.cache, catalog.bus, catalog.ingress, catalog.compute, ...(catalog.media ? [catalog.media] : [])];
 }
 
 interface SpecInput {
@@ -490,6 +494,43 @@ function ingressAlarms(environment: EnvironmentPlan, region: RegionPlan): AlarmS
     healthy('AWS/ApplicationELB', 'loadBalancer', 'chatTargetGroup', 'chat', 'gateway', environment.compute.workloads.gateway.minReplicas),
     healthy('AWS/NetworkELB', 'networkLoadBalancer', 'turnUdpTargetGroup', 'turn-udp', 'turn', environment.compute.turn.minReplicas),
     healthy('AWS/NetworkELB', 'networkLoadBalancer', 'turnTlsTargetGroup', 'turn-tls', 'turn', environment.compute.turn.minReplicas),
+  ];
+}
+
+/**
+ * The region's EKS cluster, from Container Insights (the CloudWatch agent's Kubernetes metrics, CloudWatch User Guide
+ * "Amazon EKS and Kubernetes Container Insights metrics"): any failed node, and fewer running pods in a namespace than
+ * the plan's floors of what runs there (every workload's and consumer's minReplicas; the TURN relay's in its own).
+ */
+function computeAlarms(environment: EnvironmentPlan, region: RegionPlan): AlarmSpec[] {
+  const spec = specMaker(environment, region, 'compute');
+  const cluster = clusterName(environment.name, region.name);
+  const { workloads, consumers, turn } = environment.compute;
+  const floors: [string, number, string][] = [
+    [K8S_NAMESPACE, [...Object.values(workloads), ...Object.values(consumers)].reduce((n, w) => n + w.minReplicas, 0), 'the gateway\'s, the services\' and the consumers\''],
+    [TURN_NAMESPACE, turn.minReplicas, 'the TURN relay\'s'],
+  ];
+  return [
+    spec({
+      subject: 'cluster',
+      what: 'failed-nodes',
+      metrics: metric('ContainerInsights', 'cluster_failed_node_count', { ClusterName: cluster }, 'Maximum'),
+      threshold: 0,
+      comparison: 'above',
+      summary: `cluster_failed_node_count of ${cluster} above 0: a node is not ready`,
+      runbook: 'kubectl get nodes; kubectl describe node <name> for its conditions (memory or disk pressure, kubelet down); Karpenter replaces a node it cannot recover',
+    }),
+    ...floors.map(([namespace, floor, whose]) =>
+      spec({
+        subject: namespace,
+        what: 'running-pods',
+        metrics: metric('ContainerInsights', 'namespace_number_of_running_pods', { ClusterName: cluster, Namespace: namespace }, 'Minimum'),
+        threshold: floor,
+        comparison: 'below',
+        summary: `namespace_number_of_running_pods of ${namespace} below ${floor}, the sum of ${whose} planned floors (minReplicas)`,
+        runbook: `kubectl -n ${namespace} get pods --field-selector=status.phase!=Running; then kubectl get events -n ${namespace} for scheduling or image pull failures`,
+      }),
+    ),
   ];
 }
 

@@ -25,13 +25,19 @@ export const SECRETS_STORE_CONFIGURATION = {
 /**
  * amazon-cloudwatch-observability settings (the add-on's configuration values are its Helm chart's values,
  * aws-observability/helm-charts charts/amazon-cloudwatch-observability): the CloudWatch agent's whole configuration
- * is the embedded-metric-format listener, on every node's TCP EMF_AGENT_PORT (the agent runs as a hostNetwork
- * DaemonSet), where the probe CronJob sends its lines. Fluent Bit is off: it would ship every container's output to
- * log groups it creates on the fly, without the retention and customer key every gigascale log group has, and it does
- * not pass lines on as EMF anyway. Container Insights and Application Signals are not asked for.
+ * is two collectors.
+ * - The embedded-metric-format listener, on every node's TCP EMF_AGENT_PORT (the agent runs as a hostNetwork
+ *   DaemonSet), where the probe CronJob sends its lines.
+ * - Container Insights' Kubernetes metrics (nodes, namespaces, pods), for the compute tier's alarms, at the standard
+ *   level: enhanced observability would add per-container metrics at a price per observation the alarms do not need.
+ *   They go to `/aws/containerinsights/<cluster>/performance`, which the compute stack creates first.
+ *
+ * Fluent Bit is off: it would ship every container's output to log groups it creates on the fly, without the retention
+ * and customer key every gigascale log group has, and it does not pass lines on as EMF anyway. Application Signals is
+ * not asked for.
  */
 export const CLOUDWATCH_OBSERVABILITY_CONFIGURATION = {
-  agent: { config: { logs: { metrics_collected: { emf: { service_address: `tcp://:${EMF_AGENT_PORT}` } } } } },
+  agent: { config: { logs: { metrics_collected: { emf: { service_address: `tcp://:${EMF_AGENT_PORT}` }, kubernetes: { enhanced_container_insights: false } } } } },
   containerLogs: { enabled: false },
 } as const;
 

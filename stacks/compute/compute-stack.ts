@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import type * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
-import { clusterKeyAlias, clusterLogGroupName, clusterName, turnSecretName } from '../../lib/facts/names/compute';
+import { clusterKeyAlias, clusterLogGroupName, clusterName, containerInsightsLogGroupName, turnSecretName } from '../../lib/facts/names/compute';
 import { pascalCase } from '../../lib/util/strings';
 import { customerKey } from '../customer-key';
 import { allowLogsToUseKey, encryptedLogGroup } from '../logs-key-grant';
@@ -20,6 +20,8 @@ import { ZonalNodeGroups } from './zonal-node-groups';
 import { Karpenter } from './karpenter';
 import { Keda } from './keda';
 import { SYSTEM_NODES_PER_AZ } from '../../lib/facts/karpenter';
+import { TierAlarms } from '../observability/tier-alarms';
+import { regionAlarmCatalog } from '../../lib/views/alarm-catalog';
 
 export interface ComputeStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); the cluster and its nodes use its private subnets. */
@@ -57,6 +59,10 @@ export class ComputeStack extends RegionalStack {
   readonly key: kms.Key;
   /** `/aws/eks/<cluster>/cluster`, created before the cluster so it carries retention and the key. */
   readonly controlPlaneLogs: logs.LogGroup;
+  /** `/aws/containerinsights/<cluster>/performance`, created before the agent writes to it, with retention and the key. */
+  readonly containerInsightsLogs: logs.LogGroup;
+  /** Failed nodes and running pods against the plan's floors (lib/views/alarm-catalog.ts), from Container Insights. */
+  readonly alarms: TierAlarms;
   readonly cluster: eks.Cluster;
   readonly nodes: ZonalNodeGroups;
   readonly addons: ClusterAddons;
@@ -84,6 +90,12 @@ export class ComputeStack extends RegionalStack {
     });
     // EKS writes to this fixed name and would create it without retention or key; created first, it is ours.
     this.controlPlaneLogs = encryptedLogGroup(this, 'ControlPlaneLogs', { logGroupName, key: this.key, retentionDays: compute.logRetentionDays });
+    // The same for the CloudWatch agent's Container Insights performance events, which the metrics are extracted from.
+    this.containerInsightsLogs = encryptedLogGroup(this, 'ContainerInsightsLogs', {
+      logGroupName: containerInsightsLogGroupName(env, region.name),
+      key: this.key,
+      retentionDays: compute.logRetentionDays,
+    });
 
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName: name,
@@ -176,6 +188,8 @@ export class ComputeStack extends RegionalStack {
       charts: props.charts,
       dependencies: [this.cluster.albController!, this.addons.secretsStore, this.karpenter.chart, this.keda.chart],
     });
+
+    this.alarms = new TierAlarms(this, 'Alarms', { set: regionAlarmCatalog(environment, region).compute, environment: env });
   }
 
   /**

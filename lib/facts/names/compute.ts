@@ -16,6 +16,14 @@ export function clusterLogGroupName(env: string, region: string): string {
   return `/aws/eks/${clusterName(env, region)}/cluster`;
 }
 
+/**
+ * `/aws/containerinsights/gigascale-prod-eu-west-1/performance`: where the CloudWatch agent writes Container Insights'
+ * performance events (the name it uses; gigascale creates the group first, with its key and retention).
+ */
+export function containerInsightsLogGroupName(env: string, region: string): string {
+  return `/aws/containerinsights/${clusterName(env, region)}/performance`;
+}
+
 /** KMS alias of a region's cluster key (Kubernetes secrets envelope encryption, control-plane logs). */
 export function clusterKeyAlias(env: string): string {
   return `alias/${PROJECT}/${env}/eks`;
