@@ -18,14 +18,13 @@ import {
 } from '../lib/facts/karpenter';
 import type { NodePoolSize } from '../lib/plan/node-pools';
 import { GigascaleError, type Issue } from '../lib/util/errors';
+import { CLUSTER_SECURITY_GROUP_TAG } from '../lib/facts/kubernetes';
 
 export const NODE_POOLS_CHART_ID = 'node-pools';
 /** The one EC2NodeClass every pool launches from. */
 export const NODE_CLASS_NAME = 'gigascale';
 /** Root device of the EKS-optimized Amazon Linux 2023 AMIs (as the managed node groups' launch template). */
 const AL2023_ROOT_DEVICE = '/dev/xvda';
-/** Tag EKS puts on the cluster security group, which the managed nodes also use. */
-const CLUSTER_SECURITY_GROUP_TAG = 'aws:eks:cluster-name';
 
 export interface NodePoolsChartProps {
   /** The EKS cluster (lib/facts/names/compute.ts clusterName): the subnets' and security group's tag value. */

@@ -12,6 +12,12 @@
  * And what the names of Kubernetes objects may hold (DNS-1123), which the charts check their names against.
  */
 
+/**
+ * Tag EKS puts on the cluster security group (value: the cluster name), which every node uses: the managed nodes get
+ * it from EKS, Karpenter's select it by this tag, and the load balancer controller may change only its rules.
+ */
+export const CLUSTER_SECURITY_GROUP_TAG = 'aws:eks:cluster-name';
+
 /** `1.35`: the EKS version of every cluster (aws-eks-v2 `KubernetesVersion.of`). */
 export const KUBERNETES_VERSION = '1.35';
 

@@ -22,6 +22,7 @@ import { Keda } from './keda';
 import { SYSTEM_NODES_PER_AZ } from '../../lib/facts/karpenter';
 import { TierAlarms } from '../observability/tier-alarms';
 import { regionAlarmCatalog } from '../../lib/views/alarm-catalog';
+import { ALB_CONTROLLER_HELM_VALUES, albControllerPolicy } from '../../lib/views/alb-controller-policy';
 
 export interface ComputeStackProps extends Omit<RegionalStackProps, 'concern'> {
   /** The region's VPC (from the network stack); the cluster and its nodes use its private subnets. */
@@ -32,7 +33,8 @@ export interface ComputeStackProps extends Omit<RegionalStackProps, 'concern'> {
 
 /**
  * The newest AWS Load Balancer Controller aws-cdk-lib 2.276 ships an IAM policy for (aws-eks-v2 AlbControllerVersion).
- * It reconciles the charts' TargetGroupBindings and the TURN relay's NLB Service.
+ * It reconciles the charts' TargetGroupBindings (the gateway's and the TURN relay's pods in the ingress stack's target
+ * groups), and nothing else: its policy is narrowed to that (lib/views/alb-controller-policy.ts).
  */
 export const ALB_CONTROLLER_VERSION = eks.AlbControllerVersion.V3_2_2;
 
@@ -117,7 +119,13 @@ export class ComputeStack extends RegionalStack {
       // vpc-cni, kube-proxy and coredns come as EKS add-ons (ClusterAddons), not as unmanaged bootstrap copies.
       bootstrapSelfManagedAddons: false,
       kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(this, 'KubectlLayer') },
-      albController: { version: ALB_CONTROLLER_VERSION },
+      // Narrowed to the TargetGroupBindings gigascale uses, with the features it leaves out turned off
+      // (lib/views/alb-controller-policy.ts).
+      albController: {
+        version: ALB_CONTROLLER_VERSION,
+        policy: albControllerPolicy({ env, account: environment.account, region: region.name, clusterName: name }),
+        additionalHelmChartValues: { ...ALB_CONTROLLER_HELM_VALUES },
+      },
       prune: true,
     });
     const controlPlane = this.cluster.node.defaultChild as eks.CfnCluster;

@@ -31,7 +31,18 @@ export function acknowledgedFindings(node: CfnResource, a: NagAcknowledgment): s
   const document = Stack.of(node).resolve((node as unknown as { policyDocument?: unknown }).policyDocument) as
     | { Statement?: { Resource?: unknown }[] }
     | undefined;
-  const resources = (document?.Statement ?? []).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+  const resources = (document?.Statement ?? []).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])).map(asNagPrintsIt);
   const wildcards = resources.filter((r): r is string => typeof r === 'string' && r.includes('*') && a.wildcardResources!.test(r));
   return [...new Set(wildcards)].map((arn) => `${a.rule}[Resource::${arn}]`);
+}
+
+/**
+ * A resource as cdk-nag prints it in a finding id: a string as is, an `Fn::Join` of strings and `Ref`s joined with each
+ * reference as `<Name>` (`arn:<AWS::Partition>:ec2:...`); anything else is left as it is and matches no pattern.
+ */
+function asNagPrintsIt(resource: unknown): unknown {
+  const join = (resource as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  if (!join) return resource;
+  const parts = join[1].map((p) => (typeof p === 'string' ? p : typeof (p as { Ref?: unknown }).Ref === 'string' ? `<${(p as { Ref: string }).Ref}>` : undefined));
+  return parts.every((p) => p !== undefined) ? parts.join(join[0]) : resource;
 }

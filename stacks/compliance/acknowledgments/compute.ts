@@ -19,17 +19,6 @@ const KARPENTER_CONTROLLER_POLICY = /^[a-z0-9-]+\/Compute\/Karpenter\/Controller
  * The wildcard resources of the AWS Load Balancer Controller's IAM policy, as cdk-nag prints them: one finding per
  * resource, all with one reason.
  */
-const ALB_CONTROLLER_WILDCARDS = [
-  '*',
-  'arn:<AWS::Partition>:ec2:*:*:security-group/*',
-  'arn:<AWS::Partition>:elasticloadbalancing:*:*:targetgroup/*/*',
-  'arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/app/*/*',
-  'arn:<AWS::Partition>:elasticloadbalancing:*:*:loadbalancer/net/*/*',
-  'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/app/*/*/*',
-  'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener/net/*/*/*',
-  'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/app/*/*/*',
-  'arn:<AWS::Partition>:elasticloadbalancing:*:*:listener-rule/net/*/*/*',
-];
 
 /** Findings accepted on the compute stack: the EKS cluster, its nodes, add-ons, kubectl provider and pod roles. */
 export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
@@ -184,24 +173,35 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     rule: 'NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy',
     reason:
       'Policies the CDK generates as inline policies for its own constructs: the kubectl provider\'s two functions ' +
-      '(describe this cluster, invoke the handler) and the AWS Load Balancer Controller\'s IRSA role (the controller\'s ' +
-      'published policy for the pinned version). gigascale\'s own roles use customer-managed policies.',
+      '(describe this cluster, invoke the handler) and the AWS Load Balancer Controller\'s IRSA role (its narrowed ' +
+      'policy, lib/views/alb-controller-policy.ts). gigascale\'s own roles use customer-managed policies.',
     resourceType: 'AWS::IAM::Policy',
     pathPattern:
       /^[a-z0-9-]+\/Compute\/(Cluster\/KubectlProvider\/(Handler|Provider\/framework-onEvent)\/ServiceRole|[A-Za-z0-9]+-AlbController\/alb-sa\/Role)\/DefaultPolicy\/Resource$/,
   },
-  ...ALB_CONTROLLER_WILDCARDS.map(
-    (resource): NagAcknowledgment => ({
-      rule: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
-      reason:
-        'The AWS Load Balancer Controller\'s IAM policy as its project publishes it for the pinned version (aws-eks-v2 ' +
-        'ships it): the controller creates load balancers, target groups, listeners and security groups whose names ' +
-        'and ids it cannot know in advance. Writes are conditioned on the elbv2.k8s.aws/cluster tag it puts on what it ' +
-        'creates; only its service account (kube-system/aws-load-balancer-controller) can assume the role.',
-      resourceType: 'AWS::IAM::Policy',
-      pathPattern: ALB_CONTROLLER_POLICY,
-    }),
-  ),
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^\*$/,
+    reason:
+      'The AWS Load Balancer Controller\'s read-only actions, verbatim from the policy its project publishes for the ' +
+      'pinned version: EC2 and ELB Describe and Get actions, which have no resource-level permissions (Service ' +
+      'Authorization Reference). Its writes are narrowed to tagged resources (lib/views/alb-controller-policy.ts); only ' +
+      'its service account (kube-system/aws-load-balancer-controller) can assume the role.',
+    resourceType: 'AWS::IAM::Policy',
+    pathPattern: ALB_CONTROLLER_POLICY,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:<AWS::Partition>:(elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/\*\/\*|ec2:[a-z0-9-]+:\d{12}:security-group\/\*)$/,
+    reason:
+      'The AWS Load Balancer Controller reconciles TargetGroupBindings: it registers pod IPs in the target groups the ' +
+      'ingress stack creates (auto-named by CloudFormation) and opens the cluster security group to the load balancers\' ' +
+      'security groups. The ARNs are this account and region; each statement is conditioned on tags: target groups ' +
+      'tagged with this environment\'s project and env tags, the security group tagged aws:eks:cluster-name with this ' +
+      'cluster\'s name (lib/views/alb-controller-policy.ts).',
+    resourceType: 'AWS::IAM::Policy',
+    pathPattern: ALB_CONTROLLER_POLICY,
+  },
   {
     rule: 'AwsSolutions::AwsSolutions-L1',
     reason:
