@@ -113,11 +113,6 @@ export function targetResponseBudgetMs(environment: EnvironmentPlan, region: Reg
   return slowest;
 }
 
-const EVALUATION = {
-  periodSeconds: ALARM_EVALUATION.periodSeconds,
-  evaluationPeriods: ALARM_EVALUATION.evaluationPeriods,
-  datapointsToAlarm: ALARM_EVALUATION.datapointsToAlarm,
-};
 const WHEN = `in ${ALARM_EVALUATION.datapointsToAlarm} of ${ALARM_EVALUATION.evaluationPeriods} minutes`;
 
 /** Every tier alarm of one region of an environment. */
@@ -165,7 +160,7 @@ function specMaker(environment: EnvironmentPlan, region: RegionPlan, tier: Alarm
     ...(input.expression ? { expression: input.expression } : {}),
     threshold: input.threshold,
     comparison: input.comparison,
-    ...EVALUATION,
+    ...ALARM_EVALUATION,
   });
 }
 

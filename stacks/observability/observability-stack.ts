@@ -21,7 +21,6 @@ import {
   regionCompositeName,
   tierDashboardName,
   observabilityKeyAlias,
-  probeAlarmName,
   probeLogGroupName,
 } from '../../lib/facts/names/observability';
 import { edgeOriginTokenSecretName } from '../../lib/facts/names/edge';
@@ -149,18 +148,14 @@ export class ObservabilityStack extends RegionalStack {
     this.subscriptions = subscribe(this, this.alarmTopic.topic, environment.observability.notifications);
 
     // One page per region whichever tier breached: every tier's composite, the probe's alarms and the canary's.
-    const probeAlarms = [...this.probeAlarms.alarms.values()].flatMap((a) => [a.p95, a.errorRate]);
+    const sets = alarmSets(regionAlarmCatalog(environment, region));
     this.regionComposite = compositeOver(this, 'RegionComposite', {
       name: regionCompositeName(env, region.name),
       description:
         `${env} ${region.name} is unhealthy: a tier's alarms (data, cache, bus, ingress, media), the probe's or the canary's are in ALARM. ` +
         'Runbook: the tier composites in ALARM name the tier; its alarms\' descriptions have their runbook lines',
-      children: [
-        ...alarmSets(regionAlarmCatalog(environment, region)).map((s) => s.compositeName),
-        ...this.checks.flatMap((c) => [probeAlarmName(env, region.name, c, 'p95'), probeAlarmName(env, region.name, c, 'error-rate')]),
-        canaryAlarmName(env, region.name),
-      ],
-      dependsOn: [...probeAlarms, this.canaryAlarm],
+      children: [...sets.map((s) => s.compositeName), ...this.probeAlarms.alarmNames, canaryAlarmName(env, region.name)],
+      dependsOn: [...[...this.probeAlarms.alarms.values()].flatMap((a) => [a.p95, a.errorRate]), this.canaryAlarm],
     });
     this.regionComposite.addAlarmAction(topicAction);
     this.regionComposite.addOkAction(topicAction);
@@ -169,7 +164,7 @@ export class ObservabilityStack extends RegionalStack {
     const refs = Object.fromEntries(
       (Object.entries(INGRESS_METRIC_NAME_OUTPUTS) as [IngressMetricName, string][]).map(([ref, output]) => [ref, Fn.getStackOutput(stackName(env, region.name, 'ingress'), output, region.name)]),
     );
-    this.tierDashboard = new TierDashboard(this, 'TierDashboard', { dashboardName: tierDashboardName(env, region.name), sets: alarmSets(regionAlarmCatalog(environment, region)), refs });
+    this.tierDashboard = new TierDashboard(this, 'TierDashboard', { dashboardName: tierDashboardName(env, region.name), sets, refs });
     this.globalDashboard = region.isWriteRegion
       ? new GlobalDashboard(this, 'GlobalDashboard', {
           dashboardName: globalDashboardName(env),

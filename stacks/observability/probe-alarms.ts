@@ -57,6 +57,8 @@ export function probeMetric(environment: string, region: string, check: ProbeChe
 export class ProbeAlarms extends Construct {
   /** By check: the P95 alarm and the error-rate alarm. */
   readonly alarms: ReadonlyMap<ProbeCheck, { readonly p95: cloudwatch.Alarm; readonly errorRate: cloudwatch.Alarm }>;
+  /** Every alarm's name, P95 then error rate per check, in check order (a composite's rule names alarms by name). */
+  readonly alarmNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: ProbeAlarmsProps) {
     super(scope, id);
@@ -103,6 +105,7 @@ export class ProbeAlarms extends Construct {
       });
     }
     this.alarms = alarms;
+    this.alarmNames = props.checks.flatMap((check) => (['p95', 'error-rate'] as const).map((kind) => probeAlarmName(props.environment, props.region, check, kind)));
   }
 }
 
