@@ -208,6 +208,7 @@ describe('tier alarms in the default stages', () => {
       const children = [...(region.AlarmRule as string).matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => m[1]);
       expect(children.slice(0, alarmSets(catalog).length)).toEqual(alarmSets(catalog).map((x) => x.compositeName));
       expect(children.length).toBe(alarmSets(catalog).length + 2 * IN_CLUSTER_PROBE_CHECKS.length + 1);
+      expect(region.AlarmDescription).toContain(`a tier's alarms (${ALARM_TIERS.join(', ')})`);
       expect(region.AlarmActions).toHaveLength(1);
       expect(region.OKActions).toEqual(region.AlarmActions);
     }

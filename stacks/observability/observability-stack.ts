@@ -34,6 +34,7 @@ import { LatencyDashboard } from './latency-dashboard';
 import { OriginCanary } from './origin-canary';
 import { ProbeAlarms } from './probe-alarms';
 import { compositeOver } from './tier-alarms';
+import { ALARM_TIERS } from '../../lib/facts/alarms';
 import { GlobalDashboard, TierDashboard } from './tier-dashboards';
 import { INGRESS_METRIC_NAME_OUTPUTS, type IngressMetricName } from '../../lib/facts/names/ingress';
 import { stackName } from '../../lib/facts/names/stage';
@@ -152,7 +153,7 @@ export class ObservabilityStack extends RegionalStack {
     this.regionComposite = compositeOver(this, 'RegionComposite', {
       name: regionCompositeName(env, region.name),
       description:
-        `${env} ${region.name} is unhealthy: a tier's alarms (data, cache, bus, ingress, media), the probe's or the canary's are in ALARM. ` +
+        `${env} ${region.name} is unhealthy: a tier's alarms (${ALARM_TIERS.join(', ')}), the probe's or the canary's are in ALARM. ` +
         'Runbook: the tier composites in ALARM name the tier; its alarms\' descriptions have their runbook lines',
       children: [...sets.map((s) => s.compositeName), ...this.probeAlarms.alarmNames, canaryAlarmName(env, region.name)],
       dependsOn: [...[...this.probeAlarms.alarms.values()].flatMap((a) => [a.p95, a.errorRate]), this.canaryAlarm],
