@@ -8,7 +8,7 @@
  * of one commit synthesize the same bytes and `npm run -s review` compares real change only. Beside the assembly:
  * `k8s/<stage>/*.yaml`, `budget.json`, `cost.json` and `allowed-destructive-changes.json`.
  */
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { writeFileSync } from 'node:fs';
 import { GigascaleError, EXIT_CHECK_FAILED } from '../lib/util/errors';
 import { loadConfigModule, OVERRIDE_KEYS, parseOverrides, resolvePlan } from '../lib/plan';
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
   const loading = performance.now();
   const { BackgroundCloudFormationValidation } = await import('../stacks/compliance/background-validation.js');
   const cloudFormationValidation = BackgroundCloudFormationValidation.start();
+  const { CfnGuardScan } = await import('../stacks/compliance/cfn-guard.js');
+  const guard = new CfnGuardScan();
   const { addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetReport, writeCostReport, writeRenderedCharts } = await import('../stacks/app.js');
   const { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } = await import('../stacks/assembly-summary.js');
   const { CHECK_MILLISECONDS, STACK_LIMITS_PLUGIN } = await import('../stacks/compliance/index.js');
@@ -75,24 +77,33 @@ async function main(): Promise<void> {
     // Stage by stage, so a long synth says where it is; app.synth() then reuses each stage's assembly.
     for (const [i, stage] of stages.entries()) {
       const began = performance.now();
-      cloudFormationValidation.submit(timed('synthesis', () => stage.synth()));
+      const stageAssembly = timed('synthesis', () => stage.synth());
+      cloudFormationValidation.submit(stageAssembly);
+      guard.submit(stageAssembly);
       console.error(`gigascale: [${i + 1}/${stages.length}] ${stage.stageName} synthesized in ${seconds(performance.now() - began)}`);
     }
     // Only now: aws-cdk-lib writes a stage's validation plugins into the AWS::CDK::Metadata of its templates.
     cloudFormationValidation.registerOn(app);
-    console.error('gigascale: checking every stage: CloudFormation validation, cdk-nag (AwsSolutions, NIST 800-53 rev 5), stack limits');
+    Validations.of(app).addPlugins(guard.plugin);
+    console.error('gigascale: checking every stage: CloudFormation validation, cdk-nag (AwsSolutions, NIST 800-53 rev 5), CloudFormation Guard (Control Tower proactive controls), stack limits');
     assembly = timed('checks', () => app.synth());
     const nag = [...CHECK_MILLISECONDS].filter(([name]) => name !== STACK_LIMITS_PLUGIN).reduce((sum, [, ms]) => sum + ms, 0);
     const cfn = cloudFormationValidation.timings;
     phases['checks.cdk-nag'] = nag;
     phases['checks.limits'] = CHECK_MILLISECONDS.get(STACK_LIMITS_PLUGIN) ?? 0;
-    phases['checks.cloudformation-validation-and-report'] = phases.checks - nag - phases['checks.limits'];
+    const scans = guard.timings;
+    // The main thread waiting for cfn-guard's processes and reading their output.
+    phases['checks.cfn-guard'] = scans.waitedMs;
+    phases['checks.cloudformation-validation-and-report'] = phases.checks - nag - phases['checks.limits'] - scans.waitedMs;
     // Included in the line above: the main thread waiting for the worker's reports, and merging them.
     phases['checks.cloudformation-validation-wait'] = cfn.waitedMs;
     // On the other thread, since the app started: not part of any phase above.
     phases['worker.cloudformation-validation'] = cfn.workerMs;
+    // In processes of their own, since each stage was synthesized: the scans' wall time summed.
+    phases['processes.cfn-guard'] = scans.scanMs;
     console.error(
       `gigascale: checked in ${seconds(phases.checks)}: cdk-nag ${seconds(nag)}, stack limits ${seconds(phases['checks.limits'])}, ` +
+        `CloudFormation Guard ${seconds(scans.waitedMs)} (waiting for its ${scans.scans} background scans of ${scans.templates} templates), ` +
         `CloudFormation validation and the report ${seconds(phases['checks.cloudformation-validation-and-report'])}` +
         (cloudFormationValidation.enabled ? ` (${seconds(cfn.waitedMs)} waiting for ${describeWorker(cfn)})` : ''),
     );
@@ -103,6 +114,7 @@ async function main(): Promise<void> {
     process.exit(EXIT_CHECK_FAILED);
   } finally {
     cloudFormationValidation.close();
+    guard.close();
   }
   // aws-cdk-lib reports a plugin that threw as failed, but turns the CloudFormation plugin's failures into warnings
   // unless @aws-cdk/core:validateAgainstDefaultRules is on: a worker that failed fails the synth in any case.

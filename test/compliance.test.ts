@@ -55,7 +55,7 @@ describe('compliance gate', () => {
       expect(a.reason.length, a.rule).toBeGreaterThan(80);
       // An auditor cannot look up this project's issues: a reason says what the control is instead.
       expect(a.reason, a.rule).not.toMatch(/\bissues?\b|#\d/i);
-      expect(a.rule).toMatch(/^(AwsSolutions|NIST\.800\.53\.R5|CloudFormation-Validate)::/);
+      expect(a.rule).toMatch(/^(AwsSolutions|NIST\.800\.53\.R5|CloudFormation-Validate|CfnGuard)::/);
       expect(a.resourceType).toMatch(/^AWS::/);
       // Scoped by construct path, never by a CDK-generated id (`Foo8A3B2C1D`), which changes with the tree.
       expect(a.pathPattern.source, a.rule).not.toMatch(/[A-Za-z][0-9A-F]{8}(?![0-9A-Za-z])/);

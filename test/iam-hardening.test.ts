@@ -1,6 +1,6 @@
 /**
  * IAM in every template of the default stages: no Allow statement grants a security-group or web-ACL change on every
- * resource without a condition, and the load balancer controller's policy is the narrowed one
+ * resource without a condition, none lets a principal create KMS grants, and the load balancer controller's policy is the narrowed one
  * (lib/views/alb-controller-policy.ts) with the features it leaves out turned off.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- CloudFormation properties are read as parsed JSON */
@@ -57,6 +57,11 @@ describe('IAM hardening', () => {
     const open = statements.filter((s) => s.Effect === 'Allow' && s.Condition === undefined && list(s.Resource).includes('*'));
     const offending = open.flatMap((s) => list(s.Action).filter((a) => GUARDED.some((g) => g.test(a))).map((a) => `${s.where}: ${a}`));
     expect(offending).toEqual([]);
+  });
+
+  it('lets no principal create KMS grants: no statement these stacks write allows kms:CreateGrant, kms:* or *', () => {
+    const granting = statements.filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => a === '*' || a === 'kms:*' || a === 'kms:CreateGrant'));
+    expect(granting.map((s) => s.where)).toEqual([]);
   });
 
   it('lets the load balancer controller read, register pods in the environment\'s target groups and open only the cluster security group', () => {

@@ -90,8 +90,14 @@ export class ComputeStack extends RegionalStack {
       description: `EKS cluster ${name}: Kubernetes secrets, control-plane logs, the TURN secret, ECR images`,
       alias: clusterKeyAlias(env),
     });
-    // EKS writes to this fixed name and would create it without retention or key; created first, it is ours.
-    this.controlPlaneLogs = encryptedLogGroup(this, 'ControlPlaneLogs', { logGroupName, key: this.key, retentionDays: compute.logRetentionDays });
+    // EKS writes to this fixed name and would create it without retention or key; created first, it is ours. It holds
+    // the API server's audit and authenticator logs, so it is kept as long as the other logs an audit reads (the VPC
+    // flow logs', a year from phase 4), not as long as the operational logs.
+    this.controlPlaneLogs = encryptedLogGroup(this, 'ControlPlaneLogs', {
+      logGroupName,
+      key: this.key,
+      retentionDays: environment.network.flowLogRetentionDays,
+    });
     // The same for the CloudWatch agent's Container Insights performance events, which the metrics are extracted from.
     this.containerInsightsLogs = encryptedLogGroup(this, 'ContainerInsightsLogs', {
       logGroupName: containerInsightsLogGroupName(env, region.name),

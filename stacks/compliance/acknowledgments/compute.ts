@@ -286,4 +286,41 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::IAM::Role',
     pathPattern: /^[a-z0-9-]+\/Compute\/Addons\/CloudWatchAgentRole\/Resource$/,
   },
+  {
+    rule: 'CfnGuard::CT.LAMBDA.PR.3',
+    reason:
+      'The kubectl provider\'s functions run in the cluster\'s private subnets, with the cluster security group: they reach ' +
+      'the private EKS endpoint from there. Their subnets are cross-stack references to the network stack ' +
+      '(Fn::GetStackOutput), which the rule does not accept as subnet ids and reports as outside a VPC.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: KUBECTL_FUNCTION,
+  },
+  {
+    rule: 'CfnGuard::CT.LAMBDA.PR.3',
+    reason:
+      "aws-cdk-lib's CfnUtils provider evaluates CfnJson values at deploy time (it turns a JSON value holding deploy-time " +
+      'references into a string, for the IRSA trust conditions keyed by the cluster\'s OIDC issuer): it calls no service ' +
+      'and reaches no resource, so a VPC would add network interfaces and nothing to isolate.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Compute\/AWSCDKCfnUtilsProviderCustomResourceProvider\/Handler$/,
+  },
+  {
+    rule: 'CfnGuard::CT.EC2.PR.10',
+    reason:
+      'The launch template of the system node group leaves EC2 detailed monitoring off: the nodes are watched at one-minute ' +
+      'resolution by Container Insights (the CloudWatch agent add-on at the standard level), which the compute alarms read. ' +
+      'Detailed monitoring would add one-minute hypervisor metrics at about 2.10 USD per node and month that no alarm reads.',
+    resourceType: 'AWS::EC2::LaunchTemplate',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Nodes\/LaunchTemplate\/Resource$/,
+  },
+  {
+    rule: 'CfnGuard::CT.SQS.PR.1',
+    reason:
+      "Karpenter's interruption queue holds EC2 Spot interruption warnings, rebalance recommendations and instance state " +
+      'changes, worth minutes: it keeps them 5 minutes, and a message Karpenter could not act on in time is stale. A ' +
+      'dead-letter queue would collect only stale events with no consumer; Karpenter\'s own getting-started template ' +
+      'defines this queue without one.',
+    resourceType: 'AWS::SQS::Queue',
+    pathPattern: /^[a-z0-9-]+\/Compute\/Karpenter\/InterruptionQueue\/Resource$/,
+  },
 ];

@@ -1,9 +1,11 @@
 /**
- * Every cdk-nag finding gigascale accepts, with the reason: one file per concern in this folder, combined here. A
- * reviewer who wants to know what the compliance gate lets through reads this folder and nothing else;
- * test/compliance.test.ts proves each entry suppresses a finding the packs report in the default stages.
+ * Every finding gigascale accepts, from cdk-nag and from the second scanner (CloudFormation Guard with AWS Control
+ * Tower's proactive controls, stacks/compliance/cfn-guard.ts), with the reason: one file per concern in this folder
+ * (shared.ts: what every stack builds alike), combined here. A reviewer who wants to know what the compliance gate
+ * lets through reads this folder and nothing else; test/compliance.test.ts proves each entry suppresses a finding
+ * the checks report in the default stages.
  *
- * An acknowledgment names the rule as cdk-nag reports it (`<pack>::<rule id>`), the reason, and which resources it
+ * An acknowledgment names the rule as its check reports it (`<pack>::<rule id>`, `CfnGuard::<control>`), the reason, and which resources it
  * covers: a CloudFormation type plus a test on the construct path, never a whole stack. AwsSolutions-IAM5 reports one
  * finding per wildcard resource, with the ARN in the finding (`...IAM5[Resource::arn:aws:s3:::bucket/*]`); an entry
  * with `wildcardResources` acknowledges exactly the wildcard ARNs of the covered policy that match it, whatever
@@ -21,6 +23,7 @@ import { INGRESS_ACKNOWLEDGMENTS } from './ingress';
 import { MEDIA_ACKNOWLEDGMENTS } from './media';
 import { NETWORK_ACKNOWLEDGMENTS } from './network';
 import { OBSERVABILITY_ACKNOWLEDGMENTS } from './observability';
+import { SHARED_ACKNOWLEDGMENTS } from './shared';
 
 export { acknowledgedFindings, type NagAcknowledgment } from './acknowledgment';
 
@@ -35,6 +38,7 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   ...COMPUTE_ACKNOWLEDGMENTS,
   ...BACKUP_ACKNOWLEDGMENTS,
   ...OBSERVABILITY_ACKNOWLEDGMENTS,
+  ...SHARED_ACKNOWLEDGMENTS,
 ];
 
 /** The acknowledgments that cover one construct: none unless it is a CloudFormation resource they match. */

@@ -99,4 +99,22 @@ export const INGRESS_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::SecretsManager::Secret',
     pathPattern: EDGE_ORIGIN_TOKEN,
   },
+  {
+    rule: 'CfnGuard::CT.EC2.PR.3',
+    reason:
+      "The TURN relay serves WebRTC clients anywhere on the internet (RFC 8656): its security group admits TURN over UDP " +
+      'on 3478 and over TLS on 5349 from any address, its only listeners. The rule allows only 80 and 443 from anywhere; ' +
+      "the relay's ports are the protocol's, and the relayed ports themselves are reached only through the relay.",
+    resourceType: 'AWS::EC2::SecurityGroup',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/Turn\/SecurityGroup\/Resource$/,
+  },
+  {
+    rule: 'CfnGuard::CT.ELASTICLOADBALANCING.PR.5',
+    reason:
+      'Deletion protection of the load balancers follows the phase (lib/plan/resolve.ts): on from phase 4, which serves ' +
+      'production traffic; below it an environment is torn down and rebuilt with cdk destroy, which deletion protection ' +
+      'would block. The shipped prod config is phase 4 and passes.',
+    resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    pathPattern: /^[a-z0-9-]+\/Ingress\/(Alb|Turn)\/LoadBalancer\/Resource$/,
+  },
 ];

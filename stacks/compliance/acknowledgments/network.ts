@@ -12,4 +12,13 @@ export const NETWORK_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::EC2::Route',
     pathPattern: /\/Vpc\/PublicSubnet\d+\/DefaultRoute$/,
   },
+  {
+    rule: 'CfnGuard::CT.LAMBDA.PR.3',
+    reason:
+      "aws-cdk-lib's handler that removes every rule of the VPC's default security group (the feature flag " +
+      '@aws-cdk/aws-ec2:restrictDefaultSecurityGroup) runs while CloudFormation deploys the network stack and calls only ' +
+      'the EC2 API (RevokeSecurityGroupIngress and Egress on that one group): it reaches no resource inside the VPC.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: /^[a-z0-9-]+\/Network\/Custom::VpcRestrictDefaultSGCustomResourceProvider\/Handler$/,
+  },
 ];
