@@ -49,7 +49,24 @@ export default defineConfig({
       observability: { notifications: { emails: ['platform-oncall@gigascale.example'] } },
       // The cluster API is private: kubectl runs from inside the VPC (a bastion, SSM, a VPN). To open the public
       // endpoint to an operators' network, state it: compute.publicEndpointCidrs: ['198.51.100.0/24'].
-      compute: { adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'] },
+      compute: {
+        adminRoleArns: ['arn:aws:iam::222222222222:role/platform-admin'],
+        // Phase 4 runs images only by digest. gigascale's own, as the release pushed them to ECR: the services' CI
+        // writes these lines (the digest ECR returns on push). The digests here are an example release's, as the
+        // account ids are examples. Envoy and coturn keep their pinned defaults (lib/facts/images.ts).
+        images: {
+          auth: 'gigascale/auth:0.1.0@sha256:7c0055838668aa57a0bf0ebcd267fa247b0af703d2c5a4072588a5c9b01c6f35',
+          entity: 'gigascale/entity:0.1.0@sha256:c6860cd3f5eb8703a507d841f1492ade5e6add52f6995d5edaaab7868069bfb6',
+          chat: 'gigascale/chat:0.1.0@sha256:75ed25d689b660ccb1b693966117718910fa6d1ee2be6d4dc1047505469bbb9a',
+          voice: 'gigascale/voice:0.1.0@sha256:f96b4ff22baeed0b6bd1cec31359b0e39907ac40805dd7c2396da8dbfe7f7140',
+          memory: 'gigascale/memory:0.1.0@sha256:86b7b91ba552557c8379eeb63c2876ab18eff90e84c9ef07753bc1538b1d3baa',
+          migrations: 'gigascale/db-migrate:0.1.0@sha256:dc7c5aef8aebbf17514e98467533696286bc28080d897d393a70d73c1f6940a8',
+          probe: 'gigascale/probe:0.1.0@sha256:d7de73da0da8ffed5712c16ebeab96b060220d48045b0df5bff53a60c9effa6f',
+          'memory-consumer': 'gigascale/memory-consumer:0.1.0@sha256:816eca1e4d7c054231e3fa14d8335fedb73ea1d68619ac05b9593f7737bc54e1',
+          'analytics-consumer': 'gigascale/analytics-consumer:0.1.0@sha256:5e5a20c865340cfb845191838acec08676a5c994595ef4ae1115574793d5c3c5',
+          'push-consumer': 'gigascale/push-consumer:0.1.0@sha256:dc1518bd1f1c46179fafc58559a7c43f9c8d5a11e47bd4936ddfa96e47aabb25',
+        },
+      },
       // `npm run -s budget` prints every flow's static P95; synth fails on a breach that is not waived here.
       latencyBudgets: {
         waivers: [

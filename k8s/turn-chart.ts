@@ -59,7 +59,7 @@ export const COTURN_UID = 65534;
 const SECRETS_MOUNT = '/mnt/secrets-store';
 
 export interface TurnChartProps {
-  /** Pull URI of the coturn image (lib/facts/images imageUri of the plan's `turn` image), e.g. `docker.io/coturn/coturn:4.7.0`. */
+  /** Pull URI of the coturn image (lib/facts/images imageUri of the plan's `turn` image), e.g. `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub/coturn/coturn:4.7.0@sha256:...`. */
   readonly image: string;
   /** The relay's public hostname (lib/facts/names/ingress.ts turnHostname), coturn's realm. */
   readonly realm: string;

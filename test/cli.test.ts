@@ -15,6 +15,7 @@ import { defaultSynth, type DefaultSynth } from './support/default-synth';
 import type { StageCostsJson } from '../lib/views/cost-report';
 import { estimateCost } from '../lib/views/cost';
 import { parseAllDocuments } from 'yaml';
+import { ENVOY_IMAGE } from '../lib/facts/images';
 
 /** `npx cdk synth --quiet -o <outdir> <args>` in this checkout, or in the checkout `cwd`. */
 function synth(outdir: string, args: readonly string[], cwd = ROOT) {
@@ -91,7 +92,30 @@ describe('npx cdk synth', () => {
     ]);
     const gateway = readFileSync(join(tmp, 'a', 'k8s', 'prod-eu-west-1', 'gateway.yaml'), 'utf8');
     expect(gateway).toContain('kind: Deployment');
-    expect(gateway).toContain('image: docker.io/envoyproxy/envoy:v1.36.2');
+    expect(gateway).toContain(`image: 222222222222.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/${ENVOY_IMAGE}`);
+  });
+
+  it('runs every prod container by digest, from the region\'s own ECR (gigascale\'s repositories or its cache of Docker Hub)', () => {
+    const images: { at: string; image: string }[] = [];
+    const collect = (at: string, node: unknown): void => {
+      if (Array.isArray(node)) node.forEach((n) => collect(at, n));
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'image' && typeof v === 'string') images.push({ at, image: v });
+          else collect(at, v);
+        }
+      }
+    };
+    for (const stage of readdirSync(join(tmp, 'a', 'k8s')).filter((s) => s.startsWith('prod-'))) {
+      for (const file of readdirSync(join(tmp, 'a', 'k8s', stage))) {
+        for (const d of parseAllDocuments(readFileSync(join(tmp, 'a', 'k8s', stage, file), 'utf8'))) collect(`${stage}/${file}`, d.toJS());
+      }
+    }
+    // Every region runs the gateway, five services, the relay, three consumers, the probe and one migrations Job per shard group.
+    expect(images.length).toBeGreaterThanOrEqual(4 * 12);
+    const region = (at: string) => at.slice('prod-'.length, at.indexOf('/'));
+    const misplaced = images.filter(({ at, image }) => !new RegExp(`^222222222222\\.dkr\\.ecr\\.${region(at)}\\.amazonaws\\.com/(gigascale|docker-hub)/[^@]+@sha256:[a-f0-9]{64}$`).test(image));
+    expect(misplaced).toEqual([]);
   });
 
   it('gives every autoscaler of prod room to scale: no HorizontalPodAutoscaler or ScaledObject has its minimum = maximum', () => {

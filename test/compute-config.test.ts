@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePlan } from '../lib/plan';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../lib/facts/cloudflare-ranges';
-import { imageProblem, imageUri } from '../lib/facts/images';
+import { COTURN_IMAGE, ENVOY_IMAGE, imageDigest, imageProblem, imageUri } from '../lib/facts/images';
 import { KUBERNETES_VERSION } from '../lib/facts/kubernetes';
 import { WORKLOADS } from '../lib/facts/workloads';
 import { version } from '../package.json';
@@ -29,15 +29,31 @@ describe('compute plan', () => {
     expect(c.workloads.gateway).toEqual({ minReplicas: 2, maxReplicas: 4, cpuMillis: 500, memoryMiB: 512 });
   });
 
-  it('pins third-party images and tags gigascale images with the package version in the regional ECR', () => {
+  it('pins third-party images by digest, pulled through the region\'s ECR cache of Docker Hub, and tags gigascale images with the package version in the regional ECR', () => {
     const images = planFor({}).compute.images;
-    expect(images.gateway).toBe('envoyproxy/envoy:v1.36.2');
-    expect(images.turn).toBe('coturn/coturn:4.7.0');
+    expect(images.gateway).toBe(ENVOY_IMAGE);
+    expect(ENVOY_IMAGE).toMatch(/^envoyproxy\/envoy:v1\.36\.2@sha256:[a-f0-9]{64}$/);
+    expect(images.turn).toBe(COTURN_IMAGE);
+    expect(COTURN_IMAGE).toMatch(/^coturn\/coturn:4\.7\.0@sha256:[a-f0-9]{64}$/);
     expect(images.chat).toBe(`gigascale/chat:${version}`);
     expect(images.migrations).toBe(`gigascale/db-migrate:${version}`);
     expect(imageUri(images.chat, '123456789012', 'eu-west-1')).toBe(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/gigascale/chat:${version}`);
-    expect(imageUri(images.gateway, '123456789012', 'eu-west-1')).toBe('docker.io/envoyproxy/envoy:v1.36.2');
+    expect(imageUri(images.gateway, '123456789012', 'eu-west-1')).toBe(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/${ENVOY_IMAGE}`);
+    // Docker Hub's official images live under library/, which the cache's path must name.
+    expect(imageUri('redis:7.4', '123456789012', 'eu-west-1')).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/redis:7.4');
     expect(imageUri('registry.example.com:5000/team/app@sha256:' + 'a'.repeat(64), '1', 'r')).toBe('registry.example.com:5000/team/app@sha256:' + 'a'.repeat(64));
+    expect([imageDigest(ENVOY_IMAGE), imageDigest('gigascale/chat:1.0.0')]).toEqual([ENVOY_IMAGE.split('@')[1], undefined]);
+  });
+
+  it('runs images only by digest from phase 4, naming each configured tag and the defaults the config must pin', () => {
+    const digest = 'sha256:' + 'b'.repeat(64);
+    expect(problems(configWith(env({ phase: 4, compute: { images: { chat: 'gigascale/chat:2.0.0', auth: `gigascale/auth:2.0.0@${digest}` } } })))).toEqual([
+      `${E}.compute.images.chat: phase 4 serves production traffic, which runs images only by digest: pin it as "gigascale/chat:2.0.0@sha256:<64 hex>", the digest the registry returned when it was pushed`,
+      `${E}.compute.images: phase 4 serves production traffic, which runs images only by digest, and the defaults of entity, voice, memory, migrations, probe, ` +
+        'memory-consumer, analytics-consumer, push-consumer name a tag only (gigascale/entity:<version>, ...): list each as <name>:<tag>@sha256:<64 hex>, with the digest your release pushed to ECR',
+    ]);
+    // Below phase 4 a release tag is enough (gigascale's repositories have immutable tags).
+    expect(planFor({ compute: { images: { chat: 'gigascale/chat:2.0.0' } } }).compute.images.chat).toBe('gigascale/chat:2.0.0');
   });
 
   it('keeps the cluster endpoint private unless CIDRs are configured', () => {

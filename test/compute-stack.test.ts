@@ -5,6 +5,7 @@ import * as cdk8s from 'cdk8s';
 import type { EnvironmentPlan, GigascaleConfig } from '../lib/plan';
 import { configWith, env as envInput } from './support/config';
 import { shardSecretName, shardSecretNamePrefix } from '../lib/facts/names/data';
+import { turnSecretName } from '../lib/facts/names/compute';
 import { applyComplianceGate } from '../stacks/compliance';
 import { MAX_MANIFEST_BYTES, objectBytes, packObjects } from '../stacks/compute/chart-manifests';
 import { ComputeStack } from '../stacks/compute/compute-stack';
@@ -184,10 +185,10 @@ describe('cluster', () => {
     ]);
   });
 
-  it('creates the control-plane log group first, encrypted, with the planned retention, retained', () => {
+  it('creates the control-plane log group first, encrypted, kept as long as the other audit logs (the flow logs), retained', () => {
     const group = logicalId('AWS::Logs::LogGroup', { LogGroupName: '/aws/eks/gigascale-dev-us-east-1/cluster' });
     const [logGroup] = Object.values(resources(template, 'AWS::Logs::LogGroup', { LogGroupName: '/aws/eks/gigascale-dev-us-east-1/cluster' }));
-    expect(logGroup.Properties).toMatchObject({ RetentionInDays: dev.environment.compute.logRetentionDays, KmsKeyId: keyArn() });
+    expect(logGroup.Properties).toMatchObject({ RetentionInDays: dev.environment.network.flowLogRetentionDays, KmsKeyId: keyArn() });
     expect(logGroup.DeletionPolicy).toBe('Retain');
     const [cluster] = Object.values(resources(template, 'AWS::EKS::Cluster'));
     expect(cluster.DependsOn).toContain(group);
@@ -258,6 +259,37 @@ describe('node groups', () => {
     expect(arns).toContain('AmazonEC2ContainerRegistryReadOnly');
     expect(arns).not.toContain('AmazonEKS_CNI_Policy');
     expect(role.Properties.ManagedPolicyArns).toHaveLength(2);
+  });
+});
+
+describe('Docker Hub cache', () => {
+  it('pulls Docker Hub through ECR under docker-hub/, signed in with a secret under ecr-pullthroughcache/', () => {
+    const secret = logicalId('AWS::SecretsManager::Secret', { Name: 'ecr-pullthroughcache/gigascale-dev-docker-hub' });
+    template.hasResourceProperties('AWS::ECR::PullThroughCacheRule', {
+      EcrRepositoryPrefix: 'docker-hub',
+      UpstreamRegistry: 'docker-hub',
+      UpstreamRegistryUrl: 'registry-1.docker.io',
+      CredentialArn: { Ref: secret },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'ecr-pullthroughcache/gigascale-dev-docker-hub',
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"set-me"}', GenerateStringKey: 'accessToken' }),
+    });
+  });
+
+  it('lets both node roles import into the cache\'s repositories, and nothing else', () => {
+    const [group] = Object.values(resources(template, 'AWS::EKS::Nodegroup'));
+    const roles = [(group.Properties.NodeRole as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0], logicalId('AWS::IAM::Role', { RoleName: 'gigascale-dev-us-east-1-karpenter-node' })];
+    const [policy] = Object.values(resources(template, 'AWS::IAM::ManagedPolicy', { Description: Match.stringLikeRegexp('pull-through cache') }));
+    expect(policy.Properties.Roles).toEqual(roles.map((r) => ({ Ref: r })));
+    expect((policy.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Sid: 'PullThroughTheDockerHubCache',
+        Effect: 'Allow',
+        Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/docker-hub/*']] },
+      },
+    ]);
   });
 });
 
@@ -404,7 +436,7 @@ describe('pod roles', () => {
   });
 
   it('lets voice read its OpenAI key and the TURN secret, and nothing of the shards', () => {
-    const secret = logicalId('AWS::SecretsManager::Secret');
+    const secret = logicalId('AWS::SecretsManager::Secret', { Name: turnSecretName('dev') });
     expect(podRole('voice').statements).toEqual([
       {
         Sid: 'OwnSecrets',

@@ -13,10 +13,22 @@ import { CONSUMERS, consumerWorkload } from './consumers';
 export const IMAGE_KEYS = [...WORKLOADS, 'turn', 'migrations', 'probe', ...CONSUMERS.map(consumerWorkload)] as const;
 export type ImageKey = (typeof IMAGE_KEYS)[number];
 
-/** Envoy release the gateway runs (its configuration, lib/views/envoy-config.ts, is written for the v3 API). */
-export const ENVOY_IMAGE = 'envoyproxy/envoy:v1.36.2';
-/** coturn release of the TURN relay. */
-export const COTURN_IMAGE = 'coturn/coturn:4.7.0';
+/**
+ * Envoy release the gateway runs (its configuration, lib/views/envoy-config.ts, is written for the v3 API), pinned by
+ * the digest of the multi-architecture index Docker Hub serves for the tag (`crane digest envoyproxy/envoy:v1.36.2`):
+ * a tag can be moved, a digest names one image forever.
+ */
+export const ENVOY_IMAGE = 'envoyproxy/envoy:v1.36.2@sha256:4972515dd9a069b44beb43cebba7851596e72a8c61cd7a7c33d8f48efc5280ba';
+/** coturn release of the TURN relay, pinned likewise (`crane digest coturn/coturn:4.7.0`). */
+export const COTURN_IMAGE = 'coturn/coturn:4.7.0@sha256:a00afb5b4890de4df22bbe70379c6b316685dffee297d53cac1271dcb91fab93';
+
+/**
+ * The repository prefix of the region's ECR pull-through cache of Docker Hub (stacks/compute/pull-through-cache.ts):
+ * `envoyproxy/envoy` is pulled as `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub/envoyproxy/envoy`, so nodes
+ * never pull from Docker Hub (no anonymous rate limit, no outage of a third party on a scale-out) and ECR keeps the
+ * copy a rollback needs.
+ */
+export const DOCKER_HUB_CACHE_PREFIX = 'docker-hub';
 
 /** Default images: third-party ones pinned here; gigascale's own in the region's ECR, tagged with the release. */
 export function defaultImages(version: string): Record<ImageKey, string> {
@@ -52,14 +64,22 @@ export function imageProblem(reference: string): string | undefined {
   return undefined;
 }
 
+/** The digest a reference pins (`sha256:<64 hex>`), or undefined for a reference by tag only. */
+export function imageDigest(reference: string): string | undefined {
+  return REFERENCE.exec(reference)?.groups?.digest;
+}
+
 /**
  * The reference a pod pulls: one whose first path segment names a registry (contains a dot or a port, or is
- * localhost) is used as is; `envoyproxy/envoy:v1` is Docker Hub's; `gigascale/...` is in the region's own ECR.
+ * localhost) is used as is; `gigascale/...` is in the region's own ECR; any other (`envoyproxy/envoy:v1`, or an
+ * official image such as `redis:7`, Docker Hub's `library/redis`) is Docker Hub's, pulled through the region's ECR
+ * cache of it.
  */
 export function imageUri(reference: string, account: string, region: string): string {
   const first = reference.split('/')[0];
   const hasRegistry = reference.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   if (hasRegistry) return reference;
-  if (first === 'gigascale') return `${account}.dkr.ecr.${region}.amazonaws.com/${reference}`;
-  return `docker.io/${reference}`;
+  const registry = `${account}.dkr.ecr.${region}.amazonaws.com`;
+  if (first === 'gigascale') return `${registry}/${reference}`;
+  return `${registry}/${DOCKER_HUB_CACHE_PREFIX}/${reference.includes('/') ? '' : 'library/'}${reference}`;
 }

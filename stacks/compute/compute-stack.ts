@@ -15,6 +15,7 @@ import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { ChartManifests } from './chart-manifests';
 import { ClusterAddons } from './cluster-addons';
 import { ImageRepositories } from './image-repositories';
+import { DockerHubCache } from './docker-hub-cache';
 import { WorkloadPodRoles } from './pod-roles';
 import { ZonalNodeGroups } from './zonal-node-groups';
 import { Karpenter } from './karpenter';
@@ -70,6 +71,8 @@ export class ComputeStack extends RegionalStack {
   readonly addons: ClusterAddons;
   readonly podRoles: WorkloadPodRoles;
   readonly imageRepositories: ImageRepositories;
+  /** The ECR pull-through cache of Docker Hub the third-party images are pulled through. */
+  readonly dockerHubCache: DockerHubCache;
   /** coturn's `static-auth-secret`: the relay and voice derive TURN credentials from it. */
   readonly turnSecret: secretsmanager.Secret;
   readonly manifests: ChartManifests;
@@ -185,6 +188,7 @@ export class ComputeStack extends RegionalStack {
     this.imageRepositories = new ImageRepositories(this, 'Images', { key: this.key });
 
     this.karpenter = new Karpenter(this, 'Karpenter', { cluster: this.cluster, clusterName: name, environment: env, region: region.name, key: this.key });
+    this.dockerHubCache = new DockerHubCache(this, 'DockerHubCache', { environment: env, nodeRoles: [this.nodes.role, this.karpenter.nodeRole] });
     this.keda = new Keda(this, 'Keda', { cluster: this.cluster, clusterName: name, environment: env, region: region.name });
     // The autoscalers' controllers run on the managed nodes, with credentials the agent serves.
     for (const { role, chart } of [

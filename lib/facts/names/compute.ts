@@ -51,3 +51,11 @@ export function karpenterNodeRoleName(env: string, region: string): string {
 export function turnSecretName(env: string): string {
   return serviceSecretName(env, 'turn', 'static-auth-secret');
 }
+
+/**
+ * `ecr-pullthroughcache/gigascale-prod-docker-hub`: the Docker Hub username and access token the region's ECR
+ * pull-through cache signs in with (one per region; ECR reads only secrets under the `ecr-pullthroughcache/` prefix).
+ */
+export function dockerHubCredentialsSecretName(env: string): string {
+  return `ecr-pullthroughcache/${PROJECT}-${env}-docker-hub`;
+}

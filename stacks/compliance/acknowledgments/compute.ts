@@ -9,6 +9,9 @@ const KUBECTL_HANDLER_ROLE = /^[a-z0-9-]+\/Compute\/Cluster\/KubectlProvider\/Ha
 const ALB_CONTROLLER_POLICY = /^[a-z0-9-]+\/Compute\/[A-Za-z0-9]+-AlbController\/alb-sa\/Role\/DefaultPolicy\/Resource$/;
 /** The customer-managed policy of each service's Pod Identity role. */
 const POD_ROLE_POLICY = /^[a-z0-9-]+\/Compute\/PodRoles\/[A-Za-z]+\/Policy\/Resource$/;
+/** The ECR pull-through cache of Docker Hub: its credentials and the nodes' policy to pull through it. */
+const DOCKER_HUB_CREDENTIALS = /^[a-z0-9-]+\/Compute\/DockerHubCache\/Credentials\/Resource$/;
+const DOCKER_HUB_PULL_POLICY = /^[a-z0-9-]+\/Compute\/DockerHubCache\/Pull\/Resource$/;
 const TURN_STATIC_AUTH_SECRET = /^[a-z0-9-]+\/Compute\/TurnStaticAuthSecret\/Resource$/;
 /** The role of the managed nodes, and of the nodes Karpenter launches: the same two AWS-managed policies. */
 const NODE_ROLE = /^[a-z0-9-]+\/Compute\/(Nodes|Karpenter)\/NodeRole\/Resource$/;
@@ -322,5 +325,36 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
       'defines this queue without one.',
     resourceType: 'AWS::SQS::Queue',
     pathPattern: /^[a-z0-9-]+\/Compute\/Karpenter\/InterruptionQueue\/Resource$/,
+  },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository\/docker-hub\/\*$/,
+    reason:
+      'The ECR pull-through cache creates a repository for each Docker Hub repository on its first pull, named after it ' +
+      'under the docker-hub/ prefix (Amazon ECR User Guide, "IAM permissions required to sync an upstream registry"): the ' +
+      'names are not known in advance. The nodes may import upstream images and create repositories under that prefix ' +
+      'in their own account and region, nothing else; pushing and deleting stay denied.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: DOCKER_HUB_PULL_POLICY,
+  },
+  ...(['AwsSolutions::AwsSolutions-SMG4', 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled'] as const).map((rule) => ({
+    rule,
+    reason:
+      'The secret holds a Docker Hub username and access token, which Docker Hub issues: a rotation function would need a ' +
+      'Docker Hub credential able to mint tokens, stored beside it, and would protect nothing. The token is read-only ' +
+      '(public repositories) and is rotated where it is issued: a new token in Docker Hub, put into this secret, then the ' +
+      'old one revoked (docs/deploy.md).',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: DOCKER_HUB_CREDENTIALS,
+  })),
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerUsingKMSKey',
+    reason:
+      'ECR reads the Docker Hub credentials through its pull-through cache service-linked role, whose AWS-managed policy ' +
+      '(AWSECRPullThroughCache_ServiceRolePolicy) allows secretsmanager:GetSecretValue on ecr-pullthroughcache/* and no ' +
+      'kms:Decrypt, and a key policy cannot name that role before the first rule creates it: the secret uses Secrets ' +
+      "Manager's AWS-managed key, which decrypts for any caller the secret's own permissions admit.",
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: DOCKER_HUB_CREDENTIALS,
   },
 ];
