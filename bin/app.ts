@@ -16,6 +16,7 @@ import { formatSummary } from '../lib/views/summary';
 import { formatStageCosts, stageCostJson } from '../lib/views/cost-report';
 import { APP_CONTEXT, PROJECT_ROOT } from '../lib/plan/cdk-json';
 import { breaches, planVerdicts } from '../lib/views/verdicts';
+import { imageDigestIssues } from '../lib/plan/release';
 import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
 import type { BackgroundValidationTimings } from '../stacks/compliance/background-validation';
 
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   const configuring = performance.now();
   const config = await loadConfigModule(overrides.config);
   const plan = resolvePlan(config, context);
+  const unpinned = imageDigestIssues(plan.environments);
+  if (unpinned.length > 0) throw new GigascaleError('Images not pinned', unpinned);
   phases.config = performance.now() - configuring;
 
   // stderr, as everything the app says: stdout belongs to the CDK CLI (`cdk synth` prints a lone stack's template there).

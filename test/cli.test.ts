@@ -260,6 +260,24 @@ describe('npx cdk synth', () => {
     expect(holding).toEqual([]);
   });
 
+  it('refuses a prod image without a digest, naming the field, with exit 2, and leaves cdk.out as it was', () => {
+    const before = treeDigest(join(tmp, 'a'));
+    const tagged = join(tmp, 'tagged.config.ts');
+    writeFileSync(
+      tagged,
+      `import base from ${JSON.stringify(join(ROOT, 'regions.config.ts'))};\n` +
+        'const prod = base.environments.prod;\n' +
+        "export default { environments: { prod: { ...prod, compute: { ...prod.compute, images: { ...prod.compute!.images, chat: 'gigascale/chat:0.2.0' } } } } };\n",
+    );
+    const r = synth(join(tmp, 'a'), ['-c', `config=${tagged}`]);
+    expect(r.stderr).toContain(
+      'gigascale: Images not pinned (1 problem):\n  - environments.prod.compute.images.chat: phase 4 serves production traffic, which runs images only by digest: ' +
+        'pin it as "gigascale/chat:0.2.0@sha256:<64 hex>", the digest the registry returned when it was pushed',
+    );
+    expect(r.stderr).toContain('Subprocess exited with error 2');
+    expect(treeDigest(join(tmp, 'a'))).toEqual(before);
+  });
+
   it('refuses a bad config module named by -c config and leaves cdk.out as it was', () => {
     const before = treeDigest(join(tmp, 'a'));
     const bad = join(tmp, 'bad.config.ts');

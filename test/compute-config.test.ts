@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePlan } from '../lib/plan';
+import { imageDigestIssues } from '../lib/plan/release';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../lib/facts/cloudflare-ranges';
 import { COTURN_IMAGE, ENVOY_IMAGE, imageDigest, imageProblem, imageUri } from '../lib/facts/images';
 import { KUBERNETES_VERSION } from '../lib/facts/kubernetes';
@@ -47,13 +48,22 @@ describe('compute plan', () => {
 
   it('runs images only by digest from phase 4, naming each configured tag and the defaults the config must pin', () => {
     const digest = 'sha256:' + 'b'.repeat(64);
-    expect(problems(configWith(env({ phase: 4, compute: { images: { chat: 'gigascale/chat:2.0.0', auth: `gigascale/auth:2.0.0@${digest}` } } })))).toEqual([
-      `${E}.compute.images.chat: phase 4 serves production traffic, which runs images only by digest: pin it as "gigascale/chat:2.0.0@sha256:<64 hex>", the digest the registry returned when it was pushed`,
-      `${E}.compute.images: phase 4 serves production traffic, which runs images only by digest, and the defaults of entity, voice, memory, migrations, probe, ` +
-        'memory-consumer, analytics-consumer, push-consumer name a tag only (gigascale/entity:<version>, ...): list each as <name>:<tag>@sha256:<64 hex>, with the digest your release pushed to ECR',
+    const phase4 = resolvePlan(configWith(env({ phase: 4, shards: 2, compute: { images: { chat: 'gigascale/chat:2.0.0', auth: `gigascale/auth:2.0.0@${digest}` } } })));
+    expect(imageDigestIssues(phase4.environments)).toEqual([
+      {
+        at: `${E}.compute.images.chat`,
+        message: 'phase 4 serves production traffic, which runs images only by digest: pin it as "gigascale/chat:2.0.0@sha256:<64 hex>", the digest the registry returned when it was pushed',
+      },
+      {
+        at: `${E}.compute.images`,
+        message:
+          `phase 4 serves production traffic, which runs images only by digest, and the defaults of entity, voice, memory, migrations, probe, memory-consumer, ` +
+          `analytics-consumer, push-consumer name a tag only (gigascale/entity:${version}, ...): list each as <name>:<tag>@sha256:<64 hex>, with the digest your release pushed to ECR`,
+      },
     ]);
-    // Below phase 4 a release tag is enough (gigascale's repositories have immutable tags).
-    expect(planFor({ compute: { images: { chat: 'gigascale/chat:2.0.0' } } }).compute.images.chat).toBe('gigascale/chat:2.0.0');
+    // The shipped prod pins every image; below phase 4 a release tag is enough (gigascale's repositories have immutable tags).
+    expect(imageDigestIssues(resolvePlan(defaultConfig).environments)).toEqual([]);
+    expect(imageDigestIssues([planFor({ compute: { images: { chat: 'gigascale/chat:2.0.0' } } })])).toEqual([]);
   });
 
   it('keeps the cluster endpoint private unless CIDRs are configured', () => {

@@ -31,7 +31,7 @@ describe('event consumers', () => {
     }
     const env = Object.fromEntries(of('Deployment', 'gigascale-analytics-consumer')[0].spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({ GIGASCALE_SERVICE: 'analytics', GIGASCALE_CONSUMER_GROUP: 'gigascale.analytics', GIGASCALE_TOPICS: 'user-actions,memory-events', AWS_REGION: 'eu-west-1' });
-    expect(of('Deployment', 'gigascale-memory-consumer')[0].spec.template.spec.containers[0].image).toBe('222222222222.dkr.ecr.eu-west-1.amazonaws.com/gigascale/memory-consumer:' + prod.compute.images['memory-consumer'].split(':')[1]);
+    expect(of('Deployment', 'gigascale-memory-consumer')[0].spec.template.spec.containers[0].image).toBe(`222222222222.dkr.ecr.eu-west-1.amazonaws.com/${prod.compute.images['memory-consumer']}`);
   });
 
   it('scales each on its group\'s lag of every topic it reads, between the planned bounds, over MSK IAM with KEDA\'s own credentials', () => {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { addComputeCharts, addMigrationCharts, renderedIngressRefs, renderedBusRefs, ServiceConfigChart } from '../k8s';
-import { version } from '../package.json';
 import { shardMapDocument, type ShardMapDocument } from '../lib/views/shard-map-document';
 import { serviceConfigDocument, type ServiceConfigDocument } from '../lib/views/service-config-document';
 import { GigascaleError } from '../lib/util/errors';
@@ -90,7 +89,8 @@ describe('data tier manifests from the plan', () => {
     const jobs = manifests('us-east-1').filter((m) => m.kind === 'Job');
     expect(jobs.map((j) => j.metadata.name)).toEqual(Array.from({ length: 16 }, (_, s) => `migrate-shard-${String(s).padStart(4, '0')}`));
     const container = jobs[7].spec!.template.spec.containers[0];
-    expect(container.image).toBe(`222222222222.dkr.ecr.us-east-1.amazonaws.com/gigascale/db-migrate:${version}`);
+    expect(container.image).toBe(`222222222222.dkr.ecr.us-east-1.amazonaws.com/${prod.compute.images.migrations}`);
+    expect(prod.compute.images.migrations).toMatch(/^gigascale\/db-migrate:[^@]+@sha256:[a-f0-9]{64}$/);
     expect(container.env.find((e) => e.name === 'PGHOST')!.value).toBe('writer.shard-0007.db.prod.gigascale.internal');
   });
 

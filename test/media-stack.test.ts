@@ -424,7 +424,15 @@ describe('media compliance', () => {
     );
     const reason = NAG_ACKNOWLEDGMENTS.find((a) => a.wildcardResources !== undefined && a.pathPattern.test(policy))!.reason;
     for (const k of iam5) expect(acks.get(k)).toBe(reason);
+    // cdk-nag's, then the second scanner's (Control Tower's controls, stacks/compliance/acknowledgments/shared.ts).
     expect([...acks.keys()].filter((k) => k.includes('prod-us-east-1/Media/') && !k.startsWith('AwsSolutions-IAM5')).sort()).toEqual([
+      'CT.KMS.PR.3 prod-us-east-1/Media/MediaKey/Resource',
+      'CT.S3.PR.10 prod-us-east-1/Media/AccessLogs/Bucket/Resource',
+      'CT.S3.PR.2 prod-us-east-1/Media/AccessLogs/Bucket/Resource',
+      'CT.S3.PR.4 prod-us-east-1/Media/AccessLogs/Bucket/Resource',
+      'CT.S3.PR.4 prod-us-east-1/Media/MediaBucket/Resource',
+      'CT.S3.PR.9 prod-us-east-1/Media/AccessLogs/Bucket/Resource',
+      'CT.S3.PR.9 prod-us-east-1/Media/MediaBucket/Resource',
       'NIST.800.53.R5-S3BucketReplicationEnabled prod-us-east-1/Media/AccessLogs/Bucket/Resource',
       'NIST.800.53.R5-S3DefaultEncryptionKMS prod-us-east-1/Media/AccessLogs/Bucket/Resource',
     ]);
@@ -439,7 +447,8 @@ describe('media compliance', () => {
     ['dev (one region), in the default synth', async () => (await defaultSynth()).outdir, 'dev-us-east-1'],
     ['prod with -c replication=off', () => Promise.resolve(synthesizedMediaOnly(planOf({ env: 'prod', replication: 'off' }))), 'prod-'],
   ])('passes the compliance gate for %s, acknowledging the missing replication of the media bucket', async (_, outdir, stages) => {
-    const media = [...acknowledged(await outdir()).keys()].filter((k) => k.includes(` ${stages}`) && k.includes('/Media/MediaBucket/'));
+    // cdk-nag's findings; the second scanner's (CT.*) are the same in every stage and checked above.
+    const media = [...acknowledged(await outdir()).keys()].filter((k) => k.includes(` ${stages}`) && k.includes('/Media/MediaBucket/') && !k.startsWith('CT.'));
     expect(media.length).toBeGreaterThan(0);
     for (const k of media) expect(k).toMatch(/^NIST\.800\.53\.R5-S3BucketReplicationEnabled \S+\/Media\/MediaBucket\/Resource$/);
   });

@@ -17,7 +17,7 @@ import { workloadIssues } from './workload';
 import { capacityIssues, resolveCapacities, type CapacityInput } from './capacities';
 import { configSchema, ENV_NAME } from './schema';
 import { isIPv6 } from 'node:net';
-import { defaultImages, imageDigest, imageProblem } from '../facts/images';
+import { imageProblem } from '../facts/images';
 import { edgeIssues, hostnameIssues } from './validate-edge';
 import { latencyIssues, regionLocation } from './validate-latency';
 
@@ -211,7 +211,6 @@ function computeIssues(at: string, env: Record<string, unknown>, regions: readon
     const problem = typeof ref === 'string' ? imageProblem(ref) : undefined;
     if (problem) issues.push({ at: `${at}.compute.images.${key}`, message: problem });
   }
-  issues.push(...digestIssues(at, env.phase, images));
   if (Array.isArray(ingress.edgeCidrs)) {
     ingress.edgeCidrs.forEach((c, i) => {
       const problem = typeof c === 'string' ? cidrProblem(c) : undefined;
@@ -239,33 +238,6 @@ function computeIssues(at: string, env: Record<string, unknown>, regions: readon
     }
   }
   return issues;
-}
-
-/**
- * An environment from phase 4 serves production traffic, so it runs every image by digest: a tag can be moved to
- * another image (in Docker Hub, or in any registry without tag immutability), and a node that pulls again on a
- * scale-out would then run something no deploy chose. Configured references without a digest are refused one by one;
- * the defaults without one (gigascale's own, `gigascale/<name>:<version>`) together, since the config must name them.
- */
-function digestIssues(at: string, phase: unknown, images: Record<string, unknown>): Issue[] {
-  if (typeof phase !== 'number' || phase < 4) return [];
-  const production = `phase ${phase} serves production traffic, which runs images only by digest`;
-  const configured = Object.entries(images).flatMap(([key, ref]): Issue[] =>
-    typeof ref === 'string' && imageProblem(ref) === undefined && imageDigest(ref) === undefined
-      ? [{ at: `${at}.compute.images.${key}`, message: `${production}: pin it as ${JSON.stringify(`${ref}@sha256:<64 hex>`)}, the digest the registry returned when it was pushed` }]
-      : [],
-  );
-  const defaults = Object.entries(defaultImages('<version>')).filter(([key, ref]) => !(key in images) && imageDigest(ref) === undefined);
-  if (defaults.length === 0) return configured;
-  return [
-    ...configured,
-    {
-      at: `${at}.compute.images`,
-      message:
-        `${production}, and the defaults of ${defaults.map(([key]) => key).join(', ')} name a tag only (${defaults[0][1]}, ...): ` +
-        `list each as <name>:<tag>@sha256:<64 hex>, with the digest your release pushed to ECR`,
-    },
-  ];
 }
 
 /**

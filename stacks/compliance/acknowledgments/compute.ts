@@ -340,9 +340,9 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   ...(['AwsSolutions::AwsSolutions-SMG4', 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled'] as const).map((rule) => ({
     rule,
     reason:
-      'The secret holds a Docker Hub username and access token, which Docker Hub issues: a rotation function would need a ' +
-      'Docker Hub credential able to mint tokens, stored beside it, and would protect nothing. The token is read-only ' +
-      '(public repositories) and is rotated where it is issued: a new token in Docker Hub, put into this secret, then the ' +
+      'The secret holds a Docker Hub username and access token, which Docker Hub creates: a rotation function would need a ' +
+      'Docker Hub credential able to mint tokens, stored beside it, and would protect nothing. The token only reads ' +
+      'public repositories and is rotated where it is issued: a new token in Docker Hub, put into this secret, then the ' +
       'old one revoked (docs/deploy.md).',
     resourceType: 'AWS::SecretsManager::Secret',
     pathPattern: DOCKER_HUB_CREDENTIALS,
