@@ -6,7 +6,8 @@
  *   (lib/facts/names/data.ts shardSecretName) become the Secret shardCredentialsSecretName(...) with keys `username`
  *   and `password`, which the migrations Jobs read (k8s/migrations-job.ts);
  * - in every region, one in the TURN namespace: the relay's static auth secret (lib/facts/names/compute.ts
- *   turnSecretName) becomes the Secret TURN_AUTH_SECRET with key `secret` (k8s/turn-chart.ts).
+ *   turnSecretName) becomes the Secret TURN_AUTH_SECRET with a key per slot, `previous`, `current` and `next`
+ *   (lib/facts/turn-secret.ts, k8s/turn-chart.ts).
  *
  * The driver creates (and on rotation updates) a synced Secret only while some pod mounts the class's CSI volume, and
  * deletes it when the last such pod is gone: every consumer mounts the volume even if it reads only the Secret.
@@ -28,6 +29,7 @@ import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/facts/kubernetes';
 import { K8S_NAMESPACE, TURN_AUTH_SECRET, TURN_NAMESPACE } from '../lib/facts/names/k8s';
 import { shardCredentialsSecretName, shardSecretName } from '../lib/facts/names/data';
 import { turnSecretName } from '../lib/facts/names/compute';
+import { TURN_SECRET_SLOTS } from '../lib/facts/turn-secret';
 
 /** Chart id, and the file name cdk8s writes (`secret-sync.k8s.yaml`). */
 export const SECRET_SYNC_CHART_ID = 'secret-sync';
@@ -157,9 +159,16 @@ export class SecretSyncChart extends Chart {
       metadata: { name: TURN_AUTH_SECRET, namespace: turnNamespace, labels },
       spec: {
         provider: 'aws',
-        // A plain-string secret: the whole value is the object, mounted under the alias `secret`.
-        parameters: awsProviderParameters(props.region, [{ objectName: turnSecretName(props.env), objectType: 'secretsmanager', objectAlias: 'secret' }]),
-        secretObjects: [{ secretName: TURN_AUTH_SECRET, type: 'Opaque', labels, data: [{ objectName: 'secret', key: 'secret' }] }],
+        // A JSON secret of three slots (lib/facts/turn-secret.ts): each is a file of the mount and a key of the Secret.
+        parameters: awsProviderParameters(props.region, [
+          {
+            objectName: turnSecretName(props.env),
+            objectType: 'secretsmanager',
+            objectAlias: 'secret',
+            jmesPath: TURN_SECRET_SLOTS.map((slot) => ({ path: slot, objectAlias: slot })),
+          },
+        ]),
+        secretObjects: [{ secretName: TURN_AUTH_SECRET, type: 'Opaque', labels, data: TURN_SECRET_SLOTS.map((slot) => ({ objectName: slot, key: slot })) }],
       },
     })];
 

@@ -10,7 +10,9 @@
  *
  * The shared secret TURN REST credentials are signed with comes from Secrets Manager through the Secrets Store CSI
  * driver (k8s/secret-sync-chart.ts): the pod mounts the provider class, the driver syncs the Kubernetes Secret
- * TURN_AUTH_SECRET, and the container reads its `secret` key as TURN_SECRET. The value never appears in a manifest.
+ * TURN_AUTH_SECRET, and the container reads its keys `previous`, `current` and `next` (the slots of the rotated
+ * secret, lib/facts/turn-secret.ts) as TURN_SECRET_PREVIOUS, ..._CURRENT and ..._NEXT, and accepts credentials
+ * signed with any. The value never appears in a manifest.
  */
 import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
@@ -28,6 +30,8 @@ import {
   TURN_STOP_SECONDS,
 } from '../lib/facts/workloads';
 import type { WorkloadSizes } from '../lib/facts/phases';
+import { KARPENTER_NODEPOOL_LABEL } from '../lib/facts/karpenter';
+import { TURN_SECRET_SLOTS, type TurnSecretSlot } from '../lib/facts/turn-secret';
 import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
 import { cpuAutoscaler, topologySpread, workloadSelector } from './workload';
@@ -121,7 +125,7 @@ export class TurnChart extends Chart {
           // would run a secret containing `$(...)` or backticks as shell.
           command: ['turnserver'],
           args: coturnArgs(props),
-          envVariables: { TURN_SECRET: kplus.EnvValue.fromSecretValue({ secret: authSecret, key: 'secret' }) },
+          envVariables: Object.fromEntries(TURN_SECRET_SLOTS.map((slot) => [turnSecretVariable(slot), kplus.EnvValue.fromSecretValue({ secret: authSecret, key: slot })])),
           ports: [
             { name: TURN_UDP_PORT_NAME, number: TURN_PORT, protocol: kplus.Protocol.UDP },
             { name: TURN_TCP_PORT_NAME, number: TURN_PORT, protocol: kplus.Protocol.TCP },
@@ -156,6 +160,13 @@ export class TurnChart extends Chart {
     this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
     // Zones balanced like the services': a zone's loss takes at most its share of the relays.
     ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', topologySpread(selector)));
+    // On Karpenter's nodes only, never the managed system nodes: those expire (NODE_DISRUPTION.expireAfter), which
+    // bounds how long a relay lives, and a relay must not outlive a rotation of its secret (lib/facts/turn-secret.ts).
+    ApiObject.of(this.deployment).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/affinity', {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: KARPENTER_NODEPOOL_LABEL, operator: 'Exists' }] }] } },
+      }),
+    );
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name, labels },
@@ -194,8 +205,9 @@ export function coturnArgs(props: Pick<TurnChartProps, 'realm' | 'externalIp'>):
     '--fingerprint',
     // TURN REST credentials: time-limited usernames signed with the shared secret; no static users.
     '--use-auth-secret',
-    // Kubernetes substitutes $(TURN_SECRET) from the container's environment; the manifest holds only the reference.
-    '--static-auth-secret=$(TURN_SECRET)',
+    // Every slot of the rotated secret (lib/facts/turn-secret.ts): coturn tries each. Kubernetes substitutes $(...)
+    // from the container's environment; the manifest holds only the references.
+    ...TURN_SECRET_SLOTS.map((slot) => `--static-auth-secret=$(${turnSecretVariable(slot)})`),
     '--no-cli',
     '--no-software-attribute',
     '--log-file=stdout',
@@ -206,6 +218,11 @@ export function coturnArgs(props: Pick<TurnChartProps, 'realm' | 'externalIp'>):
     ...TURN_DENIED_PEER_CIDRS.map((cidr) => `--denied-peer-ip=${addressRange(cidr)}`),
     ...(props.externalIp === undefined ? [] : [`--external-ip=${props.externalIp}`]),
   ];
+}
+
+/** `TURN_SECRET_CURRENT`: the container's variable of one slot of the shared secret. */
+export function turnSecretVariable(slot: TurnSecretSlot): string {
+  return `TURN_SECRET_${slot.toUpperCase()}`;
 }
 
 /** `10.0.0.0/8` -> `10.0.0.0-10.255.255.255`: coturn's documented form of a peer range (docker/coturn/turnserver.conf). */

@@ -6,6 +6,7 @@ import type { EnvironmentPlan, GigascaleConfig } from '../lib/plan';
 import { configWith, env as envInput } from './support/config';
 import { shardSecretName, shardSecretNamePrefix } from '../lib/facts/names/data';
 import { turnSecretName } from '../lib/facts/names/compute';
+import { turnSecretRotationScript } from '../lib/views/turn-secret-rotation-script';
 import { applyComplianceGate } from '../stacks/compliance';
 import { MAX_MANIFEST_BYTES, objectBytes, packObjects } from '../stacks/compute/chart-manifests';
 import { ComputeStack } from '../stacks/compute/compute-stack';
@@ -503,13 +504,42 @@ describe('pod roles', () => {
 
 describe('TURN secret', () => {
   it('is generated, encrypted with the cluster key and retained', () => {
-    const [secret] = Object.values(resources(template, 'AWS::SecretsManager::Secret'));
+    const [secret] = Object.values(resources(template, 'AWS::SecretsManager::Secret', { Name: 'gigascale/dev/turn/static-auth-secret' }));
     expect(secret.Properties).toMatchObject({
       Name: 'gigascale/dev/turn/static-auth-secret',
       KmsKeyId: keyArn(),
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
     });
     expect(secret.DeletionPolicy).toBe('Retain');
+  });
+
+  it('is rotated every 31 days by a function that may touch this secret only, invoked by Secrets Manager for this account only', () => {
+    const secret = logicalId('AWS::SecretsManager::Secret', { Name: 'gigascale/dev/turn/static-auth-secret' });
+    const fn = logicalId('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('TURN') });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: secret },
+      RotationLambdaARN: { 'Fn::GetAtt': [fn, 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(31 days)' },
+    });
+    const [func] = Object.values(resources(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('TURN') }));
+    expect(func.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', ReservedConcurrentExecutions: 1, Architectures: ['arm64'] });
+    expect((func.Properties.Code as { ZipFile: string }).ZipFile).toBe(turnSecretRotationScript());
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+      Principal: 'secretsmanager.amazonaws.com',
+      SourceAccount: '111111111111',
+    });
+    const [policy] = Object.values(resources(template, 'AWS::IAM::ManagedPolicy', { Description: Match.stringLikeRegexp('Rotates the TURN') }));
+    const role = (func.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    expect(policy.Properties.Roles).toEqual([{ Ref: role }]);
+    expect((policy.Properties.PolicyDocument as { Statement: { Sid: string; Action: unknown; Resource: unknown }[] }).Statement.map((st) => [st.Sid, st.Action, st.Resource])).toEqual([
+      ['RotateTheTurnSecret', ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], { Ref: secret }],
+      ['UseItsKeyThroughSecretsManager', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn()],
+      ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [logicalId('AWS::Logs::LogGroup', { LogGroupName: '/gigascale/dev/us-east-1/compute/turn-secret-rotation' }), 'Arn'] }],
+    ]);
+    // The role has the policy above and nothing else.
+    expect(Object.values(resources(template, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(role))).toEqual([]);
+    expect((template.toJSON().Resources[role] as Resource).Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
 

@@ -17,6 +17,7 @@ import { DEPENDENCY_PORTS, HTTP_SERVICES, SERVICE_SPECS } from '../lib/facts/wor
 import { GigascaleError } from '../lib/util/errors';
 import { shardEndpointName, shardName, shardSecretName } from '../lib/facts/names/data';
 import { turnHostname } from '../lib/facts/names/ingress';
+import { RELAY_POD_MAX_HOURS, TURN_SECRET_ROTATION_DAYS } from '../lib/facts/turn-secret';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes manifests, asserted field by field */
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
@@ -193,7 +194,9 @@ describe('TurnChart', () => {
         '--max-port=65535',
         '--realm=turn-eu-west-1.gigascale.example',
         '--use-auth-secret',
-        '--static-auth-secret=$(TURN_SECRET)',
+        '--static-auth-secret=$(TURN_SECRET_PREVIOUS)',
+        '--static-auth-secret=$(TURN_SECRET_CURRENT)',
+        '--static-auth-secret=$(TURN_SECRET_NEXT)',
         '--fingerprint',
         '--log-file=stdout',
       ]),
@@ -201,13 +204,24 @@ describe('TurnChart', () => {
     expect(container.args.some((a: string) => a.startsWith('--external-ip'))).toBe(false);
   });
 
-  it('reads the static auth secret from the synced Secret, and mounts the provider class that syncs it', () => {
-    expect(container.env).toEqual([{ name: 'TURN_SECRET', valueFrom: { secretKeyRef: { name: 'gigascale-turn-auth', key: 'secret' } } }]);
+  it('reads every slot of the rotated auth secret from the synced Secret, and mounts the provider class that syncs it', () => {
+    expect(container.env).toEqual(
+      ['previous', 'current', 'next'].map((slot) => ({ name: `TURN_SECRET_${slot.toUpperCase()}`, valueFrom: { secretKeyRef: { name: 'gigascale-turn-auth', key: slot } } })),
+    );
     expect(pod.volumes).toContainEqual({
       name: 'secrets-store',
       csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'gigascale-turn-auth' } },
     });
     expect(container.volumeMounts).toContainEqual({ mountPath: '/mnt/secrets-store', name: 'secrets-store', readOnly: true });
+  });
+
+  it('runs only on Karpenter\'s nodes, which expire, so no relay outlives a rotation of its secret', () => {
+    expect(pod.affinity).toEqual({
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'Exists' }] }] } },
+    });
+    expect(RELAY_POD_MAX_HOURS).toBe(721);
+    expect(TURN_SECRET_ROTATION_DAYS * 24).toBeGreaterThan(RELAY_POD_MAX_HOURS);
+    expect(TURN_SECRET_ROTATION_DAYS).toBe(31);
   });
 
   it('runs as nobody on a read-only root filesystem with no capability but NET_BIND_SERVICE, which the image needs to exec', () => {
@@ -362,11 +376,24 @@ describe('SecretSyncChart', () => {
     ]);
   });
 
-  it('syncs the TURN static auth secret into gigascale-turn-auth in the relay namespace', () => {
+  it('syncs each slot of the TURN auth secret into a key of gigascale-turn-auth in the relay namespace', () => {
     const turn = named(classes, 'SecretProviderClass', 'gigascale-turn-auth', 'gigascale-turn');
-    expect(JSON.parse(turn.spec.parameters.objects)).toEqual([{ objectName: 'gigascale/prod/turn/static-auth-secret', objectType: 'secretsmanager', objectAlias: 'secret' }]);
+    const slots = ['previous', 'current', 'next'];
+    expect(JSON.parse(turn.spec.parameters.objects)).toEqual([
+      {
+        objectName: 'gigascale/prod/turn/static-auth-secret',
+        objectType: 'secretsmanager',
+        objectAlias: 'secret',
+        jmesPath: slots.map((slot) => ({ path: slot, objectAlias: slot })),
+      },
+    ]);
     expect(turn.spec.secretObjects).toEqual([
-      { secretName: 'gigascale-turn-auth', type: 'Opaque', labels: { 'app.kubernetes.io/part-of': 'gigascale' }, data: [{ objectName: 'secret', key: 'secret' }] },
+      {
+        secretName: 'gigascale-turn-auth',
+        type: 'Opaque',
+        labels: { 'app.kubernetes.io/part-of': 'gigascale' },
+        data: slots.map((slot) => ({ objectName: slot, key: slot })),
+      },
     ]);
   });
 

@@ -31,6 +31,9 @@ export const NODE_AMI_ALIAS = /^al2023@(latest|v\d{8})$/;
 /** Tag of the private subnets Karpenter launches into (the network stack sets it; the EC2NodeClass selects on it). */
 export const SUBNET_DISCOVERY_TAG = 'karpenter.sh/discovery';
 
+/** Label Karpenter puts on every node it launches, naming its NodePool; the managed node groups' nodes lack it. */
+export const KARPENTER_NODEPOOL_LABEL = 'karpenter.sh/nodepool';
+
 /** Nodes per AZ of the managed node groups: the Karpenter controller and the add-ons run there, never on its nodes. */
 export const SYSTEM_NODES_PER_AZ = 1;
 

@@ -4,6 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { functionRole } from '../function-role';
 
 /** The field of Kafka GetBootstrapBrokers that lists the brokers' SASL/IAM (port 9098) endpoints. */
 export const SASL_IAM_BROKERS_FIELD = 'BootstrapBrokerStringSaslIam';
@@ -32,18 +33,13 @@ export class BootstrapBrokers extends Construct {
   constructor(scope: Construct, id: string, props: BootstrapBrokersProps) {
     super(scope, id);
 
-    const role = new iam.Role(this, 'LookupRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const { role, policy } = functionRole(this, {
+      roleId: 'LookupRole',
+      policyId: 'LookupPolicy',
       description: 'Reads the bus cluster\'s bootstrap brokers at deploy time',
-    });
-    const policy = new iam.ManagedPolicy(this, 'LookupPolicy', {
-      description: 'GetBootstrapBrokers on the region\'s bus cluster; logs to the lookup\'s own log group',
-      roles: [role],
-      statements: [
-        new iam.PolicyStatement({ sid: 'ReadBrokers', actions: ['kafka:GetBootstrapBrokers'], resources: [props.clusterArn] }),
-        // The log group's ARN attribute ends in `:*`, which covers its streams (CloudWatch Logs ARN format).
-        new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [props.logGroup.logGroupArn] }),
-      ],
+      policyDescription: 'GetBootstrapBrokers on the region\'s bus cluster; logs to the lookup\'s own log group',
+      statements: [new iam.PolicyStatement({ sid: 'ReadBrokers', actions: ['kafka:GetBootstrapBrokers'], resources: [props.clusterArn] })],
+      logGroup: props.logGroup,
     });
 
     const lookup = new cr.AwsCustomResource(this, 'Lookup', {

@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import type * as cdk8s from 'cdk8s';
 import type { Construct } from 'constructs';
-import { clusterKeyAlias, clusterLogGroupName, clusterName, containerInsightsLogGroupName, turnSecretName } from '../../lib/facts/names/compute';
+import { clusterKeyAlias, clusterLogGroupName, clusterName, containerInsightsLogGroupName, turnRotationLogGroupName, turnSecretName } from '../../lib/facts/names/compute';
 import { pascalCase } from '../../lib/util/strings';
 import { customerKey } from '../customer-key';
 import { allowLogsToUseKey, encryptedLogGroup } from '../logs-key-grant';
@@ -16,6 +16,7 @@ import { ChartManifests } from './chart-manifests';
 import { ClusterAddons } from './cluster-addons';
 import { ImageRepositories } from './image-repositories';
 import { DockerHubCache } from './docker-hub-cache';
+import { TurnSecretRotation } from './turn-secret-rotation';
 import { WorkloadPodRoles } from './pod-roles';
 import { ZonalNodeGroups } from './zonal-node-groups';
 import { Karpenter } from './karpenter';
@@ -75,6 +76,8 @@ export class ComputeStack extends RegionalStack {
   readonly dockerHubCache: DockerHubCache;
   /** coturn's `static-auth-secret`: the relay and voice derive TURN credentials from it. */
   readonly turnSecret: secretsmanager.Secret;
+  /** Rotates the TURN secret on a schedule. */
+  readonly turnSecretRotation: TurnSecretRotation;
   readonly manifests: ChartManifests;
   /** The node autoscaler: its roles, interruption queue and Helm release. */
   readonly karpenter: Karpenter;
@@ -166,13 +169,23 @@ export class ComputeStack extends RegionalStack {
       for (const addon of this.addons.afterNodes) addon.node.addDependency(nodegroup);
     }
 
-    // Coturn reads the secret at start; a new value takes a restart of the relay and of voice (no rotation).
+    // Created as one plain value, which the rotation turns into the three slots coturn and voice read
+    // (lib/facts/turn-secret.ts) as soon as its schedule exists, and moves on every TURN_SECRET_ROTATION_DAYS.
     this.turnSecret = new secretsmanager.Secret(this, 'TurnStaticAuthSecret', {
       secretName: turnSecretName(env),
-      description: `coturn static-auth-secret of ${name}: TURN REST credentials are HMACs under it`,
+      description: `coturn static-auth-secret of ${name}: TURN REST credentials are HMACs under its current value`,
       encryptionKey: this.key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.turnSecretRotation = new TurnSecretRotation(this, 'TurnSecretRotation', {
+      secret: this.turnSecret,
+      key: this.key,
+      logGroup: encryptedLogGroup(this, 'TurnSecretRotationLogs', {
+        logGroupName: turnRotationLogGroupName(env, region.name),
+        key: this.key,
+        retentionDays: compute.logRetentionDays,
+      }),
     });
 
     this.podRoles = new WorkloadPodRoles(this, 'PodRoles', {

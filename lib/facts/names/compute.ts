@@ -59,3 +59,8 @@ export function turnSecretName(env: string): string {
 export function dockerHubCredentialsSecretName(env: string): string {
   return `ecr-pullthroughcache/${PROJECT}-${env}-docker-hub`;
 }
+
+/** `/gigascale/prod/eu-west-1/compute/turn-secret-rotation`: CloudWatch Logs group of the TURN secret's rotation function. */
+export function turnRotationLogGroupName(env: string, region: string): string {
+  return `/${PROJECT}/${env}/${region}/compute/turn-secret-rotation`;
+}

@@ -12,7 +12,8 @@ const POD_ROLE_POLICY = /^[a-z0-9-]+\/Compute\/PodRoles\/[A-Za-z]+\/Policy\/Reso
 /** The ECR pull-through cache of Docker Hub: its credentials and the nodes' policy to pull through it. */
 const DOCKER_HUB_CREDENTIALS = /^[a-z0-9-]+\/Compute\/DockerHubCache\/Credentials\/Resource$/;
 const DOCKER_HUB_PULL_POLICY = /^[a-z0-9-]+\/Compute\/DockerHubCache\/Pull\/Resource$/;
-const TURN_STATIC_AUTH_SECRET = /^[a-z0-9-]+\/Compute\/TurnStaticAuthSecret\/Resource$/;
+/** The function that rotates the TURN relay's shared secret (stacks/compute/turn-secret-rotation.ts). */
+const TURN_ROTATION_FUNCTION = /^[a-z0-9-]+\/Compute\/TurnSecretRotation\/Function\/Resource$/;
 /** The role of the managed nodes, and of the nodes Karpenter launches: the same two AWS-managed policies. */
 const NODE_ROLE = /^[a-z0-9-]+\/Compute\/(Nodes|Karpenter)\/NodeRole\/Resource$/;
 /** The customer-managed policy of Karpenter's controller role. */
@@ -263,23 +264,6 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     pathPattern: /^[a-z0-9-]+\/Compute\/PodRoles\/Entity\/Policy\/Resource$/,
   },
   {
-    rule: 'AwsSolutions::AwsSolutions-SMG4',
-    reason:
-      'coturn reads its static-auth-secret once at start and has no way to accept a second value, so a rotated ' +
-      'secret takes a restart of the relay and of voice (which signs TURN credentials with it) anyway; rotation is ' +
-      'that restart after a new value is put, not a schedule. TURN credentials derived from it expire within hours.',
-    resourceType: 'AWS::SecretsManager::Secret',
-    pathPattern: TURN_STATIC_AUTH_SECRET,
-  },
-  {
-    rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled',
-    reason:
-      'Same secret as AwsSolutions-SMG4: coturn\'s static-auth-secret, read only when the relay starts; rotating it is ' +
-      'putting a new value and restarting the relay and voice, which a rotation schedule cannot do.',
-    resourceType: 'AWS::SecretsManager::Secret',
-    pathPattern: TURN_STATIC_AUTH_SECRET,
-  },
-  {
     rule: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]',
     reason:
       'The CloudWatch agent of the amazon-cloudwatch-observability add-on (amazon-cloudwatch/cloudwatch-agent, through Pod ' +
@@ -357,4 +341,25 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::SecretsManager::Secret',
     pathPattern: DOCKER_HUB_CREDENTIALS,
   },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
+    reason:
+      'Secrets Manager invokes the TURN secret\'s rotation function once per rotation step and acts on its answer: a ' +
+      'failed step leaves the pending version unpromoted, marks the rotation failed on the secret, and is retried by ' +
+      'the next attempt. A dead-letter queue only receives events of asynchronous invocations that failed every ' +
+      'attempt (AWS Lambda Developer Guide, "Capturing records of Lambda asynchronous invocations"); the function ' +
+      'logs every call to its own KMS-encrypted log group with retention.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: TURN_ROTATION_FUNCTION,
+  },
+  ...(['NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', 'CfnGuard::CT.LAMBDA.PR.3'] as const).map((rule) => ({
+    rule,
+    reason:
+      'The TURN secret\'s rotation function calls one regional AWS API, Secrets Manager, on one secret, and reaches no ' +
+      'resource inside the VPC (coturn and voice read the secret themselves). Placing it in the VPC would add network ' +
+      'interfaces, a route to the Secrets Manager API and the AWS-managed VPC access policy for no isolation gain: its ' +
+      'role may read, write and restage that one secret and write to its own log group, nothing else.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: TURN_ROTATION_FUNCTION,
+  })),
 ];
