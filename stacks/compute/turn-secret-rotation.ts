@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { functionRole } from '../function-role';
 import { TURN_SECRET_ROTATION_DAYS } from '../../lib/facts/turn-secret';
@@ -58,7 +58,7 @@ export class TurnSecretRotation extends Construct {
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromInline(turnSecretRotationScript()),
-      // The policy above is the whole of its access: the grants the rotation schedule would add are dropped.
+      // The policy above is the whole of its access: any grant aws-cdk-lib would add to the role is dropped.
       role: role.withoutPolicyUpdates(),
       logGroup: props.logGroup,
       timeout: Duration.seconds(30),
@@ -67,14 +67,20 @@ export class TurnSecretRotation extends Construct {
       reservedConcurrentExecutions: 1,
     });
     this.function.node.addDependency(this.policy);
-    props.secret.addRotationSchedule('Rotation', {
-      rotationLambda: this.function,
-      automaticallyAfter: Duration.days(TURN_SECRET_ROTATION_DAYS),
+    // The schedule as CloudFormation has it, not secret.addRotationSchedule, which would also grant the function the
+    // secret and its key (in the key policy, the role being fixed) beside the policy above, and deny DeleteSecret.
+    // Rotation starts once when the schedule is created (RotateImmediatelyOnUpdate defaults to true).
+    const schedule = new secretsmanager.CfnRotationSchedule(this, 'Schedule', {
+      secretId: props.secret.secretArn,
+      rotationLambdaArn: this.function.functionArn,
+      rotationRules: { scheduleExpression: `rate(${TURN_SECRET_ROTATION_DAYS} days)` },
     });
-    // The rotation schedule lets Secrets Manager invoke the function; only on behalf of this account (a confused
-    // deputy in another account could otherwise have it rotate on their schedule).
-    for (const permission of this.function.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
-      permission.sourceAccount = Stack.of(this).account;
-    }
+    // Secrets Manager may invoke the function on behalf of this account only (a confused deputy in another account
+    // could otherwise have it rotate on their schedule).
+    this.function.addPermission('InvokeBySecretsManager', {
+      principal: new iam.ServicePrincipal('secretsmanager.amazonaws.com'),
+      sourceAccount: Stack.of(this).account,
+    });
+    schedule.node.addDependency(this.function.permissionsNode.findChild('InvokeBySecretsManager'));
   }
 }
