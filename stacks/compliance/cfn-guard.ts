@@ -34,6 +34,8 @@ import {
 const PACKAGE_ROOT = dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
 const RULES_DIR = join(PACKAGE_ROOT, 'rules', 'control-tower', 'cfn-guard');
 const METADATA_DIR = join(PACKAGE_ROOT, 'rules', 'control-tower', 'metadata');
+/** The version of the bundled cfn-guard, as the package records it. */
+const GUARD_VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'guard-version.json'), 'utf8')) as { version: string }).version;
 /** cfn-guard's exit codes: every rule passed, or some rule failed (its findings are in the output). */
 const GUARD_PASSED = 0;
 const GUARD_FOUND = 19;
@@ -49,8 +51,8 @@ interface Scan {
 
 /** One template as cfn-guard reads it, with the rules that apply to it. */
 interface ScannedFile {
-  /** The data file cfn-guard reads; its output and exit status are beside it (`<n>.sarif`, `<n>.rc`). */
-  readonly data: string;
+  /** The scan's files of this template without their extension: the data cfn-guard reads (`<n>.json`), its output, errors and exit status (`<n>.sarif`, `<n>.stderr`, `<n>.rc`). */
+  readonly base: string;
   /** The template it was cut from. */
   readonly template: string;
   /** The text of the data file. */
@@ -86,7 +88,7 @@ export class CfnGuardScan {
     this.work = mkdtempSync(join(tmpdir(), 'gigascale-cfn-guard-'));
     this.plugin = {
       name: CfnGuardScan.PLUGIN_NAME,
-      version: '3.1.1',
+      version: GUARD_VERSION,
       ruleIds: this.rules.map((r) => r.control),
       validate: (context) => this.validate(context),
     };
@@ -116,18 +118,17 @@ export class CfnGuardScan {
       const parsed = JSON.parse(readFileSync(template, 'utf8')) as unknown;
       const rules = rulesFor(this.rules, new Set(templateTypes(parsed)));
       if (rules.length === 0) return [];
-      const data = join(dir, `${i}.json`);
+      const base = join(dir, String(i));
       const input = scanInput(parsed, new Set(rules.flatMap((r) => r.types)));
-      writeFileSync(data, input);
-      return [{ data, template, input, rules }];
+      writeFileSync(`${base}.json`, input);
+      return [{ base, template, input, rules }];
     });
     const scan: Scan = { dir, files, began: performance.now() };
     this.scans.push(scan);
     for (const p of fresh) this.scanOf.set(p, scan);
     const script = files.map((f) => {
-      const args = ['validate', ...f.rules.flatMap((r) => ['--rules', join(RULES_DIR, r.file)]), '--data', f.data, '--output-format', 'sarif', '--show-summary', 'none', '--structured'];
-      const base = f.data.replace(/\.json$/, '');
-      return `${[this.binary, ...args].map(shellQuote).join(' ')} > ${shellQuote(`${base}.sarif`)} 2> ${shellQuote(`${base}.stderr`)}; echo $? > ${shellQuote(`${base}.rc`)}`;
+      const args = ['validate', ...f.rules.flatMap((r) => ['--rules', join(RULES_DIR, r.file)]), '--data', `${f.base}.json`, '--output-format', 'sarif', '--show-summary', 'none', '--structured'];
+      return `${[this.binary, ...args].map(shellQuote).join(' ')} > ${shellQuote(`${f.base}.sarif`)} 2> ${shellQuote(`${f.base}.stderr`)}; echo $? > ${shellQuote(`${f.base}.rc`)}`;
     });
     // The end is a file the main thread can poll while it is busy synthesizing: it does not run the event loop that
     // would reap the process.
@@ -143,14 +144,13 @@ export class CfnGuardScan {
     const violations = scans.flatMap((scan) => {
       this.await(scan);
       return scan.files.flatMap((f) => {
-        const base = f.data.replace(/\.json$/, '');
-        const rc = Number(readFileSync(`${base}.rc`, 'utf8').trim());
+        const rc = Number(readFileSync(`${f.base}.rc`, 'utf8').trim());
         if (rc === GUARD_PASSED) return [];
         if (rc !== GUARD_FOUND) {
-          const stderr = readFileSync(`${base}.stderr`, 'utf8').trim();
+          const stderr = readFileSync(`${f.base}.stderr`, 'utf8').trim();
           throw new Error(`cfn-guard exited with ${rc} scanning ${relative(process.cwd(), f.template)}: ${stderr || 'no message'}`);
         }
-        const sarif = JSON.parse(readFileSync(`${base}.sarif`, 'utf8')) as unknown;
+        const sarif = JSON.parse(readFileSync(`${f.base}.sarif`, 'utf8')) as unknown;
         const findings = findingsOfSarif(sarif, (_uri, line) => resourceOnLine(f.input, line));
         return guardViolations(findings, f.rules, controlText, () => f.template);
       });

@@ -2,12 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
+import { GRAPH_HEIGHT, GRAPH_WIDTH, THRESHOLD_COLOR, twoPerRow } from './dashboard-layout';
 import { probeMetric, type RegionProbeChecks } from './probe-alarms';
-
-/** Colours of the lines a reader compares: the budget and the limit in red, the canary's failures too. */
-const BUDGET_COLOR = cloudwatch.Color.RED;
-const WIDGET_WIDTH = 12;
-const WIDGET_HEIGHT = 6;
 
 export interface LatencyDashboardProps extends RegionProbeChecks {
   /** Dashboard name (lib/facts/names/observability.ts latencyDashboardName). */
@@ -32,10 +28,10 @@ export class LatencyDashboard extends Construct {
       const budget = props.budgetsMs[check];
       return new cloudwatch.GraphWidget({
         title: `${check}: latency (P95 budget ${budget} ms)`,
-        width: WIDGET_WIDTH,
-        height: WIDGET_HEIGHT,
+        width: GRAPH_WIDTH,
+        height: GRAPH_HEIGHT,
         left: (['P50', 'P95', 'P99'] as const).map((m) => probeMetric(environment, region, check, m).with({ label: m })),
-        leftAnnotations: [{ value: budget, label: `P95 budget ${budget} ms`, color: BUDGET_COLOR }],
+        leftAnnotations: [{ value: budget, label: `P95 budget ${budget} ms`, color: THRESHOLD_COLOR }],
         leftYAxis: { label: 'ms', min: 0, showUnits: false },
         view: cloudwatch.GraphWidgetView.TIME_SERIES,
       });
@@ -43,31 +39,27 @@ export class LatencyDashboard extends Construct {
 
     const errorRate = new cloudwatch.GraphWidget({
       title: `Probe error rate (limit ${props.maxErrorRate * 100} %)`,
-      width: WIDGET_WIDTH,
-      height: WIDGET_HEIGHT,
+      width: GRAPH_WIDTH,
+      height: GRAPH_HEIGHT,
       left: props.checks.map((check) => probeMetric(environment, region, check, 'ErrorRate').with({ label: check })),
-      leftAnnotations: [{ value: props.maxErrorRate, label: `limit ${props.maxErrorRate * 100} %`, color: BUDGET_COLOR }],
+      leftAnnotations: [{ value: props.maxErrorRate, label: `limit ${props.maxErrorRate * 100} %`, color: THRESHOLD_COLOR }],
       leftYAxis: { label: 'errors / attempts', min: 0, showUnits: false },
     });
 
     const canary = new cloudwatch.GraphWidget({
       title: `Origin canary ${props.canary.canaryName}: duration and success`,
-      width: WIDGET_WIDTH,
-      height: WIDGET_HEIGHT,
+      width: GRAPH_WIDTH,
+      height: GRAPH_HEIGHT,
       left: [props.canary.metricDuration({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE, label: 'Duration' })],
       right: [props.canary.metricSuccessPercent({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE, label: 'SuccessPercent' })],
       leftYAxis: { label: 'ms', min: 0, showUnits: false },
       rightYAxis: { label: '%', min: 0, max: 100, showUnits: false },
     });
 
-    // Two graphs a row (a dashboard is 24 units wide).
-    const graphs = [...latency, errorRate, canary];
-    const rows: cloudwatch.IWidget[][] = [];
-    for (let i = 0; i < graphs.length; i += 2) rows.push(graphs.slice(i, i + 2));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
-      widgets: rows,
+      widgets: twoPerRow([...latency, errorRate, canary]),
     });
   }
 }

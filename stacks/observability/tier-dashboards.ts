@@ -3,14 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { ALARM_TIERS } from '../../lib/facts/alarms';
 import { regionCompositeName } from '../../lib/facts/names/observability';
-import type { ProbeCheck } from '../../lib/facts/probe-checks';
 import type { AlarmSet, AlarmSpec, DimensionRef } from '../../lib/views/alarm-catalog';
-import { probeMetric } from './probe-alarms';
+import { GRAPH_HEIGHT, GRAPH_WIDTH, THRESHOLD_COLOR, twoPerRow } from './dashboard-layout';
+import { probeMetric, type RegionProbeChecks } from './probe-alarms';
 import { renderMetric } from './tier-alarms';
-
-const THRESHOLD_COLOR = cloudwatch.Color.RED;
-const WIDTH = 12;
-const HEIGHT = 6;
 
 /** The specs of a list of sets, grouped by tier and by what they watch, in catalog order: one graph each. */
 function byWhat(sets: readonly AlarmSet[]): AlarmSpec[][] {
@@ -28,18 +24,12 @@ function thresholdGraph(title: string, lines: readonly cloudwatch.IMetric[], spe
   const sign = specs[0].comparison === 'above' ? '>' : '<';
   return new cloudwatch.GraphWidget({
     title,
-    width: WIDTH,
-    height: HEIGHT,
+    width: GRAPH_WIDTH,
+    height: GRAPH_HEIGHT,
     left: [...lines],
     leftAnnotations: thresholds.map((t) => ({ value: t, label: `alarm ${sign} ${t}`, color: THRESHOLD_COLOR })),
     legendPosition: lines.length > 8 ? cloudwatch.LegendPosition.HIDDEN : cloudwatch.LegendPosition.BOTTOM,
   });
-}
-
-function rowsOf(widgets: readonly cloudwatch.IWidget[]): cloudwatch.IWidget[][] {
-  const rows: cloudwatch.IWidget[][] = [];
-  for (let i = 0; i < widgets.length; i += 2) rows.push(widgets.slice(i, i + 2));
-  return rows;
 }
 
 export interface TierDashboardProps {
@@ -73,7 +63,7 @@ export class TierDashboard extends Construct {
           specs,
         ),
       );
-      widgets.push(...rowsOf(graphs));
+      widgets.push(...twoPerRow(graphs));
     }
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(3), widgets });
   }
@@ -86,15 +76,11 @@ export interface GlobalDashboardRegion {
   readonly sets: readonly AlarmSet[];
 }
 
-export interface GlobalDashboardProps {
+/** The probe's checks, their P95 budgets and error limit (the plan's), as in every region's latency dashboard. */
+export interface GlobalDashboardProps extends Omit<RegionProbeChecks, 'region'> {
   /** lib/facts/names/observability.ts globalDashboardName. */
   readonly dashboardName: string;
-  readonly environment: string;
   readonly regions: readonly GlobalDashboardRegion[];
-  /** The checks the probe runs and their P95 budgets (the plan's), as in every region's latency dashboard. */
-  readonly checks: readonly ProbeCheck[];
-  readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
-  readonly maxErrorRate: number;
 }
 
 /** What the global dashboard compares across regions, beside the probe: the kinds of tier alarm with plain metrics. */
@@ -120,8 +106,8 @@ export class GlobalDashboard extends Construct {
     const latency = props.checks.map((check) =>
       new cloudwatch.GraphWidget({
         title: `${check}: P95 per region (budget ${props.budgetsMs[check]} ms)`,
-        width: WIDTH,
-        height: HEIGHT,
+        width: GRAPH_WIDTH,
+        height: GRAPH_HEIGHT,
         left: props.regions.map((r) => probeMetric(props.environment, r.region, check, 'P95').with({ region: r.region, label: r.region })),
         leftAnnotations: [{ value: props.budgetsMs[check], label: `P95 budget ${props.budgetsMs[check]} ms`, color: THRESHOLD_COLOR }],
         leftYAxis: { label: 'ms', min: 0, showUnits: false },
@@ -129,8 +115,8 @@ export class GlobalDashboard extends Construct {
     );
     const errors = new cloudwatch.GraphWidget({
       title: `Probe error rate per region (limit ${props.maxErrorRate * 100} %)`,
-      width: WIDTH,
-      height: HEIGHT,
+      width: GRAPH_WIDTH,
+      height: GRAPH_HEIGHT,
       left: props.regions.flatMap((r) => props.checks.map((c) => probeMetric(props.environment, r.region, c, 'ErrorRate').with({ region: r.region, label: `${r.region} ${c}` }))),
       leftAnnotations: [{ value: props.maxErrorRate, label: `limit ${props.maxErrorRate * 100} %`, color: THRESHOLD_COLOR }],
     });
@@ -142,7 +128,7 @@ export class GlobalDashboard extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
-      widgets: [[status], ...rowsOf([...latency, errors, ...tiers])],
+      widgets: [[status], ...twoPerRow([...latency, errors, ...tiers])],
     });
   }
 }
