@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnGuardScan } from '../stacks/compliance/cfn-guard';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { findingsOfSarif, guardRule, guardViolations, resourceOnLine, rulesFor, scanInput, templateTypes, type GuardRule } from '../lib/views/guard-scan';
 import { newApp } from './support/synth';
 
@@ -59,6 +61,19 @@ describe('what cfn-guard reads', () => {
     );
     expect(JSON.parse(input)).toEqual({ Parameters: template.Parameters, Resources: { Logs: template.Resources.Logs, Key: template.Resources.Key } });
     expect([1, 2, 3, 4, 5, 6].map((line) => resourceOnLine(input, line))).toEqual([undefined, undefined, undefined, 'Logs', 'Key', undefined]);
+  });
+
+  it('keeps the resources an inspected one references, which rules look up by logical id', () => {
+    const referencing = {
+      Resources: {
+        Schedule: { Type: 'AWS::Events::Rule' },
+        Other: { Type: 'AWS::SNS::Topic' },
+        Invoke: { Type: 'AWS::Lambda::Permission', Properties: { SourceArn: { 'Fn::GetAtt': ['Schedule', 'Arn'] }, Partition: { Ref: 'AWS::Partition' } } },
+      },
+    };
+    expect(JSON.parse(scanInput(referencing, new Set(['AWS::Lambda::Permission'])))).toEqual({
+      Resources: { Schedule: referencing.Resources.Schedule, Invoke: referencing.Resources.Invoke },
+    });
   });
 });
 
@@ -141,6 +156,33 @@ describe('the second scanner in a synth', () => {
     } finally {
       scan.close();
     }
+  });
+
+  it('judges a reference by the resource it names: an invoke permission with its rule as SourceArn passes, one without fails', () => {
+    const app = newApp();
+    const stage = new Stage(app, 'test-us-east-1', { env: { account: '123456789012', region: 'us-east-1' } });
+    const stack = new Stack(stage, 'Invoke');
+    const rule = new events.CfnRule(stack, 'Schedule', { scheduleExpression: 'rate(5 minutes)' });
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+    new lambda.CfnPermission(stack, 'ByRule', { action: 'lambda:InvokeFunction', functionName: fn, principal: 'events.amazonaws.com', sourceArn: rule.attrArn });
+    new lambda.CfnPermission(stack, 'ByAnyone', { action: 'lambda:InvokeFunction', functionName: fn, principal: 'events.amazonaws.com' });
+    const scan = new CfnGuardScan();
+    Validations.of(app).addPlugins(scan.plugin);
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    } finally {
+      scan.close();
+    }
+    expect(message).toContain(
+      [
+        'ERROR [CT.LAMBDA.PR.2] Require AWS Lambda function policies to prohibit public access (CfnGuard)',
+        '   test-us-east-1/Invoke/ByAnyone (ByAnyone) aws-cdk-lib.aws_lambda.CfnPermission',
+      ].join('\n'),
+    );
+    expect(message).not.toContain('ByRule');
   });
 
   it('passes once every finding is acknowledged', () => {
