@@ -10,7 +10,7 @@ export interface EdgeArgs {
   /** Zone of the environment's domain (Pulumi config `gigascale:zoneId`); the load balancer is `api.<domain>` in it. */
   readonly zoneId: pulumi.Input<string>;
   /**
-   * The environment's origin token: a Pulumi secret (`config.requireSecret('originToken')`), so state and previews
+   * The environment's origin token, its `current` slot (edge/origin-token.ts), as a Pulumi secret, so state and previews
    * keep it encrypted; Secrets Manager holds the same value (docs/edge.md). Health checks and every forwarded request
    * carry it.
    */

@@ -1,21 +1,25 @@
 /**
  * Pulumi entry point of the Cloudflare edge (`pulumi up` in edge/, one Pulumi stack per environment, named after it).
- * Everything it declares comes from regions.config.ts through lib/views/edge/plan.ts; ids and the origin token come from
- * the stack's config:
+ * Everything it declares comes from regions.config.ts through lib/views/edge/plan.ts; the ids come from the stack's
+ * config, the origin token from Secrets Manager in the environment's write region (edge/origin-token.ts):
  *   pulumi config set gigascale:accountId <cloudflare account id>
  *   pulumi config set gigascale:zoneId <zone id of the environment's domain>
- *   pulumi config set --secret gigascale:originToken "$(aws secretsmanager get-secret-value ...)"   (docs/edge.md)
  */
 import * as pulumi from '@pulumi/pulumi';
+import { edgeOriginTokenSecretName } from '../lib/facts/names/edge';
 import { declareEdge } from './program';
-import { loadPlan } from './plan-input';
+import { currentOriginToken } from './origin-token';
+import { environmentOf, loadPlan } from './plan-input';
 
 export = (async () => {
   const config = new pulumi.Config('gigascale');
-  const edge = declareEdge(await loadPlan(), pulumi.getStack(), {
+  const plan = await loadPlan();
+  const env = pulumi.getStack();
+  const writeRegion = environmentOf(plan, env).regions.find((r) => r.isWriteRegion)!.name;
+  const edge = declareEdge(plan, env, {
     accountId: config.require('accountId'),
     zoneId: config.require('zoneId'),
-    originToken: config.requireSecret('originToken'),
+    originToken: pulumi.secret(await currentOriginToken(edgeOriginTokenSecretName(env), writeRegion)),
   });
   return { hostname: edge.loadBalancing.loadBalancer.name, loadBalancerId: edge.loadBalancing.loadBalancer.id };
 })();

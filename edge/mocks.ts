@@ -19,7 +19,7 @@ export interface DeclaredResource {
 export const PLACEHOLDER_SETTINGS: EdgeSettings = {
   accountId: '<gigascale:accountId>',
   zoneId: '<gigascale:zoneId>',
-  originToken: '<gigascale:originToken>',
+  originToken: '<origin token: current slot>',
 };
 
 export const SECRET_PLACEHOLDER = '[secret]';

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { EdgeRule } from '../lib/views/edge/cache-rules';
 import type { EdgeArgs } from './args';
 import { originTokenRule } from '../lib/views/edge/security-rules';
+import { ORIGIN_TOKEN_RULE } from '../lib/facts/origin-protection';
 
 /** A ruleset rule as the provider takes it; every rule is enabled and keeps its `ref` across edits. */
 function toRule(rule: EdgeRule): cloudflare.types.input.RulesetRule {
@@ -44,7 +45,7 @@ export class EdgeZoneRules extends pulumi.ComponentResource {
       cache: ruleset('cache', 'http_request_cache_settings', 'cache rules', plan.cacheRules),
       waf: ruleset('waf', 'http_request_firewall_managed', 'managed WAF', plan.managedWafRules),
       rateLimit: ruleset('rate-limits', 'http_ratelimit', 'rate limits', plan.rateLimitRules),
-      originToken: ruleset('origin-token', 'http_request_late_transform', 'origin token', [originTokenRule(args.originToken)]),
+      originToken: ruleset('origin-token', ORIGIN_TOKEN_RULE.phase, 'origin token', [originTokenRule(args.originToken)]),
     };
 
     this.settings = Object.entries(plan.zoneSettings).map(

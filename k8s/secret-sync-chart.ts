@@ -29,7 +29,7 @@ import { DNS_LABEL, DNS_SUBDOMAIN } from '../lib/facts/kubernetes';
 import { K8S_NAMESPACE, TURN_AUTH_SECRET, TURN_NAMESPACE } from '../lib/facts/names/k8s';
 import { shardCredentialsSecretName, shardSecretName } from '../lib/facts/names/data';
 import { turnSecretName } from '../lib/facts/names/compute';
-import { TURN_SECRET_SLOTS } from '../lib/facts/turn-secret';
+import { SECRET_SLOTS } from '../lib/facts/secret-slots';
 
 /** Chart id, and the file name cdk8s writes (`secret-sync.k8s.yaml`). */
 export const SECRET_SYNC_CHART_ID = 'secret-sync';
@@ -159,16 +159,16 @@ export class SecretSyncChart extends Chart {
       metadata: { name: TURN_AUTH_SECRET, namespace: turnNamespace, labels },
       spec: {
         provider: 'aws',
-        // A JSON secret of three slots (lib/facts/turn-secret.ts): each is a file of the mount and a key of the Secret.
+        // A JSON secret of three slots (lib/facts/secret-slots.ts): each is a file of the mount and a key of the Secret.
         parameters: awsProviderParameters(props.region, [
           {
             objectName: turnSecretName(props.env),
             objectType: 'secretsmanager',
             objectAlias: 'secret',
-            jmesPath: TURN_SECRET_SLOTS.map((slot) => ({ path: slot, objectAlias: slot })),
+            jmesPath: SECRET_SLOTS.map((slot) => ({ path: slot, objectAlias: slot })),
           },
         ]),
-        secretObjects: [{ secretName: TURN_AUTH_SECRET, type: 'Opaque', labels, data: TURN_SECRET_SLOTS.map((slot) => ({ objectName: slot, key: slot })) }],
+        secretObjects: [{ secretName: TURN_AUTH_SECRET, type: 'Opaque', labels, data: SECRET_SLOTS.map((slot) => ({ objectName: slot, key: slot })) }],
       },
     })];
 

@@ -31,7 +31,7 @@ import {
 } from '../lib/facts/workloads';
 import type { WorkloadSizes } from '../lib/facts/phases';
 import { KARPENTER_NODEPOOL_LABEL } from '../lib/facts/karpenter';
-import { TURN_SECRET_SLOTS, type TurnSecretSlot } from '../lib/facts/turn-secret';
+import { SECRET_SLOTS, type SecretSlot } from '../lib/facts/secret-slots';
 import { SECRETS_STORE_DRIVER } from './secret-sync-chart';
 import { containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
 import { cpuAutoscaler, topologySpread, workloadSelector } from './workload';
@@ -125,7 +125,7 @@ export class TurnChart extends Chart {
           // would run a secret containing `$(...)` or backticks as shell.
           command: ['turnserver'],
           args: coturnArgs(props),
-          envVariables: Object.fromEntries(TURN_SECRET_SLOTS.map((slot) => [turnSecretVariable(slot), kplus.EnvValue.fromSecretValue({ secret: authSecret, key: slot })])),
+          envVariables: Object.fromEntries(SECRET_SLOTS.map((slot) => [turnSecretVariable(slot), kplus.EnvValue.fromSecretValue({ secret: authSecret, key: slot })])),
           ports: [
             { name: TURN_UDP_PORT_NAME, number: TURN_PORT, protocol: kplus.Protocol.UDP },
             { name: TURN_TCP_PORT_NAME, number: TURN_PORT, protocol: kplus.Protocol.TCP },
@@ -207,7 +207,7 @@ export function coturnArgs(props: Pick<TurnChartProps, 'realm' | 'externalIp'>):
     '--use-auth-secret',
     // Every slot of the rotated secret (lib/facts/turn-secret.ts): coturn tries each. Kubernetes substitutes $(...)
     // from the container's environment; the manifest holds only the references.
-    ...TURN_SECRET_SLOTS.map((slot) => `--static-auth-secret=$(${turnSecretVariable(slot)})`),
+    ...SECRET_SLOTS.map((slot) => `--static-auth-secret=$(${turnSecretVariable(slot)})`),
     '--no-cli',
     '--no-software-attribute',
     '--log-file=stdout',
@@ -221,7 +221,7 @@ export function coturnArgs(props: Pick<TurnChartProps, 'realm' | 'externalIp'>):
 }
 
 /** `TURN_SECRET_CURRENT`: the container's variable of one slot of the shared secret. */
-export function turnSecretVariable(slot: TurnSecretSlot): string {
+export function turnSecretVariable(slot: SecretSlot): string {
   return `TURN_SECRET_${slot.toUpperCase()}`;
 }
 

@@ -1,4 +1,6 @@
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -31,4 +33,41 @@ export function functionRole(scope: Construct, props: FunctionRoleProps): { read
     ],
   });
   return { role, policy };
+}
+
+export interface InlineFunctionProps extends Omit<FunctionRoleProps, 'roleId' | 'policyId'> {
+  /** A fixed name. @default - one CloudFormation generates */
+  readonly functionName?: string;
+  /** The function's description. */
+  readonly functionDescription: string;
+  /** Its source: plain CommonJS for the Node.js runtime, using the AWS SDK v3 the runtime ships (lib/views/*-script.ts). */
+  readonly code: string;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A small Node.js function of generated source, under `scope` as `Role`, `Policy` and `Function`: Node.js 24 on
+ * arm64, 30 s, 128 MB, one run at a time (each of ours does one job on one resource, and a second run would only
+ * race the first), with the role of functionRole as the whole of its access, and created after its policy so that its
+ * first run has it.
+ */
+export function inlineFunction(scope: Construct, props: InlineFunctionProps): { readonly function: lambda.Function; readonly policy: iam.ManagedPolicy } {
+  const { role, policy } = functionRole(scope, { ...props, roleId: 'Role', policyId: 'Policy' });
+  const fn = new lambda.Function(scope, 'Function', {
+    functionName: props.functionName,
+    description: props.functionDescription,
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline(props.code),
+    environment: props.environment === undefined ? undefined : { ...props.environment },
+    // The policy is the whole of its access: any grant aws-cdk-lib would add to the role is dropped.
+    role: role.withoutPolicyUpdates(),
+    logGroup: props.logGroup,
+    timeout: Duration.seconds(30),
+    memorySize: 128,
+    reservedConcurrentExecutions: 1,
+  });
+  fn.node.addDependency(policy);
+  return { function: fn, policy };
 }

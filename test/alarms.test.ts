@@ -71,8 +71,8 @@ describe('tier alarms in the default stages', () => {
           expect([p.Threshold, p.ComparisonOperator, p.EvaluationPeriods, p.DatapointsToAlarm, p.TreatMissingData], spec.name).toEqual([
             spec.threshold,
             spec.comparison === 'above' ? 'GreaterThanThreshold' : 'LessThanThreshold',
-            5,
-            3,
+            spec.evaluationPeriods,
+            spec.datapointsToAlarm,
             'notBreaching',
           ]);
           expect([p.AlarmActions, p.OKActions, p.AlarmDescription]).toEqual([[topic], [topic], spec.description]);
@@ -170,6 +170,29 @@ describe('tier alarms in the default stages', () => {
     expect(thresholds('prod-us-east-1', '-5xx-rate')).toEqual([0.1]);
     expect(thresholds('prod-us-east-1', '-gateway-healthy-targets')).toEqual([prod.compute.workloads.gateway.minReplicas]);
     expect(thresholds('prod-us-east-1', '-turn-udp-healthy-targets')).toEqual([prod.compute.turn.minReplicas]);
+  });
+
+  it('evaluates every alarm but the canary\'s 3 of 5 minutes, and the origin token syncs\' on errors in three 5-minute runs in a row', () => {
+    const byWindow = new Map<string, string[]>();
+    for (const [name, a] of alarmsByStage.get('prod-us-east-1')!) {
+      const p = a.resource.Properties;
+      if (a.resource.Type !== 'AWS::CloudWatch::Alarm' || name === canaryAlarmName('prod', 'us-east-1')) continue;
+      const key = `${p.Period ?? p.Metrics?.find((m: any) => m.MetricStat)?.MetricStat.Period} s, ${p.DatapointsToAlarm} of ${p.EvaluationPeriods}`;
+      byWindow.set(key, [...(byWindow.get(key) ?? []), name]);
+    }
+    expect([...byWindow.keys()].sort()).toEqual(['300 s, 3 of 3', '60 s, 3 of 5']);
+    expect(byWindow.get('300 s, 3 of 3')).toEqual(['gigascale-prod-us-east-1-ingress-origin-token-waf-sync-errors', 'gigascale-prod-us-east-1-ingress-origin-token-edge-sync-errors']);
+    const edgeSync = alarmsByStage.get('prod-us-east-1')!.get('gigascale-prod-us-east-1-ingress-origin-token-edge-sync-errors')!.resource.Properties;
+    expect([edgeSync.Namespace, edgeSync.MetricName, edgeSync.Dimensions, edgeSync.Statistic, edgeSync.Threshold]).toEqual([
+      'AWS/Lambda',
+      'Errors',
+      [{ Name: 'FunctionName', Value: 'gigascale-prod-us-east-1-origin-token-edge-sync' }],
+      'Sum',
+      0,
+    ]);
+    expect(edgeSync.AlarmDescription).toMatch(/^prod us-east-1 origin-token: Errors of gigascale-prod-us-east-1-origin-token-edge-sync above 0: .*, in 3 of 3 5-minute periods\. Runbook: /);
+    // The edge sync runs in the write region only.
+    expect([...alarmsByStage.get('prod-eu-west-1')!.keys()].filter((n) => n.includes('origin-token'))).toEqual(['gigascale-prod-eu-west-1-ingress-origin-token-waf-sync-errors']);
   });
 
   it('holds the cluster to no failed node and each namespace to the sum of its pods\' planned floors', () => {

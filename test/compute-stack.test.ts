@@ -6,7 +6,7 @@ import type { EnvironmentPlan, GigascaleConfig } from '../lib/plan';
 import { configWith, env as envInput } from './support/config';
 import { shardSecretName, shardSecretNamePrefix } from '../lib/facts/names/data';
 import { turnSecretName } from '../lib/facts/names/compute';
-import { turnSecretRotationScript } from '../lib/views/turn-secret-rotation-script';
+import { secretRotationScript } from '../lib/views/secret-rotation-script';
 import { applyComplianceGate } from '../stacks/compliance';
 import { MAX_MANIFEST_BYTES, objectBytes, packObjects } from '../stacks/compute/chart-manifests';
 import { ComputeStack } from '../stacks/compute/compute-stack';
@@ -523,7 +523,7 @@ describe('TURN secret', () => {
     });
     const [func] = Object.values(resources(template, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('TURN') }));
     expect(func.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', ReservedConcurrentExecutions: 1, Architectures: ['arm64'] });
-    expect((func.Properties.Code as { ZipFile: string }).ZipFile).toBe(turnSecretRotationScript());
+    expect((func.Properties.Code as { ZipFile: string }).ZipFile).toBe(secretRotationScript());
     template.hasResourceProperties('AWS::Lambda::Permission', {
       FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
       Principal: 'secretsmanager.amazonaws.com',
@@ -533,7 +533,7 @@ describe('TURN secret', () => {
     const role = (func.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
     expect(policy.Properties.Roles).toEqual([{ Ref: role }]);
     expect((policy.Properties.PolicyDocument as { Statement: { Sid: string; Action: unknown; Resource: unknown }[] }).Statement.map((st) => [st.Sid, st.Action, st.Resource])).toEqual([
-      ['RotateTheTurnSecret', ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], { Ref: secret }],
+      ['RotateTheSecret', ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], { Ref: secret }],
       ['UseItsKeyThroughSecretsManager', ['kms:Decrypt', 'kms:GenerateDataKey'], keyArn()],
       ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [logicalId('AWS::Logs::LogGroup', { LogGroupName: '/gigascale/dev/us-east-1/compute/turn-secret-rotation' }), 'Arn'] }],
     ]);

@@ -25,7 +25,7 @@ const NOT_RUN: readonly (readonly [prefix: string, why: string])[] = [
   ['npm run probe:local', 'starts local servers; test/probe-local.test.ts runs it'],
   ['aws backup ', 'the restore procedure (docs/data.md): needs AWS credentials and a recovery point in a vault'],
   ['aws rds ', 'part of the restore procedure (docs/data.md): needs AWS credentials and a restored cluster'],
-  ['aws secretsmanager ', 'puts the Docker Hub credentials of the ECR pull-through cache (docs/deploy.md): needs AWS credentials and a Docker Hub token'],
+  ['aws secretsmanager ', 'puts the Docker Hub credentials of the ECR pull-through cache and the edge token sync\'s Cloudflare API credentials (docs/deploy.md): needs AWS credentials and tokens from Docker Hub and Cloudflare'],
   ['npm ci', 'CI runs it on a fresh clone (.ci/run)'],
   ['npm test', 'CI runs it (.ci/run)'],
 ];

@@ -9,10 +9,25 @@ import { REGION_CATALOG } from '../lib/facts/regions';
 import { applyComplianceGate } from '../stacks/compliance';
 import { IngressStack } from '../stacks/ingress/ingress-stack';
 import { MANAGED_RULE_GROUPS } from '../stacks/ingress/origin-web-acl';
+import { NO_TOKEN_PATTERN } from '../stacks/ingress/origin-token-patterns';
+import { edgePlan } from '../lib/views/edge/plan';
+import { edgeTokenSyncScript } from '../lib/views/edge-token-sync-script';
+import { secretRotationScript } from '../lib/views/secret-rotation-script';
+import { wafTokenSyncScript } from '../lib/views/waf-token-sync-script';
 import { NetworkStack } from '../stacks/network/network-stack';
 import { newApp, planOf } from './support/synth';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+type Statement = { Sid: string; Effect: string; Action: unknown; Resource: unknown; Condition?: unknown };
+
+/** The statements of the customer-managed policy of the role of the function named `functionName`. */
+function policyOf(t: Template, functionName: string): Statement[] {
+  const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } })) as Resource[];
+  const role = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const policies = (Object.values(t.findResources('AWS::IAM::ManagedPolicy')) as Resource[]).filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]));
+  expect(policies, functionName).toHaveLength(1);
+  return (policies[0].Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
 
 /** A stage holding the region's network stack and the ingress stack under test, behind the compliance gate. */
 function build(environment: EnvironmentPlan, regionIndex = 0): { app: App; ingress: IngressStack; template: Template } {
@@ -58,6 +73,7 @@ const attribute = (key: string, value: unknown) => ({ Key: key, Value: value });
 const publicSubnet = Match.objectLike({
   'Fn::GetStackOutput': Match.objectLike({ StackName: 'dev-us-east-1-network', OutputName: Match.stringLikeRegexp('PublicSubnet\\dSubnet') }),
 });
+const patternSet = () => logicalId('AWS::WAFv2::RegexPatternSet');
 const alb = () => logicalId('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'application' });
 const nlb = () => logicalId('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' });
 const certificate = () => logicalId('AWS::CertificateManager::Certificate');
@@ -370,7 +386,7 @@ describe('WAF', () => {
 
   it('logs every request to aws-waf-logs-<stage>, encrypted with the ingress key, kept the planned days', () => {
     const key = logicalId('AWS::KMS::Key');
-    const group = logicalId('AWS::Logs::LogGroup');
+    const group = logicalId('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-gigascale-dev-us-east-1' });
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: Match.objectLike({
         LogGroupName: 'aws-waf-logs-gigascale-dev-us-east-1',
@@ -431,7 +447,7 @@ describe('edge origin token', () => {
       ['eu-west-1', false],
       ['ap-southeast-1', false],
     ]);
-    prod.resourceCountIs(secretType, 1);
+    expect(Object.values(prod.findResources(secretType)).map((r) => (r as Resource).Properties.Name)).toEqual(['gigascale/prod/edge/origin-token', 'gigascale/prod/edge/cloudflare-api']);
     prod.hasResource(secretType, {
       Properties: Match.objectLike({
         Name: 'gigascale/prod/edge/origin-token',
@@ -444,15 +460,25 @@ describe('edge origin token', () => {
     });
   });
 
-  it('is not created outside the write region, where the web ACL reads the replica', () => {
+  it('is not created, rotated nor synced to the edge outside the write region, where the WAF sync reads the replica', () => {
     secondary.template.resourceCountIs(secretType, 0);
+    secondary.template.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
     expect(secondary.ingress.originTokenSecret).toBeUndefined();
-    expect(JSON.stringify(secondary.template.findResources('AWS::WAFv2::WebACL'))).toContain(
-      '"SearchString":"{{resolve:secretsmanager:gigascale/prod/edge/origin-token:SecretString:::}}"',
-    );
+    expect(secondary.ingress.edgeTokenSync).toBeUndefined();
+    secondary.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'gigascale-prod-eu-west-1-origin-token-waf-sync',
+      Environment: { Variables: { SECRET_ID: 'gigascale/prod/edge/origin-token', PATTERN_SET_NAME: 'gigascale-prod-eu-west-1-origin-token', PATTERN_SET_ID: Match.anyValue() } },
+    });
+    const policy = policyOf(secondary.template, 'gigascale-prod-eu-west-1-origin-token-waf-sync');
+    expect(policy[0]).toEqual({
+      Sid: 'ReadTheOriginToken',
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:gigascale/prod/edge/origin-token-??????',
+    });
   });
 
-  it('blocks first (priority 0) every request whose x-gigascale-origin-token is not exactly the environment token', () => {
+  it('blocks first (priority 0) every request whose x-gigascale-origin-token matches no pattern of the region\'s token set', () => {
     const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0] as Resource;
     const rules = acl.Properties.Rules as { Priority: number }[];
     expect(Math.min(...rules.map((r) => r.Priority))).toBe(0);
@@ -463,10 +489,9 @@ describe('edge origin token', () => {
       Statement: {
         NotStatement: {
           Statement: {
-            ByteMatchStatement: {
+            RegexPatternSetReferenceStatement: {
+              Arn: { 'Fn::GetAtt': [patternSet(), 'Arn'] },
               FieldToMatch: { SingleHeader: { Name: 'x-gigascale-origin-token' } },
-              PositionalConstraint: 'EXACTLY',
-              SearchString: '{{resolve:secretsmanager:gigascale/dev/edge/origin-token:SecretString:::}}',
               TextTransformations: [{ Priority: 0, Type: 'NONE' }],
             },
           },
@@ -474,10 +499,96 @@ describe('edge origin token', () => {
       },
       VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'gigascale-dev-us-east-1-alb-EdgeOriginToken' },
     });
+    expect(JSON.stringify(acl)).not.toContain('resolve:secretsmanager');
   });
 
-  it('makes the write region\'s web ACL wait for the secret it resolves', () => {
-    template.hasResource('AWS::WAFv2::WebACL', { DependsOn: [logicalId(secretType)] });
+  it('creates the token set matching nothing, for its sync function to fill', () => {
+    template.hasResourceProperties('AWS::WAFv2::RegexPatternSet', {
+      Name: 'gigascale-dev-us-east-1-origin-token',
+      Scope: 'REGIONAL',
+      RegularExpressionList: [NO_TOKEN_PATTERN],
+    });
+    expect(new RegExp(NO_TOKEN_PATTERN).test('')).toBe(false);
+    expect(new RegExp(NO_TOKEN_PATTERN).test('a')).toBe(false);
+  });
+
+  it('makes the web ACL wait for the first sync, which waits for the secret and the function\'s policy', () => {
+    const firstSync = logicalId('Custom::OriginTokenPatterns');
+    template.hasResource('AWS::WAFv2::WebACL', { DependsOn: [firstSync] });
+    template.hasResource('Custom::OriginTokenPatterns', {
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', { FunctionName: 'gigascale-dev-us-east-1-origin-token-waf-sync' }), 'Arn'] },
+        PatternSet: 'gigascale-dev-us-east-1-origin-token',
+        Description: 'Edge origin tokens the ALB accepts, written by gigascale-dev-us-east-1-origin-token-waf-sync from gigascale/dev/edge/origin-token',
+        Secret: 'gigascale/dev/edge/origin-token',
+      },
+      DependsOn: [logicalId(secretType, { Name: 'gigascale/dev/edge/origin-token' }), logicalId('AWS::IAM::ManagedPolicy', { Description: Match.stringLikeRegexp('^Origin token WAF sync') })],
+    });
+  });
+
+  it('runs the WAF sync every 5 minutes, invoked by its rule only, with a role that reads the token and writes its set', () => {
+    const fn = logicalId('AWS::Lambda::Function', { FunctionName: 'gigascale-dev-us-east-1-origin-token-waf-sync' });
+    const rule = logicalId('AWS::Events::Rule', { Description: 'Runs gigascale-dev-us-east-1-origin-token-waf-sync every 5 minutes' });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', Targets: [{ Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, Id: 'Target0' }] });
+    template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] }, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rule, 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'gigascale-dev-us-east-1-origin-token-waf-sync', Code: { ZipFile: wafTokenSyncScript() } });
+    expect(policyOf(template, 'gigascale-dev-us-east-1-origin-token-waf-sync').map((st) => [st.Sid, st.Action, st.Resource])).toEqual([
+      [
+        'ReadTheOriginToken',
+        'secretsmanager:GetSecretValue',
+        'arn:aws:secretsmanager:us-east-1:111111111111:secret:gigascale/dev/edge/origin-token-??????',
+      ],
+      ['WriteThePatternSet', ['wafv2:GetRegexPatternSet', 'wafv2:UpdateRegexPatternSet'], { 'Fn::GetAtt': [patternSet(), 'Arn'] }],
+      ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [logicalId('AWS::Logs::LogGroup', { LogGroupName: '/gigascale/dev/us-east-1/ingress/origin-token-waf-sync' }), 'Arn'] }],
+    ]);
+  });
+
+  it('rotates the token every 30 days with a function that may restage this secret only', () => {
+    const fn = logicalId('AWS::Lambda::Function', { FunctionName: 'gigascale-dev-us-east-1-origin-token-rotation' });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: logicalId(secretType, { Name: 'gigascale/dev/edge/origin-token' }) },
+      RotationLambdaARN: { 'Fn::GetAtt': [fn, 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'gigascale-dev-us-east-1-origin-token-rotation', Code: { ZipFile: secretRotationScript() } });
+    template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] }, Principal: 'secretsmanager.amazonaws.com', SourceAccount: '111111111111' });
+    expect(policyOf(template, 'gigascale-dev-us-east-1-origin-token-rotation').map((st) => [st.Sid, st.Resource])).toEqual([
+      ['RotateTheSecret', { Ref: logicalId(secretType, { Name: 'gigascale/dev/edge/origin-token' }) }],
+      ['WriteOwnLogs', { 'Fn::GetAtt': [logicalId('AWS::Logs::LogGroup', { LogGroupName: '/gigascale/dev/us-east-1/ingress/origin-token-rotation' }), 'Arn'] }],
+    ]);
+  });
+
+  it('syncs current to Cloudflare from the write region, with credentials of its own under the ingress key', () => {
+    const credentials = logicalId(secretType, { Name: 'gigascale/dev/edge/cloudflare-api' });
+    template.hasResource(secretType, {
+      Properties: Match.objectLike({
+        Name: 'gigascale/dev/edge/cloudflare-api',
+        KmsKeyId: { 'Fn::GetAtt': [logicalId('AWS::KMS::Key'), 'Arn'] },
+        GenerateSecretString: { SecretStringTemplate: '{"accountId":"set-me","zoneId":"set-me"}', GenerateStringKey: 'apiToken', ExcludePunctuation: true },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'gigascale-dev-us-east-1-origin-token-edge-sync',
+      Code: { ZipFile: edgeTokenSyncScript() },
+      Environment: {
+        Variables: {
+          API_URL: 'https://api.cloudflare.com/client/v4',
+          TOKEN_SECRET_ID: { Ref: logicalId(secretType, { Name: 'gigascale/dev/edge/origin-token' }) },
+          CREDENTIALS_SECRET_ID: { Ref: credentials },
+          TOKEN_HEADER: 'x-gigascale-origin-token',
+          RULE_PHASE: 'http_request_late_transform',
+          RULE_REF: 'origin_token',
+          MONITOR_DESCRIPTION: edgePlan(environment).monitor.description,
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { Description: 'Runs gigascale-dev-us-east-1-origin-token-edge-sync every 5 minutes', ScheduleExpression: 'rate(5 minutes)' });
+    expect(policyOf(template, 'gigascale-dev-us-east-1-origin-token-edge-sync').map((st) => [st.Sid, st.Action, st.Resource, st.Condition])).toEqual([
+      ['ReadTheTokenAndTheCredentials', 'secretsmanager:GetSecretValue', [{ Ref: logicalId(secretType, { Name: 'gigascale/dev/edge/origin-token' }) }, { Ref: credentials }], undefined],
+      ['UseTheCredentialsKeyThroughSecretsManager', 'kms:Decrypt', { 'Fn::GetAtt': [logicalId('AWS::KMS::Key'), 'Arn'] }, { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } }],
+      ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [logicalId('AWS::Logs::LogGroup', { LogGroupName: '/gigascale/dev/us-east-1/ingress/origin-token-edge-sync' }), 'Arn'] }, undefined],
+    ]);
   });
 
   it('substitutes the token, bearer tokens and cookies wherever WAF shows request data, sampled requests included', () => {
@@ -486,13 +597,6 @@ describe('edge origin token', () => {
         DataProtections: [{ Field: { FieldType: 'SINGLE_HEADER', FieldKeys: ['authorization', 'cookie', 'x-gigascale-origin-token'] }, Action: 'SUBSTITUTION' }],
       },
     });
-  });
-
-  it('changes the web ACL when the token generation is raised, so a deploy resolves the new token', () => {
-    const description = (t: Template) => (Object.values(t.findResources('AWS::WAFv2::WebACL'))[0] as Resource).Properties.Description as string;
-    expect(description(template)).toContain('edge origin token generation 1,');
-    const raised = planOf({ env: 'dev' }, { environments: { dev: { ...defaultConfig.environments.dev, edge: { originTokenGeneration: 2 } } } }).environments[0];
-    expect(description(build(raised, 0).template)).toContain('edge origin token generation 2,');
   });
 });
 

@@ -1,22 +1,15 @@
 /**
- * The TURN relay's shared secret, rotated (stacks/compute/turn-secret-rotation.ts). Its value is a JSON object of
- * three slots: voice signs TURN REST credentials with `current`; coturn accepts all three (it takes any number of
- * `--static-auth-secret`s and tries each). A rotation moves each slot down one and puts a new value in `next`, so a
- * relay started since the rotation before already knows the new `current`, and still knows the old one as
- * `previous`: voice may switch at once, and credentials signed before stay valid until they expire.
+ * The TURN relay's shared secret, rotated in three slots (lib/facts/secret-slots.ts, stacks/secret-rotation.ts): voice
+ * signs TURN REST credentials with `current`; coturn accepts all three (it takes any number of
+ * `--static-auth-secret`s and tries each). A relay started since the rotation before already knows the new `current`,
+ * and still knows the old one as `previous`: voice may switch at once, and credentials signed before stay valid until
+ * they expire.
  *
  * That holds while no relay outlives a rotation period: a relay knows the values up to the `next` of its start, which
  * is `current` for one more period only. Relays run on Karpenter's nodes only (k8s/turn-chart.ts), which are replaced
  * after NODE_DISRUPTION.expireAfter with at most terminationGracePeriod to drain: the period is longer than that.
  */
 import { NODE_DISRUPTION } from './karpenter';
-
-/** The keys of the secret's JSON value, oldest first. */
-export const TURN_SECRET_SLOTS = ['previous', 'current', 'next'] as const;
-export type TurnSecretSlot = (typeof TURN_SECRET_SLOTS)[number];
-
-/** Random bytes of a new value (written as 64 hex digits): as strong as the HMAC-SHA1 key of TURN REST credentials needs. */
-export const TURN_SECRET_BYTES = 32;
 
 /** `720h` -> 720. */
 function hours(duration: string): number {

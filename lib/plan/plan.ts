@@ -141,8 +141,6 @@ export interface BackupSettings {
 export interface EdgeSettings {
   /** Requests per minute one client IP may send to each service's paths at the edge (lib/facts/rate-limits.ts). */
   readonly rateLimitsPerMinute: Readonly<Record<HttpService, number>>;
-  /** Generation of the origin token: a change makes the ingress stacks' web ACLs read the token again. */
-  readonly originTokenGeneration: number;
 }
 
 export interface EnvironmentPlan {

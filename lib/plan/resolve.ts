@@ -226,7 +226,6 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
     ingress: resolveIngress(env),
     edge: {
       rateLimitsPerMinute: { ...DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE, ...env.edge?.rateLimitsPerMinute },
-      originTokenGeneration: env.edge?.originTokenGeneration ?? 1,
     },
     observability: {
       notifications: {

@@ -255,7 +255,6 @@ export const environmentSchema = z.strictObject({
       rateLimitsPerMinute: z
         .strictObject(Object.fromEntries(HTTP_SERVICES.map((s) => [s, intIn(1, 1_000_000).optional()])) as Record<HttpService, z.ZodOptional<ReturnType<typeof intIn>>>)
         .optional(),
-      originTokenGeneration: intIn(1, 1_000_000).optional(),
     })
     .optional(),
   observability: z
@@ -527,12 +526,6 @@ export interface EnvironmentInput {
      * @default - auth 30, entity 300, chat 300, voice 60, memory 120 (lib/facts/rate-limits.ts)
      */
     readonly rateLimitsPerMinute?: Readonly<Partial<Record<HttpService, number>>>;
-    /**
-     * Generation of the origin token the edge sends and the ALBs require. Raise it by one after putting a new token
-     * in Secrets Manager: the next deploy of the ingress stacks then reads the new value (docs/edge.md "Rotating the origin token").
-     * @default 1
-     */
-    readonly originTokenGeneration?: number;
   };
   /** Where each region's alarms go, and the replication lag they hold the data tier to (docs/observability.md). */
   readonly observability?: {

@@ -33,6 +33,8 @@ import { regionCompositeName, tierAlarmName, tierCompositeName } from '../facts/
 import { replicationDestinations } from '../plan/media-replication';
 import type { EnvironmentPlan, RegionPlan } from '../plan/plan';
 import { pascalCase } from '../util/strings';
+import { ORIGIN_TOKEN_SYNC_MINUTES } from '../facts/origin-protection';
+import { edgeApiCredentialsSecretName, edgeOriginTokenSecretName, originTokenFunctionName, type OriginTokenJob } from '../facts/names/edge';
 
 /** A dimension value a stack knows only as a token (a load balancer's or target group's full name). */
 export type DimensionRef = IngressMetricName;
@@ -113,7 +115,12 @@ export function targetResponseBudgetMs(environment: EnvironmentPlan, region: Reg
   return slowest;
 }
 
-const WHEN = `in ${ALARM_EVALUATION.datapointsToAlarm} of ${ALARM_EVALUATION.evaluationPeriods} minutes`;
+type Evaluation = Pick<AlarmSpec, 'periodSeconds' | 'evaluationPeriods' | 'datapointsToAlarm'>;
+
+/** `in 3 of 5 minutes`, `in 3 of 3 5-minute periods`. */
+function when(e: Evaluation): string {
+  return e.periodSeconds === 60 ? `in ${e.datapointsToAlarm} of ${e.evaluationPeriods} minutes` : `in ${e.datapointsToAlarm} of ${e.evaluationPeriods} ${e.periodSeconds / 60}-minute periods`;
+}
 
 /** Every tier alarm of one region of an environment. */
 export function regionAlarmCatalog(environment: EnvironmentPlan, region: RegionPlan): RegionAlarmCatalog {
@@ -146,6 +153,8 @@ interface SpecInput {
   /** What breached and where the threshold comes from; the name, the window and the runbook line are added. */
   readonly summary: string;
   readonly runbook: string;
+  /** @default ALARM_EVALUATION */
+  readonly evaluation?: Evaluation;
 }
 
 function specMaker(environment: EnvironmentPlan, region: RegionPlan, tier: AlarmTier) {
@@ -155,12 +164,12 @@ function specMaker(environment: EnvironmentPlan, region: RegionPlan, tier: Alarm
     what: input.what,
     id: pascalCase(`${input.subject}-${input.what}`),
     name: tierAlarmName(environment.name, region.name, tier, input.subject, input.what),
-    description: `${environment.name} ${region.name} ${input.subject}: ${input.summary}, ${WHEN}. Runbook: ${input.runbook}`,
+    description: `${environment.name} ${region.name} ${input.subject}: ${input.summary}, ${when(input.evaluation ?? ALARM_EVALUATION)}. Runbook: ${input.runbook}`,
     metrics: input.metrics,
     ...(input.expression ? { expression: input.expression } : {}),
     threshold: input.threshold,
     comparison: input.comparison,
-    ...ALARM_EVALUATION,
+    ...(input.evaluation ?? ALARM_EVALUATION),
   });
 }
 
@@ -489,7 +498,36 @@ function ingressAlarms(environment: EnvironmentPlan, region: RegionPlan): AlarmS
     healthy('AWS/ApplicationELB', 'loadBalancer', 'chatTargetGroup', 'chat', 'gateway', environment.compute.workloads.gateway.minReplicas),
     healthy('AWS/NetworkELB', 'networkLoadBalancer', 'turnUdpTargetGroup', 'turn-udp', 'turn', environment.compute.turn.minReplicas),
     healthy('AWS/NetworkELB', 'networkLoadBalancer', 'turnTlsTargetGroup', 'turn-tls', 'turn', environment.compute.turn.minReplicas),
+    ...originTokenSyncAlarms(environment, region, spec),
   ];
+}
+
+/**
+ * The origin token's syncs (lib/facts/origin-protection.ts): the region's WAF sync, and in the write region the edge
+ * sync, each with errors in 3 periods of its rate in a row (15 minutes). One failed run is a blip the next run
+ * repairs; a sync that keeps failing blocks the edge at the next rotation (ORIGIN_TOKEN_ROTATION_DAYS later).
+ */
+function originTokenSyncAlarms(environment: EnvironmentPlan, region: RegionPlan, spec: ReturnType<typeof specMaker>): AlarmSpec[] {
+  const evaluation: Evaluation = { periodSeconds: ORIGIN_TOKEN_SYNC_MINUTES * 60, evaluationPeriods: 3, datapointsToAlarm: 3 };
+  const jobs: [OriginTokenJob, string, string][] = [
+    ['waf-sync', 'the web ACL\'s pattern set', `the function's log names the failing call: reading ${edgeOriginTokenSecretName(environment.name)} (its replica here) or updating the pattern set`],
+    ...(region.isWriteRegion
+      ? ([['edge-sync', 'Cloudflare\'s transform rule and health monitor', `the function's log names the failing call; check ${edgeApiCredentialsSecretName(environment.name)} (docs/edge.md) and the edge's resources (pulumi up in edge/)`]] as [OriginTokenJob, string, string][])
+      : []),
+  ];
+  return jobs.map(([job, target, runbook]) => {
+    const functionName = originTokenFunctionName(environment.name, region.name, job);
+    return spec({
+      subject: 'origin-token',
+      what: `${job}-errors`,
+      metrics: metric('AWS/Lambda', 'Errors', { FunctionName: functionName }, 'Sum'),
+      threshold: 0,
+      comparison: 'above',
+      summary: `Errors of ${functionName} above 0: the origin token is not reaching ${target}, which blocks the edge at the next rotation`,
+      runbook,
+      evaluation,
+    });
+  });
 }
 
 /**

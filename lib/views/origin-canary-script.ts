@@ -6,12 +6,14 @@
  * CommonJS for the Synthetics Node.js Puppeteer runtime (`index.handler`, inline code), its `Synthetics` and
  * `SyntheticsLogger` modules (the names up to syn-nodejs-puppeteer-13.0; from 13.1 they are `@aws/synthetics-puppeteer`
  * and `@aws/synthetics-logger`, so a runtime upgrade changes the two requires) and the AWS SDK v3 the Lambda Node.js
- * runtime ships. The token is read from Secrets
- * Manager on every run, never put in the template or the function's environment, so a new token value is used from
- * the next run; its header is a restricted header, which Synthetics redacts from the run's logs, HAR file and report.
+ * runtime ships. The token's `current` slot (lib/facts/secret-slots.ts), as the edge sends it, is read from Secrets
+ * Manager on every run, never put in the template or the function's environment, so a rotation reaches the canary on
+ * its next run; its header is a restricted header, which Synthetics redacts from the run's logs, HAR file and report.
  *
  * Deterministic text: the same props give the same script (and so no canary update on an unchanged synth).
  */
+import { SLOTS_SCRIPT } from './secret-rotation-script';
+
 export interface OriginCanaryScriptProps {
   /** `https://origin-<region>.<domain>/gateway/health`. */
   readonly url: string;
@@ -46,11 +48,13 @@ export function originCanaryScript(props: OriginCanaryScriptProps): string {
     ...Object.entries(constants).map(([name, value]) => `const ${name} = ${JSON.stringify(value)};`),
     '',
     'const secrets = new SecretsManagerClient({});',
+    ...SLOTS_SCRIPT,
     '',
     'async function originToken() {',
     '  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: TOKEN_SECRET }));',
-    "  if (!secret.SecretString) throw new Error('secret ' + TOKEN_SECRET + ' holds no string');",
-    '  return secret.SecretString;',
+    "  const token = slots(secret.SecretString || '').current;",
+    "  if (!usable(token)) throw new Error('secret ' + TOKEN_SECRET + ' has no usable current value');",
+    '  return token;',
     '}',
     '',
     'function expectHealthy(res) {',

@@ -16,12 +16,13 @@ import { ChartManifests } from './chart-manifests';
 import { ClusterAddons } from './cluster-addons';
 import { ImageRepositories } from './image-repositories';
 import { DockerHubCache } from './docker-hub-cache';
-import { TurnSecretRotation } from './turn-secret-rotation';
+import { SecretRotation } from '../secret-rotation';
 import { WorkloadPodRoles } from './pod-roles';
 import { ZonalNodeGroups } from './zonal-node-groups';
 import { Karpenter } from './karpenter';
 import { Keda } from './keda';
 import { SYSTEM_NODES_PER_AZ } from '../../lib/facts/karpenter';
+import { TURN_SECRET_ROTATION_DAYS } from '../../lib/facts/turn-secret';
 import { TierAlarms } from '../observability/tier-alarms';
 import { regionAlarmCatalog } from '../../lib/views/alarm-catalog';
 import { ALB_CONTROLLER_HELM_VALUES, albControllerPolicy } from '../../lib/views/alb-controller-policy';
@@ -77,7 +78,7 @@ export class ComputeStack extends RegionalStack {
   /** coturn's `static-auth-secret`: the relay and voice derive TURN credentials from it. */
   readonly turnSecret: secretsmanager.Secret;
   /** Rotates the TURN secret on a schedule. */
-  readonly turnSecretRotation: TurnSecretRotation;
+  readonly turnSecretRotation: SecretRotation;
   readonly manifests: ChartManifests;
   /** The node autoscaler: its roles, interruption queue and Helm release. */
   readonly karpenter: Karpenter;
@@ -178,9 +179,11 @@ export class ComputeStack extends RegionalStack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.turnSecretRotation = new TurnSecretRotation(this, 'TurnSecretRotation', {
+    this.turnSecretRotation = new SecretRotation(this, 'TurnSecretRotation', {
       secret: this.turnSecret,
       key: this.key,
+      rotationDays: TURN_SECRET_ROTATION_DAYS,
+      subject: 'the TURN relay\'s shared secret',
       logGroup: encryptedLogGroup(this, 'TurnSecretRotationLogs', {
         logGroupName: turnRotationLogGroupName(env, region.name),
         key: this.key,

@@ -8,7 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { EnvironmentPlan } from '../../lib/plan';
-import { ORIGIN_TOKEN_HEADER, ORIGIN_TOKEN_LENGTH } from '../../lib/facts/origin-protection';
+import { ORIGIN_TOKEN_HEADER, ORIGIN_TOKEN_LENGTH, ORIGIN_TOKEN_ROTATION_DAYS, ORIGIN_TOKEN_SYNC_MINUTES } from '../../lib/facts/origin-protection';
 import { GigascaleError, type Issue } from '../../lib/util/errors';
 import {
   albLogAuditBucketName,
@@ -23,13 +23,25 @@ import {
   wafLogGroupName,
   webAclName,
 } from '../../lib/facts/names/ingress';
-import { edgeOriginTokenSecretName } from '../../lib/facts/names/edge';
+import {
+  edgeApiCredentialsSecretName,
+  edgeMonitorDescription,
+  edgeOriginTokenSecretName,
+  originTokenFunctionName,
+  originTokenLogGroupName,
+  originTokenPatternSetName,
+  type OriginTokenJob,
+} from '../../lib/facts/names/edge';
 import { customerKey } from '../customer-key';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { LoadBalancerLogBucket } from './load-balancer-log-bucket';
 import { originCertificate } from './origin-certificate';
 import { OriginLoadBalancer } from './origin-load-balancer';
 import { OriginWebAcl } from './origin-web-acl';
+import { OriginTokenPatterns } from './origin-token-patterns';
+import { EdgeTokenSync } from './edge-token-sync';
+import { SecretRotation } from '../secret-rotation';
+import { encryptedLogGroup } from '../logs-key-grant';
 import { TurnRelay } from './turn-relay';
 import { TierAlarms } from '../observability/tier-alarms';
 import { regionAlarmCatalog } from '../../lib/views/alarm-catalog';
@@ -68,7 +80,8 @@ export const NONCURRENT_LOG_VERSION_DAYS = 30;
  * it, sticky for Socket.io), the TURN relay's NLB that WebRTC clients reach directly (UDP 3478, TLS 5349), the
  * certificate both use, their DNS names, and the bucket and log group their logs go to. The write region's stack also
  * holds the edge's origin token, replicated to the other regions, which the web ACL of every region requires on each
- * request.
+ * request: its rotation, and the sync that keeps Cloudflare sending its current value. Every region's stack keeps its
+ * web ACL's accepted tokens equal to the secret (lib/facts/origin-protection.ts).
  *
  * Deletion protection is on from phase 4 (the phase that serves production traffic across regions); a phase-3
  * environment is a pilot that is torn down and rebuilt. Load balancer access logs and the WAF log are traffic records
@@ -93,9 +106,15 @@ export class IngressStack extends RegionalStack {
   readonly key: kms.Key;
   /**
    * The edge's origin token (lib/facts/origin-protection.ts), in the write region only, replicated under the same name
-   * to every other region of the environment; the web ACLs read it there.
+   * to every other region of the environment; the web ACLs' syncs read it there.
    */
   readonly originTokenSecret?: secretsmanager.Secret;
+  /** Rotates the origin token every ORIGIN_TOKEN_ROTATION_DAYS (write region only). */
+  readonly originTokenRotation?: SecretRotation;
+  /** Sets the token's current value at the edge (write region only). */
+  readonly edgeTokenSync?: EdgeTokenSync;
+  /** The tokens the region's web ACL accepts, and the function that keeps them equal to the secret. */
+  readonly originTokens: OriginTokenPatterns;
   /** The ALB's 5xx share and target P95, healthy targets of every target group (lib/views/alarm-catalog.ts). */
   readonly alarms: TierAlarms;
 
@@ -163,33 +182,57 @@ export class IngressStack extends RegionalStack {
       description: `Ingress of ${env} in ${region.name}: the WAF log group`,
       alias: ingressKeyAlias(env),
     });
+    const logGroup = (job: OriginTokenJob, id: string) =>
+      encryptedLogGroup(this, id, { logGroupName: originTokenLogGroupName(env, region.name, job), key: this.key, retentionDays: environment.compute.logRetentionDays });
     // Encrypted with the AWS-managed key: a replica under a customer key needs that key in the replica region before
-    // this stack deploys, and the other regions' keys are created later by their own stacks. No rotation schedule: a
-    // new value must reach the edge's Pulumi config and every web ACL together (see the compliance acknowledgments).
+    // this stack deploys, and the other regions' keys are created later by their own stacks.
     if (region.isWriteRegion) {
-      this.originTokenSecret = new secretsmanager.Secret(this, 'EdgeOriginToken', {
+      const secret = new secretsmanager.Secret(this, 'EdgeOriginToken', {
         secretName: edgeOriginTokenSecretName(env),
-        description: `Origin token of ${env}: the edge sends it in ${ORIGIN_TOKEN_HEADER} and the ALBs' web ACLs require it`,
+        description: `Origin token of ${env}: the edge sends its current slot in ${ORIGIN_TOKEN_HEADER} and the ALBs' web ACLs accept every slot`,
         generateSecretString: { passwordLength: ORIGIN_TOKEN_LENGTH, excludePunctuation: true, includeSpace: false },
         replicaRegions: environment.regions.filter((r) => !r.isWriteRegion).map((r) => ({ region: r.name })),
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      this.originTokenSecret = secret;
+      this.originTokenRotation = new SecretRotation(this, 'OriginTokenRotation', {
+        secret,
+        logGroup: logGroup('rotation', 'OriginTokenRotationLogs'),
+        rotationDays: ORIGIN_TOKEN_ROTATION_DAYS,
+        functionName: originTokenFunctionName(env, region.name, 'rotation'),
+        subject: `the edge origin token of ${env}`,
+      });
+      this.edgeTokenSync = new EdgeTokenSync(this, 'EdgeTokenSync', {
+        tokenSecret: secret,
+        credentialsSecretName: edgeApiCredentialsSecretName(env),
+        key: this.key,
+        monitorDescription: edgeMonitorDescription(env),
+        functionName: originTokenFunctionName(env, region.name, 'edge-sync'),
+        logGroup: logGroup('edge-sync', 'EdgeTokenSyncLogs'),
+        everyMinutes: ORIGIN_TOKEN_SYNC_MINUTES,
+      });
     }
 
+    // The sync reads the secret by name: here that is the secret above; the other regions read its replica, so the
+    // write region's ingress stack deploys before theirs.
+    this.originTokens = new OriginTokenPatterns(this, 'OriginTokens', {
+      name: originTokenPatternSetName(env, region.name),
+      secretName: edgeOriginTokenSecretName(env),
+      secret: this.originTokenSecret,
+      functionName: originTokenFunctionName(env, region.name, 'waf-sync'),
+      logGroup: logGroup('waf-sync', 'OriginTokenSyncLogs'),
+      everyMinutes: ORIGIN_TOKEN_SYNC_MINUTES,
+    });
     this.webAcl = new OriginWebAcl(this, 'Waf', {
       name: webAclName(env, region.name),
       originTokenHeader: ORIGIN_TOKEN_HEADER,
-      originTokenSecretName: edgeOriginTokenSecretName(env),
-      originTokenGeneration: environment.edge.originTokenGeneration,
+      originTokens: this.originTokens,
       loadBalancerArn: this.loadBalancer.loadBalancerArn,
       rateLimitPer5Minutes: ingress.rateLimitPer5Minutes,
       logGroupName: wafLogGroupName(env, region.name),
       logRetentionDays: environment.network.flowLogRetentionDays,
       logKey: this.key,
     });
-    // The rule resolves the secret by name at deploy. Here that is the secret above; the other regions resolve its
-    // replica, so the write region's ingress stack deploys before theirs.
-    if (this.originTokenSecret !== undefined) this.webAcl.webAcl.node.addDependency(this.originTokenSecret);
 
     // Without a Route 53 zone the records are the operator's to create (the config's certificateArns case).
     if (zone !== undefined) {

@@ -1,9 +1,10 @@
-import { ArnFormat, SecretValue, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { encryptedLogGroup } from '../logs-key-grant';
+import type { OriginTokenPatterns } from './origin-token-patterns';
 
 /** AWS managed rule groups the web ACL runs, in evaluation order (priorities 10, 20, ...). */
 export const MANAGED_RULE_GROUPS = [
@@ -28,20 +29,12 @@ export interface OriginWebAclProps {
   readonly name: string;
   /**
    * Request header the edge carries the origin token in (lib/facts/origin-protection `ORIGIN_TOKEN_HEADER`), lower
-   * case; a request without exactly the token in it is blocked, and the header is redacted from the WAF log.
+   * case; a request whose header matches none of the accepted tokens is blocked, and the header is redacted from the
+   * WAF log.
    */
   readonly originTokenHeader: string;
-  /**
-   * Name of the Secrets Manager secret holding the origin token (lib/facts/names/edge.ts `edgeOriginTokenSecretName`).
-   * Read by CloudFormation at deploy in the stack's own region (a dynamic reference), so the secret or its replica must
-   * exist there first.
-   */
-  readonly originTokenSecretName: string;
-  /**
-   * Generation of the origin token (the plan's edge.originTokenGeneration): part of the web ACL's description, so
-   * raising it after a new token is put makes the next deploy update the web ACL and resolve the new value.
-   */
-  readonly originTokenGeneration: number;
+  /** The regex pattern set of the accepted origin tokens (stacks/ingress/origin-token-patterns.ts). */
+  readonly originTokens: OriginTokenPatterns;
   /** ARN of the ALB the web ACL is associated with. */
   readonly loadBalancerArn: string;
   /** Requests one client IP may send in 5 minutes before it is blocked (the plan's ingress.rateLimitPer5Minutes). */
@@ -55,15 +48,14 @@ export interface OriginWebAclProps {
 }
 
 /**
- * The regional WAF web ACL of a region's ALB: first a block of every request whose origin token header is not exactly
- * the environment's token (only our edge sends it: lib/facts/origin-protection.ts), then AWS's IP reputation, common,
+ * The regional WAF web ACL of a region's ALB: first a block of every request whose origin token header matches none of
+ * the environment's tokens (only our edge sends one: lib/facts/origin-protection.ts), then AWS's IP reputation, common,
  * known-bad-inputs and SQL injection rule groups, then a per-client rate limit keyed on the edge's client-IP header;
  * anything not blocked is allowed. Every request is logged (authorization, cookie and origin token headers redacted)
  * to a KMS-encrypted log group kept the planned days.
  *
- * The token enters the template as a CloudFormation dynamic reference, resolved at deploy in the stack's region: a new
- * token value reaches the rule only when a deploy updates the web ACL (CloudFormation does not re-resolve a reference
- * in a resource the template leaves unchanged).
+ * The tokens are not in the template: the rule references a regex pattern set whose contents a function keeps equal to
+ * the token's secret, and the web ACL is created only after that function first filled it.
  */
 export class OriginWebAcl extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
@@ -85,10 +77,9 @@ export class OriginWebAcl extends Construct {
       statement: {
         notStatement: {
           statement: {
-            byteMatchStatement: {
+            regexPatternSetReferenceStatement: {
+              arn: props.originTokens.patternSet.attrArn,
               fieldToMatch: { singleHeader: { Name: props.originTokenHeader } },
-              positionalConstraint: 'EXACTLY',
-              searchString: SecretValue.secretsManager(props.originTokenSecretName).unsafeUnwrap(),
               textTransformations: [{ priority: 0, type: 'NONE' }],
             },
           },
@@ -127,7 +118,7 @@ export class OriginWebAcl extends Construct {
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: props.name,
-      description: `Origin ALB: edge origin token generation ${props.originTokenGeneration}, AWS managed rule groups, a per-client rate limit behind the edge`,
+      description: 'Origin ALB: the edge origin token, AWS managed rule groups, a per-client rate limit behind the edge',
       scope: 'REGIONAL',
       // Log redaction does not reach sampled requests (visible to wafv2:GetSampledRequests); web ACL data protection
       // substitutes the secrets everywhere WAF shows request data.
@@ -140,6 +131,7 @@ export class OriginWebAcl extends Construct {
       rules: [originToken, ...managed, rateLimit],
       visibilityConfig: visibility(props.name),
     });
+    this.webAcl.node.addDependency(props.originTokens.firstSync);
 
     this.association = new wafv2.CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.loadBalancerArn,

@@ -7,7 +7,7 @@
 import type { EnvironmentPlan } from '../../plan';
 import { GATEWAY_HEALTH_PATH } from '../../facts/workloads';
 import { apiHostname, originHostname } from '../../facts/names/ingress';
-import { edgePoolName } from '../../facts/names/edge';
+import { edgeMonitorDescription, edgePoolName } from '../../facts/names/edge';
 import { cacheRules, type EdgeRule } from './cache-rules';
 import { managedWafRules, rateLimitRules } from './security-rules';
 import { geoSteering, type Steering } from './steering';
@@ -90,7 +90,7 @@ export function edgePlan(environment: EnvironmentPlan): EdgePlan {
       consecutiveUp: 2,
       followRedirects: false,
       allowInsecure: false,
-      description: `gigascale ${name}: gateway health (${GATEWAY_HEALTH_PATH}) of each region's origin`,
+      description: edgeMonitorDescription(name),
     },
     pools: regions.map((r) => ({
       region: r.name,

@@ -5,7 +5,7 @@
 import { HTTP_SERVICES, SERVICE_SPECS, type HttpService } from '../../facts/workloads';
 import type { EdgeRule } from './cache-rules';
 import { pathStartsWith } from './expressions';
-import { ORIGIN_TOKEN_HEADER } from '../../facts/origin-protection';
+import { ORIGIN_TOKEN_HEADER, ORIGIN_TOKEN_RULE } from '../../facts/origin-protection';
 import { RATE_LIMIT_PERIOD_SECONDS } from '../../facts/rate-limits';
 
 /**
@@ -49,10 +49,13 @@ export function rateLimitRules(limitsPerMinute: Readonly<Record<HttpService, num
   }));
 }
 
-/** The `http_request_late_transform` rule that sets the origin token (a Pulumi secret in edge/) on every request sent to an origin. */
+/**
+ * The `http_request_late_transform` rule that sets the origin token's `current` slot on every request sent to an
+ * origin. edge/ declares it; the write region's edge token sync finds it by its ref and keeps the value current.
+ */
 export function originTokenRule(token: unknown): EdgeRule {
   return {
-    ref: 'origin_token',
+    ref: ORIGIN_TOKEN_RULE.ref,
     description: `Set ${ORIGIN_TOKEN_HEADER}: the origin ALBs' web ACLs block requests without the environment's token`,
     expression: 'true',
     action: 'rewrite',

@@ -5,7 +5,15 @@ const LOG_BUCKETS = /^[a-z0-9-]+\/Ingress\/Logs\/(Audit\/)?Bucket\/Resource$/;
 /** The edge origin token, held by the write region's ingress stack and replicated to the other regions. */
 const EDGE_ORIGIN_TOKEN = /^[a-z0-9-]+\/Ingress\/EdgeOriginToken\/Resource$/;
 
-/** Findings accepted on the ingress stack: the origin ALB, the TURN relay's NLB, their logs and the edge origin token. */
+/** The origin token's functions: its rotation and the edge sync (write region), the WAF sync (every region). */
+const ORIGIN_TOKEN_FUNCTIONS = /^[a-z0-9-]+\/Ingress\/(OriginTokenRotation|OriginTokens\/Sync|EdgeTokenSync\/Sync)\/Function\/Resource$/;
+/** The Cloudflare API credentials of the edge token sync (write region). */
+const EDGE_API_CREDENTIALS = /^[a-z0-9-]+\/Ingress\/EdgeTokenSync\/Credentials\/Resource$/;
+
+/**
+ * Findings accepted on the ingress stack: the origin ALB, the TURN relay's NLB, their logs, the edge origin token and
+ * its functions.
+ */
 export const INGRESS_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   {
     rule: 'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
@@ -67,28 +75,6 @@ export const INGRESS_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     pathPattern: /^[a-z0-9-]+\/Ingress\/Turn\/SecurityGroup\/Resource$/,
   },
   {
-    rule: 'AwsSolutions::AwsSolutions-SMG4',
-    reason:
-      'The edge origin token is used where a rotation function cannot update it: the edge takes it from its Pulumi ' +
-      'config, and each region\'s web ACL from a CloudFormation dynamic reference, which CloudFormation resolves only ' +
-      'when a deploy updates the web ACL (AWS CloudFormation User Guide, "Get a secret or secret value from Secrets ' +
-      'Manager": updating a secret does not update a resource that references it). A new value therefore takes a ' +
-      'coordinated procedure (put the value, set it in the edge\'s Pulumi config, redeploy every region\'s ingress stack ' +
-      'with a change to its web ACL), not a schedule; a scheduled rotation would only make Secrets Manager disagree ' +
-      'with what the edge and the ALBs use.',
-    resourceType: 'AWS::SecretsManager::Secret',
-    pathPattern: EDGE_ORIGIN_TOKEN,
-  },
-  {
-    rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled',
-    reason:
-      'Same secret as AwsSolutions-SMG4: the edge origin token, used by the edge (Pulumi config) and by every region\'s ' +
-      'web ACL (a dynamic reference resolved only at deploy). Rotating it is a coordinated change of the edge config and ' +
-      'a redeploy of the ingress stacks, which a rotation schedule cannot perform.',
-    resourceType: 'AWS::SecretsManager::Secret',
-    pathPattern: EDGE_ORIGIN_TOKEN,
-  },
-  {
     rule: 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerUsingKMSKey',
     reason:
       'The edge origin token is replicated from the write region to every other region of the environment, and a replica ' +
@@ -117,4 +103,38 @@ export const INGRESS_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
     pathPattern: /^[a-z0-9-]+\/Ingress\/(Alb|Turn)\/LoadBalancer\/Resource$/,
   },
+  {
+    rule: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
+    reason:
+      'The origin token\'s functions keep no work to redo. Secrets Manager invokes the rotation function once per ' +
+      'rotation step and acts on its answer: a failed step leaves the pending version unpromoted and marks the rotation ' +
+      'failed on the secret. The two syncs run every 5 minutes and each run does the whole, idempotent job again, so a ' +
+      'failed run is repaired by the next; their errors alarm (lib/views/alarm-catalog.ts). A dead-letter queue only ' +
+      'receives events of asynchronous invocations that failed every attempt (AWS Lambda Developer Guide, "Capturing ' +
+      'records of Lambda asynchronous invocations"): here, schedule ticks already superseded.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: ORIGIN_TOKEN_FUNCTIONS,
+  },
+  ...(['NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', 'CfnGuard::CT.LAMBDA.PR.3'] as const).map((rule) => ({
+    rule,
+    reason:
+      "The origin token's functions call regional AWS APIs (Secrets Manager; WAF for the sync of the web ACL) and, for " +
+      "the edge sync, Cloudflare's public API; none reaches a resource inside the VPC. Placing them in the VPC would add " +
+      'network interfaces, routes to those APIs and the AWS-managed VPC access policy for no isolation gain: each role ' +
+      'may read the token (and the edge sync its Cloudflare credentials), write its one pattern set or rotate its one ' +
+      'secret, and write to its own log group, nothing else.',
+    resourceType: 'AWS::Lambda::Function',
+    pathPattern: ORIGIN_TOKEN_FUNCTIONS,
+  })),
+  ...(['AwsSolutions::AwsSolutions-SMG4', 'NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled'] as const).map((rule) => ({
+    rule,
+    reason:
+      'The secret holds a Cloudflare API token (with its account and zone ids), which Cloudflare creates: a rotation ' +
+      'function would need a Cloudflare credential able to mint tokens, stored beside it, which is a stronger secret ' +
+      'than the one it rotates. The token is scoped to the zone\'s transform rules and the account\'s load-balancing ' +
+      'monitors, and is rotated where it is made: a new token in Cloudflare, put into this secret, then the old one ' +
+      'revoked (docs/edge.md).',
+    resourceType: 'AWS::SecretsManager::Secret',
+    pathPattern: EDGE_API_CREDENTIALS,
+  })),
 ];

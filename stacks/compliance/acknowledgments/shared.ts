@@ -4,7 +4,7 @@ import type { NagAcknowledgment } from './acknowledgment';
 const STACK_KEYS = /^[a-z0-9-]+\/(Network\/FlowLogs\/Key|Data\/DataKey|Cache\/CacheKey|Media\/MediaKey|Bus\/BusKey|Ingress\/IngressKey|Compute\/ClusterKey|Backup\/BackupKey|Observability\/ObservabilityKey)\/Resource$/;
 /** Log groups of operations, kept for the phase's logRetentionDays. */
 const OPERATIONAL_LOG_GROUPS =
-  /^[a-z0-9-]+\/(Bus\/(BrokerLogs|LookupLogs)|Cache\/Valkey\/(EngineLog|SlowLog)|Compute\/(ContainerInsightsLogs|TurnSecretRotationLogs)|Observability\/ProbeLogs|Shards\d+\/shard-\d{4}\/LogGroup)\/Resource$/;
+  /^[a-z0-9-]+\/(Bus\/(BrokerLogs|LookupLogs)|Cache\/Valkey\/(EngineLog|SlowLog)|Compute\/(ContainerInsightsLogs|TurnSecretRotationLogs)|Ingress\/(OriginTokenRotationLogs|OriginTokenSyncLogs|EdgeTokenSyncLogs)|Observability\/ProbeLogs|Shards\d+\/shard-\d{4}\/LogGroup)\/Resource$/;
 /** Log groups an audit reads, kept as long as the VPC flow logs (network.flowLogRetentionDays). */
 const AUDIT_LOG_GROUPS = /^[a-z0-9-]+\/(Network\/FlowLogs\/LogGroup|Ingress\/Waf\/LogGroup|Compute\/ControlPlaneLogs)\/Resource$/;
 /** Buckets that receive logs: the load balancers' access logs, and the S3 server access logs of every bucket. */
@@ -36,7 +36,7 @@ export const SHARED_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     rule: 'CfnGuard::CT.CLOUDWATCH.PR.2',
     reason:
       'Operational logs (the brokers\' and the bootstrap lookup\'s, Valkey\'s engine and slow logs, Container Insights ' +
-      "performance events, the TURN secret rotation's and the probe's output, each shard's PostgreSQL log) are kept for the phase's logRetentionDays " +
+      "performance events, the TURN secret's and the origin token's rotation and sync functions' and the probe's output, each shard's PostgreSQL log) are kept for the phase's logRetentionDays " +
       '(lib/facts/phases.ts: 30 days in phase 3, 90 from phase 4), long enough to investigate an incident. The logs an ' +
       "audit reads are kept a year from phase 4: VPC flow logs, WAF logs, the EKS control plane's audit log and the " +
       "load balancers' access logs (network.flowLogRetentionDays).",

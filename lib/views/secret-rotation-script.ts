@@ -1,20 +1,34 @@
 /**
- * The source of the Lambda function that rotates the TURN relay's shared secret (stacks/compute/turn-secret-rotation.ts),
- * as Secrets Manager's rotation contract asks: createSecret, setSecret, testSecret, finishSecret, each a call with the
- * secret's id and the version being created ("Rotation by Lambda function", AWS Secrets Manager User Guide).
+ * The source of the Lambda function that rotates a secret of three slots (lib/facts/secret-slots.ts; the TURN relay's
+ * shared secret and the edge origin token, stacks/secret-rotation.ts), as Secrets Manager's rotation contract asks:
+ * createSecret, setSecret, testSecret, finishSecret, each a call with the secret's id and the version being created
+ * ("Rotation by Lambda function", AWS Secrets Manager User Guide).
  *
- * The secret is a JSON object of three slots (lib/facts/turn-secret.ts): voice signs TURN credentials with `current`;
- * coturn accepts all three. A rotation moves each slot down one, `previous` <- `current` <- `next`, and puts a new
- * random value in `next`. A relay started since the rotation before knows the new `current` already (it was `next`),
- * so voice may switch at once, and it still knows the old `current` (now `previous`), so credentials voice signed
- * before stay valid until they expire. A value that is still the plain string of a secret never rotated is read as
- * both `current` and `next`.
+ * A rotation moves each slot down one, `previous` <- `current` <- `next`, and puts a new random value in `next`. A
+ * value that is still the plain string of a secret never rotated is read as both `current` and `next`.
  *
  * Plain JavaScript for the Node.js runtime, whose AWS SDK v3 it uses; nothing to bundle.
  */
-import { TURN_SECRET_BYTES, TURN_SECRET_SLOTS } from '../facts/turn-secret';
+import { MIN_SLOT_VALUE_LENGTH, ROTATED_VALUE_BYTES, SECRET_SLOTS } from '../facts/secret-slots';
 
-export function turnSecretRotationScript(): string {
+/**
+ * `usable(value)` and `slots(text)` as the generated functions define them: lib/facts/secret-slots.ts
+ * `usableSlotValue` and `secretSlots` in JavaScript.
+ */
+export const SLOTS_SCRIPT: readonly string[] = [
+  `const SLOTS = ${JSON.stringify(SECRET_SLOTS)};`,
+  `const usable = (v) => typeof v === 'string' && v.length >= ${MIN_SLOT_VALUE_LENGTH} && /^[0-9A-Za-z]+$/.test(v);`,
+  '',
+  '/** The slots of a stored value; the plain string of a secret never rotated is its current and next. */',
+  'function slots(text) {',
+  '  let value;',
+  '  try { value = JSON.parse(text); } catch { value = undefined; }',
+  "  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;",
+  '  return { current: text, next: text };',
+  '}',
+];
+
+export function secretRotationScript(): string {
   return [
     "'use strict';",
     "const { randomBytes } = require('node:crypto');",
@@ -23,20 +37,11 @@ export function turnSecretRotationScript(): string {
     "} = require('@aws-sdk/client-secrets-manager');",
     '',
     'const client = new SecretsManagerClient({});',
-    `const SLOTS = ${JSON.stringify(TURN_SECRET_SLOTS)};`,
-    `const HEX = /^[0-9a-f]{${TURN_SECRET_BYTES * 2}}$/;`,
+    `const HEX = /^[0-9a-f]{${ROTATED_VALUE_BYTES * 2}}$/;`,
     '',
-    '/** A new shared secret: hex, so that it is safe in a command line and an HMAC key alike. */',
-    `const fresh = () => randomBytes(${TURN_SECRET_BYTES}).toString('hex');`,
-    "const usable = (v) => typeof v === 'string' && v.length >= 32 && /^[0-9A-Za-z]+$/.test(v);",
-    '',
-    '/** The slots of a stored value; the plain string of a secret never rotated is its current and next. */',
-    'function slots(text) {',
-    '  let value;',
-    '  try { value = JSON.parse(text); } catch { value = undefined; }',
-    "  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;",
-    '  return { current: text, next: text };',
-    '}',
+    '/** A new value: hex, so that it is safe in a header, a command line and an HMAC key alike. */',
+    `const fresh = () => randomBytes(${ROTATED_VALUE_BYTES}).toString('hex');`,
+    ...SLOTS_SCRIPT,
     '',
     '/** The value after a rotation of `old`: every slot moves down one, and next is new. */',
     'function rotated(old) {',
@@ -46,6 +51,7 @@ export function turnSecretRotationScript(): string {
     '}',
     '',
     'exports.rotated = rotated;',
+    'exports.slots = slots;',
     '',
     'exports.handler = async (event) => {',
     '  const { SecretId: id, ClientRequestToken: token, Step: step } = event;',
@@ -56,7 +62,7 @@ export function turnSecretRotationScript(): string {
     "  if (stages.includes('AWSCURRENT')) return;",
     "  if (!stages.includes('AWSPENDING')) throw new Error('version ' + token + ' of ' + id + ' is not pending rotation');",
     "  if (step === 'createSecret') return create(id, token);",
-    '  // coturn and voice read the secret themselves: there is nothing to set elsewhere.',
+    '  // Those who use the secret read it themselves: there is nothing to set elsewhere.',
     "  if (step === 'setSecret') return;",
     "  if (step === 'testSecret') return test(id, token);",
     "  if (step === 'finishSecret') return finish(id, token, meta.VersionIdsToStages);",

@@ -1,17 +1,15 @@
 /**
- * The TURN secret's rotation function, run as Lambda would run it, against an in-memory Secrets Manager that keeps
- * versions and staging labels as the service does: a full rotation from a secret never rotated, the next one, and
- * the steps' refusals.
+ * The rotation function of the secrets of three slots (the TURN secret, the edge origin token), run as Lambda would
+ * run it, against an in-memory Secrets Manager that keeps versions and staging labels as the service does: a full
+ * rotation from a secret never rotated, the next one, and the steps' refusals; and the slots read alike in the
+ * functions and in TypeScript.
  */
-import * as crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TURN_SECRET_SLOTS } from '../lib/facts/turn-secret';
-import { turnSecretRotationScript } from '../lib/views/turn-secret-rotation-script';
+import { SECRET_SLOTS, secretSlots } from '../lib/facts/secret-slots';
+import { secretRotationScript } from '../lib/views/secret-rotation-script';
+import { FakeCommand, fakeSdk, loadScript } from './support/lambda-script';
 
 type Input = Record<string, unknown>;
-class Command {
-  constructor(readonly input: Input) {}
-}
 const commands = ['DescribeSecretCommand', 'GetSecretValueCommand', 'PutSecretValueCommand', 'UpdateSecretVersionStageCommand'] as const;
 
 /**
@@ -27,7 +25,7 @@ class FakeSecretsManager {
     this.versions.set('v0', { value: initial, stages: ['AWSCURRENT'] });
   }
 
-  send(command: Command): Promise<unknown> {
+  send(command: FakeCommand): Promise<unknown> {
     const name = command.constructor.name;
     this.calls.push(name);
     const i = command.input;
@@ -67,14 +65,16 @@ class FakeSecretsManager {
   }
 }
 
+interface RotationExports {
+  handler: (event: Input) => Promise<void>;
+  rotated: (old: Record<string, string>) => Record<string, string>;
+  slots: (text: string) => Record<string, string>;
+}
+
 /** The script's exports, loaded as the Lambda runtime would (CommonJS), with the SDK's client replaced by `fake`. */
-function load(fake: FakeSecretsManager): { handler: (event: Input) => Promise<void>; rotated: (old: Record<string, string>) => Record<string, string> } {
-  const sdk: Record<string, unknown> = { SecretsManagerClient: class { send = (c: Command) => fake.send(c); } };
-  for (const name of commands) sdk[name] = { [name]: class extends Command {} }[name];
-  const module = { exports: {} as Record<string, unknown> };
-  const require = (id: string) => (id === 'node:crypto' ? crypto : id === '@aws-sdk/client-secrets-manager' ? sdk : undefined);
-  new Function('require', 'module', 'exports', turnSecretRotationScript())(require, module, module.exports);
-  return module.exports as never;
+function load(fake: FakeSecretsManager): RotationExports {
+  const sdk = fakeSdk(['SecretsManagerClient'], commands, (c) => fake.send(c));
+  return loadScript<RotationExports>(secretRotationScript(), { '@aws-sdk/client-secrets-manager': sdk });
 }
 
 /** One rotation: the four steps Secrets Manager calls, in order, for a new version `token`. */
@@ -87,12 +87,12 @@ async function rotate(fake: FakeSecretsManager, token: string): Promise<void> {
 const ID = 'gigascale/prod/turn/static-auth-secret';
 const PLAIN = 'A'.repeat(64);
 
-describe('the TURN secret rotation', () => {
+describe('the rotation of a secret of three slots', () => {
   it('turns a secret never rotated into three slots: the old value is previous and current, next is new', async () => {
     const fake = new FakeSecretsManager(ID, PLAIN);
     await rotate(fake, 'v1');
     const value = JSON.parse(fake.current()) as Record<string, string>;
-    expect(Object.keys(value)).toEqual([...TURN_SECRET_SLOTS]);
+    expect(Object.keys(value)).toEqual([...SECRET_SLOTS]);
     expect([value.previous, value.current]).toEqual([PLAIN, PLAIN]);
     expect(value.next).toMatch(/^[0-9a-f]{64}$/);
     expect(fake.versions.get('v0')!.stages).toEqual(['AWSPREVIOUS']);
@@ -137,7 +137,28 @@ describe('the TURN secret rotation', () => {
     const { rotated } = load(new FakeSecretsManager(ID, PLAIN));
     for (const old of [{}, { current: '' }, { next: 'short' }, { current: PLAIN, next: 'not hex but long enough 1234567890' }]) {
       const value = rotated(old as Record<string, string>);
-      for (const slot of TURN_SECRET_SLOTS) expect(value[slot], JSON.stringify(old)).toMatch(/^[0-9A-Za-z]{32,}$/);
+      for (const slot of SECRET_SLOTS) expect(value[slot], JSON.stringify(old)).toMatch(/^[0-9A-Za-z]{32,}$/);
     }
+  });
+});
+
+describe('reading the slots of a stored value', () => {
+  const values = [
+    PLAIN,
+    JSON.stringify({ previous: 'p'.repeat(40), current: 'c'.repeat(40), next: 'n'.repeat(40) }),
+    JSON.stringify({ current: PLAIN }),
+    '["not", "an", "object"]',
+    'null',
+    '',
+  ];
+
+  it.each(values)('gives the same slots in the functions and in TypeScript for %j', (text) => {
+    const { slots } = load(new FakeSecretsManager(ID, PLAIN));
+    expect(slots(text)).toEqual(secretSlots(text));
+  });
+
+  it('reads a plain value as current and next, and a JSON object as its slots', () => {
+    expect(secretSlots(PLAIN)).toEqual({ current: PLAIN, next: PLAIN });
+    expect(secretSlots('{"current":"x"}')).toEqual({ current: 'x' });
   });
 });
