@@ -183,7 +183,7 @@ export class ComputeStack extends RegionalStack {
       secret: this.turnSecret,
       key: this.key,
       rotationDays: TURN_SECRET_ROTATION_DAYS,
-      subject: 'the TURN relay\'s shared secret',
+      subject: 'the TURN shared secret',
       logGroup: encryptedLogGroup(this, 'TurnSecretRotationLogs', {
         logGroupName: turnRotationLogGroupName(env, region.name),
         key: this.key,
