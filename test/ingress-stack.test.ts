@@ -520,10 +520,21 @@ describe('edge origin token', () => {
         ServiceToken: { 'Fn::GetAtt': [logicalId('AWS::Lambda::Function', { FunctionName: 'gigascale-dev-us-east-1-origin-token-waf-sync' }), 'Arn'] },
         PatternSet: 'gigascale-dev-us-east-1-origin-token',
         Description: 'Edge origin tokens the ALB accepts, written by gigascale-dev-us-east-1-origin-token-waf-sync from gigascale/dev/edge/origin-token',
+        RegularExpressionList: [NO_TOKEN_PATTERN],
+        Tags: Match.anyValue(),
         Secret: 'gigascale/dev/edge/origin-token',
       },
       DependsOn: [logicalId(secretType, { Name: 'gigascale/dev/edge/origin-token' }), logicalId('AWS::IAM::ManagedPolicy', { Description: Match.stringLikeRegexp('^Origin token WAF sync') })],
     });
+  });
+
+  it('syncs again after any deploy that updates the token set: the first sync carries every property of the set, tags included', () => {
+    const set = (template.toJSON().Resources[patternSet()] as Resource).Properties;
+    const sync = (template.toJSON().Resources[logicalId('Custom::OriginTokenPatterns')] as Resource).Properties;
+    expect(Object.keys(set).sort()).toEqual(['Description', 'Name', 'RegularExpressionList', 'Scope', 'Tags']);
+    expect([sync.PatternSet, sync.Description, sync.RegularExpressionList]).toEqual([set.Name, set.Description, set.RegularExpressionList]);
+    expect(sync.Tags).toEqual((set.Tags as { Key: string; Value: string }[]).map((t) => ({ key: t.Key, value: t.Value })));
+    expect(set.Tags).toContainEqual({ Key: 'concern', Value: 'ingress' });
   });
 
   it('runs the WAF sync every 5 minutes, invoked by its rule only, with a role that reads the token and writes its set', () => {

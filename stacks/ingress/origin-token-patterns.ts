@@ -1,4 +1,4 @@
-import { CustomResource } from 'aws-cdk-lib';
+import { CustomResource, Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -62,12 +62,19 @@ export class OriginTokenPatterns extends Construct {
       everyMinutes: props.everyMinutes,
     });
     // CloudFormation invokes the function with the deploying principal's rights; the function answers on the
-    // response URL (lib/views/cfn-response-script.ts). Its properties are the set's: a deploy that updates the set
-    // (and so writes NO_TOKEN_PATTERN back) updates this resource after it, which syncs again.
+    // response URL (lib/views/cfn-response-script.ts). Its properties are all of the set's, tags included (rendered
+    // once the stack's tags are applied): a deploy that updates the set (and so may write NO_TOKEN_PATTERN back)
+    // updates this resource after it, which syncs again.
     this.firstSync = new CustomResource(this, 'FirstSync', {
       serviceToken: this.sync.function.functionArn,
       resourceType: 'Custom::OriginTokenPatterns',
-      properties: { PatternSet: props.name, Description: description, Secret: props.secretName },
+      properties: {
+        PatternSet: props.name,
+        Description: description,
+        RegularExpressionList: [NO_TOKEN_PATTERN],
+        Tags: Lazy.any({ produce: () => this.patternSet.tags.renderTags() }),
+        Secret: props.secretName,
+      },
     });
     this.firstSync.node.addDependency(this.sync.policy);
     if (props.secret !== undefined) this.firstSync.node.addDependency(props.secret);
