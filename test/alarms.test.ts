@@ -295,8 +295,11 @@ describe('observability config', () => {
   it('refuses a phase-4 environment without a recipient, naming the field', () => {
     expect(problems(configWith(env({ phase: 4, observability: {} })))).toEqual([
       'environments.test.observability.notifications: phase 4 serves production traffic, and its alarms would reach nobody: list at least one recipient, ' +
-        "emails: ['oncall@example.com'] or httpsEndpoints: ['https://...'] (an on-call service's SNS endpoint)",
+        "emails: ['oncall@example.com'], httpsEndpoints: ['https://...'] (an on-call service's SNS endpoint) or slackChannels: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }] (AWS Chatbot)",
     ]);
+    // A Slack channel is a recipient too.
+    const withSlack = problems(configWith(env({ phase: 4, observability: { notifications: { slackChannels: [{ workspaceId: 'T0123ABCDE', channelId: 'C0123ABCDE' }] } } })));
+    expect(withSlack.filter((p) => p.includes('.observability.'))).toEqual([]);
   });
 
   it('refuses malformed recipients and RPOs, each with its path', () => {
@@ -305,12 +308,26 @@ describe('observability config', () => {
       'environments.test.observability.notifications.httpsEndpoints[0]: must be an https:// URL of an on-call service\'s SNS endpoint (alarms are not sent over plain http), got "http://events.example.com/x"',
       'environments.test.observability.rpoSeconds: must be an integer in 1..3600, got 0',
     ]);
+    expect(problems(configWith(env({ observability: { notifications: { slackChannels: [{ workspaceId: 'acme', channelId: '#alarms' }] } } })))).toEqual([
+      'environments.test.observability.notifications.slackChannels[0].workspaceId: must be a Slack workspace id like T0123ABCD, as the AWS Chatbot console shows it once the workspace is authorized, got "acme"',
+      'environments.test.observability.notifications.slackChannels[0].channelId: must be a Slack channel id like C0123ABCD, the end of the channel\'s link, got "#alarms"',
+    ]);
   });
 
   it('resolves recipients sorted and unique, and the RPO with its default', () => {
-    const plan = planOf({}, configWith(env({ observability: { notifications: { emails: ['b@example.com', 'a@example.com', 'b@example.com'], httpsEndpoints: ['https://x.example.com/h'] } } })));
+    const slack = (workspaceId: string, channelId: string) => ({ workspaceId, channelId });
+    const notifications = {
+      emails: ['b@example.com', 'a@example.com', 'b@example.com'],
+      httpsEndpoints: ['https://x.example.com/h'],
+      slackChannels: [slack('T0000000B', 'C0000000A'), slack('T0000000A', 'C0000000B'), slack('T0000000B', 'C0000000A')],
+    };
+    const plan = planOf({}, configWith(env({ observability: { notifications } })));
     expect(plan.environments[0].observability).toEqual({
-      notifications: { emails: ['a@example.com', 'b@example.com'], httpsEndpoints: ['https://x.example.com/h'] },
+      notifications: {
+        emails: ['a@example.com', 'b@example.com'],
+        httpsEndpoints: ['https://x.example.com/h'],
+        slackChannels: [slack('T0000000A', 'C0000000B'), slack('T0000000B', 'C0000000A')],
+      },
       rpoSeconds: 5,
     });
   });

@@ -16,6 +16,8 @@ import { REGION_CATALOG } from '../lib/facts/regions';
 import { NetworkStack } from '../stacks/network/network-stack';
 import { ObservabilityStack } from '../stacks/observability/observability-stack';
 import type { RegionStage } from '../stacks/stage';
+import { CHATBOT_READ_ACTIONS } from '../stacks/observability/chat-notifications';
+import { SLACK_CHANNELS, slackConfig } from './support/optional-stage';
 import { newApp, planOf, stage, stagesOf } from './support/synth';
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -351,5 +353,47 @@ describe('names', () => {
   it('names the alarms after the stage, the check and what they watch', () => {
     const names = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName as string);
     for (const name of names) expect(name.startsWith(`gigascale-${stageName('dev', 'us-east-1')}-`)).toBe(true);
+  });
+});
+
+describe('Slack channels (AWS Chatbot)', () => {
+  let slack: Template;
+  beforeAll(() => {
+    slack = Template.fromStack(stage(stagesOf(planOf({ env: 'dev' }, slackConfig())).stages, 'dev-us-east-1').observability);
+  });
+
+  it('are none unless the config names a channel', () => {
+    template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    expect(JSON.stringify(template.toJSON())).not.toContain('chatbot.amazonaws.com');
+  });
+
+  it('post the region\'s alarm topic to each channel, with a role and guardrail that only read CloudWatch', () => {
+    const policy = logicalId('AWS::IAM::ManagedPolicy', { Description: Match.stringLikeRegexp('^AWS Chatbot') }, slack);
+    const role = logicalId('AWS::IAM::Role', { AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'chatbot.amazonaws.com' } })] }) }, slack);
+    const configurations = Object.values(resources(slack, 'AWS::Chatbot::SlackChannelConfiguration')).map(({ Properties: p }) => ({ ...p, Tags: undefined }));
+    expect(configurations).toEqual(
+      SLACK_CHANNELS.map((c) => ({
+        ConfigurationName: `gigascale-dev-us-east-1-${c.channelId}`,
+        SlackWorkspaceId: c.workspaceId,
+        SlackChannelId: c.channelId,
+        IamRoleArn: { 'Fn::GetAtt': [role, 'Arn'] },
+        SnsTopicArns: [{ Ref: logicalId('AWS::SNS::Topic', {}, slack) }],
+        GuardrailPolicies: [{ Ref: policy }],
+        UserRoleRequired: false,
+        LoggingLevel: 'ERROR',
+        Tags: undefined,
+      })),
+    );
+    const statements = (slack.toJSON().Resources[policy] as Resource).Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      {
+        Sid: 'ReadCloudWatchForAlarmGraphs',
+        Effect: 'Allow',
+        Action: [...CHATBOT_READ_ACTIONS],
+        Resource: '*',
+      },
+    ]);
+    expect(CHATBOT_READ_ACTIONS.every((a) => /^cloudwatch:(Describe|Get|List)[A-Za-z]+$/.test(a))).toBe(true);
+    expect((slack.toJSON().Resources[role] as Resource).Properties.ManagedPolicyArns).toEqual([{ Ref: policy }]);
   });
 });

@@ -125,7 +125,12 @@ export interface IngressPlan {
 
 export interface ObservabilityPlan {
   /** Who each region's alarm topic notifies (SNS subscriptions), sorted and without duplicates. */
-  readonly notifications: { readonly emails: readonly string[]; readonly httpsEndpoints: readonly string[] };
+  readonly notifications: {
+    readonly emails: readonly string[];
+    readonly httpsEndpoints: readonly string[];
+    /** Sorted by workspace then channel, each once. */
+    readonly slackChannels: readonly SlackChannel[];
+  };
   /** Replication lag, seconds, the environment accepts: Aurora global and replica lag and cache replica lag alarm above it. */
   readonly rpoSeconds: number;
 }
@@ -136,6 +141,12 @@ export interface BackupSettings {
   readonly vaultLock: VaultLockMode;
   /** A vault of a separate account every recovery point is also copied to, or null. */
   readonly copyAccount: { readonly account: string; readonly vaultName: string } | null;
+}
+
+/** A Slack channel AWS Chatbot posts an environment's alarms to. */
+export interface SlackChannel {
+  readonly workspaceId: string;
+  readonly channelId: string;
 }
 
 export interface EdgeSettings {

@@ -231,6 +231,9 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
       notifications: {
         emails: [...new Set(env.observability?.notifications?.emails ?? [])].sort(),
         httpsEndpoints: [...new Set(env.observability?.notifications?.httpsEndpoints ?? [])].sort(),
+        slackChannels: [...new Map((env.observability?.notifications?.slackChannels ?? []).map((c) => [`${c.workspaceId}/${c.channelId}`, { workspaceId: c.workspaceId, channelId: c.channelId }])).entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, c]) => c),
       },
       rpoSeconds: env.observability?.rpoSeconds ?? DEFAULT_RPO_SECONDS,
     },

@@ -27,6 +27,8 @@ export const MAX_SHARDS = BUCKET_COUNT;
 export const ENV_NAME = /^[a-z][a-z0-9]{0,9}$/;
 const EMAIL = /^[^\s@]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 const HTTPS_URL = /^https:\/\/[^\s/?#]+[^\s]*$/;
+/** A Slack workspace (team) or channel id: upper-case letters and digits, as Slack and AWS Chatbot write them. */
+const SLACK_ID = /^[A-Z0-9]{9,20}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const regionName = z.string().regex(REGION_NAME, { error: (i) => `must be an AWS region name like us-east-1, got ${JSON.stringify(i.input)}` });
@@ -266,6 +268,18 @@ export const environmentSchema = z.strictObject({
             .array(
               z.string().regex(HTTPS_URL, {
                 error: (i) => `must be an https:// URL of an on-call service's SNS endpoint (alarms are not sent over plain http), got ${JSON.stringify(i.input)}`,
+              }),
+            )
+            .optional(),
+          slackChannels: z
+            .array(
+              z.strictObject({
+                workspaceId: z.string().regex(SLACK_ID, {
+                  error: (i) => `must be a Slack workspace id like T0123ABCD, as the AWS Chatbot console shows it once the workspace is authorized, got ${JSON.stringify(i.input)}`,
+                }),
+                channelId: z.string().regex(SLACK_ID, {
+                  error: (i) => `must be a Slack channel id like C0123ABCD, the end of the channel's link, got ${JSON.stringify(i.input)}`,
+                }),
               }),
             )
             .optional(),
@@ -538,6 +552,11 @@ export interface EnvironmentInput {
       readonly emails?: readonly string[];
       /** https:// endpoints of an on-call service (PagerDuty, Opsgenie, ...); the URL, with any key in it, is in the templates. */
       readonly httpsEndpoints?: readonly string[];
+      /**
+       * Slack channels AWS Chatbot posts the alarms to. The workspace must be authorized once per account in the AWS
+       * Chatbot console, and the AWS Chatbot app invited to each channel (docs/observability.md).
+       */
+      readonly slackChannels?: readonly { readonly workspaceId: string; readonly channelId: string }[];
     };
     /** Replication lag the environment accepts, seconds, 1..3600: Aurora global, RPO and replica lag, cache replica lag. @default 5 */
     readonly rpoSeconds?: number;

@@ -247,13 +247,14 @@ function computeIssues(at: string, env: Record<string, unknown>, regions: readon
 function observabilityIssues(at: string, env: Record<string, unknown>): Issue[] {
   const notifications = isRecord(env.observability) && isRecord(env.observability.notifications) ? env.observability.notifications : {};
   const count = (list: unknown): number => (Array.isArray(list) ? list.length : 0);
-  if (typeof env.phase !== 'number' || env.phase < 4 || count(notifications.emails) + count(notifications.httpsEndpoints) > 0) return [];
+  if (typeof env.phase !== 'number' || env.phase < 4 || count(notifications.emails) + count(notifications.httpsEndpoints) + count(notifications.slackChannels) > 0) return [];
   return [
     {
       at: `${at}.observability.notifications`,
       message:
         `phase ${env.phase} serves production traffic, and its alarms would reach nobody: list at least one recipient, ` +
-        `emails: ['oncall@example.com'] or httpsEndpoints: ['https://...'] (an on-call service's SNS endpoint)`,
+        `emails: ['oncall@example.com'], httpsEndpoints: ['https://...'] (an on-call service's SNS endpoint) or ` +
+        `slackChannels: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }] (AWS Chatbot)`,
     },
   ];
 }

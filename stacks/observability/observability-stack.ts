@@ -20,6 +20,7 @@ import {
   latencyDashboardName,
   regionCompositeName,
   tierDashboardName,
+  chatbotConfigurationName,
   observabilityKeyAlias,
   probeLogGroupName,
 } from '../../lib/facts/names/observability';
@@ -30,6 +31,7 @@ import { customerKey } from '../customer-key';
 import { encryptedLogGroup } from '../logs-key-grant';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { AlarmTopic } from './alarm-topic';
+import { ChatNotifications } from './chat-notifications';
 import { LatencyDashboard } from './latency-dashboard';
 import { OriginCanary } from './origin-canary';
 import { ProbeAlarms } from './probe-alarms';
@@ -82,6 +84,8 @@ export class ObservabilityStack extends RegionalStack {
   readonly dashboard: LatencyDashboard;
   /** The alarm topic's subscriptions from the config (observability.notifications), e-mail first. */
   readonly subscriptions: readonly sns.Subscription[];
+  /** The Slack channels of the config (observability.notifications.slackChannels), through AWS Chatbot; none without one. */
+  readonly chat?: ChatNotifications;
   /** `<stage>-region-unhealthy`: in ALARM when any tier's composite, probe alarm or the canary alarm is; notifies the topic. */
   readonly regionComposite: cloudwatch.CompositeAlarm;
   /** Every tier alarm's metric against its threshold, a graph per kind. */
@@ -147,6 +151,15 @@ export class ObservabilityStack extends RegionalStack {
     this.canaryAlarm.addOkAction(topicAction);
 
     this.subscriptions = subscribe(this, this.alarmTopic.topic, environment.observability.notifications);
+    const { slackChannels } = environment.observability.notifications;
+    this.chat =
+      slackChannels.length === 0
+        ? undefined
+        : new ChatNotifications(this, 'Chat', {
+            topic: this.alarmTopic.topic,
+            channels: slackChannels,
+            configurationName: (c) => chatbotConfigurationName(env, region.name, c.channelId),
+          });
 
     // One page per region whichever tier breached: every tier's composite, the probe's alarms and the canary's.
     const sets = alarmSets(regionAlarmCatalog(environment, region));

@@ -91,3 +91,11 @@ export function tierDashboardName(env: string, region: string): string {
 export function globalDashboardName(env: string): string {
   return `${PROJECT}-${env}-global`;
 }
+
+/**
+ * `gigascale-prod-eu-west-1-C0123ABCD`: the AWS Chatbot configuration that posts a region's alarms to one Slack
+ * channel. Chatbot is global: configuration names are unique per account, so the stage is part of it.
+ */
+export function chatbotConfigurationName(env: string, region: string, channelId: string): string {
+  return `${PROJECT}-${stageName(env, region)}-${channelId}`;
+}

@@ -53,4 +53,16 @@ export const OBSERVABILITY_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     resourceType: 'AWS::S3::Bucket',
     pathPattern: /^[a-z0-9-]+\/Observability\/Canary\/ArtifactsLogs\/Bucket\/Resource$/,
   },
+  {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^\*$/,
+    reason:
+      'The role and guardrail of the AWS Chatbot configurations that post alarms to Slack (environments with ' +
+      'observability.notifications.slackChannels): it reads CloudWatch alarms, their history and metric data to draw ' +
+      "an alarm's graph, and the metric-data and widget-image actions take no resource narrower than * (Service " +
+      'Authorization Reference, Amazon CloudWatch). It grants no write action; as the guardrail, it is also the most ' +
+      'a channel member can do.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Observability\/Chat\/Policy\/Resource$/,
+  },
 ];
