@@ -15,6 +15,7 @@ import { podRoleName } from '../../lib/facts/names/compute';
 import { serviceSecretName } from '../../lib/facts/names/services';
 import { CACHE_KEY_PREFIX } from '../../lib/facts/services';
 import { PodRole } from './pod-role';
+import { secretArnByName } from '../secret-arn';
 import { CONSUMER_SPECS, CONSUMERS, consumerWorkload, type Consumer } from '../../lib/facts/consumers';
 
 /** The consumer a pod-role workload is (`memory-consumer` -> `memory`), or undefined. */
@@ -65,8 +66,6 @@ export class WorkloadPodRoles extends Construct {
 
     const secretArn = (secretRegion: string, name: string): string =>
       `arn:${partition}:secretsmanager:${secretRegion}:${account}:secret:${name}`;
-    // Secrets Manager appends `-` and six random characters to a secret's name in its ARN.
-    const ownSecretArn = (name: string): string => `${secretArn(region, name)}-??????`;
     // A key operation cannot name an alias as its Resource: key/* narrowed by the alias and the calling service.
     const keyThroughService = (keyRegion: string, alias: string, service: string, actions: string[]): iam.PolicyStatement =>
       new iam.PolicyStatement({
@@ -109,7 +108,7 @@ export class WorkloadPodRoles extends Construct {
           new iam.PolicyStatement({
             sid: 'OwnSecrets',
             actions: ['secretsmanager:GetSecretValue'],
-            resources: spec.secrets.map((key) => ownSecretArn(serviceSecretName(env, workload, key))),
+            resources: spec.secrets.map((key) => secretArnByName(this, serviceSecretName(env, workload, key))),
           }),
         );
       }

@@ -4,7 +4,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, type IDependable } from 'constructs';
 import { wafTokenSyncScript } from '../../lib/views/waf-token-sync-script';
-import { secretArnByName, TokenSyncFunction } from './token-sync-function';
+import { secretArnByName } from '../secret-arn';
+import { TokenSyncFunction } from './token-sync-function';
 
 /**
  * What the pattern set holds until its sync first runs: a character class no character is in, which matches no header

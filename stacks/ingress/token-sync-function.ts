@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -55,12 +55,4 @@ export class TokenSyncFunction extends Construct {
       targets: [new targets.LambdaFunction(this.function)],
     });
   }
-}
-
-/**
- * ARN of a secret by name in the scope's region, with the six random characters Secrets Manager appends (AWS Secrets
- * Manager User Guide, "Permissions policy examples": `-??????`): the write region's secret and its replicas alike.
- */
-export function secretArnByName(scope: Construct, name: string): string {
-  return Stack.of(scope).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SecureBucket } from '../secure-bucket';
+import { secretArnByName } from '../secret-arn';
 import * as synthetics from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { GigascaleError } from '../../lib/util/errors';
@@ -144,7 +145,7 @@ export class OriginCanary extends Construct {
         new iam.PolicyStatement({
           sid: 'OriginToken',
           actions: ['secretsmanager:GetSecretValue'],
-          resources: [arn('secretsmanager', `secret:${props.tokenSecretName}-??????`)],
+          resources: [secretArnByName(this, props.tokenSecretName)],
         }),
       ],
     });
