@@ -1,10 +1,11 @@
 /** `npm run -s budget`: the latency verdicts without a synth, as a table or exact JSON, with exit codes 0 / 1 / 2. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './support/synth';
+import { unwaivedConfigModule } from './support/config';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gigascale-budget-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -12,18 +13,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function budget(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'budget.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A config module: the default config's prod without its waiver, i.e. APAC writes through us-east-1 unwaived. */
-function unwaivedConfig(): string {
-  const file = join(tmp, 'unwaived.config.ts');
-  writeFileSync(
-    file,
-    `import base from ${JSON.stringify(join(ROOT, 'regions.config.ts'))};\n` +
-      'const { latencyBudgets: _dropped, ...prod } = base.environments.prod;\n' +
-      'export default { environments: { prod } };\n',
-  );
-  return file;
 }
 
 describe('npm run -s budget', () => {
@@ -47,7 +36,7 @@ describe('npm run -s budget', () => {
   });
 
   it('exits 1 and names the breach when APAC writes go through a distant write region unwaived', () => {
-    const r = budget('--config', unwaivedConfig());
+    const r = budget('--config', unwaivedConfigModule(tmp));
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/ap-southeast-1 {2}memory\.write +260 +150 {2}BREACH/);
     expect(r.stderr).toContain('gigascale: latency budget failed: 1 flow over target without a waiver:\n  - prod ap-southeast-1 memory.write: static P95 260 ms > target 150 ms');

@@ -1,33 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CfnGuardScan } from '../stacks/compliance/cfn-guard';
+import { CfnGuardScan, listRules, METADATA_DIR, RULES_DIR } from '../stacks/compliance/cfn-guard';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { findingsOfSarif, guardRule, guardViolations, resourceOnLine, rulesFor, scanInput, templateTypes, type GuardRule } from '../lib/views/guard-scan';
 import { newApp } from './support/synth';
 
-const CONTROL_TOWER = join(dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower');
-
-function ruleFiles(dir: string, prefix = ''): string[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? ruleFiles(dir, join(prefix, e.name)) : e.name.endsWith('.guard') ? [join(prefix, e.name)] : [],
-  );
-}
-
 const BUCKET_RULE: GuardRule = { file: 's3/ct-s3-pr-2.guard', control: 'CT.S3.PR.2', ruleId: 'S3_BUCKET_LOGGING_ENABLED_CHECK', types: ['AWS::S3::Bucket'] };
 const KEY_RULE: GuardRule = { file: 'keymanagementservice/ct-kms-pr-3.guard', control: 'CT.KMS.PR.3', ruleId: 'KMS_CREATE_GRANT_AWS_SERVICE_CHECK', types: ['AWS::KMS::Key'] };
 
 describe('the bundled Control Tower rules', () => {
-  const files = ruleFiles(join(CONTROL_TOWER, 'cfn-guard'));
+  const files = listRules(RULES_DIR);
 
   it('each name a control whose id is the one in its metadata file, under a rule id of its own', () => {
     expect(files.length).toBeGreaterThan(200);
-    const rules = files.map((f) => guardRule(f, readFileSync(join(CONTROL_TOWER, 'cfn-guard', f), 'utf8')));
+    const rules = files.map((f) => guardRule(f, readFileSync(join(RULES_DIR, f), 'utf8')));
     for (const r of rules) {
-      const meta = JSON.parse(readFileSync(join(CONTROL_TOWER, 'metadata', r.file.replace(/\.guard$/, '.metadata.json')), 'utf8')) as { Id: string };
+      const meta = JSON.parse(readFileSync(join(METADATA_DIR, r.file.replace(/\.guard$/, '.metadata.json')), 'utf8')) as { Id: string };
       expect(r.control, r.file).toBe(meta.Id);
       expect(r.types.length, r.file).toBeGreaterThan(0);
     }

@@ -16,6 +16,7 @@ import type { StageCostsJson } from '../lib/views/cost-report';
 import { estimateCost } from '../lib/views/cost';
 import { parseAllDocuments } from 'yaml';
 import { ENVOY_IMAGE } from '../lib/facts/images';
+import { derivedConfigModule, unwaivedConfigModule } from './support/config';
 
 /** `npx cdk synth --quiet -o <outdir> <args>` in this checkout, or in the checkout `cwd`. */
 function synth(outdir: string, args: readonly string[], cwd = ROOT) {
@@ -167,12 +168,7 @@ describe('npx cdk synth', () => {
 
   it('fails on APAC writes through a distant write region without a waiver, exit 1, leaving cdk.out as it was', () => {
     const before = treeDigest(join(tmp, 'a'));
-    const unwaived = join(tmp, 'unwaived.config.ts');
-    writeFileSync(
-      unwaived,
-      `import base from ${JSON.stringify(join(ROOT, 'regions.config.ts'))};\n` +
-        'const { latencyBudgets: _dropped, ...prod } = base.environments.prod;\nexport default { environments: { prod } };\n',
-    );
+    const unwaived = unwaivedConfigModule(tmp);
     const r = synth(join(tmp, 'a'), ['-c', `config=${unwaived}`]);
     expect(r.stderr).toMatch(/prod {2}ap-southeast-1 {2}memory\.write +260 +150 {2}BREACH/);
     expect(r.stderr).toContain('gigascale: latency budget failed: 1 flow over target without a waiver:');
@@ -262,11 +258,9 @@ describe('npx cdk synth', () => {
 
   it('refuses a prod image without a digest, naming the field, with exit 2, and leaves cdk.out as it was', () => {
     const before = treeDigest(join(tmp, 'a'));
-    const tagged = join(tmp, 'tagged.config.ts');
-    writeFileSync(
-      tagged,
-      `import base from ${JSON.stringify(join(ROOT, 'regions.config.ts'))};\n` +
-        'const prod = base.environments.prod;\n' +
+    const tagged = derivedConfigModule(
+      join(tmp, 'tagged.config.ts'),
+      'const prod = base.environments.prod;\n' +
         "export default { environments: { prod: { ...prod, compute: { ...prod.compute, images: { ...prod.compute!.images, chat: 'gigascale/chat:0.2.0' } } } } };\n",
     );
     const r = synth(join(tmp, 'a'), ['-c', `config=${tagged}`]);

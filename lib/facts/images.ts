@@ -23,7 +23,7 @@ export const ENVOY_IMAGE = 'envoyproxy/envoy:v1.36.2@sha256:4972515dd9a069b44beb
 export const COTURN_IMAGE = 'coturn/coturn:4.7.0@sha256:a00afb5b4890de4df22bbe70379c6b316685dffee297d53cac1271dcb91fab93';
 
 /**
- * The repository prefix of the region's ECR pull-through cache of Docker Hub (stacks/compute/pull-through-cache.ts):
+ * The repository prefix of the region's ECR pull-through cache of Docker Hub (stacks/compute/docker-hub-cache.ts):
  * `envoyproxy/envoy` is pulled as `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub/envoyproxy/envoy`, so nodes
  * never pull from Docker Hub (no anonymous rate limit, no outage of a third party on a scale-out) and ECR keeps the
  * copy a rollback needs.

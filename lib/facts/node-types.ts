@@ -1,7 +1,7 @@
 /**
  * Graviton EC2 types the managed node groups may use, with their vCPUs and memory (GiB) from the EC2 instance type
  * pages. Pods per node are capped by the VPC CNI's IP-per-ENI limits unless prefix delegation is on (it is: see
- * stacks/compute/eks-cluster.ts), so CPU and memory are what bound packing.
+ * stacks/compute/cluster-addons.ts), so CPU and memory are what bound packing.
  */
 export const NODE_INSTANCE_TYPE_SHAPES: Readonly<Record<string, { readonly vcpus: number; readonly memoryGiB: number }>> = {
   'm7g.large': { vcpus: 2, memoryGiB: 8 },

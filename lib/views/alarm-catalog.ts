@@ -509,13 +509,21 @@ function ingressAlarms(environment: EnvironmentPlan, region: RegionPlan): AlarmS
  */
 function originTokenSyncAlarms(environment: EnvironmentPlan, region: RegionPlan, spec: ReturnType<typeof specMaker>): AlarmSpec[] {
   const evaluation: Evaluation = { periodSeconds: ORIGIN_TOKEN_SYNC_MINUTES * 60, evaluationPeriods: 3, datapointsToAlarm: 3 };
-  const jobs: [OriginTokenJob, string, string][] = [
-    ['waf-sync', 'the web ACL\'s pattern set', `the function's log names the failing call: reading ${edgeOriginTokenSecretName(environment.name)} (its replica here) or updating the pattern set`],
-    ...(region.isWriteRegion
-      ? ([['edge-sync', 'Cloudflare\'s transform rule and health monitor', `the function's log names the failing call; check ${edgeApiCredentialsSecretName(environment.name)} (docs/edge.md) and the edge's resources (pulumi up in edge/)`]] as [OriginTokenJob, string, string][])
-      : []),
+  const jobs: { readonly job: OriginTokenJob; readonly target: string; readonly runbook: string }[] = [
+    {
+      job: 'waf-sync',
+      target: 'the web ACL\'s pattern set',
+      runbook: `the function's log names the failing call: reading ${edgeOriginTokenSecretName(environment.name)} (its replica here) or updating the pattern set`,
+    },
   ];
-  return jobs.map(([job, target, runbook]) => {
+  if (region.isWriteRegion) {
+    jobs.push({
+      job: 'edge-sync',
+      target: 'Cloudflare\'s transform rule and health monitor',
+      runbook: `the function's log names the failing call; check ${edgeApiCredentialsSecretName(environment.name)} (docs/edge.md) and the edge's resources (pulumi up in edge/)`,
+    });
+  }
+  return jobs.map(({ job, target, runbook }) => {
     const functionName = originTokenFunctionName(environment.name, region.name, job);
     return spec({
       subject: 'origin-token',

@@ -32,8 +32,9 @@ import {
 
 /** The package that bundles the binary and Control Tower's rules. */
 const PACKAGE_ROOT = dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json'));
-const RULES_DIR = join(PACKAGE_ROOT, 'rules', 'control-tower', 'cfn-guard');
-const METADATA_DIR = join(PACKAGE_ROOT, 'rules', 'control-tower', 'metadata');
+/** Control Tower's rule files, and their metadata files at the same relative paths. */
+export const RULES_DIR = join(PACKAGE_ROOT, 'rules', 'control-tower', 'cfn-guard');
+export const METADATA_DIR = join(PACKAGE_ROOT, 'rules', 'control-tower', 'metadata');
 /** The version of the bundled cfn-guard, as the package records it. */
 const GUARD_VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'guard-version.json'), 'utf8')) as { version: string }).version;
 /** cfn-guard's exit codes: every rule passed, or some rule failed (its findings are in the output). */
@@ -172,7 +173,6 @@ export class CfnGuardScan {
       this.stats.scanMs += performance.now() - scan.began;
     }
   }
-
 }
 
 /** One violation per control across templates, as aws-cdk-lib reports a plugin's findings. */
@@ -199,7 +199,7 @@ function guardBinary(): string {
 }
 
 /** Every rule file under the rules folder, relative to it, sorted. */
-function listRules(dir: string, prefix = ''): string[] {
+export function listRules(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? listRules(dir, join(prefix, e.name)) : e.name.endsWith('.guard') ? [join(prefix, e.name)] : []))
     .sort();

@@ -1,4 +1,7 @@
 /** Test helpers for configs: a valid environment to vary, and the problems a config is refused with. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../lib/plan/cdk-json';
 import { GigascaleError } from '../../lib/util/errors';
 import { resolvePlan, type EnvironmentInput, type GigascaleConfig } from '../../lib/plan';
 
@@ -30,4 +33,18 @@ export function problems(config: unknown, context: Record<string, unknown> = {})
     throw e;
   }
   throw new Error('expected the config to be refused');
+}
+
+/**
+ * Writes a config module at `file` whose `body` derives from the shipped regions.config.ts, imported as `base`, and
+ * returns the path: what the CLIs' `--config` and `-c config=` tests load.
+ */
+export function derivedConfigModule(file: string, body: string): string {
+  writeFileSync(file, `import base from ${JSON.stringify(join(PROJECT_ROOT, 'regions.config.ts'))};\n${body}`);
+  return file;
+}
+
+/** In `dir`, the shipped config's prod without its latency waiver: APAC writes through us-east-1, unwaived. */
+export function unwaivedConfigModule(dir: string): string {
+  return derivedConfigModule(join(dir, 'unwaived.config.ts'), 'const { latencyBudgets: _dropped, ...prod } = base.environments.prod;\nexport default { environments: { prod } };\n');
 }

@@ -12,7 +12,7 @@ const POD_ROLE_POLICY = /^[a-z0-9-]+\/Compute\/PodRoles\/[A-Za-z]+\/Policy\/Reso
 /** The ECR pull-through cache of Docker Hub: its credentials and the nodes' policy to pull through it. */
 const DOCKER_HUB_CREDENTIALS = /^[a-z0-9-]+\/Compute\/DockerHubCache\/Credentials\/Resource$/;
 const DOCKER_HUB_PULL_POLICY = /^[a-z0-9-]+\/Compute\/DockerHubCache\/Pull\/Resource$/;
-/** The function that rotates the TURN relay's shared secret (stacks/compute/turn-secret-rotation.ts). */
+/** The function that rotates the TURN relay's shared secret (stacks/secret-rotation.ts). */
 const TURN_ROTATION_FUNCTION = /^[a-z0-9-]+\/Compute\/TurnSecretRotation\/Function\/Resource$/;
 /** The role of the managed nodes, and of the nodes Karpenter launches: the same two AWS-managed policies. */
 const NODE_ROLE = /^[a-z0-9-]+\/Compute\/(Nodes|Karpenter)\/NodeRole\/Resource$/;
