@@ -75,7 +75,7 @@ export default defineConfig({
             flow: 'memory.write',
             reason:
               'one write region (the seed\'s phase 4): AI-memory writes from APAC are forwarded to us-east-1 and pay its ' +
-              '~217 ms round trip; accepted because they are off the chat path, until writes become regional',
+              '~220 ms round trip; accepted because they are off the chat path, until writes become regional',
           },
         ],
       },

@@ -1,8 +1,11 @@
 /**
- * Round trips between AWS regions, milliseconds: the default table, and the physical floor no measured round trip
- * can beat. A flow that writes pays one round trip from its region to the write region (lib/facts/flows.ts).
+ * Round trips between AWS regions, milliseconds: the measured table (every pair of the region catalog), the physical
+ * floor no round trip can beat, and the estimate for a pair nobody measured. A flow that writes pays one round trip
+ * from its region to the write region (lib/facts/flows.ts).
  */
+import dataset from './inter-region-rtt.json';
 import { greatCircleKm, type LatLon } from './geo';
+import { catalogRegion } from './regions';
 
 /** Light in optical fibre travels at about two thirds of its speed in vacuum. */
 export const FIBRE_KM_PER_MS = (299_792.458 * 2) / 3 / 1000;
@@ -15,91 +18,107 @@ export function physicalRttFloorMs(a: LatLon, b: LatLon): number {
   return (2 * greatCircleKm(a, b)) / FIBRE_KM_PER_MS;
 }
 
-/** Where DEFAULT_RTT_MS comes from. */
-export const DEFAULT_RTT_SOURCE =
-  'Average inter-region round trips between EC2 instances measured in 2017 ("Latency Between AWS Global Regions", as tabulated in ' +
-  'https://acomputerscientistlearnsaws.blogspot.com/2017/04/aws-regions.html); each pair is the larger of its two directions, ' +
-  'rounded up to a whole millisecond. Averages of a 2017 snapshot, not P95s: replace them with your own measurements where they decide a verdict.';
+/** Figures of each ordered pair of regions: `from[a][b]`, milliseconds. */
+export type DirectedFigures = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
 /**
- * The default table, each unordered pair once (`a` sorted before `b`). It covers the ten regions that source measured;
- * a pair it lacks is estimated (rttEstimateMs) unless the config gives it (`latencyBudgets.interRegionRttMs`).
+ * A measurement set of round trips between regions, as lib/facts/inter-region-rtt.json holds it: where the figures
+ * come from, when and how they were measured, and the figures themselves, per direction.
  */
-const PAIRS: readonly (readonly [string, string, number])[] = [
-  ['ap-northeast-1', 'ap-northeast-2', 32],
-  ['ap-northeast-1', 'ap-southeast-1', 74],
-  ['ap-northeast-1', 'ap-southeast-2', 104],
-  ['ap-northeast-1', 'eu-central-1', 237],
-  ['ap-northeast-1', 'eu-west-1', 213],
-  ['ap-northeast-1', 'sa-east-1', 257],
-  ['ap-northeast-1', 'us-east-1', 146],
-  ['ap-northeast-1', 'us-west-1', 103],
-  ['ap-northeast-1', 'us-west-2', 90],
-  ['ap-northeast-2', 'ap-southeast-1', 72],
-  ['ap-northeast-2', 'ap-southeast-2', 134],
-  ['ap-northeast-2', 'eu-central-1', 267],
-  ['ap-northeast-2', 'eu-west-1', 243],
-  ['ap-northeast-2', 'sa-east-1', 287],
-  ['ap-northeast-2', 'us-east-1', 179],
-  ['ap-northeast-2', 'us-west-1', 133],
-  ['ap-northeast-2', 'us-west-2', 119],
-  ['ap-southeast-1', 'ap-southeast-2', 176],
-  ['ap-southeast-1', 'eu-central-1', 326],
-  ['ap-southeast-1', 'eu-west-1', 239],
-  ['ap-southeast-1', 'sa-east-1', 329],
-  ['ap-southeast-1', 'us-east-1', 217],
-  ['ap-southeast-1', 'us-west-1', 174],
-  ['ap-southeast-1', 'us-west-2', 162],
-  ['ap-southeast-2', 'eu-central-1', 324],
-  ['ap-southeast-2', 'eu-west-1', 310],
-  ['ap-southeast-2', 'sa-east-1', 323],
-  ['ap-southeast-2', 'us-east-1', 230],
-  ['ap-southeast-2', 'us-west-1', 158],
-  ['ap-southeast-2', 'us-west-2', 163],
-  ['eu-central-1', 'eu-west-1', 20],
-  ['eu-central-1', 'sa-east-1', 195],
-  ['eu-central-1', 'us-east-1', 89],
-  ['eu-central-1', 'us-west-1', 167],
-  ['eu-central-1', 'us-west-2', 160],
-  ['eu-west-1', 'sa-east-1', 192],
-  ['eu-west-1', 'us-east-1', 81],
-  ['eu-west-1', 'us-west-1', 154],
-  ['eu-west-1', 'us-west-2', 137],
-  ['sa-east-1', 'us-east-1', 120],
-  ['sa-east-1', 'us-west-1', 193],
-  ['sa-east-1', 'us-west-2', 183],
-  ['us-east-1', 'us-west-1', 73],
-  ['us-east-1', 'us-west-2', 89],
-  ['us-west-1', 'us-west-2', 20],
-];
+export interface RttDataset {
+  /** One line for tables: who measured what, and when. */
+  readonly summary: string;
+  /** Who measured. */
+  readonly source: string;
+  /** Where the figures are published. */
+  readonly url: string;
+  /** Which copy of them this is. */
+  readonly copy: string;
+  /** The period measured, as precisely as the copy tells. */
+  readonly date: string;
+  /** How a figure is measured. */
+  readonly method: string;
+  /** What the median and the P95 are, or why one is missing. */
+  readonly statistics: { readonly median: string; readonly p95: string };
+  readonly unit: 'ms';
+  readonly medianMs: DirectedFigures;
+  /** @default - no P95 published: verdicts use the median */
+  readonly p95Ms?: DirectedFigures;
+}
+
+/** The measured figures of one unordered pair. */
+export interface MeasuredRtt {
+  readonly medianMs: number;
+  /** Null when the set publishes no P95 for the pair. */
+  readonly p95Ms: number | null;
+}
 
 /** The key of an unordered pair of regions: `a b` with the names sorted. */
 export function pairKey(a: string, b: string): string {
   return a < b ? `${a} ${b}` : `${b} ${a}`;
 }
 
-/** The default table: pairKey -> round trip, milliseconds. */
-export const DEFAULT_RTT_MS: ReadonlyMap<string, number> = new Map(PAIRS.map(([a, b, ms]) => [pairKey(a, b), ms]));
-
 /**
- * How far above the physical floor a published round trip lies, at most: the largest measured / floor ratio of the
- * default table over the catalog's coordinates (3.18, ap-southeast-1 to eu-central-1), rounded up to a tenth.
+ * The measured table of a set: pairKey -> figures, each the larger of the pair's two directions rounded up to a whole
+ * millisecond (a round trip is one figure both ways; the slower direction is the one a forwarded write may meet).
  */
-export function estimateRatio(locate: (region: string) => LatLon): number {
-  const ratios = [...DEFAULT_RTT_MS].map(([key, ms]) => {
-    const [a, b] = key.split(' ');
-    return ms / physicalRttFloorMs(locate(a), locate(b));
-  });
-  return Math.ceil(Math.max(...ratios) * 10) / 10;
+export function measuredRttTable(data: Pick<RttDataset, 'medianMs' | 'p95Ms'>): ReadonlyMap<string, MeasuredRtt> {
+  const larger = (figures: DirectedFigures | undefined): Map<string, number> => {
+    const pairs = new Map<string, number>();
+    for (const [a, row] of Object.entries(figures ?? {})) {
+      for (const [b, ms] of Object.entries(row)) pairs.set(pairKey(a, b), Math.max(pairs.get(pairKey(a, b)) ?? 0, Math.ceil(ms)));
+    }
+    return pairs;
+  };
+  const p95 = larger(data.p95Ms);
+  return new Map([...larger(data.medianMs)].sort(([x], [y]) => x.localeCompare(y)).map(([key, medianMs]) => [key, { medianMs, p95Ms: p95.get(key) ?? null }]));
 }
 
+/** The shipped measurement set (lib/facts/inter-region-rtt.json): its source, date and method travel with every table. */
+export const RTT_DATASET: RttDataset = dataset as RttDataset;
+
+/** The shipped measured table: pairKey -> figures. */
+export const MEASURED_RTT: ReadonlyMap<string, MeasuredRtt> = measuredRttTable(RTT_DATASET);
+
+/** Which statistic of a measured pair a verdict uses. */
+export type RttStatistic = 'p95' | 'median';
+
+/** The figure a verdict holds a pair to: its P95 where measured, else its median (flagged as such in every table). */
+export function rttBound(measured: MeasuredRtt): { readonly ms: number; readonly statistic: RttStatistic } {
+  return measured.p95Ms === null ? { ms: measured.medianMs, statistic: 'median' } : { ms: measured.p95Ms, statistic: 'p95' };
+}
+
+/** The quantile of measured / floor ratios the estimate's factor is taken at. */
+export const ESTIMATE_RATIO_QUANTILE = 0.95;
+
 /**
- * A stand-in for a pair nobody measured: the physical floor times the table's largest ratio, rounded up to a whole
- * millisecond. Pessimistic on purpose: a verdict that rests on it should fail towards a measurement, not pass on a guess.
+ * How far above the physical floor a measured round trip lies, calibrated on the measured table: the 95th percentile
+ * (nearest rank) of each pair's bound / floor over the catalog's coordinates, rounded up to a tenth. Not the largest:
+ * a few pairs are routed far around the great circle (af-south-1 to sa-east-1 goes through Europe, 5.3 × its floor),
+ * and a factor that large would make every estimate absurd rather than careful.
+ */
+export function estimateRatio(table: ReadonlyMap<string, MeasuredRtt>, locate: (region: string) => LatLon): number {
+  const ratios = [...table]
+    .map(([key, measured]) => {
+      const [a, b] = key.split(' ');
+      return rttBound(measured).ms / physicalRttFloorMs(locate(a), locate(b));
+    })
+    .sort((x, y) => x - y);
+  const rank = Math.ceil(ESTIMATE_RATIO_QUANTILE * ratios.length) - 1;
+  return Math.ceil(ratios[rank] * 10) / 10;
+}
+
+/** The shipped table's factor (3.3 over the catalog's coordinates). */
+export const RTT_ESTIMATE_RATIO = estimateRatio(MEASURED_RTT, (region) => catalogRegion(region)!);
+
+/**
+ * A stand-in for a pair nobody measured: the physical floor times the calibrated ratio, rounded up to a whole
+ * millisecond. Above 95 % of the measured pairs on purpose: a verdict that rests on it should fail towards a
+ * measurement, not pass on a guess.
  */
 export function rttEstimateMs(a: LatLon, b: LatLon, ratio: number): number {
   return Math.ceil(physicalRttFloorMs(a, b) * ratio);
 }
 
 /** Where a region's round trip to the write region comes from. */
-export type RttBasis = 'write region' | 'config' | 'published' | 'estimated';
+export type RttBasis = 'write region' | 'config' | 'measured p95' | 'measured median' | 'estimated';

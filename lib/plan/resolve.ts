@@ -19,7 +19,7 @@ import { DEFAULT_HOP_BUDGETS_MS, type Hop } from '../facts/hops';
 import { probeBudgetsMs } from '../facts/probe-checks';
 import { MIGRATION_SHARDS_PER_GROUP, shardGroups } from '../facts/shard-groups';
 import { DEFAULT_FLOW_TARGETS_MS, type Flow } from '../facts/flows';
-import { DEFAULT_RTT_MS, estimateRatio, pairKey, rttEstimateMs } from '../facts/rtt';
+import { MEASURED_RTT, pairKey, RTT_ESTIMATE_RATIO, rttBound, rttEstimateMs } from '../facts/rtt';
 import type { EnvironmentPlan, IngressPlan, LatencyBudgets, Plan, RegionPlan } from './plan';
 import { KUBERNETES_VERSION } from '../facts/kubernetes';
 import { defaultImages } from '../facts/images';
@@ -49,13 +49,10 @@ function deepFreeze<T>(value: T): T {
 const sortedRecord = (r: Readonly<Record<string, number>>): Record<string, number> =>
   Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
 
-/** Coordinates of a catalog region (the default RTT table's regions all are). */
-const catalogLocation = (region: string) => catalogRegion(region)!;
-const RTT_ESTIMATE_RATIO = estimateRatio(catalogLocation);
-
 /**
  * Hop budgets and flow targets over the defaults; the round trip from each region to the write region from the
- * config's table, else the published one, else estimated from the distance; waivers sorted.
+ * config's table, else the measured one (its P95 where measured, else its median), else estimated from the distance;
+ * waivers sorted.
  */
 function resolveLatencyBudgets(env: EnvironmentInput, regions: readonly RegionPlan[], writeRegion: string): LatencyBudgets {
   const budgets = env.latencyBudgets;
@@ -70,10 +67,13 @@ function resolveLatencyBudgets(env: EnvironmentInput, regions: readonly RegionPl
       .map((region) => {
         const key = pairKey(region.name, writeRegion);
         const configured = given.get(key);
-        const published = DEFAULT_RTT_MS.get(key);
+        const measured = MEASURED_RTT.get(key);
         if (region.name === writeRegion) return [region.name, { ms: 0, basis: 'write region' as const }];
         if (configured !== undefined) return [region.name, { ms: configured, basis: 'config' as const }];
-        if (published !== undefined) return [region.name, { ms: published, basis: 'published' as const }];
+        if (measured !== undefined) {
+          const { ms, statistic } = rttBound(measured);
+          return [region.name, { ms, basis: `measured ${statistic}` as const }];
+        }
         return [region.name, { ms: rttEstimateMs(region, writer, RTT_ESTIMATE_RATIO), basis: 'estimated' as const }];
       }),
   );

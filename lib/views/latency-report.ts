@@ -3,7 +3,7 @@ import type { EnvironmentPlan } from '../plan/plan';
 import { formatTable } from '../util/table';
 import { FLOW_NAMES, FLOWS } from '../facts/flows';
 import type { Hop } from '../facts/hops';
-import { DEFAULT_RTT_SOURCE } from '../facts/rtt';
+import { ESTIMATE_RATIO_QUANTILE, RTT_DATASET, RTT_ESTIMATE_RATIO } from '../facts/rtt';
 import { breaches, unneededWaivers, type FlowVerdict } from './verdicts';
 
 const verdictCell = (v: FlowVerdict): string => (v.ok ? (v.waiver === null ? 'ok' : 'ok (waiver unneeded)') : v.waiver === null ? 'BREACH' : 'waived');
@@ -48,8 +48,7 @@ export function formatVerdicts(verdicts: readonly FlowVerdict[], environments: r
     for (const [, { basis }] of pairs) bases.add(basis);
     if (pairs.some(([, r]) => r.basis === 'config')) lines.push(`    config: ${rttSource}`);
   }
-  if (bases.has('published')) lines.push(`  published: ${DEFAULT_RTT_SOURCE}`);
-  if (bases.has('estimated')) lines.push('  estimated: no published figure; the physical floor times the largest measured/floor ratio of the published table (lib/facts/rtt.ts). Measure it and set latencyBudgets.interRegionRttMs.');
+  lines.push(...rttSourceLines(bases));
   const broken = breaches(verdicts);
   const unneeded = unneededWaivers(verdicts);
   lines.push(
@@ -58,6 +57,21 @@ export function formatVerdicts(verdicts: readonly FlowVerdict[], environments: r
       (unneeded.length > 0 ? `; ${unneeded.length} waiver${unneeded.length === 1 ? '' : 's'} no longer needed (${unneeded.map((v) => `${v.env} ${v.region} ${v.flow}`).join(', ')}): remove ${unneeded.length === 1 ? 'it' : 'them'}` : ''),
   );
   return lines.join('\n');
+}
+
+/** What each basis of the round trips in a table rests on, one line each, for the bases present. */
+export function rttSourceLines(bases: ReadonlySet<string>): string[] {
+  const lines: string[] = [];
+  if (bases.has('measured p95') || bases.has('measured median')) {
+    lines.push(`  measured: ${RTT_DATASET.summary} (${RTT_DATASET.url}; source, date and method in lib/facts/inter-region-rtt.json)`);
+  }
+  if (bases.has('measured median')) lines.push('  measured median: the set has no P95, so a P95 budget is judged on a median. Measure the P95 and set latencyBudgets.interRegionRttMs.');
+  if (bases.has('estimated')) {
+    lines.push(
+      `  estimated: no measurement; the physical floor times ${RTT_ESTIMATE_RATIO}, the ${ESTIMATE_RATIO_QUANTILE * 100}th percentile of measured/floor ratios over the measured pairs (lib/facts/rtt.ts). Measure it and set latencyBudgets.interRegionRttMs.`,
+    );
+  }
+  return lines;
 }
 
 /** The error synth and the budget CLI end with when a flow breaks its target without a waiver. */
