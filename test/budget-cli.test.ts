@@ -1,6 +1,6 @@
 /** `npm run -s budget`: the latency verdicts without a synth, as a table or exact JSON, with exit codes 0 / 1 / 2. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,69 @@ describe('npm run -s budget', () => {
     const r = budget(...args);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('npm run -s budget -- --measured', () => {
+  /** A probe --json report with these P95s, written to the temp directory. */
+  const probeJson = (name: string, region: string, p95: Record<string, number | null>): string => {
+    const file = join(tmp, name);
+    const checks = Object.entries(p95).map(([check, ms]) => ({ name: check, count: 400, errors: 0, error_rate: 0, p50_ms: ms, p95_ms: ms, p99_ms: ms, max_ms: ms, budget_p95_ms: null, ok: true }));
+    writeFileSync(file, JSON.stringify({ region, checks, ok: true }));
+    return file;
+  };
+
+  it('exits 0 when every measured stretch holds, and prints exactly the rows with --json', () => {
+    const file = probeJson('holds.json', 'eu-west-1', { 'redis.get': 1.5, 'http.get': 2.25 });
+    const r = budget('--env', 'prod', '--measured', file, '--json');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { env: 'prod', region: 'eu-west-1', check: 'redis.get', hops: ['cache.get'], measured_p95_ms: 1.5, runs: 1, static_p95_ms: 2, verdict: 'holds' },
+      { env: 'prod', region: 'eu-west-1', check: 'http.get', hops: ['lb', 'gateway'], measured_p95_ms: 2.25, runs: 1, static_p95_ms: 3, verdict: 'holds' },
+    ]);
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 1 and names the drifted stretches over several files, holding a local run to --region', () => {
+    const local = probeJson('local.json', 'local', { 'ws.ping': 0.5 });
+    const slow = probeJson('slow.json', 'local', { 'ws.ping': 12 });
+    const r = budget('--env', 'dev', '--measured', local, slow, '--region', 'us-east-1');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^dev {2}us-east-1 {2}ws\.ping {2}ws\.push {15}12 {13}10 {15}0\.8x {5}2 {2}model exceeded$/m);
+    expect(r.stdout).toContain("(the worst of 2 probe runs, held to us-east-1's figures)");
+    expect(r.stderr).toBe('gigascale: the latency model drifted from the measurements: us-east-1 ws.ping model exceeded\n');
+  });
+
+  it.each([
+    [['--measured', 'x.json'], '--measured: needs --env <name>: the environment whose static model the measurements are held to'],
+    [['--env', 'prod', '--region', 'us-east-1'], '--region: applies to --measured reports only'],
+    [['--env', 'prod', '--measured'], '--measured: needs a value'],
+    [['--env', 'prod', '--measured', 'a.json', '--measured', 'b.json'], '--measured: is given twice; list every value after one flag'],
+  ])('exits 2 for %j', (args, message) => {
+    const r = budget(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 2 naming every unreadable or malformed file at once', () => {
+    const notJson = join(tmp, 'not.json');
+    writeFileSync(notJson, 'p95 12 ms');
+    const wrong = join(tmp, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ region: 'us-east-1', checks: [{ name: 'kafka.produce', p95_ms: 3 }] }));
+    const missing = join(tmp, 'missing.json');
+    const r = budget('--env', 'prod', '--measured', notJson, wrong, missing);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        'gigascale: Invalid measurements (3 problems):',
+        `  - ${notJson}: is not JSON (Unexpected token 'p', "p95 12 ms" is not valid JSON); pass the output of npm run -s probe -- --json`,
+        `  - ${wrong} checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, ws.connect, ws.ping), got "kafka.produce"`,
+        `  - ${missing}: cannot be read (ENOENT); pass the output of npm run -s probe -- --json`,
+        '',
+      ].join('\n'),
+    );
     expect(r.stdout).toBe('');
   });
 });
