@@ -144,7 +144,8 @@ async function run(argv: readonly string[]): Promise<number> {
     if (interrupted) return EXIT_CHECK_FAILED;
     const target: ProbeTarget = {
       region: 'local',
-      postgres: started.postgres.url,
+      // As the probe's own database user, with the privileges it has on the shards.
+      postgres: started.postgres.probeUrl,
       redis: started.redis.url,
       http: started.http.httpUrl,
       ws: started.http.wsUrl,

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../lib/plan/cdk-json';
+import { PROBE_DB_USER } from '../lib/facts/aurora';
 import { applyMigrations, type MigrationFile, type MigrationReport } from '../db/migrate';
 import { readMigrationFiles } from '../db/migration-files';
 import { freePort, LOOPBACK } from './ports';
@@ -26,6 +27,11 @@ import { run, sleep } from './process';
 const USER = 'postgres';
 /** A loopback-only server with throwaway data: the password keeps the URL realistic, it protects nothing. */
 const PASSWORD = 'local-postgres-password';
+/**
+ * The probe's database user gets a password here only: on the shards it has none and signs in with IAM tokens.
+ * With it, probe:local reads as that user, with exactly the privileges the migrations give it in the clusters.
+ */
+const PROBE_PASSWORD = 'local-probe-password';
 const DATABASE = 'postgres';
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -63,6 +69,8 @@ export const LOCAL_MEMORY_ROWS: readonly MemoryRow[] = [
 export interface LocalPostgres {
   /** `postgres://postgres:...@127.0.0.1:<port>/postgres`, the superuser (the app role has no password: IAM only). */
   readonly url: string;
+  /** `postgres://gigascale_probe:...@127.0.0.1:<port>/postgres`: the probe's user (db/migrations/0004_probe_role.sql). */
+  readonly probeUrl: string;
   readonly port: number;
   /** Milliseconds for initdb and the server's start (to "ready to accept connections"). */
   readonly startMs: number;
@@ -192,6 +200,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     const { apply, skipped } = partitionByExtensions(files, available);
     skippedMigrations = skipped;
     migrations = await applyMigrations(client, apply, { memoryPartitions: options.memoryPartitions });
+    await client.query(`ALTER ROLE ${PROBE_DB_USER} PASSWORD '${PROBE_PASSWORD}'`);
     await seedMemory(client);
   } catch (e) {
     await client.end().catch(() => undefined);
@@ -201,6 +210,7 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
 
   return {
     url,
+    probeUrl: `postgres://${PROBE_DB_USER}:${PROBE_PASSWORD}@${LOOPBACK}:${port}/${DATABASE}`,
     port,
     startMs,
     migrateMs: Math.round(performance.now() - migrateBegan),

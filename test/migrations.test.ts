@@ -172,6 +172,46 @@ describe(`db/migrations on Postgres (PGlite + pgvector over TCP), ${PARTITIONS} 
     expect(rows).toEqual([{ login: true, super: false, password: false, rw: true, ddl: false }]);
   });
 
+  it("creates the IAM-only probe user, allowed to read the reserved probe users' rows through its view and nothing more", async () => {
+    const privileges = await pg.withClient(async (c) =>
+      (
+        await c.query<{ login: boolean; super: boolean; password: boolean; view: boolean; table: boolean; write: boolean }>(
+          `SELECT r.rolcanlogin AS login, r.rolsuper AS super, r.rolpassword IS NOT NULL AS password,
+                  has_table_privilege('gigascale_probe', 'probe_user_memory', 'SELECT') AS view,
+                  has_table_privilege('gigascale_probe', 'ai_user_memory', 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE') AS table,
+                  has_table_privilege('gigascale_probe', 'probe_user_memory', 'INSERT, UPDATE, DELETE') OR has_schema_privilege('gigascale_probe', 'public', 'CREATE') AS write
+             FROM pg_authid r WHERE r.rolname = 'gigascale_probe'`,
+        )
+      ).rows,
+    );
+    expect(privileges).toEqual([{ login: true, super: false, password: false, view: true, table: false, write: false }]);
+
+    const seen = await pg.withClient(async (c) => {
+      await c.query(`INSERT INTO ai_user_memory (user_id, key, value, confidence) VALUES ('gigascale-probe:3', 'probe', '{"seen": true}', 1), ('gigascale-probeX', 'probe', '{}', 1)`);
+      try {
+        await c.query('SET ROLE gigascale_probe');
+        const rows = (await c.query<{ user_id: string }>('SELECT user_id FROM probe_user_memory ORDER BY user_id')).rows.map((r) => r.user_id);
+        const refused = await c.query('SELECT 1 FROM ai_user_memory LIMIT 1').then(
+          () => 'read',
+          (e: Error) => e.message,
+        );
+        return { rows, refused };
+      } finally {
+        await c.query('RESET ROLE');
+        await c.query(`DELETE FROM ai_user_memory WHERE user_id IN ('gigascale-probe:3', 'gigascale-probeX')`);
+      }
+    });
+    expect(seen).toEqual({ rows: ['gigascale-probe:3'], refused: 'permission denied for table ai_user_memory' });
+  });
+
+  it("folds the probe's view into the index lookup the Memory service does", async () => {
+    const plan = await pg.withClient((c) => explain(c, `SELECT value FROM probe_user_memory WHERE user_id = $1 AND key = $2`, ['gigascale-probe:3', 'probe']));
+    // One partition's covering index, as the service's own read (above), with the view's prefix as extra bounds.
+    expect(plan[0]).toBe('Subquery Scan on probe_user_memory');
+    expect(plan[1]).toMatch(/^ {2}-> {2}Index Only Scan using ai_user_memory_p\d_covering on ai_user_memory_p\d ai_user_memory$/);
+    expect(plan[2]).toContain("(user_id = 'gigascale-probe:3'::text) AND (key = 'probe'::text)");
+  });
+
   it('runs on the major version Aurora runs (PostgreSQL 17)', async () => {
     const version = await pg.withClient(async (c) => (await c.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0].server_version_num);
     expect(version).toMatch(/^17\d{4}$/);

@@ -1,6 +1,7 @@
 /**
  * postgres.select1 and postgres.memory_read against a real Postgres (PGlite over TCP, test/support/postgres.ts):
- * the memory read is skipped, saying why, until ai_user_memory exists, and a refused connection is counted.
+ * the memory read is skipped, saying why, until the probe's view of ai_user_memory exists, and a refused connection
+ * is counted.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresCheck } from '../probe/checks/postgres';
@@ -61,14 +62,17 @@ describe('postgres.select1 and postgres.memory_read against Postgres (PGlite)', 
     expect(m).toMatchObject({ count: 40, errors: 0 });
   });
 
-  it('skips the memory read, saying why, while ai_user_memory does not exist', async () => {
+  it("skips the memory read, saying why, while the probe's view of ai_user_memory does not exist", async () => {
     expect(await openPostgresCheck('postgres.memory_read', url, CONTEXT, 1)).toEqual({
-      skipped: 'table ai_user_memory does not exist on this database; apply db/migrations (npm run migrate)',
+      skipped: 'view probe_user_memory does not exist on this database; apply db/migrations (npm run migrate)',
     });
   });
 
-  it('runs the (user_id, key) lookup once the table exists', async () => {
-    await pg.withClient((c) => c.query('CREATE TABLE ai_user_memory (user_id text, key text, value jsonb NOT NULL, confidence real NOT NULL, PRIMARY KEY (user_id, key))'));
+  it('runs the (user_id, key) lookup once the view exists', async () => {
+    await pg.withClient(async (c) => {
+      await c.query('CREATE TABLE ai_user_memory (user_id text, key text, value jsonb NOT NULL, confidence real NOT NULL, PRIMARY KEY (user_id, key))');
+      await c.query(`CREATE VIEW probe_user_memory AS SELECT user_id, key, value FROM ai_user_memory WHERE user_id LIKE 'gigascale-probe:%'`);
+    });
     await untilFree();
     const m = await measure(openPostgresCheck('postgres.memory_read', url, CONTEXT, 1));
     expect(m).toMatchObject({ count: 40, errors: 0 });

@@ -16,6 +16,16 @@ export const SLOW_STATEMENT_MS = 500;
  * exists for it). The migrations create it and grant it `rds_iam`.
  */
 export const APP_DB_USER = 'gigascale_app';
+/**
+ * Database user the in-cluster probe connects as, through the proxies of a sample of shards, with IAM
+ * authentication end to end like the services. db/migrations/0004_probe_role.sql creates it: it may read
+ * PROBE_MEMORY_VIEW and nothing else.
+ */
+export const PROBE_DB_USER = 'gigascale_probe';
+/** The reserved probe users' rows of ai_user_memory, the only relation PROBE_DB_USER may read. */
+export const PROBE_MEMORY_VIEW = 'probe_user_memory';
+/** User ids reserved for the probe: the view shows the rows of ids with this prefix, and only those. */
+export const PROBE_USER_ID_PREFIX = 'gigascale-probe:';
 /** Share of the writer's connections the proxies may take; the rest is left to write forwarding (`aurora_fwd_writer_max_connections_pct`). */
 export const PROXY_MAX_CONNECTIONS_PERCENT = 90;
 export const WRITE_FORWARDING_CONNECTIONS_PERCENT = 10;

@@ -7,23 +7,29 @@
 import { Socket } from 'node:net';
 import { Client } from 'pg';
 import type { ProbeCheck } from '../../lib/facts/probe-checks';
+import { PROBE_MEMORY_VIEW, PROBE_USER_ID_PREFIX } from '../../lib/facts/aurora';
 import { LazyConnection } from '../lazy-connection';
 import { sharedUser, waitAtMost, type CheckContext, type OpenedCheck } from '../session';
 
 /** Connections per check. */
 export const POSTGRES_CONNECTIONS = 4;
 
-/** The Memory service's point read by primary key (db/migrations/0001_ai_user_memory.sql), prepared once per connection. */
+/**
+ * The Memory service's point read by primary key (db/migrations/0001_ai_user_memory.sql), prepared once per
+ * connection, on the reserved probe users' rows: through PROBE_MEMORY_VIEW (0004_probe_role.sql), the only relation
+ * the probe's database user may read, whose condition Postgres folds into the same primary key lookup.
+ */
 export const MEMORY_READ = {
   name: 'gigascale_probe_memory_read',
-  text: 'SELECT value FROM ai_user_memory WHERE user_id = $1 AND key = $2',
+  text: `SELECT value FROM ${PROBE_MEMORY_VIEW} WHERE user_id = $1 AND key = $2`,
 } as const;
 /**
- * The (user, key) pairs the memory read cycles through, so its reads land on several hash partitions. On a shard
- * none of them need exist: an index lookup that finds nothing descends the same btree as one that finds a row.
- * probe:local seeds exactly these (local/postgres.ts), so there every read finds one.
+ * The (user, key) pairs the memory read cycles through, reserved probe users (PROBE_USER_ID_PREFIX), so its reads
+ * land on several hash partitions. On a shard none of them need exist: an index lookup that finds nothing descends
+ * the same btree as one that finds a row. probe:local seeds exactly these (local/postgres.ts), so there every read
+ * finds one.
  */
-export const PROBE_MEMORY_KEYS: readonly { readonly userId: string; readonly key: string }[] = Array.from({ length: 16 }, (_, i) => ({ userId: `probe-user-${i}`, key: 'probe' }));
+export const PROBE_MEMORY_KEYS: readonly { readonly userId: string; readonly key: string }[] = Array.from({ length: 16 }, (_, i) => ({ userId: `${PROBE_USER_ID_PREFIX}${i}`, key: 'probe' }));
 
 function memoryKeyValues(n: number): [string, string] {
   const { userId, key } = PROBE_MEMORY_KEYS[n % PROBE_MEMORY_KEYS.length];
@@ -54,7 +60,7 @@ export async function openPostgresCheck(
     const present = await tableExists(first, Math.max(0, context.setupMs - (performance.now() - began)));
     if (present === false) {
       close();
-      return { skipped: 'table ai_user_memory does not exist on this database; apply db/migrations (npm run migrate)' };
+      return { skipped: `view ${PROBE_MEMORY_VIEW} does not exist on this database; apply db/migrations (npm run migrate)` };
     }
   }
 
@@ -80,10 +86,10 @@ async function firstOpen(lanes: readonly LazyConnection<PgConnection>[], ms: num
   return first;
 }
 
-/** Whether ai_user_memory exists, or undefined when the database does not say within `ms` (the check then runs and its errors tell). */
+/** Whether PROBE_MEMORY_VIEW exists, or undefined when the database does not say within `ms` (the check then runs and its errors tell). */
 async function tableExists(connection: PgConnection, ms: number): Promise<boolean | undefined> {
   let present: boolean | undefined;
-  const query = connection.client.query<{ present: boolean }>("SELECT to_regclass('ai_user_memory') IS NOT NULL AS present").then((r) => (present = r.rows[0]?.present));
+  const query = connection.client.query<{ present: boolean }>(`SELECT to_regclass('${PROBE_MEMORY_VIEW}') IS NOT NULL AS present`).then((r) => (present = r.rows[0]?.present));
   await waitAtMost(query, ms);
   return present;
 }
