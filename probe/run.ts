@@ -78,7 +78,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   const reports: CheckReport[] = [];
   for (const [index, check] of checks.entries()) {
     options.onCheck?.(check, index, checks.length);
-    const opened = await openCheck(check, target, { timeoutMs, setupMs: Math.min(timeoutMs, MAX_SETUP_MS) });
+    const opened = await openCheck(check, target, { timeoutMs, setupMs: Math.min(timeoutMs, MAX_SETUP_MS), region: target.region });
     if ('skipped' in opened) {
       reports.push(judgeCheck(check, opened, budgetsMs[check] ?? null, maxErrorRate));
       continue;

@@ -13,6 +13,8 @@ export interface CheckContext {
    * most.
    */
   readonly setupMs: number;
+  /** The target's region: what an IAM token is signed for. @default - none (IAM authentication is refused) */
+  readonly region?: string;
 }
 
 /** A virtual user of the closed model (probe/closed-model.ts). */

@@ -3,21 +3,25 @@
  *   {"region": "eu-west-1", "postgres": "postgres://probe:…@reader:5432/gigascale", "redis": "rediss://cache:6379",
  *    "http": "https://api.example.com/gateway/health", "ws": "wss://api.example.com/ws"}
  * Every endpoint is optional; the checks of the endpoints present run (lib/facts/probe-checks.ts CHECK_FIELD).
+ * `postgres` may also list several URLs (a sample of shards), and a URL with `auth=iam` signs in with IAM.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../lib/util/errors';
 import { TARGET_FIELDS, type ProbeTarget, type TargetField } from '../lib/facts/probe-checks';
+import { IAM_AUTH_PARAMETER, IAM_AUTH_VALUE } from './rds-iam';
 
 /** The URL schemes each field accepts, and an example of each for the messages. */
 const SCHEMES: Readonly<Record<TargetField, { readonly protocols: readonly string[]; readonly example: string }>> = {
-  postgres: { protocols: ['postgres:', 'postgresql:'], example: 'postgres://user:password@host:5432/database' },
+  postgres: { protocols: ['postgres:', 'postgresql:'], example: 'postgres://user:password@host:5432/database (or a list of them; postgres://user@host:5432/database?auth=iam for IAM)' },
   redis: { protocols: ['redis:', 'rediss:'], example: 'redis://host:6379 or rediss://user:password@host:6379' },
   http: { protocols: ['http:', 'https:'], example: 'https://host/gateway/health' },
   ws: { protocols: ['ws:', 'wss:'], example: 'wss://host/ws' },
 };
 
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Most postgres URLs one target may list: a sample of shards, each with its own connections. */
+export const MAX_POSTGRES_ENDPOINTS = 8;
 const EXAMPLE = '{"region": "eu-west-1", "redis": "redis://host:6379"}';
 
 /** Reads and checks the target file at `file` (relative to `cwd`). Throws one GigascaleError (exit 2) naming every problem. */
@@ -62,10 +66,20 @@ export function parseTarget(text: string, file: string): ProbeTarget {
     issues.push({ at: at('region'), message: `must be a region name of lowercase letters, digits and dashes, e.g. "eu-west-1" or "local", got ${JSON.stringify(region)}` });
   }
 
-  const target: Record<string, string> = {};
+  const target: Record<string, string | string[]> = {};
   for (const field of TARGET_FIELDS) {
     const raw = fields[field];
     if (raw === undefined) continue;
+    if (field === 'postgres' && Array.isArray(raw)) {
+      if (raw.length === 0 || raw.length > MAX_POSTGRES_ENDPOINTS) {
+        issues.push({ at: at(field), message: `must list 1..${MAX_POSTGRES_ENDPOINTS} URLs (a sample of shards), got ${raw.length}` });
+        continue;
+      }
+      const problems = raw.map((url, i) => ({ i, problem: urlProblem(field, url) })).filter((p) => p.problem !== undefined);
+      for (const { i, problem } of problems) issues.push({ at: at(`${field}[${i}]`), message: problem! });
+      if (problems.length === 0) target[field] = raw as string[];
+      continue;
+    }
     const problem = urlProblem(field, raw);
     if (problem === undefined) target[field] = raw as string;
     else issues.push({ at: at(field), message: problem });
@@ -92,6 +106,11 @@ function urlProblem(field: TargetField, raw: unknown): string | undefined {
   if (url.hostname === '') return `must name a host, got ${shown}; write it as ${example}`;
   // Cluster-mode Redis (ElastiCache) has database 0 only, so the probe never selects another.
   if (field === 'redis' && !['', '/', '/0'].includes(url.pathname)) return `must not select a database (cluster mode has only database 0), got ${shown}; drop the path`;
+  if (field === 'postgres' && url.searchParams.has(IAM_AUTH_PARAMETER)) {
+    const auth = url.searchParams.get(IAM_AUTH_PARAMETER);
+    if (auth !== IAM_AUTH_VALUE) return `takes ${IAM_AUTH_PARAMETER}=${IAM_AUTH_VALUE} only (IAM authentication), got ${IAM_AUTH_PARAMETER}=${JSON.stringify(auth)} in ${shown}`;
+    if (url.username === '' || url.password !== '') return `must name the database user and no password with ${IAM_AUTH_PARAMETER}=${IAM_AUTH_VALUE} (the token is the password), got ${shown}`;
+  }
   return undefined;
 }
 

@@ -58,12 +58,12 @@ describe('postgres.select1 and postgres.memory_read against Postgres (PGlite)', 
 
   it('runs SELECT 1', async () => {
     // PGlite serves one connection at a time; one is enough to show the check works.
-    const m = await measure(openPostgresCheck('postgres.select1', url, CONTEXT, 1));
+    const m = await measure(openPostgresCheck('postgres.select1', [url], CONTEXT, 1));
     expect(m).toMatchObject({ count: 40, errors: 0 });
   });
 
   it("skips the memory read, saying why, while the probe's view of ai_user_memory does not exist", async () => {
-    expect(await openPostgresCheck('postgres.memory_read', url, CONTEXT, 1)).toEqual({
+    expect(await openPostgresCheck('postgres.memory_read', [url], CONTEXT, 1)).toEqual({
       skipped: 'view probe_user_memory does not exist on this database; apply db/migrations (npm run migrate)',
     });
   });
@@ -74,13 +74,13 @@ describe('postgres.select1 and postgres.memory_read against Postgres (PGlite)', 
       await c.query(`CREATE VIEW probe_user_memory AS SELECT user_id, key, value FROM ai_user_memory WHERE user_id LIKE 'gigascale-probe:%'`);
     });
     await untilFree();
-    const m = await measure(openPostgresCheck('postgres.memory_read', url, CONTEXT, 1));
+    const m = await measure(openPostgresCheck('postgres.memory_read', [url], CONTEXT, 1));
     expect(m).toMatchObject({ count: 40, errors: 0 });
   });
 
   it('counts a refused connection as an error', async () => {
     const port = await freePort();
-    const m = await measure(openPostgresCheck('postgres.select1', `postgres://u:p@${HOST}:${port}/db`, CONTEXT));
+    const m = await measure(openPostgresCheck('postgres.select1', [`postgres://u:p@${HOST}:${port}/db`], CONTEXT));
     expect(m).toMatchObject({ count: 40, errors: 40, latency: null });
     expect(m.errorCounts[0].message).toBe(`connect ECONNREFUSED ${HOST}:${port}`);
   });

@@ -37,6 +37,26 @@ describe('parseTarget', () => {
     });
   });
 
+  it('takes a sample of postgres URLs, and IAM authentication for a user without a password', () => {
+    const sample = ['postgres://gigascale_probe@proxy.shard-0000.db.prod.gigascale.internal:5432/gigascale?sslmode=verify-full&auth=iam', 'postgres://u:p@h:5432/db'];
+    expect(parse({ region: 'us-east-1', postgres: sample })).toEqual({ region: 'us-east-1', postgres: sample });
+  });
+
+  it('refuses an empty or oversized sample, a bad URL in it, an unknown auth and a password beside IAM, naming each', () => {
+    expect(refusal(() => parse({ region: 'x', postgres: [] })).message).toBe('Invalid target (1 problem):\n  - postgres in t.json: must list 1..8 URLs (a sample of shards), got 0');
+    expect(refusal(() => parse({ region: 'x', postgres: Array.from({ length: 9 }, () => 'postgres://h/db') })).message).toBe(
+      'Invalid target (1 problem):\n  - postgres in t.json: must list 1..8 URLs (a sample of shards), got 9',
+    );
+    expect(refusal(() => parse({ region: 'x', postgres: ['postgres://u@h/db?auth=iam', 'redis://h', 'postgres://u@h/db?auth=md5', 'postgres://u:secret@h/db?auth=iam'] })).message).toBe(
+      [
+        'Invalid target (3 problems):',
+        '  - postgres[1] in t.json: must use postgres:// or postgresql://, got "redis://h"; write it as postgres://user:password@host:5432/database (or a list of them; postgres://user@host:5432/database?auth=iam for IAM)',
+        '  - postgres[2] in t.json: takes auth=iam only (IAM authentication), got auth="md5" in "postgres://u@h/db?auth=md5"',
+        '  - postgres[3] in t.json: must name the database user and no password with auth=iam (the token is the password), got "postgres://u:***@h/db?auth=iam"',
+      ].join('\n'),
+    );
+  });
+
   it('refuses text that is not JSON, naming the file and showing the shape', () => {
     expect(refusal(() => parseTarget('{"region": ', 't.json'))).toEqual({
       message: expect.stringMatching(/^Invalid target \(1 problem\):\n {2}- --target: t\.json is not JSON \(.+\); write it as e\.g\. \{"region": "eu-west-1", "redis": "redis:\/\/host:6379"\}$/),
@@ -77,7 +97,7 @@ describe('parseTarget', () => {
         'Invalid target (6 problems):',
         '  - mysql in t.json: unknown field; a target has region, postgres, redis, http, ws',
         '  - region in t.json: must be a region name of lowercase letters, digits and dashes, e.g. "eu-west-1" or "local", got "EU West"',
-        '  - postgres in t.json: must be a URL string like postgres://user:password@host:5432/database, got number 5432',
+        '  - postgres in t.json: must be a URL string like postgres://user:password@host:5432/database (or a list of them; postgres://user@host:5432/database?auth=iam for IAM), got number 5432',
         '  - redis in t.json: must use redis:// or rediss://, got "http://user:***@cache:6379"; write it as redis://host:6379 or rediss://user:password@host:6379',
         '  - http in t.json: must be a URL like https://host/gateway/health, got "not a url"',
         '  - ws in t.json: must use ws:// or wss://, got "https://api.example/ws"; write it as wss://host/ws',

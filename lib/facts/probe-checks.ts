@@ -59,8 +59,11 @@ export const PROBE_BUDGET_PROPERTY = 'BudgetP95';
 export interface ProbeTarget {
   /** Region the endpoints are in: an AWS region of the config, or a name the config does not know (`local`). */
   readonly region: string;
-  /** Postgres URL (`postgres://user:password@host:5432/db?sslmode=require`). @default - no postgres checks */
-  readonly postgres?: string;
+  /**
+   * Postgres URL (`postgres://user:password@host:5432/db?sslmode=require`), or several (a sample of shards, taken in
+   * turn); `auth=iam` and no password signs in with an IAM token (probe/rds-iam.ts). @default - no postgres checks
+   */
+  readonly postgres?: string | readonly string[];
   /** Redis URL (`redis://[user:password@]host:6379`, `rediss://` for TLS). @default - no redis checks */
   readonly redis?: string;
   /** URL the http.get check GETs. @default - no http check */

@@ -9,12 +9,12 @@ import { openWsConnectCheck, openWsPingCheck } from './ws';
 
 /** Opens `check` on its endpoint of `target`, which must be present (CHECK_FIELD). */
 export function openCheck(check: ProbeCheck, target: ProbeTarget, context: CheckContext): Promise<OpenedCheck> {
-  const url = target[CHECK_FIELD[check]];
-  if (url === undefined) throw new Error(`${check} needs the target's ${CHECK_FIELD[check]} endpoint`);
+  const endpoint = target[CHECK_FIELD[check]];
+  if (endpoint === undefined) throw new Error(`${check} needs the target's ${CHECK_FIELD[check]} endpoint`);
+  if (check === 'postgres.select1' || check === 'postgres.memory_read') return openPostgresCheck(check, typeof endpoint === 'string' ? [endpoint] : endpoint, context);
+  if (typeof endpoint !== 'string') throw new Error(`${check} takes one ${CHECK_FIELD[check]} endpoint`);
+  const url = endpoint;
   switch (check) {
-    case 'postgres.select1':
-    case 'postgres.memory_read':
-      return openPostgresCheck(check, url, context);
     case 'redis.set':
     case 'redis.get':
       return openRedisCheck(check, url, context);

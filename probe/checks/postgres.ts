@@ -1,17 +1,20 @@
 /**
- * postgres.select1 and postgres.memory_read: one query per request on a small set of connections, each request on
- * the connection with the fewest queries outstanding (a Postgres connection runs one query at a time, so a few let
- * requests overlap without the probe becoming a load on the reader). TLS comes from the URL as `pg` reads it:
- * `?sslmode=verify-full&sslrootcert=/path/to/rds-bundle.pem` (Aurora's CA is not in Node's store).
+ * postgres.select1 and postgres.memory_read: one query per request on a small set of connections per endpoint, each
+ * request on the connection with the fewest queries outstanding (a Postgres connection runs one query at a time, so
+ * a few let requests overlap without the probe becoming a load on the reader). Given several endpoints (a sample of
+ * shards), requests take them in turn, so the P95 is the sample's. TLS comes from the URL as `pg` reads it:
+ * `?sslmode=verify-full&sslrootcert=/path/to/rds-bundle.pem` (Aurora's CA is not in Node's store; an RDS Proxy's
+ * is). `auth=iam` signs in with an IAM token instead of a password (probe/rds-iam.ts).
  */
 import { Socket } from 'node:net';
 import { Client } from 'pg';
 import type { ProbeCheck } from '../../lib/facts/probe-checks';
 import { PROBE_MEMORY_VIEW, PROBE_USER_ID_PREFIX } from '../../lib/facts/aurora';
 import { LazyConnection } from '../lazy-connection';
+import { connectionStringFor, rdsIamToken, type TokenProvider } from '../rds-iam';
 import { sharedUser, waitAtMost, type CheckContext, type OpenedCheck } from '../session';
 
-/** Connections per check. */
+/** Connections per endpoint of a check. */
 export const POSTGRES_CONNECTIONS = 4;
 
 /**
@@ -43,15 +46,22 @@ interface PgConnection {
   outstanding: number;
 }
 
-/** Opens postgres.select1 or postgres.memory_read on the `postgres://` URL `url`. */
+/** Opens postgres.select1 or postgres.memory_read on the `postgres://` URLs `urls`, taken in turn. */
 export async function openPostgresCheck(
   check: Extract<ProbeCheck, 'postgres.select1' | 'postgres.memory_read'>,
-  url: string,
+  urls: readonly string[],
   context: CheckContext,
   connections: number = POSTGRES_CONNECTIONS,
+  tokens: TokenProvider = rdsIamToken,
 ): Promise<OpenedCheck> {
   const { timeoutMs } = context;
-  const lanes = Array.from({ length: connections }, () => new LazyConnection<PgConnection>({ open: () => connect(url, timeoutMs), isOpen: (c) => c.open, destroy: disconnect }));
+  const endpoints = urls.map((url) =>
+    Array.from(
+      { length: connections },
+      () => new LazyConnection<PgConnection>({ open: () => connect(url, context.region, tokens, timeoutMs), isOpen: (c) => c.open, destroy: disconnect }),
+    ),
+  );
+  const lanes = endpoints.flat();
   const close = (): void => lanes.forEach((l) => l.close());
   const began = performance.now();
   const first = await firstOpen(lanes, context.setupMs);
@@ -65,9 +75,11 @@ export async function openPostgresCheck(
   }
 
   let sequence = 0;
+  let turn = 0;
   const query = check === 'postgres.select1' ? () => 'SELECT 1' : () => ({ ...MEMORY_READ, values: memoryKeyValues(sequence++) });
   const request = async (): Promise<void> => {
-    const connection = leastBusy(lanes) ?? (await Promise.any(lanes.map((l) => l.get())));
+    const own = endpoints[turn++ % endpoints.length];
+    const connection = leastBusy(own) ?? (await Promise.any(own.map((l) => l.get())));
     connection.outstanding++;
     try {
       await connection.client.query(query());
@@ -117,10 +129,14 @@ function disconnect(connection: PgConnection): void {
   setTimeout(() => connection.socket.destroy(), CLOSE_GRACE_MS).unref();
 }
 
-/** A connected client whose socket the probe holds, so closing never waits on a server that does not answer. */
-async function connect(url: string, timeoutMs: number): Promise<PgConnection> {
+/**
+ * A connected client whose socket the probe holds, so closing never waits on a server that does not answer. An
+ * `auth=iam` URL gets a fresh token for each connection (a token is good for 15 minutes, a connection for longer).
+ */
+async function connect(url: string, region: string | undefined, tokens: TokenProvider, timeoutMs: number): Promise<PgConnection> {
+  const connectionString = await connectionStringFor(url, region, tokens);
   const socket = new Socket();
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, application_name: 'gigascale-probe', stream: () => socket });
+  const client = new Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: 'gigascale-probe', stream: () => socket });
   const connection: PgConnection = { client, socket, open: false, outstanding: 0 };
   // A lost connection fails its queries through their promises; the events only mark it closed.
   client.on('error', () => (connection.open = false));

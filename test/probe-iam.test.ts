@@ -1,0 +1,121 @@
+/**
+ * The probe's IAM sign-in to Postgres (probe/rds-iam.ts): the AWS SDK's real signer, the alias the token is signed
+ * for, and a token carried as the password to a real Postgres 17 that checks it (scram), as the probe's database
+ * user, over a sample of endpoints taken in turn.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from 'pg';
+import { PROBE_DB_USER } from '../lib/facts/aurora';
+import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
+import { openPostgresCheck } from '../probe/checks/postgres';
+import { runOpenModel } from '../probe/open-model';
+import { canonicalHost, connectionStringFor, rdsIamToken, type TokenRequest } from '../probe/rds-iam';
+
+/** A resolver over a fixed zone; a name without a CNAME answers ENODATA, as Node's does. */
+function zone(records: Record<string, string>) {
+  return (name: string): Promise<string[]> => {
+    if (records[name] !== undefined) return Promise.resolve([records[name]]);
+    return Promise.reject(Object.assign(new Error(`queryCname ENODATA ${name}`), { code: 'ENODATA' }));
+  };
+}
+
+describe('the token', () => {
+  it('is the AWS SDK signature for the endpoint, user and region, good for 15 minutes', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
+    try {
+      const token = await rdsIamToken({ hostname: 'shard-0000.proxy-abc123.us-east-1.rds.amazonaws.com', port: 5432, username: PROBE_DB_USER, region: 'us-east-1' });
+      const url = new URL(`https://${token}`);
+      expect(`${url.host}${url.pathname}`).toBe('shard-0000.proxy-abc123.us-east-1.rds.amazonaws.com:5432/');
+      expect(Object.fromEntries([...url.searchParams].filter(([k]) => !['X-Amz-Date', 'X-Amz-Signature', 'X-Amz-Credential'].includes(k)))).toEqual({
+        Action: 'connect',
+        DBUser: 'gigascale_probe',
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Expires': '900',
+        'X-Amz-SignedHeaders': 'host',
+      });
+      expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\/\d{8}\/us-east-1\/rds-db\/aws4_request$/);
+      expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      for (const [key, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});
+
+describe('the host a token is signed for', () => {
+  it('follows aliases to the end of the chain', async () => {
+    const resolve = zone({ 'proxy.shard-0000.db.prod.gigascale.internal': 'shard-0000.proxy-abc.us-east-1.rds.amazonaws.com' });
+    expect(await canonicalHost('proxy.shard-0000.db.prod.gigascale.internal', resolve)).toBe('shard-0000.proxy-abc.us-east-1.rds.amazonaws.com');
+    expect(await canonicalHost('127.0.0.1', resolve)).toBe('127.0.0.1');
+    expect(await canonicalHost('127.0.0.1')).toBe('127.0.0.1');
+  });
+
+  it('gives up on a loop, and passes on a failure that is not a missing record', async () => {
+    await expect(canonicalHost('a', zone({ a: 'b', b: 'a' }))).rejects.toThrow('a: more than 8 CNAME records in a row; fix the zone');
+    const down = () => Promise.reject(Object.assign(new Error('queryCname ECONNREFUSED x'), { code: 'ECONNREFUSED' }));
+    await expect(canonicalHost('x', down)).rejects.toThrow('queryCname ECONNREFUSED x');
+  });
+
+  it('replaces the alias and the auth parameter, and carries the token as the encoded password', async () => {
+    const requests: TokenRequest[] = [];
+    const tokens = (r: TokenRequest) => (requests.push(r), Promise.resolve('h:5432/?Action=connect&X-Amz-Credential=A%2FB'));
+    const resolve = zone({ 'proxy.example': 'real.example' });
+    const url = await connectionStringFor('postgres://gigascale_probe@proxy.example:6432/gigascale?sslmode=verify-full&auth=iam', 'eu-west-1', tokens, resolve);
+    expect(url).toBe('postgres://gigascale_probe:h%3A5432%2F%3FAction%3Dconnect%26X-Amz-Credential%3DA%252FB@real.example:6432/gigascale?sslmode=verify-full');
+    expect(requests).toEqual([{ hostname: 'real.example', port: 6432, username: 'gigascale_probe', region: 'eu-west-1' }]);
+    expect(await connectionStringFor('postgres://u:p@h/db', undefined, tokens)).toBe('postgres://u:p@h/db');
+    await expect(connectionStringFor('postgres://u@h/db?auth=iam', undefined, tokens)).rejects.toThrow("IAM authentication needs the AWS region the endpoint is in (the target's region)");
+  });
+});
+
+describe('signing in with a token (Postgres 17, scram)', () => {
+  let pg: LocalPostgres;
+  /** Shaped like a real token: `%2F`, `&` and `=` must reach the server exactly. */
+  const TOKEN = 'localhost:5432/?Action=connect&DBUser=gigascale_probe&X-Amz-Credential=AKID%2F20261205%2Flocal';
+
+  beforeAll(async () => {
+    pg = await startLocalPostgres();
+    const admin = new Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query(`ALTER ROLE ${PROBE_DB_USER} PASSWORD '${TOKEN}'`);
+    await admin.end();
+  });
+
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  it("reads as the probe's user over a sample of endpoints, each connection with a fresh token", async () => {
+    const requests: TokenRequest[] = [];
+    const tokens = (r: TokenRequest) => (requests.push(r), Promise.resolve(TOKEN));
+    const url = `postgres://${PROBE_DB_USER}@127.0.0.1:${pg.port}/postgres?sslmode=disable&auth=iam`;
+    const opened = await openPostgresCheck('postgres.memory_read', [url, url.replace('127.0.0.1', 'localhost')], { timeoutMs: 1000, setupMs: 1000, region: 'local' }, 2, tokens);
+    if (!('session' in opened)) throw new Error(opened.skipped);
+    try {
+      const m = await runOpenModel(opened.session.request, { ratePerSecond: 200, warmupMs: 0, durationMs: 200, timeoutMs: 1000 });
+      expect(m).toMatchObject({ count: 40, errors: 0 });
+    } finally {
+      opened.session.close();
+    }
+    // Two connections per endpoint, each signed for its own host.
+    expect(requests.map((r) => r.hostname).sort()).toEqual(['127.0.0.1', '127.0.0.1', 'localhost', 'localhost']);
+    expect(new Set(requests.map((r) => `${r.username} ${r.port} ${r.region}`))).toEqual(new Set([`gigascale_probe ${pg.port} local`]));
+  });
+
+  it('counts a refused token as an error', async () => {
+    const url = `postgres://${PROBE_DB_USER}@127.0.0.1:${pg.port}/postgres?sslmode=disable&auth=iam`;
+    const opened = await openPostgresCheck('postgres.select1', [url], { timeoutMs: 1000, setupMs: 1000, region: 'local' }, 1, () => Promise.resolve('expired'));
+    if (!('session' in opened)) throw new Error(opened.skipped);
+    try {
+      const m = await runOpenModel(opened.session.request, { ratePerSecond: 100, warmupMs: 0, durationMs: 100, timeoutMs: 1000 });
+      expect(m).toMatchObject({ count: 10, errors: 10, latency: null });
+      expect(m.errorCounts[0].message).toBe('password authentication failed for user "gigascale_probe"');
+    } finally {
+      opened.session.close();
+    }
+  });
+});
