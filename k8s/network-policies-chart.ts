@@ -8,7 +8,8 @@
  *   (DEPENDENCY_PORTS: postgres, cache and bus inside the VPC CIDR, https anywhere for AWS APIs and OpenAI) and to the
  *   EKS Pod Identity agent, where the AWS SDK gets the pod role's credentials;
  * - migrations Jobs: out to postgres in the VPC CIDR only (credentials come from a synced Secret, not an AWS call);
- * - probe CronJob (k8s/probe-chart.ts): out to the gateway pods on GATEWAY_PORT, reached through the gateway's
+ * - probe CronJob (k8s/probe-chart.ts): out to postgres in the VPC CIDR (the shards' proxies) and to the EKS Pod
+ *   Identity agent (the credentials its IAM tokens are signed with); out to the gateway pods on GATEWAY_PORT, reached through the gateway's
  *   ClusterIP Service: the VPC CNI's policy controller adds a Service's cluster IP to an egress rule only when the
  *   Service's selector matches the rule's pod selector (aws/amazon-network-policy-controller-k8s
  *   pkg/resolvers/endpoints.go), which is why the rule selects exactly the gateway Service's selector. And out to the
@@ -132,6 +133,8 @@ export class NetworkPoliciesChart extends Chart {
 
     policy(namespace, workloadName(PROBE), workloadPods(PROBE), {
       egress: [
+        dependencyRule('postgres', vpc),
+        { peers: [cidr(POD_IDENTITY_AGENT_CIDR)], ports: [tcp(POD_IDENTITY_AGENT_PORT)] },
         { peers: [{ podSelector: workloadPods(GATEWAY) }], ports: [tcp(GATEWAY_PORT)] },
         { peers: [cidr(vpc)], ports: [tcp(EMF_AGENT_PORT)] },
       ],

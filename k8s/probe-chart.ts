@@ -3,12 +3,12 @@
  * region's own endpoints and sends one embedded-metric-format (EMF) line per check to the CloudWatch agent on its node,
  * which turns them into the Gigascale/Probe metrics the observability stack alarms on.
  *
- * - Target (ConfigMap PROBE_TARGET_CONFIGMAP, `target.json`, lib/views/probe-target.ts): the gateway's in-cluster
- *   Service for `http` (`/gateway/health`, answered by Envoy itself). Accepted gaps, written down rather than
- *   worked around with made-up credentials: no `postgres` or `redis` (the shards and the cache admit only the
- *   services' identities: shard credentials from Secrets Manager, IAM users of the cache's RBAC group; the cluster gives
- *   the probe neither), and no `ws` (every WebSocket route passes the gateway's external authorization, which the probe,
- *   holding no session, would fail). Those checks run from `npm run probe` wherever credentials exist.
+ * - Target (ConfigMap PROBE_TARGET_CONFIGMAP, `target.json`, lib/views/probe-target.ts): the RDS proxies of a sample
+ *   of shards for `postgres`, as the probe's database user with IAM authentication, and the gateway's in-cluster
+ *   Service for `http` (`/gateway/health`, answered by Envoy itself). Accepted gaps, written down rather than worked
+ *   around with made-up credentials: no `redis` (the cache admits only its services' IAM users), and no `ws` (every
+ *   WebSocket route passes the gateway's external authorization, which the probe, holding no session, would fail).
+ *   Those checks run from `npm run probe` wherever credentials exist.
  * - Metrics: `--emf --emf-endpoint tcp://$(HOST_IP):25888`. The amazon-cloudwatch-observability add-on runs the
  *   agent as a hostNetwork DaemonSet listening for EMF on the node's port 25888 (stacks/compute/cluster-addons.ts);
  *   stdout would not do: the add-on's Fluent Bit ships container lines wrapped in Kubernetes metadata, which CloudWatch
@@ -16,9 +16,10 @@
  * - Timing (PROBE_RUN): every minute, never two at once (Forbid), a run that cannot start within 30 s is skipped, and
  *   one that has not ended after 50 s is stopped; no retry (backoffLimit 0): the next minute is the retry, and a
  *   failed run shows as missing datapoints, which the alarms treat as breaching.
- * - Identity: its own ServiceAccount, no API token, no IAM role (it calls no AWS API).
- * - Network (k8s/network-policies-chart.ts): out to the gateway pods on GATEWAY_PORT and to the VPC on EMF_AGENT_PORT
- *   (the agent on the node's address), DNS like every pod, nothing in.
+ * - Identity: its own ServiceAccount, no Kubernetes API token; EKS Pod Identity gives it the probe's pod role
+ *   (stacks/compute/pod-roles.ts), whose credentials sign the IAM tokens of its database user.
+ * - Network (k8s/network-policies-chart.ts): out to the gateway pods on GATEWAY_PORT, to the VPC on the postgres port
+ *   and on EMF_AGENT_PORT (the agent on the node's address), to the Pod Identity agent, DNS like every pod, nothing in.
  */
 import { Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
@@ -49,11 +50,13 @@ export interface ProbeChartProps {
   readonly environment: string;
   /** AWS region the chart deploys to: the target file's `region`, the metrics' Region dimension. */
   readonly region: string;
+  /** Shards of the environment: the probe reads a sample of them (lib/views/probe-target.ts probeShardSample). */
+  readonly shards: number;
   /** Full image URI (lib/facts/images.ts imageUri of the plan's `probe` image), with a tag or a digest. */
   readonly image: string;
   /**
    * Target fields the probe gets an endpoint for (lib/views/probe-target.ts); each adds its checks.
-   * @default IN_CLUSTER_PROBE_FIELDS (http)
+   * @default IN_CLUSTER_PROBE_FIELDS (postgres, http)
    */
   readonly fields?: readonly TargetField[];
   /** Namespace of the CronJob, its ServiceAccount and ConfigMap, and of the gateway it probes. @default 'gigascale' */
@@ -74,7 +77,7 @@ export class ProbeChart extends Chart {
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
 
-    const target = inClusterProbeTarget(props.region, props.fields ?? IN_CLUSTER_PROBE_FIELDS, namespace);
+    const target = inClusterProbeTarget(props.region, { environment: props.environment, shards: props.shards, namespace }, props.fields ?? IN_CLUSTER_PROBE_FIELDS);
     this.targetConfigMap = new kplus.ConfigMap(this, 'Target', {
       metadata: { name: PROBE_TARGET_CONFIGMAP, labels },
       data: { [PROBE_TARGET_KEY]: `${JSON.stringify(target, null, 2)}\n` },
@@ -153,6 +156,7 @@ function validate(path: string, props: ProbeChartProps, namespace: string): void
   const image = imageProblem(props.image);
   if (image !== undefined) issues.push({ at: at('image'), message: image });
   if (!DNS_LABEL.test(namespace)) issues.push({ at: at('namespace'), message: `must be a DNS-1123 label, got "${namespace}"` });
+  if (!Number.isInteger(props.shards) || props.shards < 1) issues.push({ at: at('shards'), message: `must be the environment's shard count, a whole number of at least 1, got ${props.shards}` });
   if (props.fields !== undefined && props.fields.length === 0) issues.push({ at: at('fields'), message: 'must name at least one target field, got none' });
   if (issues.length > 0) throw new GigascaleError('Invalid ProbeChart props', issues);
 }

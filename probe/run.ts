@@ -7,7 +7,7 @@ import { loadConfigModule, resolvePlan } from '../lib/plan';
 import { EXIT_BAD_INPUT, GigascaleError } from '../lib/util/errors';
 import { DEFAULT_DURATION_MS, DEFAULT_RATE_PER_SECOND, DEFAULT_TIMEOUT_MS, DEFAULT_WARMUP_MS } from './args';
 import { probeBudgets, type BudgetEnvironment } from './budgets';
-import { CHECK_FIELD, DEFAULT_MAX_ERROR_RATE, PROBE_CHECKS, type ProbeCheck } from '../lib/facts/probe-checks';
+import { CHECK_FIELD, DEFAULT_MAX_ERROR_RATE, MAX_SETUP_MS, PROBE_CHECKS, type ProbeCheck } from '../lib/facts/probe-checks';
 import { CONNECTIONS_PER_USER, openCheck } from './checks/open';
 import { runClosedModel } from './closed-model';
 import { fileDescriptors, localPortRange } from './fd-limit';
@@ -45,8 +45,6 @@ export interface ProbeOptions {
   readonly onCheck?: (check: ProbeCheck, index: number, of: number) => void;
 }
 
-/** Setup (connecting, a first write) waits this long at most, whatever the timeout: the run's length stays bounded. */
-export const MAX_SETUP_MS = 1_000;
 /** Descriptors kept free beside a milestone's connections: the probe's own, the config's, a few spare. */
 export const SPARE_FILE_DESCRIPTORS = 64;
 

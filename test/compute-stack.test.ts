@@ -496,9 +496,9 @@ describe('pod roles', () => {
   });
 
   it('has one association per workload with a role', () => {
-    // The workloads' ten (auth, entity, chat, voice, memory, migrations, turn, the three consumers), Karpenter's
-    // controller and KEDA's operator; the add-ons' are part of their add-on resources.
-    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 12);
+    // The workloads' eleven (auth, entity, chat, voice, memory, migrations, turn, the three consumers, the probe),
+    // Karpenter's controller and KEDA's operator; the add-ons' are part of their add-on resources.
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 13);
   });
 });
 

@@ -8,7 +8,7 @@ import { GatewayChart } from '../k8s/gateway-chart';
 import { NetworkPoliciesChart } from '../k8s/network-policies-chart';
 import { ProbeChart } from '../k8s/probe-chart';
 import { renderStageCharts } from '../k8s/compute-charts';
-import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, inClusterProbeTarget, PROBE_RUN, probeChecksFor } from '../lib/views/probe-target';
+import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, inClusterProbeTarget, PROBE_RUN, probeChecksFor, probeRunSeconds, probeShardSample } from '../lib/views/probe-target';
 import { GigascaleError } from '../lib/util/errors';
 import { validateK8sObjects } from './support/k8s-schema';
 import { planOf } from './support/synth';
@@ -26,9 +26,13 @@ type Manifest = {
 const IMAGE = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/gigascale/probe:1.2.3';
 const VPC = '10.6.0.0/16';
 const GATEWAY_URL = 'http://gigascale-gateway.gigascale.svc.cluster.local:8080/gateway/health';
+/** The proxies of shards 0, 32 and 63 of 64, as the probe's user with IAM authentication. */
+const SHARD_URLS = [0, 32, 63].map(
+  (shard) => `postgres://gigascale_probe@proxy.shard-${String(shard).padStart(4, '0')}.db.prod.gigascale.internal:5432/gigascale?sslmode=verify-full&auth=iam`,
+);
 const synth = (chart: Parameters<typeof Testing.synth>[0]) => Testing.synth(chart) as Manifest[];
 const probeChart = (props: Partial<ConstructorParameters<typeof ProbeChart>[2]> = {}) =>
-  synth(new ProbeChart(Testing.app(), 'probe', { environment: 'prod', region: 'eu-west-1', image: IMAGE, ...props }));
+  synth(new ProbeChart(Testing.app(), 'probe', { environment: 'prod', region: 'eu-west-1', shards: 64, image: IMAGE, ...props }));
 const only = (manifests: Manifest[], kind: string) => {
   const found = manifests.filter((m) => m.kind === kind);
   expect(found, kind).toHaveLength(1);
@@ -60,8 +64,12 @@ describe('ProbeChart', () => {
     expect(job.activeDeadlineSeconds).toBeLessThan(60);
     expect(job.backoffLimit).toBe(0);
     expect(pod.restartPolicy).toBe('Never');
-    // Warm-up, measurement and a generous process start fit inside the deadline.
-    expect(PROBE_RUN.warmupSeconds + PROBE_RUN.durationSeconds + PROBE_RUN.timeoutSeconds + 10).toBeLessThan(job.activeDeadlineSeconds);
+    // Every check's setup, warm-up, measurement and last timeout, one after another, and a generous process start,
+    // fit inside the deadline.
+    expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length)).toBe(27);
+    expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length) + 10).toBeLessThan(job.activeDeadlineSeconds);
+    // Enough samples for a P95 with a dozen above it.
+    expect(PROBE_RUN.durationSeconds * PROBE_RUN.ratePerSecond).toBe(240);
   });
 
   it('keeps the last successful Job and the last three failed ones', () => {
@@ -80,11 +88,11 @@ describe('ProbeChart', () => {
       '--env',
       'prod',
       '--warmup',
-      '2s',
+      '1s',
       '--duration',
-      '20s',
+      '6s',
       '--rate',
-      '20',
+      '40',
       '--timeout',
       '1s',
       '--emf',
@@ -114,7 +122,7 @@ describe('ProbeChart', () => {
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '256Mi' } });
   });
 
-  it('runs under its own ServiceAccount without a Kubernetes API token', () => {
+  it('runs under its own ServiceAccount without a Kubernetes API token (EKS Pod Identity brings its own)', () => {
     expect(only(manifests, 'ServiceAccount').automountServiceAccountToken).toBe(false);
     expect(pod.serviceAccountName).toBe('gigascale-probe');
     expect(pod.automountServiceAccountToken).toBe(false);
@@ -122,10 +130,10 @@ describe('ProbeChart', () => {
     expect(job.template.metadata.labels['app.kubernetes.io/name']).toBe('gigascale-probe');
   });
 
-  it('mounts a target file naming the region and only the gateway health URL, read-only', () => {
+  it('mounts a target file naming the region, a sample of shard proxies and the gateway health URL, read-only', () => {
     const configMap = only(manifests, 'ConfigMap');
     expect(Object.keys(configMap.data)).toEqual(['target.json']);
-    expect(JSON.parse(configMap.data['target.json'])).toEqual({ region: 'eu-west-1', http: GATEWAY_URL });
+    expect(JSON.parse(configMap.data['target.json'])).toEqual({ region: 'eu-west-1', postgres: SHARD_URLS, http: GATEWAY_URL });
     expect(pod.volumes).toContainEqual({ name: 'target', configMap: { name: 'gigascale-probe-target' } });
     expect(container.volumeMounts).toContainEqual({ mountPath: '/etc/gigascale-probe', name: 'target', readOnly: true });
   });
@@ -140,7 +148,7 @@ describe('ProbeChart', () => {
   });
 
   it('refuses bad props all at once, naming each', () => {
-    expect(() => new ProbeChart(Testing.app(), 'probe', { environment: 'Prod', region: 'mars-1', image: 'gigascale/probe:latest', fields: [] })).toThrow(
+    expect(() => new ProbeChart(Testing.app(), 'probe', { environment: 'Prod', region: 'mars-1', shards: 0, image: 'gigascale/probe:latest', fields: [] })).toThrow(
       new GigascaleError('Invalid ProbeChart props', [
         { at: 'probe environment', message: 'must be an environment name like prod, got "Prod"' },
         { at: 'probe region', message: 'must be an AWS region name like us-east-1, got "mars-1"' },
@@ -148,6 +156,7 @@ describe('ProbeChart', () => {
           at: 'probe image',
           message: 'must not use the tag latest (a deploy would not say what runs); pin a release tag or a digest, got "gigascale/probe:latest"',
         },
+        { at: 'probe shards', message: "must be the environment's shard count, a whole number of at least 1, got 0" },
         { at: 'probe fields', message: 'must name at least one target field, got none' },
       ]),
     );
@@ -155,16 +164,24 @@ describe('ProbeChart', () => {
 });
 
 describe('in-cluster probe target', () => {
-  it('runs http.get only: the gateway health answer needs no credentials, the other checks do', () => {
-    expect(IN_CLUSTER_PROBE_CHECKS).toEqual(['http.get']);
+  it('runs the postgres checks as its own database user and http.get; redis and ws need identities it has not', () => {
+    expect(IN_CLUSTER_PROBE_CHECKS).toEqual(['postgres.select1', 'postgres.memory_read', 'http.get']);
     expect(probeChecksFor(['http', 'ws'])).toEqual(['http.get', 'ws.connect', 'ws.ping']);
   });
 
-  it('refuses a field the probe has no credential-free endpoint for, naming it', () => {
-    expect(() => inClusterProbeTarget('eu-west-1', ['http', 'postgres', 'redis'])).toThrow(
+  it('samples the first, the middle and the last shard, fewer when there are fewer', () => {
+    expect(probeShardSample(64)).toEqual([0, 32, 63]);
+    expect(probeShardSample(10)).toEqual([0, 5, 9]);
+    expect(probeShardSample(3)).toEqual([0, 1, 2]);
+    expect(probeShardSample(2)).toEqual([0, 1]);
+    expect(probeShardSample(1)).toEqual([0]);
+    expect(() => probeShardSample(0)).toThrow('an environment has at least one shard, got 0');
+  });
+
+  it('refuses a field the probe has no in-cluster identity for, naming it', () => {
+    expect(() => inClusterProbeTarget('eu-west-1', { environment: 'prod', shards: 4 }, ['http', 'postgres', 'redis'])).toThrow(
       new GigascaleError('Invalid in-cluster probe target', [
-        { at: 'fields.postgres', message: 'has no endpoint the probe reaches without credentials; fields with one are http, ws' },
-        { at: 'fields.redis', message: 'has no endpoint the probe reaches without credentials; fields with one are http, ws' },
+        { at: 'fields.redis', message: 'has no in-cluster endpoint the probe has an identity for; fields with one are postgres, http, ws' },
       ]),
     );
   });
@@ -184,12 +201,14 @@ describe('probe NetworkPolicy', () => {
   const policies = synth(new NetworkPoliciesChart(Testing.app(), 'network-policies', { vpcCidr: VPC }));
   const probe = policies.find((p) => p.metadata.name === 'gigascale-probe')!;
 
-  it('lets the probe out only to the gateway pods on 8080 and to the node\'s CloudWatch agent on 25888, and nothing in', () => {
+  it("lets the probe out only to postgres in the VPC, the Pod Identity agent, the gateway pods on 8080 and the node's CloudWatch agent on 25888, and nothing in", () => {
     expect(probe.metadata.namespace).toBe('gigascale');
     expect(probe.spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gigascale-probe' } },
       policyTypes: ['Ingress', 'Egress'],
       egress: [
+        { to: [{ ipBlock: { cidr: VPC } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+        { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
         { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gigascale-gateway' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
         { to: [{ ipBlock: { cidr: VPC } }], ports: [{ protocol: 'TCP', port: EMF_AGENT_PORT }] },
       ],
@@ -199,7 +218,7 @@ describe('probe NetworkPolicy', () => {
   it('selects exactly the gateway Service\'s selector, so the policy controller admits the Service\'s cluster IP', () => {
     const gateway = synth(new GatewayChart(Testing.app(), 'gateway', { image: 'docker.io/envoyproxy/envoy:v1.36.2', sizes: { minReplicas: 2, maxReplicas: 4, cpuMillis: 500, memoryMiB: 256 } }));
     const service = gateway.find((m) => m.kind === 'Service')!;
-    expect(service.spec.selector).toEqual(probe.spec.egress[0].to[0].podSelector.matchLabels);
+    expect(service.spec.selector).toEqual(probe.spec.egress[2].to[0].podSelector.matchLabels);
     expect(service.spec.ports).toEqual([expect.objectContaining({ port: 8080, targetPort: 8080 })]);
   });
 

@@ -42,13 +42,14 @@ describe('bin/migrate.ts against Postgres', () => {
   it('prints a table by default, and a second run finds every file unchanged and generates nothing', async () => {
     const r = await migrate([], pg.env);
     expect(r.code).toBe(0);
-    const [f1, f2, f3] = migrationFiles();
+    const [f1, f2, f3, f4] = migrationFiles();
     expect(r.stdout).toBe(
       [
         'migration                sha256        statements  generated  ledger',
         `${f1.name}  ${sha256Of(f1.sql).slice(0, 12)}  4           0          unchanged`,
         `${f2.name}   ${sha256Of(f2.sql).slice(0, 12)}  4           0          unchanged`,
         `${f3.name}        ${sha256Of(f3.sql).slice(0, 12)}  3           0          unchanged`,
+        `${f4.name}      ${sha256Of(f4.sql).slice(0, 12)}  4           0          unchanged`,
         'ai_user_memory partitions: 10',
         '',
       ].join('\n'),

@@ -186,7 +186,8 @@ describe('npm run -s review against the base commit', () => {
       expect(r.properties).toEqual([{ name: 'Properties.DBInstanceClass', impact: 'update', before: 'db.r7g.large', after: 'db.r7g.xlarge' }]);
     }
     // The added shard: its resources added, and what lists every shard grows by one: the proxies' connect policy, the
-    // shard map services read, the migration Jobs. The cluster parameters follow the class (its connection limit).
+    // shard map services read, the migration Jobs; the probe's sample moves to the new last shard. The cluster
+    // parameters follow the class (its connection limit).
     const added = resources.filter((r) => r.change === 'added');
     expect(added.length).toBeGreaterThan(10);
     // Its alarms are added beside its group; the other shards' memory floor and connection limit follow the class.
@@ -202,11 +203,13 @@ describe('npm run -s review against the base commit', () => {
       'modified dev-us-east-1/ShardAlarms0/Alarms/Shard0001Connections',
       'modified dev-us-east-1/ShardAlarms0/Alarms/Composite',
       'modified dev-us-east-1/Compute/Manifests/ServiceConfig',
+      'modified dev-us-east-1/Compute/Manifests/Probe',
       'modified dev-us-east-1/Migrations0/Manifests/ShardSecrets0',
       'modified dev-us-east-1/Migrations0/Manifests/Migrations0',
       'modified dev-us-east-1/Observability/TierDashboard/Dashboard',
     ]);
     expect(report.stages[0].manifests.map((m) => `${m.change} ${m.object}`)).toEqual([
+      'changed ConfigMap gigascale/gigascale-probe-target',
       'changed ConfigMap gigascale/gigascale-service-config',
       'added Job gigascale/migrate-shard-0002',
       'added SecretProviderClass gigascale/gigascale-dev-shard-0002-master',

@@ -29,6 +29,9 @@ export const CHECK_FIELD: Readonly<Record<ProbeCheck, TargetField>> = {
  */
 export const DEFAULT_MAX_ERROR_RATE = 0.001;
 
+/** A check's setup (connecting, a first write) waits this long at most, whatever the timeout: a run's length stays bounded. */
+export const MAX_SETUP_MS = 1_000;
+
 /** CloudWatch namespace of the probe's embedded-metric-format lines. */
 export const PROBE_METRIC_NAMESPACE = 'Gigascale/Probe';
 

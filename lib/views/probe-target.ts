@@ -3,7 +3,10 @@
  * checks that target makes it run (the alarms and the dashboard of stacks/observability watch exactly those), and the
  * timing of one run, which must end well inside the minute between two runs.
  *
- * Only endpoints the probe reaches without credentials are in the target:
+ * Only endpoints the probe has an identity for are in the target:
+ * - `postgres`: the RDS proxies of a sample of shards (PROBE_SHARD_SAMPLE), by their private-zone names, as the
+ *   probe's own database user with IAM authentication (db/migrations/0004_probe_role.sql; its pod role may connect as
+ *   that user and nothing else: stacks/compute/pod-roles.ts), verifying the proxies' certificates.
  * - `http`: the gateway's own health answer through its in-cluster Service (Envoy answers it directly, without
  *   authorization: lib/views/envoy-config.ts `health` route).
  * - not `ws`: the only WebSocket routes (chat's `/socket.io/`, voice's signalling) pass the gateway's external
@@ -11,17 +14,44 @@
  *   so its upgrade would be refused and ws.connect/ws.ping would report 100 % errors. `inClusterProbeTarget` builds the
  *   URL (`probeTargetUrls().ws`) for the day the probe has an identity auth admits; adding 'ws' to
  *   IN_CLUSTER_PROBE_FIELDS then adds the checks, their alarms and their dashboard graphs.
- * - not `postgres`, `redis`: the shards and the cache admit only the services' identities (shard credentials from
- *   Secrets Manager, IAM users of the cache's RBAC group); the probe gets none of them today.
+ * - not `redis`: the cache admits only the IAM users of its RBAC group, one per service; the probe has none yet.
  */
-import { CHECK_FIELD, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../facts/probe-checks';
+import { CHECK_FIELD, MAX_SETUP_MS, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../facts/probe-checks';
 import { GigascaleError } from '../util/errors';
 import type { ProbeTarget } from '../facts/probe-checks';
 import { K8S_NAMESPACE, workloadName } from '../facts/names/k8s';
+import { shardEndpointName } from '../facts/names/data';
+import { DATABASE_NAME, DATABASE_PORT, PROBE_DB_USER } from '../facts/aurora';
 import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT, SERVICE_SPECS } from '../facts/workloads';
 
 /** The target fields the in-cluster probe has an endpoint for, in TARGET_FIELDS order. */
-export const IN_CLUSTER_PROBE_FIELDS: readonly TargetField[] = ['http'];
+export const IN_CLUSTER_PROBE_FIELDS: readonly TargetField[] = ['postgres', 'http'];
+
+/** Shards the in-cluster probe reads: enough to see one slow shard, few enough to keep each run short. */
+export const PROBE_SHARD_SAMPLE = 3;
+
+/**
+ * The shards of the sample, of an environment with `shards` shards (numbered from 0): the first, the middle and the
+ * last, which fall in different shard-group stacks once there are several, and fewer when there are fewer shards.
+ */
+export function probeShardSample(shards: number): number[] {
+  if (!Number.isInteger(shards) || shards < 1) throw new Error(`an environment has at least one shard, got ${shards}`);
+  const picks = Array.from({ length: PROBE_SHARD_SAMPLE }, (_, i) => Math.round((i * (shards - 1)) / (PROBE_SHARD_SAMPLE - 1)));
+  return [...new Set(picks)];
+}
+
+/** The URL the probe reads one shard at: its proxy, as the probe's user, IAM authentication, certificate verified. */
+export function probeShardUrl(environment: string, shard: number): string {
+  return `postgres://${PROBE_DB_USER}@${shardEndpointName(environment, shard, 'proxy')}:${DATABASE_PORT}/${DATABASE_NAME}?sslmode=verify-full&auth=iam`;
+}
+
+/** What the in-cluster target is built from: the environment's name and shard count, and the probe's namespace. */
+export interface InClusterScope {
+  readonly environment: string;
+  readonly shards: number;
+  /** @default K8S_NAMESPACE */
+  readonly namespace?: string;
+}
 
 /** Kubernetes' default cluster DNS domain (EKS does not change it); the gateway's Envoy uses the same. */
 export const CLUSTER_DOMAIN = 'cluster.local';
@@ -34,11 +64,12 @@ export const CLUSTER_DOMAIN = 'cluster.local';
  */
 export const EMF_AGENT_PORT = 25888;
 
-/** The in-cluster URLs the probe could be given, by field: only the gateway's, the others need credentials. */
-export function probeTargetUrls(namespace: string = K8S_NAMESPACE): Readonly<Partial<Record<TargetField, string>>> {
-  const gateway = `${workloadName(GATEWAY)}.${namespace}.svc.${CLUSTER_DOMAIN}:${GATEWAY_PORT}`;
+/** The in-cluster endpoints the probe could be given, by field: the shards' proxies and the gateway's; redis needs an identity. */
+export function probeTargetUrls(scope: InClusterScope): Readonly<Partial<Record<TargetField, string | readonly string[]>>> {
+  const gateway = `${workloadName(GATEWAY)}.${scope.namespace ?? K8S_NAMESPACE}.svc.${CLUSTER_DOMAIN}:${GATEWAY_PORT}`;
   const socket = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!;
   return {
+    postgres: probeShardSample(scope.shards).map((shard) => probeShardUrl(scope.environment, shard)),
     http: `http://${gateway}${GATEWAY_HEALTH_PATH}`,
     // Engine.IO's WebSocket transport, opened directly (no polling handshake first).
     ws: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket`,
@@ -46,22 +77,23 @@ export function probeTargetUrls(namespace: string = K8S_NAMESPACE): Readonly<Par
 }
 
 /**
- * The target file of one region's CronJob: `{"region": ..., "http": ...}`, fields in TARGET_FIELDS order. A field
- * without an in-cluster endpoint (postgres, redis) is refused rather than left out, so no check silently disappears.
+ * The target file of one region's CronJob: `{"region": ..., "postgres": [...], "http": ...}`, fields in TARGET_FIELDS
+ * order. A field without an in-cluster endpoint (redis) is refused rather than left out, so no check silently
+ * disappears.
  */
-export function inClusterProbeTarget(region: string, fields: readonly TargetField[] = IN_CLUSTER_PROBE_FIELDS, namespace?: string): ProbeTarget {
-  const urls = probeTargetUrls(namespace);
+export function inClusterProbeTarget(region: string, scope: InClusterScope, fields: readonly TargetField[] = IN_CLUSTER_PROBE_FIELDS): ProbeTarget {
+  const urls = probeTargetUrls(scope);
   const missing = fields.filter((field) => urls[field] === undefined);
   if (missing.length > 0) {
     throw new GigascaleError(
       'Invalid in-cluster probe target',
       missing.map((field) => ({
         at: `fields.${field}`,
-        message: `has no endpoint the probe reaches without credentials; fields with one are ${Object.keys(urls).join(', ')}`,
+        message: `has no in-cluster endpoint the probe has an identity for; fields with one are ${Object.keys(urls).join(', ')}`,
       })),
     );
   }
-  const target: Record<string, string> = { region };
+  const target: Record<string, string | readonly string[]> = { region };
   for (const field of TARGET_FIELDS) if (fields.includes(field)) target[field] = urls[field]!;
   return target as unknown as ProbeTarget;
 }
@@ -75,17 +107,23 @@ export function probeChecksFor(fields: readonly TargetField[]): ProbeCheck[] {
 export const IN_CLUSTER_PROBE_CHECKS: readonly ProbeCheck[] = probeChecksFor(IN_CLUSTER_PROBE_FIELDS);
 
 /**
- * One run of the CronJob, every minute: 2 s of warm-up, then 20 s at 20 requests a second per check (400 samples,
- * enough for a P99), each request given 1 s. With the process's start that ends about 30 s after the schedule, and
- * the Job is stopped at 50 s, so two runs never overlap and a hung run costs one datapoint.
+ * One run of the CronJob, every minute. The checks run one after another, each 1 s of warm-up, then 6 s at 40
+ * requests a second (240 samples: 12 above the P95), each request given 1 s, after at most 1 s of setup: 9 s a check
+ * at most, 27 s for the three. With the process's start that ends well before the Job is stopped at 50 s, so two runs
+ * never overlap and a hung run costs one datapoint.
  */
 export const PROBE_RUN = {
-  warmupSeconds: 2,
-  durationSeconds: 20,
-  ratePerSecond: 20,
+  warmupSeconds: 1,
+  durationSeconds: 6,
+  ratePerSecond: 40,
   timeoutSeconds: 1,
   /** Kubernetes stops the Job's pod after this long (`activeDeadlineSeconds`): under the 60 s between runs. */
   activeDeadlineSeconds: 50,
   /** A run that could not start this long after its minute is skipped, not started late (`startingDeadlineSeconds`). */
   startingDeadlineSeconds: 30,
 } as const;
+
+/** The longest one run of `checks` checks can take once the process has started, seconds. */
+export function probeRunSeconds(checks: number): number {
+  return checks * (MAX_SETUP_MS / 1000 + PROBE_RUN.warmupSeconds + PROBE_RUN.durationSeconds + PROBE_RUN.timeoutSeconds);
+}

@@ -8,7 +8,8 @@ import { HTTP_SERVICES, SERVICE_SPECS, type HttpService } from '../../lib/facts/
 import { busPolicyName } from '../../lib/facts/names/bus';
 import { cachePolicyName } from '../../lib/facts/names/cache';
 import { dataKeyAlias, MIGRATIONS_SERVICE_ACCOUNT, shardSecretNamePrefix } from '../../lib/facts/names/data';
-import { K8S_NAMESPACE, TURN_NAMESPACE, workloadName } from '../../lib/facts/names/k8s';
+import { K8S_NAMESPACE, PROBE, TURN_NAMESPACE, workloadName } from '../../lib/facts/names/k8s';
+import { PROBE_DB_USER } from '../../lib/facts/aurora';
 import { mediaBucketName, mediaKeyAlias } from '../../lib/facts/names/media';
 import { pascalCase } from '../../lib/util/strings';
 import { podRoleName } from '../../lib/facts/names/compute';
@@ -24,10 +25,10 @@ function consumerOf(workload: string): Consumer | undefined {
 }
 
 /**
- * Everything with a pod role: the HTTP services, the shard-migration Jobs, the TURN relay and the event consumers.
- * The gateway has none.
+ * Everything with a pod role: the HTTP services, the shard-migration Jobs, the TURN relay, the event consumers and
+ * the probe. The gateway has none.
  */
-export const POD_ROLE_WORKLOADS = [...HTTP_SERVICES, 'migrations', 'turn', ...CONSUMERS.map(consumerWorkload)] as const;
+export const POD_ROLE_WORKLOADS = [...HTTP_SERVICES, 'migrations', 'turn', ...CONSUMERS.map(consumerWorkload), PROBE] as const;
 export type PodRoleWorkload = (typeof POD_ROLE_WORKLOADS)[number];
 
 export interface WorkloadPodRolesProps {
@@ -49,7 +50,8 @@ export interface WorkloadPodRolesProps {
  *   region, and decrypt with the data key there only through Secrets Manager;
  * - the cache and the bus: the per-service managed policies the cache and bus stacks publish under fixed names;
  * - voice: its OpenAI key and the TURN secret; turn: the TURN secret;
- * - entity (`media`): objects of the region's media bucket, and the media key only through S3.
+ * - entity (`media`): objects of the region's media bucket, and the media key only through S3;
+ * - the probe: sign in to the region's shard proxies as its own database user (lib/facts/aurora.ts PROBE_DB_USER).
  */
 export class WorkloadPodRoles extends Construct {
   /** Each workload's role and association, in POD_ROLE_WORKLOADS order. */
@@ -97,6 +99,18 @@ export class WorkloadPodRoles extends Construct {
 
     const statementsOf = (workload: PodRoleWorkload): iam.PolicyStatement[] => {
       if (workload === 'migrations') return shardCredentials();
+      if (workload === PROBE) {
+        // A proxy's IAM resource is its resource id (`prx-…`), known only once it exists, in the shard-group stacks;
+        // the grant names the user instead, whose only privilege is to read the probe users' rows
+        // (db/migrations/0004_probe_role.sql).
+        return [
+          new iam.PolicyStatement({
+            sid: 'ProbeDatabaseUser',
+            actions: ['rds-db:connect'],
+            resources: [`arn:${partition}:rds-db:${region}:${account}:dbuser:prx-*/${PROBE_DB_USER}`],
+          }),
+        ];
+      }
       if (workload === 'turn') return turnSecret();
       const consumer = consumerOf(workload);
       if (consumer !== undefined) return CONSUMER_SPECS[consumer].shardSecrets ? shardCredentials() : [];
@@ -128,7 +142,7 @@ export class WorkloadPodRoles extends Construct {
     };
 
     const managedPoliciesOf = (workload: PodRoleWorkload): iam.IManagedPolicy[] => {
-      if (workload === 'migrations' || workload === 'turn') return [];
+      if (workload === 'migrations' || workload === 'turn' || workload === PROBE) return [];
       // A consumer acts for its service: the service's cache user (when it uses the cache) and bus policy.
       const consumer = consumerOf(workload);
       const service = consumer ?? (workload as HttpService);

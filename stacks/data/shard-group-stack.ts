@@ -1,7 +1,7 @@
 import { ArnFormat } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { APP_DB_USER } from '../../lib/facts/aurora';
+import { APP_DB_USER, PROBE_DB_USER } from '../../lib/facts/aurora';
 import type { ShardGroup } from '../../lib/facts/shard-groups';
 import { shardGroupConcern } from '../../lib/facts/names/stage';
 import { shardName } from '../../lib/facts/names/data';
@@ -49,15 +49,18 @@ export class ShardGroupStack extends RegionalStack {
     );
 
     if (proxyRole) {
-      // One customer-managed policy, one statement per cluster, naming the one database user the proxies use.
+      // One customer-managed policy naming the database users the proxies sign in as, end to end for their clients:
+      // the services' and the probe's, on each cluster.
       proxyRole.addManagedPolicy(
         new iam.ManagedPolicy(this, 'ProxyConnectPolicy', {
           description: `Connect as ${APP_DB_USER} to the clusters of shard group ${group.group}`,
           statements: [
             new iam.PolicyStatement({
               actions: ['rds-db:connect'],
-              resources: this.shards.map((s) =>
-                this.formatArn({ service: 'rds-db', resource: 'dbuser', resourceName: `${s.cluster.attrDbClusterResourceId}/${APP_DB_USER}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+              resources: [APP_DB_USER, PROBE_DB_USER].flatMap((user) =>
+                this.shards.map((s) =>
+                  this.formatArn({ service: 'rds-db', resource: 'dbuser', resourceName: `${s.cluster.attrDbClusterResourceId}/${user}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+                ),
               ),
             }),
           ],

@@ -61,6 +61,18 @@ export const COMPUTE_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     pathPattern: /^[a-z0-9-]+\/Compute\/Keda\/Operator\/Policy\/Resource$/,
   },
   {
+    rule: 'AwsSolutions::AwsSolutions-IAM5',
+    wildcardResources: /^arn:aws[a-z-]*:rds-db:[a-z0-9-]+:\d{12}:dbuser:prx-\*\/gigascale_probe$/,
+    reason:
+      "The probe signs in to the shards' RDS proxies as its own database user. An rds-db:connect resource names a proxy " +
+      'by its resource id (prx-...), which exists only once the proxy does, in the shard-group stacks; the statement ' +
+      'therefore names every proxy of this region and account, and exactly one database user, gigascale_probe, whose ' +
+      "only privilege is SELECT on the reserved probe users' rows (db/migrations/0004_probe_role.sql). No other user " +
+      'can be signed in as, and no proxy outside this region and account.',
+    resourceType: 'AWS::IAM::ManagedPolicy',
+    pathPattern: /^[a-z0-9-]+\/Compute\/PodRoles\/Probe\/Policy\/Resource$/,
+  },
+  {
     rule: 'AwsSolutions::AwsSolutions-SQS3',
     reason:
       "Karpenter's interruption queue holds warnings that matter for two minutes (a spot reclaim) to a few hours (a " +
