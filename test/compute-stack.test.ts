@@ -399,7 +399,7 @@ describe('pod roles', () => {
     expect(shardSecretName('dev', 7).startsWith(shardSecretNamePrefix('dev'))).toBe(true);
   });
 
-  it.each(['auth', 'entity', 'chat', 'voice', 'memory', 'migrations', 'turn'])('trusts only EKS Pod Identity for %s', (workload) => {
+  it.each(['auth', 'entity', 'chat', 'voice', 'memory', 'migrations', 'turn', 'probe'])('trusts only EKS Pod Identity for %s', (workload) => {
     expect(podRole(workload).trust).toEqual({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
@@ -471,6 +471,14 @@ describe('pod roles', () => {
     expect(managed).toContain(`:policy/gigascale-dev-us-east-1-cache-${service}"`);
     const usesBus = dev.environment.bus.topics.some((t) => t.producers.includes(service as never) || t.consumers.includes(service as never));
     expect(managed.includes(`:policy/gigascale-dev-us-east-1-bus-${service}"`)).toBe(usesBus);
+  });
+
+  it("lets the probe sign in to the region's shard proxies as its own database user, and nothing else", () => {
+    expect(podRole('probe').statements).toEqual([
+      { Sid: 'ProbeDatabaseUser', Effect: 'Allow', Action: 'rds-db:connect', Resource: 'arn:aws:rds-db:us-east-1:111111111111:dbuser:prx-*/gigascale_probe' },
+    ]);
+    expect(podRole('probe').managed).toBe('[]');
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'gigascale', ServiceAccount: 'gigascale-probe' });
   });
 
   it('attaches no cache or bus policy to the migrations', () => {

@@ -150,19 +150,15 @@ describe('prod data tier (16 shards, us-east-1 writing)', () => {
     secondary.hasResourceProperties('AWS::RDS::DBProxyEndpoint', { DBProxyEndpointName: 'gigascale-prod-shard-0007-ro', TargetRole: 'READ_ONLY' });
   });
 
-  it('lets the proxies connect only as the service user of their own clusters', () => {
-    primary.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Action: 'rds-db:connect',
-            Resource: Match.arrayWith([
-              { 'Fn::Join': ['', Match.arrayWith(['arn:aws:rds-db:us-east-1:222222222222:dbuser:', { 'Fn::GetAtt': [Match.stringLikeRegexp('^shard0007Cluster'), 'DBClusterResourceId'] }, '/gigascale_app'])] },
-            ]),
-          }),
-        ],
-      },
+  it("lets the proxies connect only as the services' and the probe's users of their own clusters", () => {
+    const [policy] = Object.values(primary.findResources('AWS::IAM::ManagedPolicy', { Properties: { PolicyDocument: { Statement: [Match.objectLike({ Action: 'rds-db:connect' })] } } }));
+    const resources = (policy.Properties.PolicyDocument.Statement[0].Resource as { 'Fn::Join': [string, unknown[]] }[]).map((r) => {
+      const [prefix, cluster, user] = r['Fn::Join'][1] as [string, { 'Fn::GetAtt': [string, string] }, string];
+      return `${prefix}<${cluster['Fn::GetAtt'][0].replace(/Cluster[0-9A-F]{8}$/, '')}>${user}`;
     });
+    const shards = [...new Set(resources.map((r) => /<(shard\d{4})>/.exec(r)![1]))];
+    expect(shards.length).toBeGreaterThan(1);
+    expect([...resources].sort()).toEqual(shards.flatMap((shard) => ['/gigascale_app', '/gigascale_probe'].map((user) => `arn:aws:rds-db:us-east-1:222222222222:dbuser:<${shard}>${user}`)).sort());
   });
 
   it('publishes writer, reader and proxy names of every shard in the private zone', () => {
