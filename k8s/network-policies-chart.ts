@@ -9,8 +9,8 @@
  *   EKS Pod Identity agent, where the AWS SDK gets the pod role's credentials;
  * - migrations Jobs: out to postgres in the VPC CIDR only (credentials come from a synced Secret, not an AWS call);
  * - probe CronJob (k8s/probe-chart.ts): out to postgres in the VPC CIDR (the shards' proxies) and to the EKS Pod
- *   Identity agent (the credentials its IAM tokens are signed with); out to the gateway pods on GATEWAY_PORT, reached through the gateway's
- *   ClusterIP Service: the VPC CNI's policy controller adds a Service's cluster IP to an egress rule only when the
+ *   Identity agent (the credentials its IAM tokens are signed with). Out to the gateway pods on GATEWAY_PORT, reached
+ *   through the gateway's ClusterIP Service: the VPC CNI's policy controller adds a Service's cluster IP to an egress rule only when the
  *   Service's selector matches the rule's pod selector (aws/amazon-network-policy-controller-k8s
  *   pkg/resolvers/endpoints.go), which is why the rule selects exactly the gateway Service's selector. And out to the
  *   VPC CIDR on EMF_AGENT_PORT: the CloudWatch agent listens on its node's address (hostNetwork), which no pod

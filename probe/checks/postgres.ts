@@ -67,7 +67,7 @@ export async function openPostgresCheck(
   const first = await firstOpen(lanes, context.setupMs);
 
   if (check === 'postgres.memory_read' && first !== undefined) {
-    const present = await tableExists(first, Math.max(0, context.setupMs - (performance.now() - began)));
+    const present = await viewExists(first, Math.max(0, context.setupMs - (performance.now() - began)));
     if (present === false) {
       close();
       return { skipped: `view ${PROBE_MEMORY_VIEW} does not exist on this database; apply db/migrations (npm run migrate)` };
@@ -99,7 +99,7 @@ async function firstOpen(lanes: readonly LazyConnection<PgConnection>[], ms: num
 }
 
 /** Whether PROBE_MEMORY_VIEW exists, or undefined when the database does not say within `ms` (the check then runs and its errors tell). */
-async function tableExists(connection: PgConnection, ms: number): Promise<boolean | undefined> {
+async function viewExists(connection: PgConnection, ms: number): Promise<boolean | undefined> {
   let present: boolean | undefined;
   const query = connection.client.query<{ present: boolean }>(`SELECT to_regclass('${PROBE_MEMORY_VIEW}') IS NOT NULL AS present`).then((r) => (present = r.rows[0]?.present));
   await waitAtMost(query, ms);
