@@ -66,7 +66,10 @@ export function measuredRttTable(data: Pick<RttDataset, 'medianMs' | 'p95Ms'>): 
   const larger = (figures: DirectedFigures | undefined): Map<string, number> => {
     const pairs = new Map<string, number>();
     for (const [a, row] of Object.entries(figures ?? {})) {
-      for (const [b, ms] of Object.entries(row)) pairs.set(pairKey(a, b), Math.max(pairs.get(pairKey(a, b)) ?? 0, Math.ceil(ms)));
+      for (const [b, ms] of Object.entries(row)) {
+        const key = pairKey(a, b);
+        pairs.set(key, Math.max(pairs.get(key) ?? 0, Math.ceil(ms)));
+      }
     }
     return pairs;
   };

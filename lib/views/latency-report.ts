@@ -60,7 +60,7 @@ export function formatVerdicts(verdicts: readonly FlowVerdict[], environments: r
 }
 
 /** What each basis of the round trips in a table rests on, one line each, for the bases present. */
-export function rttSourceLines(bases: ReadonlySet<string>): string[] {
+function rttSourceLines(bases: ReadonlySet<string>): string[] {
   const lines: string[] = [];
   if (bases.has('measured p95') || bases.has('measured median')) {
     lines.push(`  measured: ${RTT_DATASET.summary} (${RTT_DATASET.url}; source, date and method in lib/facts/inter-region-rtt.json)`);
