@@ -148,6 +148,8 @@ async function run(argv: readonly string[]): Promise<number> {
       postgres: started.postgres.probeUrl,
       redis: started.redis.url,
       http: started.http.httpUrl,
+      // The reserved profile from the stand-in server; there is no local edge, so no profile_edge.
+      profile_origin: started.http.profileUrl,
       ws: started.http.wsUrl,
     };
     const file = join(dir, 'target.json');

@@ -1,6 +1,8 @@
 /**
- * A stand-in for a region's front door, for the probe's http.get and ws.* checks: `GET /gateway/health` answers
- * 200 `ok` (Envoy answers that path itself in the cluster: lib/facts/probe-checks.ts), and `/ws` accepts
+ * A stand-in for a region's front door, for the probe's http.get, profile.read.origin and ws.* checks:
+ * `GET /gateway/health` answers 200 `ok` (Envoy answers that path itself in the cluster: lib/facts/probe-checks.ts),
+ * `GET` of the probe's reserved public profile (PROBE_PROFILE_PATH) answers a small JSON profile from memory, as
+ * entity would from its cache but with no cache or service behind it, and `/ws` accepts
  * WebSocket upgrades and holds them open, as the chat service does; the `ws` package answers every ping with a pong
  * itself (RFC 6455 requires it). Everything else is 404. One free 127.0.0.1 port serves both.
  */
@@ -8,11 +10,14 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { LOOPBACK } from './ports';
+import { PROBE_PROFILE_PATH, PUBLIC_PROFILE_PREFIX } from '../lib/facts/workloads';
 
 /** The health path Envoy serves at the gateway. */
 export const HEALTH_PATH = '/gateway/health';
 /** The path that accepts WebSocket upgrades. */
 export const WS_PATH = '/ws';
+/** What the stand-in answers for the reserved profile: the shape of a public profile. */
+const PROFILE_BODY = Buffer.from(JSON.stringify({ id: PROBE_PROFILE_PATH.slice(PUBLIC_PROFILE_PREFIX.length), displayName: 'gigascale probe', public: true }));
 /**
  * Pending connections the kernel may queue before accept(): the probe and the load tests open 1,000+ WebSockets at
  * once, more than Node's default of 511. Linux caps it at net.core.somaxconn (4096 here).
@@ -23,6 +28,8 @@ const LISTEN_BACKLOG = 4_096;
 export interface LocalHttpWsServer {
   /** `http://127.0.0.1:<port>/gateway/health`: the URL http.get probes. */
   readonly httpUrl: string;
+  /** `http://127.0.0.1:<port>` + PROBE_PROFILE_PATH: the URL profile.read.origin probes. */
+  readonly profileUrl: string;
   /** `ws://127.0.0.1:<port>/ws`: the URL ws.connect and ws.ping probe. */
   readonly wsUrl: string;
   readonly port: number;
@@ -37,6 +44,8 @@ export async function startHttpWsServer(): Promise<LocalHttpWsServer> {
   const server = createServer((request, response) => {
     if (request.method === 'GET' && pathOf(request) === HEALTH_PATH) {
       response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
+    } else if (request.method === 'GET' && pathOf(request) === PROBE_PROFILE_PATH) {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(PROFILE_BODY.length) }).end(PROFILE_BODY);
     } else {
       response.writeHead(404, { 'content-type': 'text/plain', 'content-length': '9' }).end('not found');
     }
@@ -69,6 +78,7 @@ export async function startHttpWsServer(): Promise<LocalHttpWsServer> {
   let stopping: Promise<void> | undefined;
   return {
     httpUrl: `http://${LOOPBACK}:${port}${HEALTH_PATH}`,
+    profileUrl: `http://${LOOPBACK}:${port}${PROBE_PROFILE_PATH}`,
     wsUrl: `ws://${LOOPBACK}:${port}${WS_PATH}`,
     port,
     openWebSockets: () => wss.clients.size,

@@ -1,7 +1,8 @@
 /**
  * The probe's target file: the region and the endpoints to measure, e.g.
  *   {"region": "eu-west-1", "postgres": "postgres://probe:…@reader:5432/gigascale", "redis": "rediss://cache:6379",
- *    "http": "https://api.example.com/gateway/health", "ws": "wss://api.example.com/ws"}
+ *    "http": "https://api.example.com/gateway/health", "ws": "wss://api.example.com/ws",
+ *    "profile_edge": "https://api.example.com/v1/public/profiles/gigascale-probe:profile"}
  * Every endpoint is optional; the checks of the endpoints present run (lib/facts/probe-checks.ts CHECK_FIELD).
  * `postgres` may also list several URLs (a sample of shards), and a URL with `auth=iam` signs in with IAM.
  */
@@ -10,12 +11,15 @@ import { resolve } from 'node:path';
 import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../lib/util/errors';
 import { TARGET_FIELDS, type ProbeTarget, type TargetField } from '../lib/facts/probe-checks';
 import { IAM_AUTH_PARAMETER, IAM_AUTH_VALUE } from './rds-iam';
+import { PROBE_PROFILE_PATH } from '../lib/facts/workloads';
 
 /** The URL schemes each field accepts, and an example of each for the messages. */
 const SCHEMES: Readonly<Record<TargetField, { readonly protocols: readonly string[]; readonly example: string }>> = {
   postgres: { protocols: ['postgres:', 'postgresql:'], example: 'postgres://user:password@host:5432/database (or a list of them; postgres://user@host:5432/database?auth=iam for IAM)' },
   redis: { protocols: ['redis:', 'rediss:'], example: 'redis://host:6379 or rediss://user:password@host:6379' },
   http: { protocols: ['http:', 'https:'], example: 'https://host/gateway/health' },
+  profile_origin: { protocols: ['http:', 'https:'], example: `http://gateway:8080${PROBE_PROFILE_PATH}` },
+  profile_edge: { protocols: ['http:', 'https:'], example: `https://api.example.com${PROBE_PROFILE_PATH}` },
   ws: { protocols: ['ws:', 'wss:'], example: 'wss://host/ws' },
 };
 

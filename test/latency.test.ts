@@ -217,6 +217,8 @@ describe('probe budgets', () => {
       'redis.set': 2,
       'redis.get': 2,
       'http.get': 3,
+      'profile.read.origin': 10,
+      'profile.read.edge': 20,
       'ws.connect': 8,
       'ws.ping': 10,
     });
@@ -230,6 +232,8 @@ describe('probe budgets', () => {
       'redis.set': 2,
       'redis.get': 1.5,
       'http.get': 5,
+      'profile.read.origin': 11.5,
+      'profile.read.edge': 20,
       'ws.connect': 10,
       'ws.ping': 10,
     });

@@ -38,7 +38,7 @@ describe('npm run probe:local', () => {
     console.log(`probe:local exit ${result.code} after ${result.elapsedMs} ms\n${result.stderr}`);
   });
 
-  it('probes all seven checks of region local without an error and prints only JSON on stdout', () => {
+  it('probes every check but profile.read.edge (no local edge) of region local without an error and prints only JSON on stdout', () => {
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as {
       region: string;
@@ -48,7 +48,7 @@ describe('npm run probe:local', () => {
     console.log(report.checks.map((c) => `${c.name.padEnd(20)} p50 ${c.p50_ms} ms  p95 ${c.p95_ms} ms  (${c.count} requests)`).join('\n'));
     expect(report.region).toBe('local');
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(PROBE_CHECKS);
+    expect(report.checks.map((c) => c.name)).toEqual(PROBE_CHECKS.filter((c) => c !== 'profile.read.edge'));
     for (const c of report.checks) {
       // postgres.memory_read is skipped, with a reason and count 0, when ai_user_memory is missing: not here.
       expect(c.skipped, `${c.name} skipped`).toBeUndefined();
@@ -87,6 +87,17 @@ describe('the local HTTP/WebSocket server', () => {
     expect([health.status, await health.text()]).toEqual([200, 'ok']);
     const other = await fetch(server.httpUrl.replace('/gateway/health', '/nope'));
     expect(other.status).toBe(404);
+  });
+
+  it("answers GET of the probe's reserved public profile with its JSON, as entity would", async () => {
+    expect(server.profileUrl).toBe(`http://127.0.0.1:${server.port}/v1/public/profiles/gigascale-probe:profile`);
+    const profile = await fetch(server.profileUrl);
+    expect([profile.status, profile.headers.get('content-type'), await profile.json()]).toEqual([
+      200,
+      'application/json',
+      { id: 'gigascale-probe:profile', displayName: 'gigascale probe', public: true },
+    ]);
+    expect((await fetch(server.profileUrl.replace('gigascale-probe:profile', 'someone'))).status).toBe(404);
   });
 
   it('holds 1,200 WebSocket connections open at once and answers a ping on each', async () => {

@@ -203,6 +203,8 @@ describe('probeBudgets', () => {
       'redis.set': 2,
       'redis.get': 3,
       'http.get': 3,
+      'profile.read.origin': 11,
+      'profile.read.edge': 20,
       'ws.connect': 8,
       'ws.ping': 10,
     });

@@ -77,7 +77,7 @@ describe('parseTarget', () => {
   });
 
   it('requires at least one endpoint', () => {
-    expect(refusal(() => parse({ region: 'local' })).message).toBe('Invalid target (1 problem):\n  - --target: t.json names no endpoint: add at least one of postgres, redis, http, ws');
+    expect(refusal(() => parse({ region: 'local' })).message).toBe('Invalid target (1 problem):\n  - --target: t.json names no endpoint: add at least one of postgres, redis, http, profile_origin, profile_edge, ws');
   });
 
   it('names every bad field at once, with the fix, and never echoes a password', () => {
@@ -88,18 +88,20 @@ describe('parseTarget', () => {
           redis: 'http://user:hunter2@cache:6379',
           postgres: 5432,
           http: 'not a url',
+          profile_edge: 'wss://api.example/v1/public/profiles/p',
           ws: 'https://api.example/ws',
           mysql: 'mysql://db',
         }),
       ).message,
     ).toBe(
       [
-        'Invalid target (6 problems):',
-        '  - mysql in t.json: unknown field; a target has region, postgres, redis, http, ws',
+        'Invalid target (7 problems):',
+        '  - mysql in t.json: unknown field; a target has region, postgres, redis, http, profile_origin, profile_edge, ws',
         '  - region in t.json: must be a region name of lowercase letters, digits and dashes, e.g. "eu-west-1" or "local", got "EU West"',
         '  - postgres in t.json: must be a URL string like postgres://user:password@host:5432/database (or a list of them; postgres://user@host:5432/database?auth=iam for IAM), got number 5432',
         '  - redis in t.json: must use redis:// or rediss://, got "http://user:***@cache:6379"; write it as redis://host:6379 or rediss://user:password@host:6379',
         '  - http in t.json: must be a URL like https://host/gateway/health, got "not a url"',
+        '  - profile_edge in t.json: must use http:// or https://, got "wss://api.example/v1/public/profiles/p"; write it as https://api.example.com/v1/public/profiles/gigascale-probe:profile',
         '  - ws in t.json: must use ws:// or wss://, got "https://api.example/ws"; write it as wss://host/ws',
       ].join('\n'),
     );

@@ -5,11 +5,21 @@
 import type { Hop } from './hops';
 
 /** The probe's checks, in the order it runs and reports them. */
-export const PROBE_CHECKS = ['postgres.select1', 'postgres.memory_read', 'redis.set', 'redis.get', 'http.get', 'ws.connect', 'ws.ping'] as const;
+export const PROBE_CHECKS = [
+  'postgres.select1',
+  'postgres.memory_read',
+  'redis.set',
+  'redis.get',
+  'http.get',
+  'profile.read.origin',
+  'profile.read.edge',
+  'ws.connect',
+  'ws.ping',
+] as const;
 export type ProbeCheck = (typeof PROBE_CHECKS)[number];
 
 /** The target-file fields, each an endpoint URL (`region` aside); a check runs when its field is present. */
-export const TARGET_FIELDS = ['postgres', 'redis', 'http', 'ws'] as const;
+export const TARGET_FIELDS = ['postgres', 'redis', 'http', 'profile_origin', 'profile_edge', 'ws'] as const;
 export type TargetField = (typeof TARGET_FIELDS)[number];
 
 /** The target field each check needs. */
@@ -19,6 +29,8 @@ export const CHECK_FIELD: Readonly<Record<ProbeCheck, TargetField>> = {
   'redis.set': 'redis',
   'redis.get': 'redis',
   'http.get': 'http',
+  'profile.read.origin': 'profile_origin',
+  'profile.read.edge': 'profile_edge',
   'ws.connect': 'ws',
   'ws.ping': 'ws',
 };
@@ -71,6 +83,13 @@ export interface ProbeTarget {
   readonly redis?: string;
   /** URL the http.get check GETs. @default - no http check */
   readonly http?: string;
+  /**
+   * URL of the reserved public profile (PROBE_PROFILE_PATH) at the region's gateway, `http://` or `https://`.
+   * @default - no profile.read.origin check
+   */
+  readonly profile_origin?: string;
+  /** URL of the same profile through the edge hostname (`https://api.<domain>/...`). @default - no profile.read.edge check */
+  readonly profile_edge?: string;
   /** WebSocket URL (`ws://` or `wss://`). @default - no ws checks */
   readonly ws?: string;
 }
@@ -88,11 +107,22 @@ export const PROBE_CHECK_HOPS: Readonly<Record<ProbeCheck, readonly Hop[]>> = {
   'redis.get': ['cache.get'],
   // Envoy answers /gateway/health itself: the ALB and the gateway.
   'http.get': ['lb', 'gateway'],
+  // The reserved public profile at the gateway: entity answers it from the regional cache, since it is read many
+  // times a second (an in-process hit skips cache.get, and is measured as faster, never slower).
+  'profile.read.origin': ['lb', 'gateway', 'service', 'cache.get'],
+  // The same profile through the edge hostname, answered from the Cloudflare cache of the data centre nearest the probe.
+  'profile.read.edge': ['edge.hit'],
   // The upgrade crosses the ALB and the gateway and is accepted by the chat service.
   'ws.connect': ['lb', 'gateway', 'service'],
   // A frame over an open socket, answered by the server: the seed's WebSocket push.
   'ws.ping': ['ws.push'],
 };
+
+/**
+ * Checks that time a round trip with none of a flow's work (`SELECT 1`): they watch a hop's floor and never stand for
+ * a stretch of a flow (lib/views/flow-probes.ts); postgres.memory_read does a flow's read on the same hop.
+ */
+export const BASELINE_CHECKS: readonly ProbeCheck[] = ['postgres.select1'];
 
 /** P95 budget of every check, milliseconds, from an environment's hop budgets. */
 export function probeBudgetsMs(hopsMs: Readonly<Record<Hop, number>>): Readonly<Record<ProbeCheck, number>> {

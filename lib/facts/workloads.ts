@@ -7,6 +7,7 @@
  * as the event-consumer workers of lib/facts/consumers.ts, not here.
  */
 import type { ServiceName } from './services';
+import { PROBE_USER_ID_PREFIX } from './aurora';
 
 /** The five services the seed puts behind the gateway, in a fixed order. */
 export const HTTP_SERVICES = ['auth', 'entity', 'chat', 'voice', 'memory'] as const satisfies readonly ServiceName[];
@@ -88,6 +89,13 @@ export const SESSION_COOKIE_PATH = '/v1/';
  * Entity answers here only what a profile's owner made public.
  */
 export const PUBLIC_PROFILE_PREFIX = '/v1/public/profiles/';
+/**
+ * The public profile the probe reads through the gateway and through the edge (profile.read.origin and
+ * profile.read.edge): the profile of a reserved probe user (lib/facts/aurora.ts PROBE_USER_ID_PREFIX), which entity
+ * serves, public, like any other. The services are not in this repository: serving it is their part of the contract
+ * (docs/latency-and-probe.md), and until they do the probe counts every read as an error.
+ */
+export const PROBE_PROFILE_PATH = `${PUBLIC_PROFILE_PREFIX}${PROBE_USER_ID_PREFIX}profile`;
 
 /** STUN/TURN over UDP (RFC 8656): the port clients send to, and the port the relay pods listen on (UDP and TCP). */
 export const TURN_PORT = 3478;

@@ -1,7 +1,8 @@
 /**
- * http.get: a GET of the target URL per request over kept-alive connections, answered when the whole body has
- * arrived; a status outside 2xx is an error. The open model shares a bounded pool, as a client behind one
- * load balancer would; in the closed model every virtual user keeps its own connection, as a browser does.
+ * http.get, profile.read.origin and profile.read.edge: a GET of the target URL per request over kept-alive
+ * connections, answered when the whole body has arrived; a status outside 2xx is an error. The open model shares a
+ * bounded pool, as a client behind one load balancer would; in the closed model every virtual user keeps its own
+ * connection, as a browser does.
  */
 import { Agent as HttpAgent, get as httpGet, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';

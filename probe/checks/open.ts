@@ -19,6 +19,8 @@ export function openCheck(check: ProbeCheck, target: ProbeTarget, context: Check
     case 'redis.get':
       return openRedisCheck(check, url, context);
     case 'http.get':
+    case 'profile.read.origin':
+    case 'profile.read.edge':
       return openHttpCheck(url, context);
     case 'ws.connect':
       return openWsConnectCheck(url, context);
@@ -31,4 +33,10 @@ export function openCheck(check: ProbeCheck, target: ProbeTarget, context: Check
  * Connections (file descriptors) each closed-model user of a check may hold at once; checks on shared connections
  * are absent. A ws.connect user has its closing connection and its next one open side by side.
  */
-export const CONNECTIONS_PER_USER: Readonly<Partial<Record<ProbeCheck, number>>> = { 'http.get': 1, 'ws.connect': 2, 'ws.ping': 1 };
+export const CONNECTIONS_PER_USER: Readonly<Partial<Record<ProbeCheck, number>>> = {
+  'http.get': 1,
+  'profile.read.origin': 1,
+  'profile.read.edge': 1,
+  'ws.connect': 2,
+  'ws.ping': 1,
+};
