@@ -128,7 +128,7 @@ export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
       albSecurityGroupId: ingress.albSecurityGroupId,
       nlbSecurityGroupId: ingress.nlbSecurityGroupId,
     }),
-    new ProbeChart(app, PROBE_CHART_ID, { environment: env, region: region.name, shards: environment.shards, image: image('probe') }),
+    new ProbeChart(app, PROBE_CHART_ID, { environment: env, domain: environment.domain, region: region.name, shards: environment.shards, image: image('probe') }),
     new ConsumersChart(app, CONSUMERS_CHART_ID, {
       environment: env,
       region: region.name,

@@ -14,7 +14,7 @@
  *   Service's selector matches the rule's pod selector (aws/amazon-network-policy-controller-k8s
  *   pkg/resolvers/endpoints.go), which is why the rule selects exactly the gateway Service's selector. And out to the
  *   VPC CIDR on EMF_AGENT_PORT: the CloudWatch agent listens on its node's address (hostNetwork), which no pod
- *   selector matches. Nothing in; the gateway's ingress from the VPC CIDR already admits the probe's pod addresses;
+ *   selector matches. And out to anywhere on 443, for the edge hostname it reads a profile through. Nothing in; the gateway's ingress from the VPC CIDR already admits the probe's pod addresses;
  * - TURN relay: in on 3478 UDP/TCP and the relay ports from anywhere; out UDP to public addresses only.
  *
  * Not subject to policies: traffic from the pod's own node, which the VPC CNI's network policy agent always allows
@@ -137,6 +137,8 @@ export class NetworkPoliciesChart extends Chart {
         { peers: [cidr(POD_IDENTITY_AGENT_CIDR)], ports: [tcp(POD_IDENTITY_AGENT_PORT)] },
         { peers: [{ podSelector: workloadPods(GATEWAY) }], ports: [tcp(GATEWAY_PORT)] },
         { peers: [cidr(vpc)], ports: [tcp(EMF_AGENT_PORT)] },
+        // The edge hostname: Cloudflare's addresses, which change without notice, so anywhere on 443.
+        dependencyRule('https', vpc),
       ],
     });
 

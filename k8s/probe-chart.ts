@@ -4,11 +4,12 @@
  * which turns them into the Gigascale/Probe metrics the observability stack alarms on.
  *
  * - Target (ConfigMap PROBE_TARGET_CONFIGMAP, `target.json`, lib/views/probe-target.ts): the RDS proxies of a sample
- *   of shards for `postgres`, as the probe's database user with IAM authentication, and the gateway's in-cluster
- *   Service for `http` (`/gateway/health`, answered by Envoy itself). Accepted gaps, written down rather than worked
- *   around with made-up credentials: no `redis` (the cache admits only its services' IAM users), and no `ws` (every
- *   WebSocket route passes the gateway's external authorization, which the probe, holding no session, would fail).
- *   Those checks run from `npm run probe` wherever credentials exist.
+ *   of shards for `postgres`, as the probe's database user with IAM authentication, the gateway's in-cluster
+ *   Service for `http` (`/gateway/health`, answered by Envoy itself) and `profile_origin` (the reserved public
+ *   profile), and the edge hostname for `profile_edge` (the same profile). Accepted gaps, written down rather than
+ *   worked around with made-up credentials: no `redis` (the cache admits only its services' IAM users), and no `ws`
+ *   (every WebSocket route passes the gateway's external authorization, which the probe, holding no session, would
+ *   fail). Those checks run from `npm run probe` wherever credentials exist.
  * - Metrics: `--emf --emf-endpoint tcp://$(HOST_IP):25888`. The amazon-cloudwatch-observability add-on runs the
  *   agent as a hostNetwork DaemonSet listening for EMF on the node's port 25888 (stacks/compute/cluster-addons.ts);
  *   stdout would not do: the add-on's Fluent Bit ships container lines wrapped in Kubernetes metadata, which CloudWatch
@@ -19,7 +20,8 @@
  * - Identity: its own ServiceAccount, no Kubernetes API token; EKS Pod Identity gives it the probe's pod role
  *   (stacks/compute/pod-roles.ts), whose credentials sign the IAM tokens of its database user.
  * - Network (k8s/network-policies-chart.ts): out to the gateway pods on GATEWAY_PORT, to the VPC on the postgres port
- *   and on EMF_AGENT_PORT (the agent on the node's address), to the Pod Identity agent, DNS like every pod, nothing in.
+ *   and on EMF_AGENT_PORT (the agent on the node's address), to the Pod Identity agent, to anywhere on 443 (the
+ *   edge), DNS like every pod, nothing in.
  */
 import { Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
@@ -29,7 +31,7 @@ import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_FIELDS, inClusterProbeTarget, PROBE_RU
 import { GigascaleError, type Issue } from '../lib/util/errors';
 import { DNS_LABEL } from '../lib/facts/kubernetes';
 import { K8S_NAMESPACE, PROBE, PROBE_TARGET_CONFIGMAP, workloadName } from '../lib/facts/names/k8s';
-import { ENV_NAME } from '../lib/plan/schema';
+import { ENV_NAME, HOSTNAME } from '../lib/plan/schema';
 import { REGION_NAME } from '../lib/facts/regions';
 import type { TargetField } from '../lib/facts/probe-checks';
 import { APP_UID, containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
@@ -50,13 +52,15 @@ export interface ProbeChartProps {
   readonly environment: string;
   /** AWS region the chart deploys to: the target file's `region`, the metrics' Region dimension. */
   readonly region: string;
+  /** The environment's domain: the probe reads the edge at `api.<domain>`. */
+  readonly domain: string;
   /** Shards of the environment: the probe reads a sample of them (lib/views/probe-target.ts probeShardSample). */
   readonly shards: number;
   /** Full image URI (lib/facts/images.ts imageUri of the plan's `probe` image), with a tag or a digest. */
   readonly image: string;
   /**
    * Target fields the probe gets an endpoint for (lib/views/probe-target.ts); each adds its checks.
-   * @default IN_CLUSTER_PROBE_FIELDS (postgres, http)
+   * @default IN_CLUSTER_PROBE_FIELDS (postgres, http, profile_origin, profile_edge)
    */
   readonly fields?: readonly TargetField[];
   /** Namespace of the CronJob, its ServiceAccount and ConfigMap, and of the gateway it probes. @default 'gigascale' */
@@ -77,7 +81,7 @@ export class ProbeChart extends Chart {
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountToken: false });
 
-    const target = inClusterProbeTarget(props.region, { environment: props.environment, shards: props.shards, namespace }, props.fields ?? IN_CLUSTER_PROBE_FIELDS);
+    const target = inClusterProbeTarget(props.region, { environment: props.environment, domain: props.domain, shards: props.shards, namespace }, props.fields ?? IN_CLUSTER_PROBE_FIELDS);
     this.targetConfigMap = new kplus.ConfigMap(this, 'Target', {
       metadata: { name: PROBE_TARGET_CONFIGMAP, labels },
       data: { [PROBE_TARGET_KEY]: `${JSON.stringify(target, null, 2)}\n` },
@@ -152,6 +156,7 @@ function validate(path: string, props: ProbeChartProps, namespace: string): void
   const issues: Issue[] = [];
   const at = (prop: string) => `${path} ${prop}`;
   if (!ENV_NAME.test(props.environment)) issues.push({ at: at('environment'), message: `must be an environment name like prod, got ${JSON.stringify(props.environment)}` });
+  if (!HOSTNAME.test(props.domain)) issues.push({ at: at('domain'), message: `must be a lower-case DNS name like example.com, got ${JSON.stringify(props.domain)}` });
   if (!REGION_NAME.test(props.region)) issues.push({ at: at('region'), message: `must be an AWS region name like us-east-1, got ${JSON.stringify(props.region)}` });
   const image = imageProblem(props.image);
   if (image !== undefined) issues.push({ at: at('image'), message: image });

@@ -10,7 +10,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { EnvironmentPlan, Plan } from '../lib/plan';
 import { ALARM_TIERS, MAX_COMPOSITE_CHILDREN } from '../lib/facts/alarms';
-import { alarmTopicName, canaryAlarmName, probeAlarmName, regionCompositeName } from '../lib/facts/names/observability';
+import { alarmTopicName, canaryAlarmName, flowAlarmName, probeAlarmName, regionCompositeName } from '../lib/facts/names/observability';
+import { FLOW_NAMES } from '../lib/facts/flows';
+import { regionFlowProbes } from '../lib/views/flow-probes';
 import { IN_CLUSTER_PROBE_CHECKS } from '../lib/views/probe-target';
 import { alarmSets, regionAlarmCatalog, type AlarmSet, type AlarmSpec } from '../lib/views/alarm-catalog';
 import { TierAlarms } from '../stacks/observability/tier-alarms';
@@ -93,6 +95,7 @@ describe('tier alarms in the default stages', () => {
       const expected = new Set([
         ...alarmSets(catalog).flatMap((set) => [...set.alarms.map((a) => a.name), set.compositeName]),
         ...IN_CLUSTER_PROBE_CHECKS.flatMap((c) => [probeAlarmName(envName, region, c, 'p95'), probeAlarmName(envName, region, c, 'error-rate')]),
+        ...regionFlowProbes(envOf(envName), region, IN_CLUSTER_PROBE_CHECKS).map((p) => flowAlarmName(envName, region, p.flow)),
         canaryAlarmName(envName, region),
         regionCompositeName(envName, region),
       ]);
@@ -230,7 +233,8 @@ describe('tier alarms in the default stages', () => {
       const region = alarms.get(catalog.regionCompositeName)!.resource.Properties;
       const children = [...(region.AlarmRule as string).matchAll(/ALARM\("([^"]+)"\)/g)].map((m) => m[1]);
       expect(children.slice(0, alarmSets(catalog).length)).toEqual(alarmSets(catalog).map((x) => x.compositeName));
-      expect(children.length).toBe(alarmSets(catalog).length + 2 * IN_CLUSTER_PROBE_CHECKS.length + 1);
+      // Every flow is measured in part by the in-cluster checks: an alarm each.
+      expect(children.length).toBe(alarmSets(catalog).length + 2 * IN_CLUSTER_PROBE_CHECKS.length + FLOW_NAMES.length + 1);
       expect(region.AlarmDescription).toContain(`a tier's alarms (${ALARM_TIERS.join(', ')})`);
       expect(region.AlarmActions).toHaveLength(1);
       expect(region.OKActions).toEqual(region.AlarmActions);

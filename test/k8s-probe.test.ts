@@ -26,13 +26,15 @@ type Manifest = {
 const IMAGE = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/gigascale/probe:1.2.3';
 const VPC = '10.6.0.0/16';
 const GATEWAY_URL = 'http://gigascale-gateway.gigascale.svc.cluster.local:8080/gateway/health';
+const PROFILE_ORIGIN_URL = 'http://gigascale-gateway.gigascale.svc.cluster.local:8080/v1/public/profiles/gigascale-probe:profile';
+const PROFILE_EDGE_URL = 'https://api.gigascale.example/v1/public/profiles/gigascale-probe:profile';
 /** The proxies of shards 0, 32 and 63 of 64, as the probe's user with IAM authentication. */
 const SHARD_URLS = [0, 32, 63].map(
   (shard) => `postgres://gigascale_probe@proxy.shard-${String(shard).padStart(4, '0')}.db.prod.gigascale.internal:5432/gigascale?sslmode=verify-full&auth=iam`,
 );
 const synth = (chart: Parameters<typeof Testing.synth>[0]) => Testing.synth(chart) as Manifest[];
 const probeChart = (props: Partial<ConstructorParameters<typeof ProbeChart>[2]> = {}) =>
-  synth(new ProbeChart(Testing.app(), 'probe', { environment: 'prod', region: 'eu-west-1', shards: 64, image: IMAGE, ...props }));
+  synth(new ProbeChart(Testing.app(), 'probe', { environment: 'prod', domain: 'gigascale.example', region: 'eu-west-1', shards: 64, image: IMAGE, ...props }));
 const only = (manifests: Manifest[], kind: string) => {
   const found = manifests.filter((m) => m.kind === kind);
   expect(found, kind).toHaveLength(1);
@@ -66,7 +68,7 @@ describe('ProbeChart', () => {
     expect(pod.restartPolicy).toBe('Never');
     // Every check's setup, warm-up, measurement and last timeout, one after another, and a generous process start,
     // fit inside the deadline.
-    expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length)).toBe(27);
+    expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length)).toBe(35);
     expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length) + 10).toBeLessThan(job.activeDeadlineSeconds);
     // Enough samples for a P95 with a dozen above it.
     expect(PROBE_RUN.durationSeconds * PROBE_RUN.ratePerSecond).toBe(240);
@@ -90,9 +92,9 @@ describe('ProbeChart', () => {
       '--warmup',
       '1s',
       '--duration',
-      '6s',
+      '4s',
       '--rate',
-      '40',
+      '60',
       '--timeout',
       '1s',
       '--emf',
@@ -130,10 +132,16 @@ describe('ProbeChart', () => {
     expect(job.template.metadata.labels['app.kubernetes.io/name']).toBe('gigascale-probe');
   });
 
-  it('mounts a target file naming the region, a sample of shard proxies and the gateway health URL, read-only', () => {
+  it('mounts a target file naming the region, a sample of shard proxies, the gateway health URL and the probe profile at the gateway and the edge, read-only', () => {
     const configMap = only(manifests, 'ConfigMap');
     expect(Object.keys(configMap.data)).toEqual(['target.json']);
-    expect(JSON.parse(configMap.data['target.json'])).toEqual({ region: 'eu-west-1', postgres: SHARD_URLS, http: GATEWAY_URL });
+    expect(JSON.parse(configMap.data['target.json'])).toEqual({
+      region: 'eu-west-1',
+      postgres: SHARD_URLS,
+      http: GATEWAY_URL,
+      profile_origin: PROFILE_ORIGIN_URL,
+      profile_edge: PROFILE_EDGE_URL,
+    });
     expect(pod.volumes).toContainEqual({ name: 'target', configMap: { name: 'gigascale-probe-target' } });
     expect(container.volumeMounts).toContainEqual({ mountPath: '/etc/gigascale-probe', name: 'target', readOnly: true });
   });
@@ -148,9 +156,10 @@ describe('ProbeChart', () => {
   });
 
   it('refuses bad props all at once, naming each', () => {
-    expect(() => new ProbeChart(Testing.app(), 'probe', { environment: 'Prod', region: 'mars-1', shards: 0, image: 'gigascale/probe:latest', fields: [] })).toThrow(
+    expect(() => new ProbeChart(Testing.app(), 'probe', { environment: 'Prod', domain: 'Example', region: 'mars-1', shards: 0, image: 'gigascale/probe:latest', fields: [] })).toThrow(
       new GigascaleError('Invalid ProbeChart props', [
         { at: 'probe environment', message: 'must be an environment name like prod, got "Prod"' },
+        { at: 'probe domain', message: 'must be a lower-case DNS name like example.com, got "Example"' },
         { at: 'probe region', message: 'must be an AWS region name like us-east-1, got "mars-1"' },
         {
           at: 'probe image',
@@ -164,8 +173,8 @@ describe('ProbeChart', () => {
 });
 
 describe('in-cluster probe target', () => {
-  it('runs the postgres checks as its own database user and http.get; redis and ws need identities it has not', () => {
-    expect(IN_CLUSTER_PROBE_CHECKS).toEqual(['postgres.select1', 'postgres.memory_read', 'http.get']);
+  it('runs the postgres checks as its own database user, http.get and the profile reads; redis and ws need identities it has not', () => {
+    expect(IN_CLUSTER_PROBE_CHECKS).toEqual(['postgres.select1', 'postgres.memory_read', 'http.get', 'profile.read.origin', 'profile.read.edge']);
     expect(probeChecksFor(['http', 'ws'])).toEqual(['http.get', 'ws.connect', 'ws.ping']);
   });
 
@@ -179,9 +188,9 @@ describe('in-cluster probe target', () => {
   });
 
   it('refuses a field the probe has no in-cluster identity for, naming it', () => {
-    expect(() => inClusterProbeTarget('eu-west-1', { environment: 'prod', shards: 4 }, ['http', 'postgres', 'redis'])).toThrow(
+    expect(() => inClusterProbeTarget('eu-west-1', { environment: 'prod', domain: 'gigascale.example', shards: 4 }, ['http', 'postgres', 'redis'])).toThrow(
       new GigascaleError('Invalid in-cluster probe target', [
-        { at: 'fields.redis', message: 'has no in-cluster endpoint the probe has an identity for; fields with one are postgres, http, ws' },
+        { at: 'fields.redis', message: 'has no in-cluster endpoint the probe has an identity for; fields with one are postgres, http, profile_origin, profile_edge, ws' },
       ]),
     );
   });
@@ -201,7 +210,7 @@ describe('probe NetworkPolicy', () => {
   const policies = synth(new NetworkPoliciesChart(Testing.app(), 'network-policies', { vpcCidr: VPC }));
   const probe = policies.find((p) => p.metadata.name === 'gigascale-probe')!;
 
-  it("lets the probe out only to postgres in the VPC, the Pod Identity agent, the gateway pods on 8080 and the node's CloudWatch agent on 25888, and nothing in", () => {
+  it("lets the probe out only to postgres in the VPC, the Pod Identity agent, the gateway pods on 8080, the node's CloudWatch agent on 25888 and the edge on 443, and nothing in", () => {
     expect(probe.metadata.namespace).toBe('gigascale');
     expect(probe.spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gigascale-probe' } },
@@ -211,6 +220,7 @@ describe('probe NetworkPolicy', () => {
         { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
         { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gigascale-gateway' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
         { to: [{ ipBlock: { cidr: VPC } }], ports: [{ protocol: 'TCP', port: EMF_AGENT_PORT }] },
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
       ],
     });
   });

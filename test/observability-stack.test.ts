@@ -3,11 +3,15 @@
  * what lets it through the ALB, and the latency dashboard. Built through the stage bin/app.ts deploys.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Stage } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import defaultConfig from '../regions.config';
 import type { EnvironmentPlan, GigascaleConfig } from '../lib/plan';
 import { IN_CLUSTER_PROBE_CHECKS } from '../lib/views/probe-target';
+import { FLOW_NAMES } from '../lib/facts/flows';
+import { regionFlowProbes } from '../lib/views/flow-probes';
+import { ProbeAlarms, type ProbeAlarmsProps } from '../stacks/observability/probe-alarms';
 import { probeBudgetsMs } from '../lib/facts/probe-checks';
 import { canaryName } from '../lib/facts/names/observability';
 import { regionCode, stageName } from '../lib/facts/names/stage';
@@ -71,9 +75,10 @@ describe('observability stack', () => {
     expect(deps).toEqual(expect.arrayContaining(['dev-us-east-1-ingress', 'dev-us-east-1-compute']));
   });
 
-  it('watches exactly the checks the in-cluster probe runs, two alarms each, plus the canary\'s', () => {
+  it('watches exactly the checks the in-cluster probe runs, two alarms each, one per flow they measure, plus the canary\'s', () => {
     expect(dev.observability.checks).toEqual(IN_CLUSTER_PROBE_CHECKS);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', IN_CLUSTER_PROBE_CHECKS.length * 2 + 1);
+    expect(dev.observability.flows.map((f) => f.flow)).toEqual(FLOW_NAMES);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', IN_CLUSTER_PROBE_CHECKS.length * 2 + FLOW_NAMES.length + 1);
   });
 });
 
@@ -116,8 +121,64 @@ describe('probe alarms', () => {
     });
   });
 
-  it('treats missing data as breaching on every alarm: a probe or canary that stopped is a failure', () => {
-    for (const alarm of Object.values(resources(template, 'AWS::CloudWatch::Alarm'))) expect(alarm.Properties.TreatMissingData).toBe('breaching');
+  it('treats missing data as breaching on every check and canary alarm: a probe or canary that stopped is a failure', () => {
+    const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm'));
+    const flows = alarms.filter((a) => (a.Properties.AlarmName as string).includes('-probe-flow-'));
+    expect(flows).toHaveLength(FLOW_NAMES.length);
+    for (const alarm of alarms) expect(alarm.Properties.TreatMissingData).toBe(flows.includes(alarm) ? 'notBreaching' : 'breaching');
+  });
+
+  it('alarms per flow on its probed P95: the P95s of the checks that measure it plus the budgets of the rest, above the target', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'gigascale-dev-us-east-1-probe-flow-memory.read-p95',
+      AlarmDescription:
+        'Flow memory.read in dev us-east-1: probed P95 (profile.read.origin + postgres.memory_read + 20 ms budgeted (client.send, client.receive)) above its 50 ms target in 3 of 5 minutes (lib/views/flow-probes.ts)',
+      Metrics: [
+        { Id: 'expr_1', Expression: 'm0 + m1 + 20', Label: 'memory.read probed P95', ReturnData: true },
+        { Id: 'm0', MetricStat: { Metric: { Namespace: 'Gigascale/Probe', MetricName: 'P95', Dimensions: probeDimensions('profile.read.origin') }, Period: 60, Stat: 'Maximum' }, ReturnData: false },
+        { Id: 'm1', MetricStat: { Metric: { Namespace: 'Gigascale/Probe', MetricName: 'P95', Dimensions: probeDimensions('postgres.memory_read') }, Period: 60, Stat: 'Maximum' }, ReturnData: false },
+      ],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: environment.latencyBudgets.flowTargetsMs['memory.read'],
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      AlarmActions: [topic()],
+      OKActions: [topic()],
+    });
+    // A flow the probe measures whole has nothing budgeted: the check's P95 alone.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'gigascale-dev-us-east-1-probe-flow-profile.read.edge-hit-p95',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'm0' })]),
+      Threshold: 50,
+    });
+  });
+
+  describe('in prod ap-southeast-1', () => {
+    const prod = planOf({ env: 'prod' }).environments[0];
+    const flows = regionFlowProbes(prod, 'ap-southeast-1', IN_CLUSTER_PROBE_CHECKS);
+    const alarms = (props: Partial<ProbeAlarmsProps> = {}): Template => {
+      const stack = new Stack(newApp(), 'Probe');
+      const base = { environment: 'prod', region: 'ap-southeast-1', checks: IN_CLUSTER_PROBE_CHECKS, budgetsMs: prod.latencyBudgets.probeChecksMs, maxErrorRate: DEFAULT_MAX_ERROR_RATE, flows };
+      new ProbeAlarms(stack, 'ProbeAlarms', { ...base, topic: new sns.Topic(stack, 'Topic'), ...props });
+      return Template.fromStack(stack);
+    };
+
+    it('holds a flow the config waives there to its static P95, the figure the waiver accepted', () => {
+      const write = flows.find((f) => f.flow === 'memory.write')!;
+      expect([write.waiver !== null, write.staticP95Ms, write.limitMs, prod.latencyBudgets.flowTargetsMs['memory.write']]).toEqual([true, 263, 263, 150]);
+      alarms().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'gigascale-prod-ap-southeast-1-probe-flow-memory.write-p95',
+        AlarmDescription: Match.stringLikeRegexp('above its static 263 ms \\(the config waives the flow here\\)'),
+        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'm0 + 260' })]),
+        Threshold: 263,
+      });
+    });
+
+    it('refuses a flow measured by a check the probe does not run', () => {
+      expect(() => alarms({ checks: ['http.get'] })).toThrow(
+        'Probe/ProbeAlarms flows.memory.read: is measured by profile.read.origin, postgres.memory_read, which the probe does not run; build flows from the same checks (regionFlowProbes)',
+      );
+    });
   });
 
   it('takes its thresholds from the plan\'s hop budgets, so a changed budget moves the alarm', () => {
@@ -316,6 +377,17 @@ describe('latency dashboard', () => {
     for (const m of ['P50', 'P95', 'P99']) expect(text).toContain(`["Gigascale/Probe","${m}","Check","${check}","Environment","dev","Region","us-east-1",{"label":"${m}"`);
     expect(text).toContain(`"title":"${check}: latency (P95 budget ${budget} ms)"`);
     expect(text).toContain(`"annotations":{"horizontal":[{"value":${budget},"label":"P95 budget ${budget} ms","color":"#d62728","yAxis":"left"}]}`);
+  });
+
+  it('graphs every flow\'s probed P95 with its target and its static P95 as horizontal lines', () => {
+    const text = body();
+    expect(text).toContain(
+      '"title":"Flow memory.read: probed P95 (target 50 ms)","region":"<token>","metrics":[[{"label":"memory.read probed P95","expression":"m0 + m1 + 20","period":60}],' +
+        '["Gigascale/Probe","P95","Check","profile.read.origin","Environment","dev","Region","us-east-1",{"id":"m0","visible":false,"period":60,"stat":"Maximum"}],' +
+        '["Gigascale/Probe","P95","Check","postgres.memory_read","Environment","dev","Region","us-east-1",{"id":"m1","visible":false,"period":60,"stat":"Maximum"}]],' +
+        '"annotations":{"horizontal":[{"value":50,"label":"target 50 ms","color":"#d62728","yAxis":"left"},{"value":40,"label":"static P95 40 ms","yAxis":"left"}]}',
+    );
+    for (const flow of FLOW_NAMES) expect(text).toContain(`"title":"Flow ${flow}: probed P95 (target `);
   });
 
   it('graphs every check\'s error rate with the limit as a horizontal line', () => {

@@ -29,7 +29,8 @@ const EMAIL = /^[^\s@]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 const HTTPS_URL = /^https:\/\/[^\s/?#]+[^\s]*$/;
 /** A Slack workspace (team) or channel id: upper-case letters and digits, as Slack and AWS Chatbot write them. */
 const SLACK_ID = /^[A-Z0-9]{9,20}$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** A lower-case DNS name of at least two labels (a domain). */
+export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const regionName = z.string().regex(REGION_NAME, { error: (i) => `must be an AWS region name like us-east-1, got ${JSON.stringify(i.input)}` });
 

@@ -9,6 +9,11 @@
  *   that user and nothing else: stacks/compute/pod-roles.ts), verifying the proxies' certificates.
  * - `http`: the gateway's own health answer through its in-cluster Service (Envoy answers it directly, without
  *   authorization: lib/views/envoy-config.ts `health` route).
+ * - `profile_origin`: the reserved public profile (PROBE_PROFILE_PATH) through the same Service: public profiles pass
+ *   the gateway without authorization, so no identity is needed. Not through the ALB: its security group admits only
+ *   Cloudflare's ranges (lib/facts/origin-protection.ts), so the in-cluster stretch skips the ALB's 1 ms budget.
+ * - `profile_edge`: the same profile through the edge hostname (`api.<domain>`), out through the NAT gateway to the
+ *   Cloudflare data centre nearest the region, answered from its cache.
  * - not `ws`: the only WebSocket routes (chat's `/socket.io/`, voice's signalling) pass the gateway's external
  *   authorization, which asks auth with the request's `authorization` and `cookie` headers; the probe has no session,
  *   so its upgrade would be refused and ws.connect/ws.ping would report 100 % errors. `inClusterProbeTarget` builds the
@@ -22,10 +27,11 @@ import type { ProbeTarget } from '../facts/probe-checks';
 import { K8S_NAMESPACE, workloadName } from '../facts/names/k8s';
 import { shardEndpointName } from '../facts/names/data';
 import { DATABASE_NAME, DATABASE_PORT, PROBE_DB_USER } from '../facts/aurora';
-import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT, SERVICE_SPECS } from '../facts/workloads';
+import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT, PROBE_PROFILE_PATH, SERVICE_SPECS } from '../facts/workloads';
+import { apiHostname } from '../facts/names/ingress';
 
 /** The target fields the in-cluster probe has an endpoint for, in TARGET_FIELDS order. */
-export const IN_CLUSTER_PROBE_FIELDS: readonly TargetField[] = ['postgres', 'http'];
+export const IN_CLUSTER_PROBE_FIELDS: readonly TargetField[] = ['postgres', 'http', 'profile_origin', 'profile_edge'];
 
 /** Shards the in-cluster probe reads: enough to see one slow shard, few enough to keep each run short. */
 export const PROBE_SHARD_SAMPLE = 3;
@@ -45,9 +51,11 @@ export function probeShardUrl(environment: string, shard: number): string {
   return `postgres://${PROBE_DB_USER}@${shardEndpointName(environment, shard, 'proxy')}:${DATABASE_PORT}/${DATABASE_NAME}?sslmode=verify-full&auth=iam`;
 }
 
-/** What the in-cluster target is built from: the environment's name and shard count, and the probe's namespace. */
+/** What the in-cluster target is built from: the environment's name, domain and shard count, and the probe's namespace. */
 export interface InClusterScope {
   readonly environment: string;
+  /** The environment's domain: the edge serves `api.<domain>`. */
+  readonly domain: string;
   readonly shards: number;
   /** @default K8S_NAMESPACE */
   readonly namespace?: string;
@@ -64,13 +72,15 @@ export const CLUSTER_DOMAIN = 'cluster.local';
  */
 export const EMF_AGENT_PORT = 25888;
 
-/** The in-cluster endpoints the probe could be given, by field: the shards' proxies and the gateway's; redis needs an identity. */
+/** The in-cluster endpoints the probe could be given, by field: the shards' proxies, the gateway's and the edge's; redis needs an identity. */
 export function probeTargetUrls(scope: InClusterScope): Readonly<Partial<Record<TargetField, string | readonly string[]>>> {
   const gateway = `${workloadName(GATEWAY)}.${scope.namespace ?? K8S_NAMESPACE}.svc.${CLUSTER_DOMAIN}:${GATEWAY_PORT}`;
   const socket = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!;
   return {
     postgres: probeShardSample(scope.shards).map((shard) => probeShardUrl(scope.environment, shard)),
     http: `http://${gateway}${GATEWAY_HEALTH_PATH}`,
+    profile_origin: `http://${gateway}${PROBE_PROFILE_PATH}`,
+    profile_edge: `https://${apiHostname(scope.domain)}${PROBE_PROFILE_PATH}`,
     // Engine.IO's WebSocket transport, opened directly (no polling handshake first).
     ws: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket`,
   };
@@ -107,15 +117,15 @@ export function probeChecksFor(fields: readonly TargetField[]): ProbeCheck[] {
 export const IN_CLUSTER_PROBE_CHECKS: readonly ProbeCheck[] = probeChecksFor(IN_CLUSTER_PROBE_FIELDS);
 
 /**
- * One run of the CronJob, every minute. The checks run one after another, each 1 s of warm-up, then 6 s at 40
- * requests a second (240 samples: 12 above the P95), each request given 1 s, after at most 1 s of setup: 9 s a check
- * at most, 27 s for the three. With the process's start that ends well before the Job is stopped at 50 s, so two runs
+ * One run of the CronJob, every minute. The checks run one after another, each 1 s of warm-up, then 4 s at 60
+ * requests a second (240 samples: 12 above the P95), each request given 1 s, after at most 1 s of setup: 7 s a check
+ * at most, 35 s for the five. With the process's start that ends well before the Job is stopped at 50 s, so two runs
  * never overlap and a hung run costs one datapoint.
  */
 export const PROBE_RUN = {
   warmupSeconds: 1,
-  durationSeconds: 6,
-  ratePerSecond: 40,
+  durationSeconds: 4,
+  ratePerSecond: 60,
   timeoutSeconds: 1,
   /** Kubernetes stops the Job's pod after this long (`activeDeadlineSeconds`): under the 60 s between runs. */
   activeDeadlineSeconds: 50,

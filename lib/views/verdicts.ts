@@ -42,7 +42,7 @@ export interface VerdictJson {
 }
 
 /** Sums in whole microseconds: budgets like 0.5 ms add up without floating-point dust. */
-const sum = (terms: readonly Term[]): number => terms.reduce((n, t) => n + Math.round(t.ms * 1000), 0) / 1000;
+export const termsMs = (terms: readonly Term[]): number => terms.reduce((n, t) => n + Math.round(t.ms * 1000), 0) / 1000;
 
 /** Every flow of every region of one environment, regions in plan order and flows by name. */
 export function environmentVerdicts(environment: EnvironmentPlan): FlowVerdict[] {
@@ -52,7 +52,7 @@ export function environmentVerdicts(environment: EnvironmentPlan): FlowVerdict[]
       const definition = FLOWS[flow];
       const terms: Term[] = definition.hops.map((hop) => ({ name: hop, ms: hopsMs[hop] }));
       if (definition.writes && !region.isWriteRegion) terms.push({ name: `rtt ${environment.writeRegion}`, ms: rttToWriteRegion[region.name].ms });
-      const p95Ms = sum(terms);
+      const p95Ms = termsMs(terms);
       const targetMs = flowTargetsMs[flow];
       const waiver = waivers.find((w) => w.region === region.name && w.flow === flow);
       return { env: environment.name, region: region.name, flow, terms, p95Ms, targetMs, ok: p95Ms <= targetMs, waiver: waiver?.reason ?? null };

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Construct } from 'constructs';
 import { GATEWAY_HEALTH_BODY, GATEWAY_HEALTH_PATH } from '../../lib/facts/workloads';
 import { IN_CLUSTER_PROBE_CHECKS } from '../../lib/views/probe-target';
+import { regionFlowProbes, type FlowProbe } from '../../lib/views/flow-probes';
 import { ORIGIN_TOKEN_HEADER } from '../../lib/facts/origin-protection';
 import {
   alarmTopicName,
@@ -57,7 +58,8 @@ export interface ObservabilityStackProps extends Omit<RegionalStackProps, 'conce
  * - The in-cluster probe (k8s/probe-chart.ts) writes the Gigascale/Probe metrics every minute through the CloudWatch
  *   agent into the probe log group here; per check it runs, one alarm on P95 above the check's budget and one on the
  *   error rate above DEFAULT_MAX_ERROR_RATE. The budgets are the plan's (latencyBudgets.probeChecksMs, from its hop budgets), never
- *   restated here.
+ *   restated here. Per flow those checks measure stretches of, one alarm on its probed P95 (the checks' P95s plus the
+ *   budgets of what they do not measure, lib/views/flow-probes.ts) above the flow's target.
  * - The origin canary calls `https://origin-<region>.<domain>/gateway/health` every 5 minutes through the ALB, with
  *   the edge's origin token, and alarms when two runs in a row fail or do not run.
  * - A dashboard draws both, with the budgets and the limit as lines.
@@ -78,6 +80,8 @@ export class ObservabilityStack extends RegionalStack {
   readonly checks: readonly ProbeCheck[];
   /** P95 budget of every check, milliseconds, from the plan. */
   readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
+  /** The flows those checks measure stretches of: an alarm and a graph each. */
+  readonly flows: readonly FlowProbe[];
   readonly probeAlarms: ProbeAlarms;
   readonly canary: OriginCanary;
   readonly canaryAlarm: cloudwatch.Alarm;
@@ -99,6 +103,7 @@ export class ObservabilityStack extends RegionalStack {
     const env = environment.name;
     this.checks = IN_CLUSTER_PROBE_CHECKS;
     this.budgetsMs = environment.latencyBudgets.probeChecksMs;
+    this.flows = regionFlowProbes(environment, region.name, this.checks);
 
     this.key = customerKey(this, 'ObservabilityKey', {
       description: `Observability of ${env} in ${region.name}: the probe log group, the alarm topic, the canary artifacts`,
@@ -118,6 +123,7 @@ export class ObservabilityStack extends RegionalStack {
       checks: this.checks,
       budgetsMs: this.budgetsMs,
       maxErrorRate: DEFAULT_MAX_ERROR_RATE,
+      flows: this.flows,
       topic: this.alarmTopic.topic,
     });
 
@@ -169,7 +175,7 @@ export class ObservabilityStack extends RegionalStack {
         `${env} ${region.name} is unhealthy: a tier's alarms (${ALARM_TIERS.join(', ')}), the probe's or the canary's are in ALARM. ` +
         'Runbook: the tier composites in ALARM name the tier; its alarms\' descriptions have their runbook lines',
       children: [...sets.map((s) => s.compositeName), ...this.probeAlarms.alarmNames, canaryAlarmName(env, region.name)],
-      dependsOn: [...[...this.probeAlarms.alarms.values()].flatMap((a) => [a.p95, a.errorRate]), this.canaryAlarm],
+      dependsOn: [...[...this.probeAlarms.alarms.values()].flatMap((a) => [a.p95, a.errorRate]), ...this.probeAlarms.flowAlarms.values(), this.canaryAlarm],
     });
     this.regionComposite.addAlarmAction(topicAction);
     this.regionComposite.addOkAction(topicAction);
@@ -197,6 +203,7 @@ export class ObservabilityStack extends RegionalStack {
       checks: this.checks,
       budgetsMs: this.budgetsMs,
       maxErrorRate: DEFAULT_MAX_ERROR_RATE,
+      flows: this.flows,
       canary: this.canary.canary,
     });
   }

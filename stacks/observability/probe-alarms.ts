@@ -5,7 +5,9 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GigascaleError, type Issue } from '../../lib/util/errors';
 import { pascalCase } from '../../lib/util/strings';
-import { probeAlarmName } from '../../lib/facts/names/observability';
+import { flowAlarmName, probeAlarmName } from '../../lib/facts/names/observability';
+import type { Flow } from '../../lib/facts/flows';
+import type { FlowProbe } from '../../lib/views/flow-probes';
 import { PROBE_DIMENSIONS, PROBE_METRIC_NAMESPACE, type ProbeCheck, type ProbeMetric } from '../../lib/facts/probe-checks';
 
 /** One datapoint a minute: the CronJob runs every minute and reports each figure once per run. */
@@ -26,6 +28,8 @@ export interface RegionProbeChecks {
   readonly budgetsMs: Readonly<Record<ProbeCheck, number>>;
   /** Error rate (0..1) above which a check alarms (lib/facts/probe-checks DEFAULT_MAX_ERROR_RATE). */
   readonly maxErrorRate: number;
+  /** The flows those checks measure stretches of (lib/views/flow-probes.ts regionFlowProbes): an alarm and a graph each. */
+  readonly flows: readonly FlowProbe[];
 }
 
 export interface ProbeAlarmsProps extends RegionProbeChecks {
@@ -46,6 +50,26 @@ export function probeMetric(environment: string, region: string, check: ProbeChe
 }
 
 /**
+ * A flow's probed P95 as CloudWatch computes it each minute: the P95s its checks reported, plus the budgets of the
+ * terms no check measures (lib/views/flow-probes.ts). A minute where one of the checks reported nothing has no value.
+ */
+export function flowP95Expression(environment: string, region: string, probe: FlowProbe): cloudwatch.MathExpression {
+  const ids = probe.checks.map((_, i) => `m${i}`);
+  const budgeted = probe.budgetedMs === 0 ? [] : [String(probe.budgetedMs)];
+  return new cloudwatch.MathExpression({
+    expression: [...ids, ...budgeted].join(' + '),
+    usingMetrics: Object.fromEntries(probe.checks.map((check, i) => [ids[i], probeMetric(environment, region, check, 'P95')])),
+    label: `${probe.flow} probed P95`,
+    period: PROBE_PERIOD,
+  });
+}
+
+/** How a flow's probed P95 is made up, for alarm descriptions and graph titles: `profile.read.origin + 20 ms budgeted`. */
+export function flowSum(probe: FlowProbe): string {
+  return [...probe.checks, ...(probe.budgetedMs === 0 ? [] : [`${probe.budgetedMs} ms budgeted (${probe.budgeted.map((t) => t.name).join(', ')})`])].join(' + ');
+}
+
+/**
  * Two alarms per check the region's probe runs: its P95 above the check's budget, and its error rate above the limit,
  * each when 3 of the last 5 one-minute datapoints breach. Each run reports one P95 per check, so the Maximum statistic
  * of a minute is that run's P95.
@@ -57,7 +81,9 @@ export function probeMetric(environment: string, region: string, check: ProbeChe
 export class ProbeAlarms extends Construct {
   /** By check: the P95 alarm and the error-rate alarm. */
   readonly alarms: ReadonlyMap<ProbeCheck, { readonly p95: cloudwatch.Alarm; readonly errorRate: cloudwatch.Alarm }>;
-  /** Every alarm's name, P95 then error rate per check, in check order (a composite's rule names alarms by name). */
+  /** By flow: the alarm on its probed P95. */
+  readonly flowAlarms: ReadonlyMap<Flow, cloudwatch.Alarm>;
+  /** Every alarm's name, P95 then error rate per check in check order, then one per flow (a composite's rule names alarms by name). */
   readonly alarmNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: ProbeAlarmsProps) {
@@ -105,7 +131,32 @@ export class ProbeAlarms extends Construct {
       });
     }
     this.alarms = alarms;
-    this.alarmNames = props.checks.flatMap((check) => (['p95', 'error-rate'] as const).map((kind) => probeAlarmName(props.environment, props.region, check, kind)));
+
+    // Missing data is not breaching here: a minute without a flow's value is a minute one of its checks did not
+    // report, and that check's own alarms already breach on it; a silent probe pages once per check, not again per flow.
+    const flowAlarms = new Map<Flow, cloudwatch.Alarm>();
+    for (const probe of props.flows) {
+      const held = probe.waiver === null ? `its ${probe.limitMs} ms target` : `its static ${probe.limitMs} ms (the config waives the flow here)`;
+      const created = new cloudwatch.Alarm(this, `Flow${pascalCase(probe.flow.replace(/[^a-z0-9]+/g, '-'))}P95`, {
+        alarmName: flowAlarmName(props.environment, props.region, probe.flow),
+        alarmDescription: `Flow ${probe.flow} in ${props.environment} ${props.region}: probed P95 (${flowSum(probe)}) above ${held} in 3 of 5 minutes (lib/views/flow-probes.ts)`,
+        metric: flowP95Expression(props.environment, props.region, probe),
+        threshold: probe.limitMs,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: PROBE_EVALUATION_PERIODS,
+        datapointsToAlarm: PROBE_DATAPOINTS_TO_ALARM,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        actionsEnabled: true,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      flowAlarms.set(probe.flow, created);
+    }
+    this.flowAlarms = flowAlarms;
+    this.alarmNames = [
+      ...props.checks.flatMap((check) => (['p95', 'error-rate'] as const).map((kind) => probeAlarmName(props.environment, props.region, check, kind))),
+      ...props.flows.map((probe) => flowAlarmName(props.environment, props.region, probe.flow)),
+    ];
   }
 }
 
@@ -117,6 +168,10 @@ function validate(path: string, props: ProbeAlarmsProps): void {
     if (budget === undefined || !Number.isFinite(budget) || budget <= 0) {
       issues.push({ at: `${path} budgetsMs.${check}`, message: `must be a positive number of milliseconds, got ${budget}` });
     }
+  }
+  for (const probe of props.flows) {
+    const missing = probe.checks.filter((c) => !props.checks.includes(c));
+    if (missing.length > 0) issues.push({ at: `${path} flows.${probe.flow}`, message: `is measured by ${missing.join(', ')}, which the probe does not run; build flows from the same checks (regionFlowProbes)` });
   }
   if (!(props.maxErrorRate > 0 && props.maxErrorRate < 1)) issues.push({ at: `${path} maxErrorRate`, message: `must be in (0, 1), got ${props.maxErrorRate}` });
   if (issues.length > 0) throw new GigascaleError('Invalid ProbeAlarms props', issues);

@@ -76,8 +76,11 @@ export interface GlobalDashboardRegion {
   readonly sets: readonly AlarmSet[];
 }
 
-/** The probe's checks, their P95 budgets and error limit (the plan's), as in every region's latency dashboard. */
-export interface GlobalDashboardProps extends Omit<RegionProbeChecks, 'region'> {
+/**
+ * The probe's checks, their P95 budgets and error limit (the plan's), as in every region's latency dashboard. Not the
+ * flows: a flow's probed P95 is metric math over one region's metrics, drawn in that region's latency dashboard.
+ */
+export interface GlobalDashboardProps extends Omit<RegionProbeChecks, 'region' | 'flows'> {
   /** lib/facts/names/observability.ts globalDashboardName. */
   readonly dashboardName: string;
   readonly regions: readonly GlobalDashboardRegion[];

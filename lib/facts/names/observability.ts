@@ -26,6 +26,11 @@ export function probeAlarmName(env: string, region: string, check: string, kind:
   return `${PROJECT}-${stageName(env, region)}-probe-${check}-${kind}`;
 }
 
+/** `gigascale-prod-eu-west-1-probe-flow-memory.read-p95`: the alarm on one flow's probed P95 (lib/views/flow-probes.ts). */
+export function flowAlarmName(env: string, region: string, flow: string): string {
+  return `${PROJECT}-${stageName(env, region)}-probe-flow-${flow}-p95`;
+}
+
 /** `gigascale-prod-eu-west-1-canary-success`: the alarm on the origin canary's success rate. */
 export function canaryAlarmName(env: string, region: string): string {
   return `${PROJECT}-${stageName(env, region)}-canary-success`;
