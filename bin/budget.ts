@@ -8,8 +8,11 @@
  * With `--measured`, the drift report instead (lib/views/drift-report.ts): the probe's `--json` reports held to the
  * static model of one environment.
  *   npm run -s budget -- --env <name> --measured <probe JSON files...> [--region <name>] [--json] [--config <file>]
- * `--json` prints exactly an array of {"env", "region", "check", "hops", "measured_p95_ms", "runs", "static_p95_ms",
- * "verdict"}. Exit 0 when every measured stretch holds (or was not measured), 1 when the model drifted, 2 bad input.
+ * `--json` prints exactly {"checks": [{"env", "region", "check", "hops", "measured_p95_ms", "runs", "static_p95_ms",
+ * "verdict"}], "flows": [{"env", "region", "flow", "checks", "budgeted", "budgeted_ms", "probed_p95_ms", "runs",
+ * "static_p95_ms", "target_ms", "waived", "within_target", "verdict"}]}. Exit 0 when every measured stretch and flow
+ * holds (or was not measured) and no flow breaks its target, 1 when the model drifted or a flow breaks its target,
+ * 2 bad input.
  */
 import { readFileSync } from 'node:fs';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, GigascaleError, type Issue } from '../lib/util/errors';
@@ -18,7 +21,7 @@ import { environmentOf, loadConfigModule, resolvePlan } from '../lib/plan';
 import type { Plan } from '../lib/plan/plan';
 import { breaches, planVerdicts, verdictJson } from '../lib/views/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
-import { driftFlagged, driftJson, driftRows, formatDrift, parseMeasuredRun, type MeasuredRun } from '../lib/views/drift-report';
+import { driftFlagged, driftJson, driftRows, flowDriftJson, flowDriftRows, formatDrift, overTarget, parseMeasuredRun, type MeasuredRun } from '../lib/views/drift-report';
 
 const USAGE = [
   'usage: npm run -s budget -- [--env <name>] [--json] [--config <file>]',
@@ -53,13 +56,16 @@ function verdicts(plan: Plan, args: EnvArgs): number {
 
 function drift(plan: Plan, args: EnvArgs, runs: readonly MeasuredRun[]): number {
   const asRegion = args.extra['--region'];
-  const rows = driftRows(environmentOf(plan, args.env!), runs, asRegion);
-  if (args.json) process.stdout.write(`${JSON.stringify(rows.map(driftJson), null, 2)}\n`);
-  else process.stdout.write(`${formatDrift(rows, runs.length, asRegion)}\n`);
-  const flagged = driftFlagged(rows);
-  if (flagged.length === 0) return 0;
-  console.error(`gigascale: the latency model drifted from the measurements: ${flagged.map((r) => `${r.region} ${r.check} ${r.verdict}`).join(', ')}`);
-  return EXIT_CHECK_FAILED;
+  const environment = environmentOf(plan, args.env!);
+  const rows = driftRows(environment, runs, asRegion);
+  const flows = flowDriftRows(environment, rows);
+  if (args.json) process.stdout.write(`${JSON.stringify({ checks: rows.map(driftJson), flows: flows.map(flowDriftJson) }, null, 2)}\n`);
+  else process.stdout.write(`${formatDrift(rows, flows, runs.length, asRegion)}\n`);
+  const flagged = [...driftFlagged(rows).map((r) => `${r.region} ${r.check} ${r.verdict}`), ...driftFlagged(flows).map((f) => `${f.region} ${f.flow} ${f.verdict}`)];
+  const broken = overTarget(flows);
+  if (flagged.length > 0) console.error(`gigascale: the latency model drifted from the measurements: ${flagged.join(', ')}`);
+  if (broken.length > 0) console.error(`gigascale: measured flows break their targets: ${broken.map((f) => `${f.region} ${f.flow} ${f.probedP95Ms} ms > ${f.targetMs} ms`).join(', ')}`);
+  return flagged.length === 0 && broken.length === 0 ? 0 : EXIT_CHECK_FAILED;
 }
 
 /** Every file read and checked, all problems reported at once (exit 2). */

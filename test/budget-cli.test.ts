@@ -63,15 +63,52 @@ describe('npm run -s budget -- --measured', () => {
     return file;
   };
 
-  it('exits 0 when every measured stretch holds, and prints exactly the rows with --json', () => {
+  it('exits 0 when every measured stretch and flow holds, and prints exactly the rows with --json', () => {
     const file = probeJson('holds.json', 'eu-west-1', { 'redis.get': 1.5, 'http.get': 2.25 });
     const r = budget('--env', 'prod', '--measured', file, '--json');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([
+    const report = JSON.parse(r.stdout);
+    expect(Object.keys(report)).toEqual(['checks', 'flows']);
+    expect(report.checks).toEqual([
       { env: 'prod', region: 'eu-west-1', check: 'redis.get', hops: ['cache.get'], measured_p95_ms: 1.5, runs: 1, static_p95_ms: 2, verdict: 'holds' },
       { env: 'prod', region: 'eu-west-1', check: 'http.get', hops: ['lb', 'gateway'], measured_p95_ms: 2.25, runs: 1, static_p95_ms: 3, verdict: 'holds' },
     ]);
+    // eu-west-1 writes through us-east-1: memory.write carries the 70 ms round trip as a budgeted term.
+    expect(report.flows).toContainEqual({
+      env: 'prod',
+      region: 'eu-west-1',
+      flow: 'memory.write',
+      checks: ['http.get'],
+      budgeted: ['client.send', 'service', 'db.write', 'kafka.produce', 'client.receive', 'rtt us-east-1'],
+      budgeted_ms: 110,
+      probed_p95_ms: 112.25,
+      runs: 1,
+      static_p95_ms: 113,
+      target_ms: 150,
+      waived: false,
+      within_target: true,
+      verdict: 'holds',
+    });
+    expect(report.flows.map((f: { flow: string; verdict: string }) => `${f.flow} ${f.verdict}`)).toEqual([
+      'chat.send holds',
+      'memory.read holds',
+      'memory.write holds',
+      'profile.read.cache-hit holds',
+      'profile.read.replica-read holds',
+    ]);
     expect(r.stderr).toBe('');
+  });
+
+  it('exits 1 naming the flows a measurement puts over their targets', () => {
+    const file = probeJson('slow-edge.json', 'eu-west-1', { 'profile.read.edge': 20, 'http.get': 3 });
+    const slow = probeJson('slow-edge-2.json', 'eu-west-1', { 'profile.read.edge': 64.5 });
+    const r = budget('--env', 'prod', '--measured', file, slow);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^prod {2}eu-west-1 {2}profile\.read\.edge-hit +profile\.read\.edge +0 +64\.500 +20 +0\.3x +50 BROKEN +2 {2}model exceeded$/m);
+    expect(r.stderr).toBe(
+      'gigascale: the latency model drifted from the measurements: eu-west-1 profile.read.edge model exceeded, eu-west-1 profile.read.edge-hit model exceeded\n' +
+        'gigascale: measured flows break their targets: eu-west-1 profile.read.edge-hit 64.5 ms > 50 ms\n',
+    );
   });
 
   it('exits 1 and names the drifted stretches over several files, holding a local run to --region', () => {
@@ -81,7 +118,9 @@ describe('npm run -s budget -- --measured', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^dev {2}us-east-1 {2}ws\.ping {2}ws\.push {15}12 {13}10 {15}0\.8x {5}2 {2}model exceeded$/m);
     expect(r.stdout).toContain("(the worst of 2 probe runs, held to us-east-1's figures)");
-    expect(r.stderr).toBe('gigascale: the latency model drifted from the measurements: us-east-1 ws.ping model exceeded\n');
+    // ws.ping stands for chat.send's ws.push: 12 ms + 18 ms of budgets is above the flow's static 28 ms, within its 30.
+    expect(r.stdout).toMatch(/^dev {2}us-east-1 {2}chat\.send +ws\.ping +18 +30 +28 +0\.9x +30 +2 {2}model exceeded$/m);
+    expect(r.stderr).toBe('gigascale: the latency model drifted from the measurements: us-east-1 ws.ping model exceeded, us-east-1 chat.send model exceeded\n');
   });
 
   it.each([
@@ -108,7 +147,7 @@ describe('npm run -s budget -- --measured', () => {
       [
         'gigascale: Invalid measurements (3 problems):',
         `  - ${notJson}: is not JSON (Unexpected token 'p', "p95 12 ms" is not valid JSON); pass the output of npm run -s probe -- --json`,
-        `  - ${wrong} checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, ws.connect, ws.ping), got "kafka.produce"`,
+        `  - ${wrong} checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, profile.read.origin, profile.read.edge, ws.connect, ws.ping), got "kafka.produce"`,
         `  - ${missing}: cannot be read (ENOENT); pass the output of npm run -s probe -- --json`,
         '',
       ].join('\n'),

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { environmentOf, resolvePlan } from '../lib/plan';
 import type { Issue } from '../lib/util/errors';
-import { driftFlagged, driftJson, driftRows, driftVerdict, formatDrift, parseMeasuredRun, PESSIMISM_FACTOR, type MeasuredRun } from '../lib/views/drift-report';
+import { driftFlagged, driftJson, driftRows, driftVerdict, flowDriftJson, flowDriftRows, formatDrift, overTarget, parseMeasuredRun, PESSIMISM_FACTOR, type MeasuredRun } from '../lib/views/drift-report';
 import defaultConfig from '../regions.config';
 
 const prod = environmentOf(resolvePlan(defaultConfig), 'prod');
@@ -57,8 +57,51 @@ describe('rows', () => {
     expect(row).toMatchObject({ staticP95Ms: 4, verdict: 'holds' });
   });
 
-  it('prints a row per region and check, what the flags mean, and a summary naming the drifted stretches', () => {
-    expect(formatDrift(driftRows(prod, runs), runs.length)).toBe(
+  it("sets each flow's probed P95 (the checks' worst P95s plus the budgets of the rest) beside its static P95 and target", () => {
+    const flows = flowDriftRows(prod, driftRows(prod, runs));
+    expect(flows.map((f) => `${f.region} ${f.flow} ${f.checks.join('+')} ${f.budgetedMs} ${f.probedP95Ms} ${f.staticP95Ms} ${f.verdict}`)).toEqual([
+      // http.get's 3.5 ms is 0.5 ms over the budgets of lb and gateway, and so is every flow it stands in.
+      'us-east-1 chat.send http.get 25 28.5 28 model exceeded',
+      'us-east-1 memory.read http.get+redis.get 35 40.25 40 model exceeded',
+      'us-east-1 memory.write http.get 40 43.5 43 model exceeded',
+      'us-east-1 profile.read.cache-hit http.get+redis.get 25 30.25 30 model exceeded',
+      'us-east-1 profile.read.replica-read http.get+redis.get 37 42.25 42 model exceeded',
+      // postgres.select1 is a baseline and stands for no flow; redis.set measures cache.set of a replica read.
+      'eu-west-1 profile.read.replica-read redis.set 40 40.5 42 holds',
+    ]);
+    expect(flowDriftJson(flows[1])).toEqual({
+      env: 'prod',
+      region: 'us-east-1',
+      flow: 'memory.read',
+      checks: ['http.get', 'redis.get'],
+      budgeted: ['client.send', 'service', 'replica.read', 'client.receive'],
+      budgeted_ms: 35,
+      probed_p95_ms: 40.25,
+      runs: 2,
+      static_p95_ms: 40,
+      target_ms: 50,
+      waived: false,
+      within_target: true,
+      verdict: 'model exceeded',
+    });
+    expect(overTarget(flows)).toEqual([]);
+  });
+
+  it("holds a flow to its target, and a waived one to its static P95, whatever the model says", () => {
+    const slow = [run('s.json', 'ap-southeast-1', { 'http.get': 30 }), run('e.json', 'eu-west-1', { 'http.get': 1 })];
+    const flows = flowDriftRows(prod, driftRows(prod, slow));
+    expect(overTarget(flows).map((f) => `${f.region} ${f.flow} ${f.probedP95Ms} > ${f.targetMs}${f.waived ? ' waived' : ''}`)).toEqual([
+      'ap-southeast-1 chat.send 55 > 30',
+      'ap-southeast-1 memory.read 67 > 50',
+      'ap-southeast-1 memory.write 290 > 263 waived',
+      'ap-southeast-1 profile.read.cache-hit 57 > 50',
+      'ap-southeast-1 profile.read.replica-read 69 > 50',
+    ]);
+  });
+
+  it('prints a row per region and check and per region and flow, what the flags mean, and a summary naming the drifted stretches', () => {
+    const rows = driftRows(prod, runs);
+    expect(formatDrift(rows, flowDriftRows(prod, rows), runs.length)).toBe(
       [
         'Latency drift: measured P95 (the worst of 3 probe runs) beside the static P95 of the hops each check crosses',
         'env   region     check             hops          measured p95 ms  static p95 ms  static / measured  runs  verdict',
@@ -68,10 +111,22 @@ describe('rows', () => {
         'prod  eu-west-1  postgres.select1  replica.read                4             10               2.5x     1  too pessimistic',
         'prod  eu-west-1  redis.set         cache.set               0.500              2               4.0x     1  too pessimistic',
         '',
+        "Flows: probed P95 (the checks' P95s above + the budgets of what they do not measure) beside the flow's static P95 and target",
+        'env   region     flow                       measured by           budgeted ms  probed p95 ms  static p95 ms  static / probed  target ms  runs  verdict',
+        'prod  us-east-1  chat.send                  http.get                       25         28.500             28             1.0x         30     2  model exceeded',
+        'prod  us-east-1  memory.read                http.get + redis.get           35         40.250             40             1.0x         50     2  model exceeded',
+        'prod  us-east-1  memory.write               http.get                       40         43.500             43             1.0x        150     2  model exceeded',
+        'prod  us-east-1  profile.read.cache-hit     http.get + redis.get           25         30.250             30             1.0x         50     2  model exceeded',
+        'prod  us-east-1  profile.read.replica-read  http.get + redis.get           37         42.250             42             1.0x         50     2  model exceeded',
+        'prod  eu-west-1  profile.read.replica-read  redis.set                      40         40.500             42             1.0x         50     1  holds',
+        '',
         'model exceeded: the measurement is above the static P95; raise the hop budgets (latencyBudgets.hopsMs) or find what is slow.',
         'too pessimistic: the static P95 is more than 2x the measurement, so a regression of that size would pass; lower the hop budgets.',
+        "BROKEN: the probed P95 is above the flow's target (a waived flow's: its static P95); the platform misses it, whatever the model says.",
         '',
-        '5 measured stretches: 1 hold, 1 model exceeded, 2 too pessimistic, 1 not measured; the model drifted on us-east-1 http.get, eu-west-1 postgres.select1, eu-west-1 redis.set',
+        '5 measured stretches: 1 hold, 1 model exceeded, 2 too pessimistic, 1 not measured; 6 flows: 1 hold, 5 model exceeded, 0 too pessimistic, 0 broken; ' +
+          'the model drifted on us-east-1 http.get, eu-west-1 postgres.select1, eu-west-1 redis.set, us-east-1 chat.send, us-east-1 memory.read, us-east-1 memory.write, ' +
+          'us-east-1 profile.read.cache-hit, us-east-1 profile.read.replica-read',
       ].join('\n'),
     );
   });
@@ -79,7 +134,7 @@ describe('rows', () => {
   it('holds runs of a region outside the environment to the region --region names, and refuses them without it', () => {
     const local = [run('local.json', 'local', { 'redis.get': 0.62 })];
     expect(driftRows(prod, local, 'us-west-2').map((r) => `${r.region} ${r.check} ${r.verdict}`)).toEqual(['us-west-2 redis.get too pessimistic']);
-    expect(formatDrift(driftRows(prod, local, 'us-west-2'), 1, 'us-west-2').split('\n')[0]).toBe(
+    expect(formatDrift(driftRows(prod, local, 'us-west-2'), [], 1, 'us-west-2').split('\n')[0]).toBe(
       "Latency drift: measured P95 (the worst of 1 probe run, held to us-west-2's figures) beside the static P95 of the hops each check crosses",
     );
     expect(() => driftRows(prod, local)).toThrow(
@@ -113,7 +168,7 @@ describe('probe reports', () => {
     expect(parseMeasuredRun('r.json', document, issues)).toBeUndefined();
     expect(issues.map((i) => `${i.at}: ${i.message}`)).toEqual([
       'r.json region: must be the region the probe measured, got 7',
-      "r.json checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, ws.connect, ws.ping), got \"redis.gett\"",
+      "r.json checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, profile.read.origin, profile.read.edge, ws.connect, ws.ping), got \"redis.gett\"",
       'r.json checks[1]: must be an object with "name" and "p95_ms"',
       'r.json checks[2].p95_ms: must be milliseconds (a number ≥ 0) or null, got -1',
       'r.json checks[4].name: repeats http.get; a report has each check once',

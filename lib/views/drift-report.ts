@@ -8,12 +8,19 @@
  * - `holds`: in between;
  * - `not measured`: every run skipped the check or had no answer to measure.
  * The probe runs inside a region and writes nothing to a shard, so no check pays an inter-region round trip.
+ *
+ * Then per region × flow those checks measure stretches of, the flow's probed P95 (lib/views/flow-probes.ts: the
+ * checks' worst P95s plus the budgets of the terms they do not measure) beside the flow's static P95, with the same
+ * verdicts, and beside the flow's target: a flow whose probed P95 is above its target (or, waived, above its static
+ * P95) breaks it whatever the model says.
  */
 import { PROBE_CHECK_HOPS, PROBE_CHECKS, type ProbeCheck } from '../facts/probe-checks';
 import type { EnvironmentPlan } from '../plan/plan';
 import { GigascaleError, type Issue } from '../util/errors';
 import { isRecord } from '../util/json';
 import { formatTable } from '../util/table';
+import type { Flow } from '../facts/flows';
+import { probedP95Ms, regionFlowProbes } from './flow-probes';
 
 /** A static bound more than this many times the measurement is too pessimistic to catch a regression. */
 export const PESSIMISM_FACTOR = 2;
@@ -55,8 +62,47 @@ export interface DriftJson {
   readonly verdict: DriftVerdict;
 }
 
+/** One flow of one region: its probed P95 beside its static P95 and its target. */
+export interface FlowDriftRow {
+  readonly env: string;
+  readonly region: string;
+  readonly flow: Flow;
+  /** The checks whose worst P95s stand for stretches of the flow. */
+  readonly checks: readonly ProbeCheck[];
+  /** The static terms no check measured, in path order, and their sum in milliseconds. */
+  readonly budgeted: readonly string[];
+  readonly budgetedMs: number;
+  /** The checks' worst P95s plus budgetedMs, milliseconds. */
+  readonly probedP95Ms: number;
+  /** The fewest runs any of the checks was measured in. */
+  readonly runs: number;
+  readonly staticP95Ms: number;
+  /** What the flow is held to: its target, or its static P95 where the config waives it in the region. */
+  readonly targetMs: number;
+  readonly waived: boolean;
+  readonly withinTarget: boolean;
+  readonly verdict: DriftVerdict;
+}
+
+/** A flow row as `--json` prints it, keys in this order. */
+export interface FlowDriftJson {
+  readonly env: string;
+  readonly region: string;
+  readonly flow: string;
+  readonly checks: readonly string[];
+  readonly budgeted: readonly string[];
+  readonly budgeted_ms: number;
+  readonly probed_p95_ms: number;
+  readonly runs: number;
+  readonly static_p95_ms: number;
+  readonly target_ms: number;
+  readonly waived: boolean;
+  readonly within_target: boolean;
+  readonly verdict: DriftVerdict;
+}
+
 /** Rows whose verdict says the model is wrong, one way or the other. */
-export function driftFlagged(rows: readonly DriftRow[]): DriftRow[] {
+export function driftFlagged<R extends { readonly verdict: DriftVerdict }>(rows: readonly R[]): R[] {
   return rows.filter((r) => r.verdict === 'model exceeded' || r.verdict === 'too pessimistic');
 }
 
@@ -143,6 +189,53 @@ export function driftRows(environment: EnvironmentPlan, runs: readonly MeasuredR
   return rows;
 }
 
+/**
+ * The flow rows of one environment, from its check rows (driftRows): per region, every flow the measured checks
+ * stand for stretches of (regionFlowProbes), regions in plan order and flows by name.
+ */
+export function flowDriftRows(environment: EnvironmentPlan, rows: readonly DriftRow[]): FlowDriftRow[] {
+  return environment.regions.flatMap((region) => {
+    const measured = rows.filter((r) => r.region === region.name && r.measuredP95Ms !== null);
+    const worst = Object.fromEntries(measured.map((r) => [r.check, r.measuredP95Ms!])) as Partial<Record<ProbeCheck, number>>;
+    return regionFlowProbes(environment, region.name, measured.map((r) => r.check)).map((probe): FlowDriftRow => {
+      const probed = probedP95Ms(probe, worst);
+      return {
+        env: environment.name,
+        region: region.name,
+        flow: probe.flow,
+        checks: probe.checks,
+        budgeted: probe.budgeted.map((t) => t.name),
+        budgetedMs: probe.budgetedMs,
+        probedP95Ms: probed,
+        runs: Math.min(...probe.checks.map((c) => measured.find((r) => r.check === c)!.runs)),
+        staticP95Ms: probe.staticP95Ms,
+        targetMs: probe.limitMs,
+        waived: probe.waiver !== null,
+        withinTarget: probed <= probe.limitMs,
+        verdict: driftVerdict(probed, probe.staticP95Ms),
+      };
+    });
+  });
+}
+
+export function flowDriftJson(row: FlowDriftRow): FlowDriftJson {
+  return {
+    env: row.env,
+    region: row.region,
+    flow: row.flow,
+    checks: row.checks,
+    budgeted: row.budgeted,
+    budgeted_ms: row.budgetedMs,
+    probed_p95_ms: row.probedP95Ms,
+    runs: row.runs,
+    static_p95_ms: row.staticP95Ms,
+    target_ms: row.targetMs,
+    waived: row.waived,
+    within_target: row.withinTarget,
+    verdict: row.verdict,
+  };
+}
+
 export function driftJson(row: DriftRow): DriftJson {
   return {
     env: row.env,
@@ -158,33 +251,48 @@ export function driftJson(row: DriftRow): DriftJson {
 
 const ms = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(3));
 
-/** The readable report: a row per region × check, then what the flags mean and one line that sums it up. */
-export function formatDrift(rows: readonly DriftRow[], runs: number, asRegion?: string): string {
+/** Rows of flows whose probed P95 breaks what they are held to. */
+export function overTarget(rows: readonly FlowDriftRow[]): FlowDriftRow[] {
+  return rows.filter((r) => !r.withinTarget);
+}
+
+const ratio = (bound: number, measured: number | null): string => (measured === null || measured === 0 ? '-' : `${(bound / measured).toFixed(1)}x`);
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The readable report: a row per region × check, a row per region × flow, what the flags mean and one line that
+ * sums it up.
+ */
+export function formatDrift(rows: readonly DriftRow[], flows: readonly FlowDriftRow[], runs: number, asRegion?: string): string {
   const table = [['env', 'region', 'check', 'hops', 'measured p95 ms', 'static p95 ms', 'static / measured', 'runs', 'verdict']];
   for (const r of rows) {
-    table.push([
-      r.env,
-      r.region,
-      r.check,
-      r.hops.join(' + '),
-      r.measuredP95Ms === null ? '-' : ms(r.measuredP95Ms),
-      ms(r.staticP95Ms),
-      r.measuredP95Ms === null || r.measuredP95Ms === 0 ? '-' : `${(r.staticP95Ms / r.measuredP95Ms).toFixed(1)}x`,
-      String(r.runs),
-      r.verdict,
-    ]);
+    table.push([r.env, r.region, r.check, r.hops.join(' + '), r.measuredP95Ms === null ? '-' : ms(r.measuredP95Ms), ms(r.staticP95Ms), ratio(r.staticP95Ms, r.measuredP95Ms), String(r.runs), r.verdict]);
   }
-  const flagged = driftFlagged(rows);
-  const count = (verdict: DriftVerdict) => rows.filter((r) => r.verdict === verdict).length;
+  const flowTable = [['env', 'region', 'flow', 'measured by', 'budgeted ms', 'probed p95 ms', 'static p95 ms', 'static / probed', 'target ms', 'runs', 'verdict']];
+  for (const f of flows) {
+    const target = `${ms(f.targetMs)}${f.waived ? ' (waived)' : ''}${f.withinTarget ? '' : ' BROKEN'}`;
+    flowTable.push([f.env, f.region, f.flow, f.checks.join(' + '), ms(f.budgetedMs), ms(f.probedP95Ms), ms(f.staticP95Ms), ratio(f.staticP95Ms, f.probedP95Ms), target, String(f.runs), f.verdict]);
+  }
+  const flagged = [...driftFlagged(rows).map((r) => `${r.region} ${r.check}`), ...driftFlagged(flows).map((f) => `${f.region} ${f.flow}`)];
+  const broken = overTarget(flows);
+  const count = (list: readonly { readonly verdict: DriftVerdict }[], verdict: DriftVerdict) => list.filter((r) => r.verdict === verdict).length;
+  const counts = (list: readonly { readonly verdict: DriftVerdict }[]) =>
+    `${count(list, 'holds')} hold, ${count(list, 'model exceeded')} model exceeded, ${count(list, 'too pessimistic')} too pessimistic`;
   const lines = [
-    `Latency drift: measured P95 (the worst of ${runs} probe run${runs === 1 ? '' : 's'}${asRegion === undefined ? '' : `, held to ${asRegion}'s figures`}) beside the static P95 of the hops each check crosses`,
+    `Latency drift: measured P95 (the worst of ${plural(runs, 'probe run', 'probe runs')}${asRegion === undefined ? '' : `, held to ${asRegion}'s figures`}) beside the static P95 of the hops each check crosses`,
     ...formatTable(table, [false, false, false, false, true, true, true, true, false]),
+    '',
+    "Flows: probed P95 (the checks' P95s above + the budgets of what they do not measure) beside the flow's static P95 and target",
+    ...(flows.length === 0 ? ['(no measured check stands for a stretch of any flow)'] : formatTable(flowTable, [false, false, false, false, true, true, true, true, true, true, false])),
     '',
     `model exceeded: the measurement is above the static P95; raise the hop budgets (latencyBudgets.hopsMs) or find what is slow.`,
     `too pessimistic: the static P95 is more than ${PESSIMISM_FACTOR}x the measurement, so a regression of that size would pass; lower the hop budgets.`,
+    'BROKEN: the probed P95 is above the flow\'s target (a waived flow\'s: its static P95); the platform misses it, whatever the model says.',
     '',
-    `${rows.length} measured stretch${rows.length === 1 ? '' : 'es'}: ${count('holds')} hold, ${count('model exceeded')} model exceeded, ${count('too pessimistic')} too pessimistic, ${count('not measured')} not measured` +
-      (flagged.length === 0 ? '' : `; the model drifted on ${flagged.map((r) => `${r.region} ${r.check}`).join(', ')}`),
+    `${plural(rows.length, 'measured stretch', 'measured stretches')}: ${counts(rows)}, ${count(rows, 'not measured')} not measured; ` +
+      `${plural(flows.length, 'flow', 'flows')}: ${counts(flows)}, ${broken.length} broken` +
+      (flagged.length === 0 ? '' : `; the model drifted on ${flagged.join(', ')}`) +
+      (broken.length === 0 ? '' : `; targets broken by ${broken.map((f) => `${f.region} ${f.flow}`).join(', ')}`),
   ];
   return lines.join('\n');
 }
