@@ -2,11 +2,12 @@
  * The cache assumptions services are given, checked on a real redis-server in cluster mode carrying the ElastiCache
  * users' exact access strings (test/support/redis.ts): the lifetimes the key layout hands out are the ones the
  * server applies and expires, one user's keys share a slot so multi-key commands work, and each service user
- * reaches its own prefix and nothing else.
+ * reaches its own prefix and nothing else, nor does the probe's user.
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SOCKET_IO_CHANNEL_PREFIX } from '../lib/facts/cache-acl';
+import { PROBE_CACHE_KEY_PREFIX, SOCKET_IO_CHANNEL_PREFIX } from '../lib/facts/cache-acl';
+import { runProbe } from '../probe/run';
 import { cacheKeyLayout, ENTITY_KINDS, hashSlot } from '../lib/facts/cache-keys';
 import type { CacheTtls } from '../lib/facts/cache-tiers';
 import { CACHE_KEY_PREFIX, cacheServices, type ServiceName } from '../lib/facts/services';
@@ -199,6 +200,40 @@ describe(`the ${environment.name} cache layout on redis-server in cluster mode w
       const subscriber = await redis.connect(redis.credentials(service));
       expect(await refusal(subscriber.ssubscribe(SOCKET_IO_CHANNEL))).toMatch(nopermCommand('ssubscribe'));
     }, 10_000);
+  });
+
+  describe("the probe's user", () => {
+    let probe: Redis;
+    beforeAll(async () => {
+      probe = await redis.connect(redis.probeCredentials());
+    });
+
+    it('may SET with a lifetime and GET its own probe: keys', async () => {
+      expect(await probe.set(`${PROBE_CACHE_KEY_PREFIX}:acl`, 'v', 'PX', 60_000)).toBe('OK');
+      expect(await probe.get(`${PROBE_CACHE_KEY_PREFIX}:acl`)).toBe('v');
+    }, 10_000);
+
+    it("may not read a service's keys, delete, or run anything else", async () => {
+      const session = layout.session('s-probe').key;
+      await as.auth.set(session, 'user-1', 'EX', 60);
+      expect(await refusal(probe.get(session))).toMatch(NOPERM_KEY);
+      expect(await refusal(probe.set(session, 'forged'))).toMatch(NOPERM_KEY);
+      expect(await refusal(probe.del(`${PROBE_CACHE_KEY_PREFIX}:acl`))).toMatch(nopermCommand('del'));
+      expect(await refusal(probe.flushall())).toMatch(nopermCommand('flushall'));
+      expect(await refusal(probe.scan('0'))).toMatch(nopermCommand('scan'));
+      expect(await refusal(probe.call('CLUSTER', 'SLOTS'))).toMatch(nopermCommand('cluster\\|slots'));
+      expect(await as.auth.get(session)).toBe('user-1');
+    }, 10_000);
+
+    it("runs the probe's redis.set and redis.get as that user without an error", async () => {
+      const { username, password } = redis.probeCredentials();
+      const target = { region: 'local', redis: `redis://${username}:${password}@${redis.host}:${redis.port}` };
+      const report = await runProbe({ target, environments: [], durationMs: 500, warmupMs: 100, ratePerSecond: 100, timeoutMs: 1_000 });
+      expect(report.checks.map((c) => [c.name, c.count, c.errors])).toEqual([
+        ['redis.set', 50, 0],
+        ['redis.get', 50, 0],
+      ]);
+    }, 20_000);
   });
 
   describe('ioredis Cluster client', () => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../lib/facts/cache-acl';
+import { cacheUsers, DISABLED_DEFAULT_ACCESS, PROBE_CACHE_ACCESS, PROBE_CACHE_KEY_PREFIX } from '../lib/facts/cache-acl';
 import type { CachePlan, EnvironmentPlan } from '../lib/plan';
 import { REGION_CATALOG } from '../lib/facts/regions';
-import { cacheServices } from '../lib/facts/services';
+import { CACHE_KEY_PREFIX, cacheServices } from '../lib/facts/services';
 import { CacheStack } from '../stacks/cache/cache-stack';
 import { MAINTENANCE_WINDOW, SNAPSHOT_WINDOW } from '../stacks/cache/valkey-cluster';
 import { NetworkStack } from '../stacks/network/network-stack';
@@ -196,17 +196,29 @@ describe('RBAC users', () => {
     });
   });
 
-  it('puts the disabled default user and one user per cache service into the group', () => {
+  it("puts the disabled default user, one user per cache service and the probe's into the group", () => {
     const users = Object.keys(template.findResources('AWS::ElastiCache::User'));
     template.hasResource('AWS::ElastiCache::UserGroup', {
       Properties: Match.objectLike({
         UserGroupId: 'gigascale-dev',
         Engine: 'valkey',
-        UserIds: ['gigascale-dev-default', ...cacheServices().map((s) => `gigascale-dev-${s}`)],
+        UserIds: ['gigascale-dev-default', ...cacheServices().map((s) => `gigascale-dev-${s}`), 'gigascale-dev-probe'],
       }),
       DependsOn: [...users].sort(),
     });
-    expect(users).toHaveLength(1 + cacheServices().length);
+    expect(users).toHaveLength(1 + cacheServices().length + 1);
+  });
+
+  it('gives the probe an IAM user that may GET and SET its own probe: keys and nothing else', () => {
+    expect(PROBE_CACHE_ACCESS).toBe('on ~probe:* resetchannels -@all +get +set');
+    expect(Object.values(CACHE_KEY_PREFIX)).not.toContain(PROBE_CACHE_KEY_PREFIX);
+    template.hasResourceProperties('AWS::ElastiCache::User', {
+      UserId: 'gigascale-dev-probe',
+      UserName: 'gigascale-dev-probe',
+      Engine: 'valkey',
+      AccessString: PROBE_CACHE_ACCESS,
+      AuthenticationMode: { Type: 'iam' },
+    });
   });
 
   it('switches the default user off: no keys, no channels, no commands', () => {
@@ -264,9 +276,9 @@ describe('connect policies', () => {
     });
   });
 
-  it('never names another service user: the entity policy does not name the chat user', () => {
+  it('never names another service user: the entity policy does not name the chat user, nor the probe\'s a service\'s', () => {
     const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Resource[];
-    expect(policies).toHaveLength(cacheServices().length);
+    expect(policies).toHaveLength(cacheServices().length + 1);
     const entity = policies.find((p) => p.Properties.ManagedPolicyName === 'gigascale-dev-us-east-1-cache-entity');
     expect(JSON.stringify(entity)).not.toContain('gigascale-dev-chat');
     for (const p of policies) {
@@ -274,6 +286,32 @@ describe('connect policies', () => {
       const users = JSON.stringify(p.Properties.PolicyDocument).match(/:user:[a-z0-9-]+/g);
       expect(users, String(p.Properties.ManagedPolicyName)).toEqual([`:user:gigascale-dev-${own}`]);
     }
+  });
+
+  it("names the probe's policy for the probe's pod role: connect to this cluster as the probe user only", () => {
+    expect(dev.cache.probeConnectPolicy.node.path).toBe('dev-us-east-1/Cache/ProbeConnectPolicy');
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      ManagedPolicyName: 'gigascale-dev-us-east-1-cache-probe',
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'elasticache:Connect',
+            Resource: ['arn:aws:elasticache:us-east-1:111111111111:replicationgroup:gigascale-dev', 'arn:aws:elasticache:us-east-1:111111111111:user:gigascale-dev-probe'],
+          },
+        ],
+      },
+    });
+  });
+
+  it('aliases the configuration endpoint in a private zone of the VPC, a name the probe carries before the cache exists', () => {
+    template.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'cache.dev.gigascale.internal.', VPCs: [Match.objectLike({ VPCRegion: 'us-east-1' })] });
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'endpoint.cache.dev.gigascale.internal.',
+      Type: 'CNAME',
+      TTL: '300',
+      ResourceRecords: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ValkeyReplicationGroup'), 'ConfigurationEndPoint.Address'] }],
+    });
   });
 
   it('exposes the policy of every cache service on the stack for the compute stacks', () => {

@@ -473,11 +473,12 @@ describe('pod roles', () => {
     expect(managed.includes(`:policy/gigascale-dev-us-east-1-bus-${service}"`)).toBe(usesBus);
   });
 
-  it("lets the probe sign in to the region's shard proxies as its own database user, and nothing else", () => {
+  it("lets the probe sign in to the region's shard proxies as its own database user and to the cache as its own cache user, and nothing else", () => {
     expect(podRole('probe').statements).toEqual([
       { Sid: 'ProbeDatabaseUser', Effect: 'Allow', Action: 'rds-db:connect', Resource: 'arn:aws:rds-db:us-east-1:111111111111:dbuser:prx-*/gigascale_probe' },
     ]);
-    expect(podRole('probe').managed).toBe('[]');
+    // The cache stack's probe policy (test/cache-stack.test.ts), by name.
+    expect(podRole('probe').managed).toBe('["arn:aws:iam::111111111111:policy/gigascale-dev-us-east-1-cache-probe"]');
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: 'gigascale', ServiceAccount: 'gigascale-probe' });
   });
 

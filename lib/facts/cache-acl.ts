@@ -33,6 +33,18 @@ export function cacheAccessString(service: ServiceName): string {
   return ['on', `~${prefix}:*`, ...channels, '-@all', '+@read', '+@write', '+@transaction', ...pubsub, ...CLUSTER_CLIENT, '-@dangerous', ...BEYOND_OWN_KEYS].join(' ');
 }
 
+/**
+ * The synthetic probe's keys (probe/checks/redis.ts): a prefix no service has (CACHE_KEY_PREFIX), each key written
+ * with a TTL, so a probe never touches or outlives a service's data.
+ */
+export const PROBE_CACHE_KEY_PREFIX = 'probe';
+
+/**
+ * Access string of the probe's cache user: its own prefix, GET and SET and nothing else. AUTH is always allowed, and
+ * the probe follows a MOVED redirect instead of asking for the cluster's slots, so it needs no other command.
+ */
+export const PROBE_CACHE_ACCESS = `on ~${PROBE_CACHE_KEY_PREFIX}:* resetchannels -@all +get +set`;
+
 /** Access string of the `default` user every RBAC group must hold: switched off, no keys, no commands. */
 export const DISABLED_DEFAULT_ACCESS = 'off resetkeys resetchannels -@all';
 

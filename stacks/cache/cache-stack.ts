@@ -1,11 +1,14 @@
-import { ArnFormat, CfnOutput, Fn } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { CACHE_PORT } from '../../lib/facts/valkey';
-import { cacheKeyAlias, cacheLogGroupName, cachePolicyName, cacheReplicationGroupId } from '../../lib/facts/names/cache';
+import { cacheEndpointName, cacheKeyAlias, cacheLogGroupName, cachePolicyName, cacheReplicationGroupId, cacheZoneName } from '../../lib/facts/names/cache';
+import { PROBE } from '../../lib/facts/names/k8s';
 import { pascalCase } from '../../lib/util/strings';
 import { serviceParameterName } from '../../lib/facts/names/services';
 import type { ServiceName } from '../../lib/facts/services';
@@ -39,6 +42,10 @@ export class CacheStack extends RegionalStack {
   readonly cluster: ValkeyCluster;
   /** Per service with a cache user: `elasticache:Connect` to this cluster as that user, nothing else. */
   readonly connectPolicies: ReadonlyMap<ServiceName, iam.ManagedPolicy>;
+  /** The probe's: `elasticache:Connect` to this cluster as its own user (the probe's pod role carries it). */
+  readonly probeConnectPolicy: iam.ManagedPolicy;
+  /** Private zone holding `cacheEndpointName(env)`, an alias of the configuration endpoint. */
+  readonly zone: route53.PrivateHostedZone;
   /** `<address>:<port>` of the configuration endpoint, also in SSM (`serviceParameterName(env, 'cache/configuration-endpoint')`). */
   readonly configurationEndpoint: string;
   /** Every node's hit rate, CPU, memory, evictions and replication lag (lib/views/alarm-catalog.ts), and their composite. */
@@ -88,23 +95,19 @@ export class CacheStack extends RegionalStack {
     // Guide, "Authenticating with IAM"). Literal ARNs: an auditor reads which user each policy names.
     const arn = (resource: 'replicationgroup' | 'user', name: string): string =>
       this.formatArn({ service: 'elasticache', resource, resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const policies = new Map<ServiceName, iam.ManagedPolicy>();
-    for (const [service, user] of this.users.serviceUsers) {
-      policies.set(
-        service,
-        new iam.ManagedPolicy(this, `${pascalCase(service)}ConnectPolicy`, {
-          managedPolicyName: cachePolicyName(env, region.name, service),
-          description: `${service}: connect to the ${env} cache in ${region.name} as ${user.userName}`,
-          statements: [
-            new iam.PolicyStatement({
-              actions: ['elasticache:Connect'],
-              resources: [arn('replicationgroup', replicationGroupId), arn('user', user.userId)],
-            }),
-          ],
-        }),
-      );
-    }
-    this.connectPolicies = policies;
+    const connectPolicy = (who: string, user: elasticache.CfnUser): iam.ManagedPolicy =>
+      new iam.ManagedPolicy(this, `${pascalCase(who)}ConnectPolicy`, {
+        managedPolicyName: cachePolicyName(env, region.name, who),
+        description: `${who}: connect to the ${env} cache in ${region.name} as ${user.userName}`,
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['elasticache:Connect'],
+            resources: [arn('replicationgroup', replicationGroupId), arn('user', user.userId)],
+          }),
+        ],
+      });
+    this.connectPolicies = new Map([...this.users.serviceUsers].map(([service, user]) => [service, connectPolicy(service, user)]));
+    this.probeConnectPolicy = connectPolicy(PROBE, this.users.probeUser);
 
     const rg = this.cluster.replicationGroup;
     this.configurationEndpoint = Fn.join(':', [rg.attrConfigurationEndPointAddress, rg.attrConfigurationEndPointPort]);
@@ -117,6 +120,17 @@ export class CacheStack extends RegionalStack {
     new CfnOutput(this, 'ConfigurationEndpoint', { value: this.configurationEndpoint, description: 'address:port of the configuration endpoint' });
     new CfnOutput(this, 'ConfigurationEndpointAddress', { value: rg.attrConfigurationEndPointAddress });
     new CfnOutput(this, 'ConfigurationEndpointPort', { value: rg.attrConfigurationEndPointPort });
+
+    // A name the probe's target can carry before the cache exists (lib/views/probe-target.ts): an alias of the
+    // configuration endpoint in a private zone of the VPC. Clients follow it to the endpoint's own name for TLS.
+    this.zone = new route53.PrivateHostedZone(this, 'Zone', { zoneName: cacheZoneName(env), vpc, comment: `Cache endpoint of ${env} in ${region.name}` });
+    new route53.CnameRecord(this, 'EndpointAlias', {
+      zone: this.zone,
+      recordName: cacheEndpointName(env),
+      domainName: rg.attrConfigurationEndPointAddress,
+      ttl: Duration.minutes(5),
+      comment: `Configuration endpoint of ${replicationGroupId}`,
+    });
 
     this.alarms = new TierAlarms(this, 'Alarms', { set: regionAlarmCatalog(environment, region).cache, environment: env });
   }

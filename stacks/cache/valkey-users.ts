@@ -3,8 +3,8 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/facts/cache-acl';
-import { cacheDefaultUserId, cacheDefaultUserSecretName, cacheUserGroupId, cacheUserName } from '../../lib/facts/names/cache';
+import { cacheUsers, DISABLED_DEFAULT_ACCESS, PROBE_CACHE_ACCESS } from '../../lib/facts/cache-acl';
+import { cacheDefaultUserId, cacheDefaultUserSecretName, cacheProbeUserName, cacheUserGroupId, cacheUserName } from '../../lib/facts/names/cache';
 import { pascalCase } from '../../lib/util/strings';
 import type { ServiceName } from '../../lib/facts/services';
 
@@ -18,8 +18,8 @@ export interface ValkeyUsersProps {
 }
 
 /**
- * The RBAC user group of a region's cache: a switched-off `default` user and one IAM-authenticated user per service
- * with a cache key prefix (lib/facts/cache-acl.ts). Services connect with a 15-minute IAM token as their own user, and
+ * The RBAC user group of a region's cache: a switched-off `default` user, one IAM-authenticated user per service
+ * with a cache key prefix (lib/facts/cache-acl.ts) and one for the synthetic probe. Services connect with a 15-minute IAM token as their own user, and
  * their ACL confines them to their key prefix; no service has a password. ElastiCache users and groups are
  * per account and region, so every id carries the environment.
  */
@@ -31,6 +31,8 @@ export class ValkeyUsers extends Construct {
   readonly defaultUserSecret: secretsmanager.Secret;
   /** The IAM-authenticated user of every service with a cache key prefix. */
   readonly serviceUsers: ReadonlyMap<ServiceName, elasticache.CfnUser>;
+  /** The synthetic probe's IAM-authenticated user: GET and SET on its own prefix only. */
+  readonly probeUser: elasticache.CfnUser;
 
   constructor(scope: Construct, id: string, props: ValkeyUsersProps) {
     super(scope, id);
@@ -77,7 +79,10 @@ export class ValkeyUsers extends Construct {
     }
     this.serviceUsers = serviceUsers;
 
-    const members = [this.defaultUser, ...serviceUsers.values()];
+    const probe = cacheProbeUserName(environment);
+    this.probeUser = new elasticache.CfnUser(this, 'ProbeUser', { userId: probe, userName: probe, engine, accessString: PROBE_CACHE_ACCESS, authenticationMode: { Type: 'iam' } });
+
+    const members = [this.defaultUser, ...serviceUsers.values(), this.probeUser];
     this.userGroup = new elasticache.CfnUserGroup(this, 'UserGroup', {
       userGroupId: cacheUserGroupId(environment),
       engine,

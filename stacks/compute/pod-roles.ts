@@ -51,7 +51,8 @@ export interface WorkloadPodRolesProps {
  * - the cache and the bus: the per-service managed policies the cache and bus stacks publish under fixed names;
  * - voice: its OpenAI key and the TURN secret; turn: the TURN secret;
  * - entity (`media`): objects of the region's media bucket, and the media key only through S3;
- * - the probe: sign in to the region's shard proxies as its own database user (lib/facts/aurora.ts PROBE_DB_USER).
+ * - the probe: sign in to the region's shard proxies as its own database user (lib/facts/aurora.ts PROBE_DB_USER), and
+ *   to the cache as its own cache user (the cache stack's probe connect policy: GET and SET on `probe:` keys only).
  */
 export class WorkloadPodRoles extends Construct {
   /** Each workload's role and association, in POD_ROLE_WORKLOADS order. */
@@ -142,7 +143,9 @@ export class WorkloadPodRoles extends Construct {
     };
 
     const managedPoliciesOf = (workload: PodRoleWorkload): iam.IManagedPolicy[] => {
-      if (workload === 'migrations' || workload === 'turn' || workload === PROBE) return [];
+      if (workload === 'migrations' || workload === 'turn') return [];
+      // The probe's own cache user, published by the cache stack like the services'.
+      if (workload === PROBE) return [iam.ManagedPolicy.fromManagedPolicyName(this, 'ProbeCachePolicy', cachePolicyName(env, region, PROBE))];
       // A consumer acts for its service: the service's cache user (when it uses the cache) and bus policy.
       const consumer = consumerOf(workload);
       const service = consumer ?? (workload as HttpService);

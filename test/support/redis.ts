@@ -19,8 +19,8 @@ import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { cacheUsers, DISABLED_DEFAULT_ACCESS } from '../../lib/facts/cache-acl';
-import { cacheUserName } from '../../lib/facts/names/cache';
+import { cacheUsers, DISABLED_DEFAULT_ACCESS, PROBE_CACHE_ACCESS } from '../../lib/facts/cache-acl';
+import { cacheProbeUserName, cacheUserName } from '../../lib/facts/names/cache';
 import type { ServiceName } from '../../lib/facts/services';
 import { freePorts, LOOPBACK as HOST } from '../../local/ports';
 import { sleep, stopProcess } from '../../local/process';
@@ -31,6 +31,7 @@ const MIN_VERSION: readonly [number, number] = [7, 0];
 /** The user the harness itself uses to set the server up and inspect it; no service has such a user. */
 const ADMIN_USER = 'gigascale-test-admin';
 const ADMIN_PASSWORD = 'local-test-admin-password';
+const PROBE_PASSWORD = 'local-test-password-probe';
 const START_TIMEOUT_MS = 15_000;
 
 export interface Credentials {
@@ -49,6 +50,8 @@ export interface LocalRedis {
   readonly installMs: number | undefined;
   /** The cache user of a service, named as in ElastiCache (`gigascale-<env>-<service>`), with its test password. */
   credentials(service: ServiceName): Credentials;
+  /** The probe's user, with lib/facts/cache-acl.ts PROBE_CACHE_ACCESS (a password here; IAM in ElastiCache). */
+  probeCredentials(): Credentials;
   /** The harness's own all-powerful connection, for setup and inspection only. */
   readonly admin: Redis;
   /** A new single-node connection (closed by stop()); pass no credentials to connect as nobody. */
@@ -98,6 +101,7 @@ export async function startRedis(env: string): Promise<LocalRedis> {
     `user default ${DISABLED_DEFAULT_ACCESS}`,
     `user ${ADMIN_USER} on >${ADMIN_PASSWORD} ~* &* +@all`,
     ...[...users].map(([service, u]) => `user ${u.username} ${u.accessString} >${password(service)}`),
+    `user ${cacheProbeUserName(env)} ${PROBE_CACHE_ACCESS} >${PROBE_PASSWORD}`,
   ];
   writeFileSync(join(dir, 'redis.conf'), `${config.join('\n')}\n`);
 
@@ -174,6 +178,7 @@ export async function startRedis(env: string): Promise<LocalRedis> {
     startMs,
     installMs,
     admin,
+    probeCredentials: () => ({ username: cacheProbeUserName(env), password: PROBE_PASSWORD }),
     credentials(service) {
       const user = users.get(service);
       if (user === undefined) throw new Error(`${service} has no cache user (lib/facts/cache-acl.ts cacheUsers)`);

@@ -23,6 +23,24 @@ export function cacheUserName(env: string, service: string): string {
   return `${PROJECT}-${env}-${service}`;
 }
 
+/** `gigascale-prod-probe`: the synthetic probe's cache user, an IAM user like the services' (lib/facts/cache-acl.ts PROBE_CACHE_ACCESS). */
+export function cacheProbeUserName(env: string): string {
+  return cacheUserName(env, 'probe');
+}
+
+/** `cache.prod.gigascale.internal`: the private zone of a region's cache, so clients name it before it exists. */
+export function cacheZoneName(env: string): string {
+  return `cache.${env}.${PROJECT}.internal`;
+}
+
+/**
+ * `endpoint.cache.prod.gigascale.internal`: an alias (CNAME) of the cache's configuration endpoint, whose own name
+ * ElastiCache makes up at creation; a client connecting over TLS follows it to that name, which the certificate names.
+ */
+export function cacheEndpointName(env: string): string {
+  return `endpoint.${cacheZoneName(env)}`;
+}
+
 /** `gigascale-prod-default`: the id of the group's disabled `default` user (every RBAC group must hold a user named default). */
 export function cacheDefaultUserId(env: string): string {
   return `${PROJECT}-${env}-default`;
