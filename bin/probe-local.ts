@@ -146,7 +146,8 @@ async function run(argv: readonly string[]): Promise<number> {
       region: 'local',
       // As the probe's own database user, with the privileges it has on the shards.
       postgres: started.postgres.probeUrl,
-      redis: started.redis.url,
+      // As the probe's cache user, with the ACL it has in the cache.
+      redis: started.redis.probeUrl,
       http: started.http.httpUrl,
       // The reserved profile from the stand-in server; there is no local edge, so no profile_edge.
       profile_origin: started.http.profileUrl,

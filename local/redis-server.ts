@@ -10,8 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, LOOPBACK } from './ports';
 import { run, sleep, stopProcess, type RunResult } from './process';
+import { PROBE_CACHE_ACCESS } from '../lib/facts/cache-acl';
+import { cacheProbeUserName } from '../lib/facts/names/cache';
 
 const START_TIMEOUT_MS = 15_000;
+/** The probe's cache user on the local server, named as in an environment called `local`. */
+const LOCAL_PROBE_USER = cacheProbeUserName('local');
+/** Its password: the server listens on loopback only, and ElastiCache's user takes an IAM token instead. */
+const LOCAL_PROBE_PASSWORD = 'local-probe-password';
 const INSTALL_TIMEOUT_MS = 150_000;
 
 /**
@@ -63,6 +69,8 @@ export async function redisServerVersion(minimum?: MinimumRedisVersion): Promise
 export interface PlainRedis {
   /** `redis://127.0.0.1:<port>`: no user, no password, database 0. */
   readonly url: string;
+  /** The same server as the probe's cache user, whose ACL allows GET and SET on `probe:` keys only. */
+  readonly probeUrl: string;
   readonly port: number;
   /** The server's process id (e.g. to raise its scheduling priority for a latency measurement). */
   readonly pid: number;
@@ -80,7 +88,8 @@ export interface PlainRedis {
 
 /**
  * Starts a standalone (non-cluster) redis-server on a free 127.0.0.1 port, in a fresh temp dir, with no persistence
- * and no authentication: a stand-in for the regional cache that the probe can SET and GET. Installs redis-server
+ * and no authentication for the default user, and the probe's cache user beside it: a stand-in for the regional
+ * cache that the probe can SET and GET. Installs redis-server
  * first when it is missing. The server is SIGKILLed and its directory removed if this process exits without stop().
  */
 export async function startPlainRedis(): Promise<PlainRedis> {
@@ -96,6 +105,8 @@ export async function startPlainRedis(): Promise<PlainRedis> {
     // No persistence: nothing is written to disk, so nothing outlives the temp dir.
     '--save', '',
     '--appendonly', 'no',
+    // The probe's cache user with the ACL it has in ElastiCache (there an IAM user; here a password on loopback).
+    '--user', LOCAL_PROBE_USER, `>${LOCAL_PROBE_PASSWORD}`, ...PROBE_CACHE_ACCESS.split(' '),
   ];
 
   const began = performance.now();
@@ -132,6 +143,7 @@ export async function startPlainRedis(): Promise<PlainRedis> {
   }
   return {
     url: `redis://${LOOPBACK}:${port}`,
+    probeUrl: `redis://${LOCAL_PROBE_USER}:${LOCAL_PROBE_PASSWORD}@${LOOPBACK}:${port}`,
     port,
     pid: server.pid!,
     version,

@@ -4,19 +4,21 @@
  *    "http": "https://api.example.com/gateway/health", "ws": "wss://api.example.com/ws",
  *    "profile_edge": "https://api.example.com/v1/public/profiles/gigascale-probe:profile"}
  * Every endpoint is optional; the checks of the endpoints present run (lib/facts/probe-checks.ts CHECK_FIELD).
- * `postgres` may also list several URLs (a sample of shards), and a URL with `auth=iam` signs in with IAM.
+ * `postgres` may also list several URLs (a sample of shards); a `postgres` URL with `auth=iam`, or a `rediss` one with
+ * `auth=iam&cache=<replication group id>`, signs in with IAM.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../lib/util/errors';
 import { TARGET_FIELDS, type ProbeTarget, type TargetField } from '../lib/facts/probe-checks';
 import { IAM_AUTH_PARAMETER, IAM_AUTH_VALUE } from './rds-iam';
+import { CACHE_PARAMETER } from './elasticache-iam';
 import { PROBE_PROFILE_PATH } from '../lib/facts/workloads';
 
 /** The URL schemes each field accepts, and an example of each for the messages. */
 const SCHEMES: Readonly<Record<TargetField, { readonly protocols: readonly string[]; readonly example: string }>> = {
   postgres: { protocols: ['postgres:', 'postgresql:'], example: 'postgres://user:password@host:5432/database (or a list of them; postgres://user@host:5432/database?auth=iam for IAM)' },
-  redis: { protocols: ['redis:', 'rediss:'], example: 'redis://host:6379 or rediss://user:password@host:6379' },
+  redis: { protocols: ['redis:', 'rediss:'], example: 'redis://host:6379 or rediss://user:password@host:6379 (rediss://user@host:6379?auth=iam&cache=<id> for IAM)' },
   http: { protocols: ['http:', 'https:'], example: 'https://host/gateway/health' },
   profile_origin: { protocols: ['http:', 'https:'], example: `http://gateway:8080${PROBE_PROFILE_PATH}` },
   profile_edge: { protocols: ['http:', 'https:'], example: `https://api.example.com${PROBE_PROFILE_PATH}` },
@@ -24,6 +26,8 @@ const SCHEMES: Readonly<Record<TargetField, { readonly protocols: readonly strin
 };
 
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** An ElastiCache replication group id: 1-40 lowercase letters, digits and dashes, starting with a letter. */
+const CACHE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 /** Most postgres URLs one target may list: a sample of shards, each with its own connections. */
 export const MAX_POSTGRES_ENDPOINTS = 8;
 const EXAMPLE = '{"region": "eu-west-1", "redis": "redis://host:6379"}';
@@ -110,10 +114,18 @@ function urlProblem(field: TargetField, raw: unknown): string | undefined {
   if (url.hostname === '') return `must name a host, got ${shown}; write it as ${example}`;
   // Cluster-mode Redis (ElastiCache) has database 0 only, so the probe never selects another.
   if (field === 'redis' && !['', '/', '/0'].includes(url.pathname)) return `must not select a database (cluster mode has only database 0), got ${shown}; drop the path`;
-  if (field === 'postgres' && url.searchParams.has(IAM_AUTH_PARAMETER)) {
+  if ((field === 'postgres' || field === 'redis') && url.searchParams.has(IAM_AUTH_PARAMETER)) {
     const auth = url.searchParams.get(IAM_AUTH_PARAMETER);
+    const user = field === 'postgres' ? 'database user' : 'cache user';
     if (auth !== IAM_AUTH_VALUE) return `takes ${IAM_AUTH_PARAMETER}=${IAM_AUTH_VALUE} only (IAM authentication), got ${IAM_AUTH_PARAMETER}=${JSON.stringify(auth)} in ${shown}`;
-    if (url.username === '' || url.password !== '') return `must name the database user and no password with ${IAM_AUTH_PARAMETER}=${IAM_AUTH_VALUE} (the token is the password), got ${shown}`;
+    if (url.username === '' || url.password !== '') return `must name the ${user} and no password with ${IAM_AUTH_PARAMETER}=${IAM_AUTH_VALUE} (the token is the password), got ${shown}`;
+    if (field === 'redis') {
+      // ElastiCache accepts IAM only over TLS, and signs for the replication group, which the URL's host does not name.
+      if (url.protocol !== 'rediss:') return `must use rediss:// with ${IAM_AUTH_PARAMETER}=${IAM_AUTH_VALUE} (ElastiCache takes IAM tokens over TLS only), got ${shown}`;
+      if (!CACHE_NAME.test(url.searchParams.get(CACHE_PARAMETER) ?? '')) {
+        return `must name the replication group the token is for with ${IAM_AUTH_PARAMETER}=${IAM_AUTH_VALUE}, as ${CACHE_PARAMETER}=<id> (1-40 lowercase letters, digits and dashes), got ${shown}`;
+      }
+    }
   }
   return undefined;
 }

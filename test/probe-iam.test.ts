@@ -1,7 +1,8 @@
 /**
  * The probe's IAM sign-in to Postgres (probe/rds-iam.ts): the AWS SDK's real signer, the alias the token is signed
  * for, and a token carried as the password to a real Postgres 17 that checks it (scram), as the probe's database
- * user, over a sample of endpoints taken in turn.
+ * user, over a sample of endpoints taken in turn. And to the cache (probe/elasticache-iam.ts): the token ElastiCache
+ * documents, signed with the SDK's SigV4 signer, and the endpoint it is the password of.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
@@ -10,6 +11,7 @@ import { startLocalPostgres, type LocalPostgres } from '../local/postgres';
 import { openPostgresCheck } from '../probe/checks/postgres';
 import { runOpenModel } from '../probe/open-model';
 import { canonicalHost, connectionStringFor, rdsIamToken, type TokenRequest } from '../probe/rds-iam';
+import { elasticacheIamToken, respEndpointFor, type CacheTokenRequest } from '../probe/elasticache-iam';
 
 /** A resolver over a fixed zone; a name without a CNAME answers ENODATA, as Node's does. */
 function zone(records: Record<string, string>) {
@@ -69,6 +71,53 @@ describe('the host a token is signed for', () => {
     expect(requests).toEqual([{ hostname: 'real.example', port: 6432, username: 'gigascale_probe', region: 'eu-west-1' }]);
     expect(await connectionStringFor('postgres://u:p@h/db', undefined, tokens)).toBe('postgres://u:p@h/db');
     await expect(connectionStringFor('postgres://u@h/db?auth=iam', undefined, tokens)).rejects.toThrow("IAM authentication needs the AWS region the endpoint is in (the target's region)");
+  });
+});
+
+describe('the cache token (ElastiCache)', () => {
+  const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' });
+
+  it('is a SigV4-presigned connect for the replication group and user, service elasticache, good for 15 minutes', async () => {
+    const token = await elasticacheIamToken({ cacheName: 'gigascale-prod', username: 'gigascale-prod-probe', region: 'eu-west-1' }, credentials);
+    // The documented shape: `<replication group id>/?Action=connect&User=<user>&X-Amz-...`, no scheme.
+    expect(token).toMatch(/^gigascale-prod\/\?Action=connect&User=gigascale-prod-probe&X-Amz-Algorithm=AWS4-HMAC-SHA256&/);
+    const url = new URL(`http://${token}`);
+    expect([url.host, url.pathname]).toEqual(['gigascale-prod', '/']);
+    expect(Object.fromEntries([...url.searchParams].filter(([k]) => !['X-Amz-Date', 'X-Amz-Signature', 'X-Amz-Credential'].includes(k)))).toEqual({
+      Action: 'connect',
+      User: 'gigascale-prod-probe',
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Expires': '900',
+      'X-Amz-SignedHeaders': 'host',
+    });
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\/\d{8}\/eu-west-1\/elasticache\/aws4_request$/);
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    // Another user or replication group is another signature.
+    const other = await elasticacheIamToken({ cacheName: 'gigascale-prod', username: 'gigascale-prod-chat', region: 'eu-west-1' }, credentials);
+    expect(new URL(`http://${other}`).searchParams.get('X-Amz-Signature')).not.toBe(url.searchParams.get('X-Amz-Signature'));
+  });
+
+  it('is the password of the endpoint an auth=iam URL opens: the alias followed, its own name verified over TLS', async () => {
+    const requests: CacheTokenRequest[] = [];
+    const tokens = (request: CacheTokenRequest) => {
+      requests.push(request);
+      return Promise.resolve('gigascale-prod/?Action=connect&User=gigascale-prod-probe&X-Amz-Signature=abc');
+    };
+    const aliases = zone({ 'endpoint.cache.prod.gigascale.internal': 'clustercfg.gigascale-prod.abc123.euw1.cache.amazonaws.com' });
+    const url = 'rediss://gigascale-prod-probe@endpoint.cache.prod.gigascale.internal:6379?auth=iam&cache=gigascale-prod';
+    expect(await respEndpointFor(url, 'eu-west-1', tokens, aliases)).toEqual({
+      host: 'clustercfg.gigascale-prod.abc123.euw1.cache.amazonaws.com',
+      port: 6379,
+      tls: true,
+      servername: 'clustercfg.gigascale-prod.abc123.euw1.cache.amazonaws.com',
+      username: 'gigascale-prod-probe',
+      password: 'gigascale-prod/?Action=connect&User=gigascale-prod-probe&X-Amz-Signature=abc',
+    });
+    expect(requests).toEqual([{ cacheName: 'gigascale-prod', username: 'gigascale-prod-probe', region: 'eu-west-1' }]);
+    // Without auth=iam the URL is taken as written, and nothing is signed.
+    expect(await respEndpointFor('redis://u:p@h:6379', undefined, tokens, aliases)).toMatchObject({ host: 'h', username: 'u', password: 'p', tls: false });
+    expect(requests).toHaveLength(1);
+    await expect(respEndpointFor(url, undefined, tokens, aliases)).rejects.toThrow("IAM authentication needs the AWS region the cache is in (the target's region)");
   });
 });
 

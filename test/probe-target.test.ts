@@ -99,7 +99,7 @@ describe('parseTarget', () => {
         '  - mysql in t.json: unknown field; a target has region, postgres, redis, http, profile_origin, profile_edge, ws',
         '  - region in t.json: must be a region name of lowercase letters, digits and dashes, e.g. "eu-west-1" or "local", got "EU West"',
         '  - postgres in t.json: must be a URL string like postgres://user:password@host:5432/database (or a list of them; postgres://user@host:5432/database?auth=iam for IAM), got number 5432',
-        '  - redis in t.json: must use redis:// or rediss://, got "http://user:***@cache:6379"; write it as redis://host:6379 or rediss://user:password@host:6379',
+        '  - redis in t.json: must use redis:// or rediss://, got "http://user:***@cache:6379"; write it as redis://host:6379 or rediss://user:password@host:6379 (rediss://user@host:6379?auth=iam&cache=<id> for IAM)',
         '  - http in t.json: must be a URL like https://host/gateway/health, got "not a url"',
         '  - profile_edge in t.json: must use http:// or https://, got "wss://api.example/v1/public/profiles/p"; write it as https://api.example.com/v1/public/profiles/gigascale-probe:profile',
         '  - ws in t.json: must use ws:// or wss://, got "https://api.example/ws"; write it as wss://host/ws',
@@ -111,6 +111,22 @@ describe('parseTarget', () => {
     expect(refusal(() => parse({ region: 'local', redis: 'redis://h:6379/2' })).message).toBe(
       'Invalid target (1 problem):\n  - redis in t.json: must not select a database (cluster mode has only database 0), got "redis://h:6379/2"; drop the path',
     );
+  });
+
+  it('takes a cache URL with IAM: TLS, a user without a password and the replication group the token is for', () => {
+    const url = 'rediss://gigascale-prod-probe@endpoint.cache.prod.gigascale.internal:6379?auth=iam&cache=gigascale-prod';
+    expect(parse({ region: 'eu-west-1', redis: url })).toEqual({ region: 'eu-west-1', redis: url });
+  });
+
+  it.each([
+    ['redis://u@h:6379?auth=iam&cache=c', 'must use rediss:// with auth=iam (ElastiCache takes IAM tokens over TLS only), got "redis://u@h:6379?auth=iam&cache=c"'],
+    ['rediss://h:6379?auth=iam&cache=c', 'must name the cache user and no password with auth=iam (the token is the password), got "rediss://h:6379?auth=iam&cache=c"'],
+    ['rediss://u:p@h:6379?auth=iam&cache=c', 'must name the cache user and no password with auth=iam (the token is the password), got "rediss://u:***@h:6379?auth=iam&cache=c"'],
+    ['rediss://u@h:6379?auth=iam', 'must name the replication group the token is for with auth=iam, as cache=<id> (1-40 lowercase letters, digits and dashes), got "rediss://u@h:6379?auth=iam"'],
+    ['rediss://u@h:6379?auth=iam&cache=Prod_Cache', 'must name the replication group the token is for with auth=iam, as cache=<id> (1-40 lowercase letters, digits and dashes), got "rediss://u@h:6379?auth=iam&cache=Prod_Cache"'],
+    ['rediss://u@h:6379?auth=password', 'takes auth=iam only (IAM authentication), got auth="password" in "rediss://u@h:6379?auth=password"'],
+  ])('refuses the cache URL %s', (redis, message) => {
+    expect(refusal(() => parse({ region: 'local', redis })).message).toBe(`Invalid target (1 problem):\n  - redis in t.json: ${message}`);
   });
 
   it('redacts the password of URLs and of text that only looks like one', () => {

@@ -79,7 +79,10 @@ export interface ProbeTarget {
    * turn); `auth=iam` and no password signs in with an IAM token (probe/rds-iam.ts). @default - no postgres checks
    */
   readonly postgres?: string | readonly string[];
-  /** Redis URL (`redis://[user:password@]host:6379`, `rediss://` for TLS). @default - no redis checks */
+  /**
+   * Redis URL (`redis://[user:password@]host:6379`, `rediss://` for TLS); `rediss://user@host:6379?auth=iam&cache=<id>`
+   * signs in with IAM to the replication group `<id>` (probe/elasticache-iam.ts). @default - no redis checks
+   */
   readonly redis?: string;
   /** URL the http.get check GETs. @default - no http check */
   readonly http?: string;

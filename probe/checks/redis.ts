@@ -4,12 +4,14 @@
  */
 import { isIP } from 'node:net';
 import type { ProbeCheck } from '../../lib/facts/probe-checks';
+import { PROBE_CACHE_KEY_PREFIX } from '../../lib/facts/cache-acl';
 import { LazyConnection } from '../lazy-connection';
-import { encodeCommand, RespConnection, RespError, respEndpoint, type RespEndpoint } from '../resp';
+import { encodeCommand, RespConnection, RespError, type RespEndpoint } from '../resp';
+import { respEndpointFor } from '../elasticache-iam';
 import { sharedUser, waitAtMost, type CheckContext, type OpenedCheck } from '../session';
 
 /** Every key the probe writes starts with this, so the probe's keys can be told apart (and ACLs scoped) on a shared cluster. */
-export const PROBE_KEY_PREFIX = 'probe:';
+export const PROBE_KEY_PREFIX = `${PROBE_CACHE_KEY_PREFIX}:`;
 export const PROBE_SET_KEY = `${PROBE_KEY_PREFIX}set`;
 export const PROBE_GET_KEY = `${PROBE_KEY_PREFIX}get`;
 /** The value written: small, as a session or cache entry would be. */
@@ -24,11 +26,18 @@ export async function openRedisCheck(check: Extract<ProbeCheck, 'redis.set' | 'r
   const write = encodeCommand(['SET', key, VALUE, 'PX', String(KEY_TTL_MS)]);
   const command = check === 'redis.set' ? write : encodeCommand(['GET', key]);
 
-  const prepared = prepare(respEndpoint(url), write, timeoutMs);
+  // Never rejects: an endpoint that cannot be had (a token that cannot be signed) fails each connection attempt,
+  // which the requests count as errors.
+  const prepared: Promise<Prepared | { readonly error: unknown }> = respEndpointFor(url, context.region).then(
+    (endpoint) => prepare(endpoint, write, timeoutMs),
+    (error: unknown) => ({ error }),
+  );
   let handedOver = false;
   const connection = new LazyConnection<RespConnection>({
     open: async () => {
-      const { endpoint, connection: first } = await prepared;
+      const ready = await prepared;
+      if ('error' in ready) throw ready.error;
+      const { endpoint, connection: first } = ready;
       if (!handedOver) {
         handedOver = true;
         if (first?.isOpen) return first;
@@ -50,10 +59,16 @@ export async function openRedisCheck(check: Extract<ProbeCheck, 'redis.set' | 'r
       user: () => sharedUser(request),
       close: () => {
         connection.close();
-        void prepared.then((p) => (handedOver ? undefined : p.connection?.destroy()));
+        void prepared.then((p) => (handedOver || 'error' in p ? undefined : p.connection?.destroy()));
       },
     },
   };
+}
+
+/** The node that owns the probe's key, with its first connection when it could be opened. */
+interface Prepared {
+  readonly endpoint: RespEndpoint;
+  readonly connection?: RespConnection;
 }
 
 /**
@@ -61,7 +76,7 @@ export async function openRedisCheck(check: Extract<ProbeCheck, 'redis.set' | 'r
  * one redirect is followed) and writes the key, which GET then reads; requests go straight to that node. Never
  * rejects: what fails here fails again in the requests, which count it.
  */
-async function prepare(endpoint: RespEndpoint, write: Buffer, timeoutMs: number): Promise<{ endpoint: RespEndpoint; connection?: RespConnection }> {
+async function prepare(endpoint: RespEndpoint, write: Buffer, timeoutMs: number): Promise<Prepared> {
   for (let redirects = 0; ; redirects++) {
     let connection: RespConnection | undefined;
     try {
