@@ -8,13 +8,14 @@
  *   (DEPENDENCY_PORTS: postgres, cache and bus inside the VPC CIDR, https anywhere for AWS APIs and OpenAI) and to the
  *   EKS Pod Identity agent, where the AWS SDK gets the pod role's credentials;
  * - migrations Jobs: out to postgres in the VPC CIDR only (credentials come from a synced Secret, not an AWS call);
- * - probe CronJob (k8s/probe-chart.ts): out to postgres in the VPC CIDR (the shards' proxies) and to the EKS Pod
- *   Identity agent (the credentials its IAM tokens are signed with). Out to the gateway pods on GATEWAY_PORT, reached
- *   through the gateway's ClusterIP Service: the VPC CNI's policy controller adds a Service's cluster IP to an egress rule only when the
- *   Service's selector matches the rule's pod selector (aws/amazon-network-policy-controller-k8s
- *   pkg/resolvers/endpoints.go), which is why the rule selects exactly the gateway Service's selector. And out to the
- *   VPC CIDR on EMF_AGENT_PORT: the CloudWatch agent listens on its node's address (hostNetwork), which no pod
- *   selector matches. And out to anywhere on 443, for the edge hostname it reads a profile through. Nothing in; the gateway's ingress from the VPC CIDR already admits the probe's pod addresses;
+ * - probe CronJob (k8s/probe-chart.ts): out to postgres and the cache in the VPC CIDR (the shards' proxies, Valkey)
+ *   and to the EKS Pod Identity agent (the credentials its IAM tokens are signed with). Out to the gateway pods on
+ *   GATEWAY_PORT, reached through the gateway's ClusterIP Service: the VPC CNI's policy controller adds a Service's
+ *   cluster IP to an egress rule only when the Service's selector matches the rule's pod selector
+ *   (aws/amazon-network-policy-controller-k8s pkg/resolvers/endpoints.go), which is why the rule selects exactly the
+ *   gateway Service's selector. Out to the VPC CIDR on EMF_AGENT_PORT: the CloudWatch agent listens on its node's
+ *   address (hostNetwork), which no pod selector matches. And out to anywhere on 443, for the edge hostname it reads
+ *   a profile through. Nothing in; the gateway's ingress from the VPC CIDR already admits the probe's pod addresses;
  * - TURN relay: in on 3478 UDP/TCP and the relay ports from anywhere; out UDP to public addresses only.
  *
  * Not subject to policies: traffic from the pod's own node, which the VPC CNI's network policy agent always allows
@@ -134,6 +135,7 @@ export class NetworkPoliciesChart extends Chart {
     policy(namespace, workloadName(PROBE), workloadPods(PROBE), {
       egress: [
         dependencyRule('postgres', vpc),
+        dependencyRule('cache', vpc),
         { peers: [cidr(POD_IDENTITY_AGENT_CIDR)], ports: [tcp(POD_IDENTITY_AGENT_PORT)] },
         { peers: [{ podSelector: workloadPods(GATEWAY) }], ports: [tcp(GATEWAY_PORT)] },
         { peers: [cidr(vpc)], ports: [tcp(EMF_AGENT_PORT)] },

@@ -6,10 +6,10 @@
  * - Target (ConfigMap PROBE_TARGET_CONFIGMAP, `target.json`, lib/views/probe-target.ts): the RDS proxies of a sample
  *   of shards for `postgres`, as the probe's database user with IAM authentication, the gateway's in-cluster
  *   Service for `http` (`/gateway/health`, answered by Envoy itself) and `profile_origin` (the reserved public
- *   profile), and the edge hostname for `profile_edge` (the same profile). Accepted gaps, written down rather than
- *   worked around with made-up credentials: no `redis` (the cache admits only its services' IAM users), and no `ws`
- *   (every WebSocket route passes the gateway's external authorization, which the probe, holding no session, would
- *   fail). Those checks run from `npm run probe` wherever credentials exist.
+ *   profile), the edge hostname for `profile_edge` (the same profile), and the cache's private-zone alias for `redis`,
+ *   as the probe's own cache user with IAM authentication. An accepted gap, written down rather than worked around
+ *   with made-up credentials: no `ws` (every WebSocket route passes the gateway's external authorization, which the
+ *   probe, holding no session, would fail). Those checks run from `npm run probe` wherever credentials exist.
  * - Metrics: `--emf --emf-endpoint tcp://$(HOST_IP):25888`. The amazon-cloudwatch-observability add-on runs the
  *   agent as a hostNetwork DaemonSet listening for EMF on the node's port 25888 (stacks/compute/cluster-addons.ts);
  *   stdout would not do: the add-on's Fluent Bit ships container lines wrapped in Kubernetes metadata, which CloudWatch
@@ -18,9 +18,9 @@
  *   one that has not ended after 50 s is stopped; no retry (backoffLimit 0): the next minute is the retry, and a
  *   failed run shows as missing datapoints, which the alarms treat as breaching.
  * - Identity: its own ServiceAccount, no Kubernetes API token; EKS Pod Identity gives it the probe's pod role
- *   (stacks/compute/pod-roles.ts), whose credentials sign the IAM tokens of its database user.
- * - Network (k8s/network-policies-chart.ts): out to the gateway pods on GATEWAY_PORT, to the VPC on the postgres port
- *   and on EMF_AGENT_PORT (the agent on the node's address), to the Pod Identity agent, to anywhere on 443 (the
+ *   (stacks/compute/pod-roles.ts), whose credentials sign the IAM tokens of its database and cache users.
+ * - Network (k8s/network-policies-chart.ts): out to the gateway pods on GATEWAY_PORT, to the VPC on the postgres and
+ *   cache ports and on EMF_AGENT_PORT (the agent on the node's address), to the Pod Identity agent, to anywhere on 443 (the
  *   edge), DNS like every pod, nothing in.
  */
 import { Chart, Cron, Duration, Size } from 'cdk8s';
@@ -43,6 +43,8 @@ export const PROBE_TARGET_KEY = 'target.json';
 export const PROBE_TARGET_DIR = '/etc/gigascale-probe';
 /** Where probe/Dockerfile puts the repository. */
 const APP_DIR = '/app';
+/** Seconds as the probe's command line takes them: `3s`, or `500ms` for a fraction (probe/duration.ts). */
+const duration = (seconds: number): string => (Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`);
 /** Jobs kept after they end: the last success, and the last failures to read the logs of. */
 const SUCCESSFUL_JOBS_KEPT = 1;
 const FAILED_JOBS_KEPT = 3;
@@ -121,13 +123,13 @@ export class ProbeChart extends Chart {
             '--env',
             props.environment,
             '--warmup',
-            `${PROBE_RUN.warmupSeconds}s`,
+            duration(PROBE_RUN.warmupSeconds),
             '--duration',
-            `${PROBE_RUN.durationSeconds}s`,
+            duration(PROBE_RUN.durationSeconds),
             '--rate',
             String(PROBE_RUN.ratePerSecond),
             '--timeout',
-            `${PROBE_RUN.timeoutSeconds}s`,
+            duration(PROBE_RUN.timeoutSeconds),
             '--emf',
             // Kubernetes expands $(HOST_IP) from the container's environment: the agent on this pod's node.
             '--emf-endpoint',

@@ -8,7 +8,7 @@ import { GatewayChart } from '../k8s/gateway-chart';
 import { NetworkPoliciesChart } from '../k8s/network-policies-chart';
 import { ProbeChart } from '../k8s/probe-chart';
 import { renderStageCharts } from '../k8s/compute-charts';
-import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, inClusterProbeTarget, PROBE_RUN, probeChecksFor, probeRunSeconds, probeShardSample } from '../lib/views/probe-target';
+import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, PROBE_RUN, probeChecksFor, probeRunSeconds, probeShardSample } from '../lib/views/probe-target';
 import { GigascaleError } from '../lib/util/errors';
 import { validateK8sObjects } from './support/k8s-schema';
 import { planOf } from './support/synth';
@@ -68,7 +68,7 @@ describe('ProbeChart', () => {
     expect(pod.restartPolicy).toBe('Never');
     // Every check's setup, warm-up, measurement and last timeout, one after another, and a generous process start,
     // fit inside the deadline.
-    expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length)).toBe(35);
+    expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length)).toBe(38.5);
     expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length) + 10).toBeLessThan(job.activeDeadlineSeconds);
     // Enough samples for a P95 with a dozen above it.
     expect(PROBE_RUN.durationSeconds * PROBE_RUN.ratePerSecond).toBe(240);
@@ -90,11 +90,11 @@ describe('ProbeChart', () => {
       '--env',
       'prod',
       '--warmup',
-      '1s',
+      '500ms',
       '--duration',
-      '4s',
+      '3s',
       '--rate',
-      '60',
+      '80',
       '--timeout',
       '1s',
       '--emf',
@@ -132,12 +132,14 @@ describe('ProbeChart', () => {
     expect(job.template.metadata.labels['app.kubernetes.io/name']).toBe('gigascale-probe');
   });
 
-  it('mounts a target file naming the region, a sample of shard proxies, the gateway health URL and the probe profile at the gateway and the edge, read-only', () => {
+  it('mounts a target file naming the region, a sample of shard proxies, the cache, the gateway health URL and the probe profile at the gateway and the edge, read-only', () => {
     const configMap = only(manifests, 'ConfigMap');
     expect(Object.keys(configMap.data)).toEqual(['target.json']);
     expect(JSON.parse(configMap.data['target.json'])).toEqual({
       region: 'eu-west-1',
       postgres: SHARD_URLS,
+      // The cache's private-zone alias, as the probe's cache user with IAM over TLS, for the replication group.
+      redis: 'rediss://gigascale-prod-probe@endpoint.cache.prod.gigascale.internal:6379?auth=iam&cache=gigascale-prod',
       http: GATEWAY_URL,
       profile_origin: PROFILE_ORIGIN_URL,
       profile_edge: PROFILE_EDGE_URL,
@@ -173,8 +175,8 @@ describe('ProbeChart', () => {
 });
 
 describe('in-cluster probe target', () => {
-  it('runs the postgres checks as its own database user, http.get and the profile reads; redis and ws need identities it has not', () => {
-    expect(IN_CLUSTER_PROBE_CHECKS).toEqual(['postgres.select1', 'postgres.memory_read', 'http.get', 'profile.read.origin', 'profile.read.edge']);
+  it('runs the postgres and redis checks as its own users, http.get and the profile reads; ws needs an identity it has not', () => {
+    expect(IN_CLUSTER_PROBE_CHECKS).toEqual(['postgres.select1', 'postgres.memory_read', 'redis.set', 'redis.get', 'http.get', 'profile.read.origin', 'profile.read.edge']);
     expect(probeChecksFor(['http', 'ws'])).toEqual(['http.get', 'ws.connect', 'ws.ping']);
   });
 
@@ -185,14 +187,6 @@ describe('in-cluster probe target', () => {
     expect(probeShardSample(2)).toEqual([0, 1]);
     expect(probeShardSample(1)).toEqual([0]);
     expect(() => probeShardSample(0)).toThrow('an environment has at least one shard, got 0');
-  });
-
-  it('refuses a field the probe has no in-cluster identity for, naming it', () => {
-    expect(() => inClusterProbeTarget('eu-west-1', { environment: 'prod', domain: 'gigascale.example', shards: 4 }, ['http', 'postgres', 'redis'])).toThrow(
-      new GigascaleError('Invalid in-cluster probe target', [
-        { at: 'fields.redis', message: 'has no in-cluster endpoint the probe has an identity for; fields with one are postgres, http, profile_origin, profile_edge, ws' },
-      ]),
-    );
   });
 
   it('is rendered for every region as probe.yaml, with the region\'s own target and the plan\'s image', () => {
@@ -210,13 +204,14 @@ describe('probe NetworkPolicy', () => {
   const policies = synth(new NetworkPoliciesChart(Testing.app(), 'network-policies', { vpcCidr: VPC }));
   const probe = policies.find((p) => p.metadata.name === 'gigascale-probe')!;
 
-  it("lets the probe out only to postgres in the VPC, the Pod Identity agent, the gateway pods on 8080, the node's CloudWatch agent on 25888 and the edge on 443, and nothing in", () => {
+  it("lets the probe out only to postgres and the cache in the VPC, the Pod Identity agent, the gateway pods on 8080, the node's CloudWatch agent on 25888 and the edge on 443, and nothing in", () => {
     expect(probe.metadata.namespace).toBe('gigascale');
     expect(probe.spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gigascale-probe' } },
       policyTypes: ['Ingress', 'Egress'],
       egress: [
         { to: [{ ipBlock: { cidr: VPC } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+        { to: [{ ipBlock: { cidr: VPC } }], ports: [{ protocol: 'TCP', port: 6379 }] },
         { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ protocol: 'TCP', port: 80 }] },
         { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gigascale-gateway' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
         { to: [{ ipBlock: { cidr: VPC } }], ports: [{ protocol: 'TCP', port: EMF_AGENT_PORT }] },
@@ -228,7 +223,7 @@ describe('probe NetworkPolicy', () => {
   it('selects exactly the gateway Service\'s selector, so the policy controller admits the Service\'s cluster IP', () => {
     const gateway = synth(new GatewayChart(Testing.app(), 'gateway', { image: 'docker.io/envoyproxy/envoy:v1.36.2', sizes: { minReplicas: 2, maxReplicas: 4, cpuMillis: 500, memoryMiB: 256 } }));
     const service = gateway.find((m) => m.kind === 'Service')!;
-    expect(service.spec.selector).toEqual(probe.spec.egress[2].to[0].podSelector.matchLabels);
+    expect(service.spec.selector).toEqual(probe.spec.egress[3].to[0].podSelector.matchLabels);
     expect(service.spec.ports).toEqual([expect.objectContaining({ port: 8080, targetPort: 8080 })]);
   });
 

@@ -3,10 +3,13 @@
  * checks that target makes it run (the alarms and the dashboard of stacks/observability watch exactly those), and the
  * timing of one run, which must end well inside the minute between two runs.
  *
- * Only endpoints the probe has an identity for are in the target:
+ * The default target (IN_CLUSTER_PROBE_FIELDS) has only endpoints the probe has an identity for, or needs none for:
  * - `postgres`: the RDS proxies of a sample of shards (PROBE_SHARD_SAMPLE), by their private-zone names, as the
  *   probe's own database user with IAM authentication (db/migrations/0004_probe_role.sql; its pod role may connect as
  *   that user and nothing else: stacks/compute/pod-roles.ts), verifying the proxies' certificates.
+ * - `redis`: the region's cache by its private-zone alias (lib/facts/names/cache.ts cacheEndpointName), as the
+ *   probe's own cache user with IAM authentication over TLS; its ACL allows GET and SET on `probe:` keys only
+ *   (lib/facts/cache-acl.ts PROBE_CACHE_ACCESS), and its pod role may connect as that user and no other.
  * - `http`: the gateway's own health answer through its in-cluster Service (Envoy answers it directly, without
  *   authorization: lib/views/envoy-config.ts `health` route).
  * - `profile_origin`: the reserved public profile (PROBE_PROFILE_PATH) through the same Service: public profiles pass
@@ -19,19 +22,19 @@
  *   so its upgrade would be refused and ws.connect/ws.ping would report 100 % errors. `inClusterProbeTarget` builds the
  *   URL (`probeTargetUrls().ws`) for the day the probe has an identity auth admits; adding 'ws' to
  *   IN_CLUSTER_PROBE_FIELDS then adds the checks, their alarms and their dashboard graphs.
- * - not `redis`: the cache admits only the IAM users of its RBAC group, one per service; the probe has none yet.
  */
 import { CHECK_FIELD, MAX_SETUP_MS, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../facts/probe-checks';
-import { GigascaleError } from '../util/errors';
 import type { ProbeTarget } from '../facts/probe-checks';
 import { K8S_NAMESPACE, workloadName } from '../facts/names/k8s';
 import { shardEndpointName } from '../facts/names/data';
 import { DATABASE_NAME, DATABASE_PORT, PROBE_DB_USER } from '../facts/aurora';
 import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT, PROBE_PROFILE_PATH, SERVICE_SPECS } from '../facts/workloads';
 import { apiHostname } from '../facts/names/ingress';
+import { cacheEndpointName, cacheProbeUserName, cacheReplicationGroupId } from '../facts/names/cache';
+import { CACHE_PORT } from '../facts/valkey';
 
 /** The target fields the in-cluster probe has an endpoint for, in TARGET_FIELDS order. */
-export const IN_CLUSTER_PROBE_FIELDS: readonly TargetField[] = ['postgres', 'http', 'profile_origin', 'profile_edge'];
+export const IN_CLUSTER_PROBE_FIELDS: readonly TargetField[] = ['postgres', 'redis', 'http', 'profile_origin', 'profile_edge'];
 
 /** Shards the in-cluster probe reads: enough to see one slow shard, few enough to keep each run short. */
 export const PROBE_SHARD_SAMPLE = 3;
@@ -72,12 +75,16 @@ export const CLUSTER_DOMAIN = 'cluster.local';
  */
 export const EMF_AGENT_PORT = 25888;
 
-/** The in-cluster endpoints the probe could be given, by field: the shards' proxies, the gateway's and the edge's; redis needs an identity. */
-export function probeTargetUrls(scope: InClusterScope): Readonly<Partial<Record<TargetField, string | readonly string[]>>> {
+/**
+ * The in-cluster endpoint of every target field: the shards' proxies, the cache, the gateway's and the edge's. Typed
+ * as a whole record, so a new target field does not compile without its in-cluster endpoint.
+ */
+export function probeTargetUrls(scope: InClusterScope): Readonly<Record<TargetField, string | readonly string[]>> {
   const gateway = `${workloadName(GATEWAY)}.${scope.namespace ?? K8S_NAMESPACE}.svc.${CLUSTER_DOMAIN}:${GATEWAY_PORT}`;
   const socket = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!;
   return {
     postgres: probeShardSample(scope.shards).map((shard) => probeShardUrl(scope.environment, shard)),
+    redis: `rediss://${cacheProbeUserName(scope.environment)}@${cacheEndpointName(scope.environment)}:${CACHE_PORT}?auth=iam&cache=${cacheReplicationGroupId(scope.environment)}`,
     http: `http://${gateway}${GATEWAY_HEALTH_PATH}`,
     profile_origin: `http://${gateway}${PROBE_PROFILE_PATH}`,
     profile_edge: `https://${apiHostname(scope.domain)}${PROBE_PROFILE_PATH}`,
@@ -86,25 +93,11 @@ export function probeTargetUrls(scope: InClusterScope): Readonly<Partial<Record<
   };
 }
 
-/**
- * The target file of one region's CronJob: `{"region": ..., "postgres": [...], "http": ...}`, fields in TARGET_FIELDS
- * order. A field without an in-cluster endpoint (redis) is refused rather than left out, so no check silently
- * disappears.
- */
+/** The target file of one region's CronJob: `{"region": ..., "postgres": [...], "redis": ..., "http": ...}`, fields in TARGET_FIELDS order. */
 export function inClusterProbeTarget(region: string, scope: InClusterScope, fields: readonly TargetField[] = IN_CLUSTER_PROBE_FIELDS): ProbeTarget {
   const urls = probeTargetUrls(scope);
-  const missing = fields.filter((field) => urls[field] === undefined);
-  if (missing.length > 0) {
-    throw new GigascaleError(
-      'Invalid in-cluster probe target',
-      missing.map((field) => ({
-        at: `fields.${field}`,
-        message: `has no in-cluster endpoint the probe has an identity for; fields with one are ${Object.keys(urls).join(', ')}`,
-      })),
-    );
-  }
   const target: Record<string, string | readonly string[]> = { region };
-  for (const field of TARGET_FIELDS) if (fields.includes(field)) target[field] = urls[field]!;
+  for (const field of TARGET_FIELDS) if (fields.includes(field)) target[field] = urls[field];
   return target as unknown as ProbeTarget;
 }
 
@@ -117,15 +110,15 @@ export function probeChecksFor(fields: readonly TargetField[]): ProbeCheck[] {
 export const IN_CLUSTER_PROBE_CHECKS: readonly ProbeCheck[] = probeChecksFor(IN_CLUSTER_PROBE_FIELDS);
 
 /**
- * One run of the CronJob, every minute. The checks run one after another, each 1 s of warm-up, then 4 s at 60
- * requests a second (240 samples: 12 above the P95), each request given 1 s, after at most 1 s of setup: 7 s a check
- * at most, 35 s for the five. With the process's start that ends well before the Job is stopped at 50 s, so two runs
- * never overlap and a hung run costs one datapoint.
+ * One run of the CronJob, every minute. The checks run one after another, each 0.5 s of warm-up, then 3 s at 80
+ * requests a second (240 samples: 12 above the P95), each request given 1 s, after at most 1 s of setup: 5.5 s a
+ * check at most, 38.5 s for the seven. With the process's start that ends before the Job is stopped at 50 s, so two
+ * runs never overlap and a hung run costs one datapoint.
  */
 export const PROBE_RUN = {
-  warmupSeconds: 1,
-  durationSeconds: 4,
-  ratePerSecond: 60,
+  warmupSeconds: 0.5,
+  durationSeconds: 3,
+  ratePerSecond: 80,
   timeoutSeconds: 1,
   /** Kubernetes stops the Job's pod after this long (`activeDeadlineSeconds`): under the 60 s between runs. */
   activeDeadlineSeconds: 50,
