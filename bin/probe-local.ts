@@ -152,6 +152,8 @@ async function run(argv: readonly string[]): Promise<number> {
       // The reserved profile from the stand-in server; there is no local edge, so no profile_edge.
       profile_origin: started.http.profileUrl,
       ws: started.http.wsUrl,
+      // Chat's round trip through the stand-in, which sends it back without Kafka (there is no local broker).
+      chat: started.http.chatUrl,
     };
     const file = join(dir, 'target.json');
     writeFileSync(file, `${JSON.stringify(target, null, 2)}\n`);

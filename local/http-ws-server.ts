@@ -1,21 +1,25 @@
 /**
- * A stand-in for a region's front door, for the probe's http.get, profile.read.origin and ws.* checks:
- * `GET /gateway/health` answers 200 `ok` (Envoy answers that path itself in the cluster: lib/facts/probe-checks.ts),
- * `GET` of the probe's reserved public profile (PROBE_PROFILE_PATH) answers a small JSON profile from memory, as
- * entity would from its cache but with no cache or service behind it, and `/ws` accepts
- * WebSocket upgrades and holds them open, as the chat service does; the `ws` package answers every ping with a pong
- * itself (RFC 6455 requires it). Everything else is 404. One free 127.0.0.1 port serves both.
+ * A stand-in for a region's front door, for the probe's http.get, profile.read.origin, ws.* and chat.roundtrip checks:
+ * - `GET /gateway/health` answers 200 `ok` (Envoy answers that path itself in the cluster: lib/facts/probe-checks.ts);
+ * - `GET` of the probe's reserved public profile (PROBE_PROFILE_PATH) answers a small JSON profile from memory, as
+ *   entity would from its cache but with no cache or service behind it;
+ * - `/ws` accepts WebSocket upgrades and holds them open, as the chat service does; the `ws` package answers every
+ *   ping with a pong itself (RFC 6455 requires it);
+ * - `/socket.io/` speaks enough Socket.IO to send the probe's chat messages back without a broker (serveChat).
+ * Everything else is 404. One free 127.0.0.1 port serves them all.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { LOOPBACK } from './ports';
-import { PROBE_PROFILE_PATH, PUBLIC_PROFILE_PREFIX } from '../lib/facts/workloads';
+import { PROBE_CHAT_EVENT, PROBE_PROFILE_PATH, PUBLIC_PROFILE_PREFIX, SERVICE_SPECS } from '../lib/facts/workloads';
 
 /** The health path Envoy serves at the gateway. */
 export const HEALTH_PATH = '/gateway/health';
 /** The path that accepts WebSocket upgrades. */
 export const WS_PATH = '/ws';
+/** Chat's Socket.IO path, where the stand-in answers chat.roundtrip (SERVICE_SPECS' chat WebSocket route). */
+export const CHAT_PATH = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!.prefix;
 /** What the stand-in answers for the reserved profile: the shape of a public profile. */
 const PROFILE_BODY = Buffer.from(JSON.stringify({ id: PROBE_PROFILE_PATH.slice(PUBLIC_PROFILE_PREFIX.length), displayName: 'gigascale probe', public: true }));
 /**
@@ -32,6 +36,8 @@ export interface LocalHttpWsServer {
   readonly profileUrl: string;
   /** `ws://127.0.0.1:<port>/ws`: the URL ws.connect and ws.ping probe. */
   readonly wsUrl: string;
+  /** `ws://127.0.0.1:<port>/socket.io/?EIO=4&transport=websocket`: the URL chat.roundtrip probes. */
+  readonly chatUrl: string;
   readonly port: number;
   /** WebSockets open right now. */
   openWebSockets(): number;
@@ -56,11 +62,15 @@ export async function startHttpWsServer(): Promise<LocalHttpWsServer> {
   wss.on('connection', (socket) => socket.on('error', () => undefined));
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (pathOf(request) !== WS_PATH) {
+    const path = pathOf(request);
+    if (path !== WS_PATH && path !== CHAT_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      wss.emit('connection', ws, request);
+      if (path === CHAT_PATH) serveChat(ws);
+    });
   });
   server.on('clientError', (_error, socket: Socket) => socket.destroy());
 
@@ -80,6 +90,7 @@ export async function startHttpWsServer(): Promise<LocalHttpWsServer> {
     httpUrl: `http://${LOOPBACK}:${port}${HEALTH_PATH}`,
     profileUrl: `http://${LOOPBACK}:${port}${PROBE_PROFILE_PATH}`,
     wsUrl: `ws://${LOOPBACK}:${port}${WS_PATH}`,
+    chatUrl: `ws://${LOOPBACK}:${port}${CHAT_PATH}?EIO=4&transport=websocket`,
     port,
     openWebSockets: () => wss.clients.size,
     stop() {
@@ -94,6 +105,21 @@ export async function startHttpWsServer(): Promise<LocalHttpWsServer> {
       return stopping;
     },
   };
+}
+
+/**
+ * Chat's side of chat.roundtrip without Kafka: the Engine.IO open packet, the Socket.IO connect acknowledgement, and
+ * each PROBE_CHAT_EVENT sent back to its socket on the next turn of the event loop, in place of the produce, consume
+ * and push through the broker the service does. Everything else is ignored, as an unknown event would be.
+ */
+function serveChat(ws: WebSocket): void {
+  ws.send(`0${JSON.stringify({ sid: 'local', upgrades: [], pingInterval: 25_000, pingTimeout: 20_000, maxPayload: 1_000_000 })}`);
+  ws.on('message', (data: Buffer, binary: boolean) => {
+    if (binary) return;
+    const text = data.toString('utf8');
+    if (text.startsWith('40')) ws.send('40{"sid":"local"}');
+    else if (text.startsWith(`42["${PROBE_CHAT_EVENT}",`)) setImmediate(() => ws.send(text));
+  });
 }
 
 /** The path of a request, without its query string. */

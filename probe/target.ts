@@ -23,6 +23,7 @@ const SCHEMES: Readonly<Record<TargetField, { readonly protocols: readonly strin
   profile_origin: { protocols: ['http:', 'https:'], example: `http://gateway:8080${PROBE_PROFILE_PATH}` },
   profile_edge: { protocols: ['http:', 'https:'], example: `https://api.example.com${PROBE_PROFILE_PATH}` },
   ws: { protocols: ['ws:', 'wss:'], example: 'wss://host/ws' },
+  chat: { protocols: ['ws:', 'wss:'], example: 'wss://host/socket.io/?EIO=4&transport=websocket' },
 };
 
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;

@@ -147,7 +147,7 @@ describe('npm run -s budget -- --measured', () => {
       [
         'gigascale: Invalid measurements (3 problems):',
         `  - ${notJson}: is not JSON (Unexpected token 'p', "p95 12 ms" is not valid JSON); pass the output of npm run -s probe -- --json`,
-        `  - ${wrong} checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, profile.read.origin, profile.read.edge, ws.connect, ws.ping), got "kafka.produce"`,
+        `  - ${wrong} checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, profile.read.origin, profile.read.edge, ws.connect, ws.ping, chat.roundtrip), got "kafka.produce"`,
         `  - ${missing}: cannot be read (ENOENT); pass the output of npm run -s probe -- --json`,
         '',
       ].join('\n'),

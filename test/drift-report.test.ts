@@ -168,7 +168,7 @@ describe('probe reports', () => {
     expect(parseMeasuredRun('r.json', document, issues)).toBeUndefined();
     expect(issues.map((i) => `${i.at}: ${i.message}`)).toEqual([
       'r.json region: must be the region the probe measured, got 7',
-      "r.json checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, profile.read.origin, profile.read.edge, ws.connect, ws.ping), got \"redis.gett\"",
+      "r.json checks[0].name: must be one of the probe's checks (postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, profile.read.origin, profile.read.edge, ws.connect, ws.ping, chat.roundtrip), got \"redis.gett\"",
       'r.json checks[1]: must be an object with "name" and "p95_ms"',
       'r.json checks[2].p95_ms: must be milliseconds (a number ≥ 0) or null, got -1',
       'r.json checks[4].name: repeats http.get; a report has each check once',

@@ -17,7 +17,7 @@ const prod = environmentOf(resolvePlan(defaultConfig), 'prod');
 describe('flowChecks', () => {
   it('takes, with every check available, the longest stretches that do not overlap, in the order of the flow', () => {
     expect(Object.fromEntries(FLOW_NAMES.map((f) => [f, flowChecks(f, PROBE_CHECKS)]))).toEqual({
-      'chat.send': ['http.get', 'ws.ping'],
+      'chat.send': ['chat.roundtrip'],
       'memory.read': ['profile.read.origin', 'postgres.memory_read'],
       'memory.write': ['ws.connect'],
       'profile.read.cache-hit': ['profile.read.origin'],
@@ -28,6 +28,9 @@ describe('flowChecks', () => {
 
   it('prefers the check crossing more hops, and takes no second check for a hop already measured', () => {
     expect(flowChecks('memory.write', ['http.get', 'ws.connect'])).toEqual(['ws.connect']);
+    // The message's whole way through Kafka and back stands for chat.send, not its pieces.
+    expect(flowChecks('chat.send', ['http.get', 'ws.ping', 'chat.roundtrip'])).toEqual(['chat.roundtrip']);
+    expect(flowChecks('chat.send', ['http.get', 'ws.ping'])).toEqual(['http.get', 'ws.ping']);
     expect(flowChecks('profile.read.cache-hit', ['http.get', 'redis.get', 'profile.read.origin'])).toEqual(['profile.read.origin']);
     expect(flowChecks('profile.read.cache-hit', ['http.get', 'redis.get'])).toEqual(['http.get', 'redis.get']);
   });

@@ -221,6 +221,7 @@ describe('probe budgets', () => {
       'profile.read.edge': 20,
       'ws.connect': 8,
       'ws.ping': 10,
+      'chat.roundtrip': 18,
     });
   });
 
@@ -236,6 +237,7 @@ describe('probe budgets', () => {
       'profile.read.edge': 20,
       'ws.connect': 10,
       'ws.ping': 10,
+      'chat.roundtrip': 20,
     });
   });
 });

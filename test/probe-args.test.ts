@@ -131,7 +131,7 @@ describe('parseProbeArgs', () => {
   it.each([
     ['redis.get', '--budget: must be <check>=<milliseconds>, e.g. redis.get=2, got "redis.get"'],
     ['redis.get=fast', '--budget: must be <check>=<milliseconds>, e.g. redis.get=2, got "redis.get=fast"'],
-    ['redis.gett=2', '--budget: names no check: "redis.gett"; the checks are postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, profile.read.origin, profile.read.edge, ws.connect, ws.ping'],
+    ['redis.gett=2', '--budget: names no check: "redis.gett"; the checks are postgres.select1, postgres.memory_read, redis.set, redis.get, http.get, profile.read.origin, profile.read.edge, ws.connect, ws.ping, chat.roundtrip'],
     ['redis.get=0', '--budget: redis.get must be a positive number of milliseconds, got "0"'],
   ])('refuses --budget %s', (budget, issue) => {
     expect(refusal([...T, '--budget', budget]).message).toBe(`Bad arguments (1 problem):\n  - ${issue}`);

@@ -1,5 +1,5 @@
 /**
- * The http and ws checks against real servers on loopback: an in-test node:http server and an in-test `ws` server
+ * The http, ws and chat checks against real servers on loopback: an in-test node:http server and an in-test `ws` server
  * (the postgres checks: test/probe-postgres.test.ts). Each check is driven by the load models as the probe drives it, and
  * each failure mode (error status, refused upgrade, missing pong, dropped or stalled connection, missing table)
  * must come out as counted errors or a skip, on time.
@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { openHttpCheck } from '../probe/checks/http';
 import { openWsConnectCheck, openWsPingCheck } from '../probe/checks/ws';
+import { ChatConnection, openChatCheck } from '../probe/checks/chat';
+import { startHttpWsServer } from '../local/http-ws-server';
 import { runClosedModel } from '../probe/closed-model';
 import { LazyConnection, RETRY_AFTER_MS } from '../probe/lazy-connection';
 import { runOpenModel, type OpenModelOptions } from '../probe/open-model';
@@ -203,6 +205,113 @@ describe('ws.connect and ws.ping', () => {
       // ws.connect replaces each user's connection per request: momentarily a closing one and its successor.
       expect(most).toBeGreaterThanOrEqual(20);
       expect(most).toBeLessThanOrEqual(40);
+    }
+  });
+});
+
+describe('chat.roundtrip', () => {
+  /**
+   * A Socket.IO server on `path` that opens sessions like chat (Engine.IO open packet, connect acknowledgement) and
+   * treats each probe event as `onEvent` says; it pings every new connection at once, as Engine.IO does on its
+   * interval, and records what it receives.
+   */
+  async function chatServer(onEvent: (send: (text: string) => void, text: string) => void, opening: 'accept' | 'refuse' | 'silent' = 'accept') {
+    const http = await httpServer((_, res) => res.end());
+    const wss = new WebSocketServer({ server: http.server, path: '/socket.io/' });
+    const received: string[] = [];
+    wss.on('connection', (ws) => {
+      ws.on('error', () => undefined);
+      ws.send('0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+      ws.send('2');
+      ws.on('message', (data: Buffer) => {
+        const text = data.toString();
+        received.push(text);
+        if (text === '40' && opening === 'accept') ws.send('40{"sid":"n1"}');
+        else if (text === '40' && opening === 'refuse') ws.send('44{"message":"unauthorized"}');
+        else if (text.startsWith('42')) onEvent((t) => ws.send(t), text);
+      });
+    });
+    return {
+      url: `ws://${HOST}:${http.port}/socket.io/?EIO=4&transport=websocket`,
+      received,
+      sessions: () => wss.clients.size,
+      async close() {
+        wss.close();
+        await http.close();
+      },
+    };
+  }
+
+  it('sends each message on the one Socket.IO session opened in setup, answers pings, and waits for its own answer', async () => {
+    // Answers come back in the wrong order, with an unrelated event in between: each is matched by its id.
+    let held: string | undefined;
+    const server = await chatServer((send, text) => {
+      if (held === undefined) {
+        held = text;
+        return;
+      }
+      send(text);
+      send('42["message",{"id":"probe-1"}]');
+      send(held);
+      held = undefined;
+    });
+    try {
+      const m = await measure(openChatCheck(server.url, CONTEXT));
+      expect(m).toMatchObject({ count: 40, errors: 0 });
+      expect(server.received.slice(0, 4)).toEqual(['40', '3', '42["probe:roundtrip",{"id":"probe-1"}]', '42["probe:roundtrip",{"id":"probe-2"}]']);
+      expect(server.received.filter((t) => t === '40')).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts messages that never come back as timeouts and ends on time', async () => {
+    const server = await chatServer(() => undefined);
+    try {
+      const began = performance.now();
+      const m = await measure(openChatCheck(server.url, CONTEXT));
+      expect(m).toMatchObject({ count: 40, errors: 40, errorCounts: [{ message: 'no answer within 300 ms of the intended start', count: 40 }] });
+      expect(performance.now() - began).toBeLessThan(300 + 200 + 300 + 400);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    ['refuse', 'Socket.IO refused the connection: {"message":"unauthorized"}'],
+    ['silent', 'no Socket.IO session within 300 ms'],
+  ] as const)('fails to open when the server does not accept the session (%s)', async (opening, message) => {
+    const server = await chatServer(() => undefined, opening);
+    try {
+      await expect(ChatConnection.open(server.url, 300)).rejects.toThrow(message);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("counts the gateway's refused upgrade (no session) as an error with its status", async () => {
+    const refusing = await httpServer((_, res) => {
+      res.statusCode = 403;
+      res.end();
+    });
+    try {
+      const m = await measure(openChatCheck(`ws://${HOST}:${refusing.port}/socket.io/?EIO=4&transport=websocket`, CONTEXT));
+      expect(m.count).toBe(40);
+      expect(m.errors).toBe(40);
+      expect(m.errorCounts.map((e) => e.message)).toContain('HTTP 403 instead of the WebSocket upgrade');
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it("round-trips on probe:local's stand-in, which sends the message back without a broker", async () => {
+    const local = await startHttpWsServer();
+    try {
+      expect(local.chatUrl).toBe(`ws://127.0.0.1:${local.port}/socket.io/?EIO=4&transport=websocket`);
+      const m = await measure(openChatCheck(local.chatUrl, CONTEXT));
+      expect(m).toMatchObject({ count: 40, errors: 0 });
+    } finally {
+      await local.stop();
     }
   });
 });

@@ -169,7 +169,7 @@ describe('runProbe', () => {
     try {
       const began = performance.now();
       const report = await runProbe({
-        target: { region: 'local', postgres: `postgres://u:p@${HOST}:${port}/db`, redis: `redis://${HOST}:${port}`, http: `http://${HOST}:${port}/`, profile_origin: `http://${HOST}:${port}/p`, profile_edge: `http://${HOST}:${port}/p`, ws: `ws://${HOST}:${port}/` },
+        target: { region: 'local', postgres: `postgres://u:p@${HOST}:${port}/db`, redis: `redis://${HOST}:${port}`, http: `http://${HOST}:${port}/`, profile_origin: `http://${HOST}:${port}/p`, profile_edge: `http://${HOST}:${port}/p`, ws: `ws://${HOST}:${port}/`, chat: `ws://${HOST}:${port}/` },
         environments: [],
         durationMs: 200,
         warmupMs: 100,

@@ -207,6 +207,7 @@ describe('probeBudgets', () => {
       'profile.read.edge': 20,
       'ws.connect': 8,
       'ws.ping': 10,
+      'chat.roundtrip': 18,
     });
   });
 

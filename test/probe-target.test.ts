@@ -77,7 +77,7 @@ describe('parseTarget', () => {
   });
 
   it('requires at least one endpoint', () => {
-    expect(refusal(() => parse({ region: 'local' })).message).toBe('Invalid target (1 problem):\n  - --target: t.json names no endpoint: add at least one of postgres, redis, http, profile_origin, profile_edge, ws');
+    expect(refusal(() => parse({ region: 'local' })).message).toBe('Invalid target (1 problem):\n  - --target: t.json names no endpoint: add at least one of postgres, redis, http, profile_origin, profile_edge, ws, chat');
   });
 
   it('names every bad field at once, with the fix, and never echoes a password', () => {
@@ -96,7 +96,7 @@ describe('parseTarget', () => {
     ).toBe(
       [
         'Invalid target (7 problems):',
-        '  - mysql in t.json: unknown field; a target has region, postgres, redis, http, profile_origin, profile_edge, ws',
+        '  - mysql in t.json: unknown field; a target has region, postgres, redis, http, profile_origin, profile_edge, ws, chat',
         '  - region in t.json: must be a region name of lowercase letters, digits and dashes, e.g. "eu-west-1" or "local", got "EU West"',
         '  - postgres in t.json: must be a URL string like postgres://user:password@host:5432/database (or a list of them; postgres://user@host:5432/database?auth=iam for IAM), got number 5432',
         '  - redis in t.json: must use redis:// or rediss://, got "http://user:***@cache:6379"; write it as redis://host:6379 or rediss://user:password@host:6379 (rediss://user@host:6379?auth=iam&cache=<id> for IAM)',

@@ -15,11 +15,12 @@ export const PROBE_CHECKS = [
   'profile.read.edge',
   'ws.connect',
   'ws.ping',
+  'chat.roundtrip',
 ] as const;
 export type ProbeCheck = (typeof PROBE_CHECKS)[number];
 
 /** The target-file fields, each an endpoint URL (`region` aside); a check runs when its field is present. */
-export const TARGET_FIELDS = ['postgres', 'redis', 'http', 'profile_origin', 'profile_edge', 'ws'] as const;
+export const TARGET_FIELDS = ['postgres', 'redis', 'http', 'profile_origin', 'profile_edge', 'ws', 'chat'] as const;
 export type TargetField = (typeof TARGET_FIELDS)[number];
 
 /** The target field each check needs. */
@@ -33,6 +34,7 @@ export const CHECK_FIELD: Readonly<Record<ProbeCheck, TargetField>> = {
   'profile.read.edge': 'profile_edge',
   'ws.connect': 'ws',
   'ws.ping': 'ws',
+  'chat.roundtrip': 'chat',
 };
 
 /**
@@ -95,6 +97,11 @@ export interface ProbeTarget {
   readonly profile_edge?: string;
   /** WebSocket URL (`ws://` or `wss://`). @default - no ws checks */
   readonly ws?: string;
+  /**
+   * Chat's Socket.IO URL over the WebSocket transport (`wss://host/socket.io/?EIO=4&transport=websocket`).
+   * @default - no chat.roundtrip check
+   */
+  readonly chat?: string;
 }
 
 /*
@@ -119,6 +126,9 @@ export const PROBE_CHECK_HOPS: Readonly<Record<ProbeCheck, readonly Hop[]>> = {
   'ws.connect': ['lb', 'gateway', 'service'],
   // A frame over an open socket, answered by the server: the seed's WebSocket push.
   'ws.ping': ['ws.push'],
+  // A chat message from the probe to itself: through the ALB and the gateway to chat, produced to Kafka, pushed back
+  // over the socket it came on (lib/facts/workloads.ts PROBE_CHAT_EVENT); chat.send without the user's own network.
+  'chat.roundtrip': ['lb', 'gateway', 'kafka.produce', 'ws.push'],
 };
 
 /**

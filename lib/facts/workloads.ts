@@ -85,6 +85,14 @@ export const AUTHZ_PATH = '/internal/authz';
 export const SESSION_COOKIE = 'gigascale-session';
 export const SESSION_COOKIE_PATH = '/v1/';
 /**
+ * The Socket.IO event the probe's chat.roundtrip sends on its own chat connection (probe/checks/chat.ts), with a
+ * payload `{"id": "<string>"}`. Chat's part of the contract: it handles the event as a message from the probe to
+ * itself, through the seed's path (produced to chat-messages, consumed, pushed), and emits the same event with the
+ * same payload back to the sending socket. Like the reserved profile, the service is not in this repository.
+ */
+export const PROBE_CHAT_EVENT = 'probe:roundtrip';
+
+/**
  * Public profiles: the same for every reader, served without a token, cached at the edge (lib/views/edge/cache-rules.ts).
  * Entity answers here only what a profile's owner made public.
  */

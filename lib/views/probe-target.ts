@@ -17,11 +17,12 @@
  *   Cloudflare's ranges (lib/facts/origin-protection.ts), so the in-cluster stretch skips the ALB's 1 ms budget.
  * - `profile_edge`: the same profile through the edge hostname (`api.<domain>`), out through the NAT gateway to the
  *   Cloudflare data centre nearest the region, answered from its cache.
- * - not `ws`: the only WebSocket routes (chat's `/socket.io/`, voice's signalling) pass the gateway's external
- *   authorization, which asks auth with the request's `authorization` and `cookie` headers; the probe has no session,
- *   so its upgrade would be refused and ws.connect/ws.ping would report 100 % errors. `inClusterProbeTarget` builds the
- *   URL (`probeTargetUrls().ws`) for the day the probe has an identity auth admits; adding 'ws' to
- *   IN_CLUSTER_PROBE_FIELDS then adds the checks, their alarms and their dashboard graphs.
+ * - not `ws` nor `chat`: the only WebSocket routes (chat's `/socket.io/`, voice's signalling) pass the gateway's
+ *   external authorization, which asks auth with the request's `authorization` and `cookie` headers; the probe has no
+ *   session, so its upgrade would be refused and ws.connect, ws.ping and chat.roundtrip would report 100 % errors.
+ *   `inClusterProbeTarget` builds the URLs for the day the probe has an identity auth admits; adding 'ws' and 'chat'
+ *   to IN_CLUSTER_PROBE_FIELDS then adds the checks, their alarms and their dashboard graphs, and chat.send's flow
+ *   alarm takes chat.roundtrip.
  */
 import { CHECK_FIELD, MAX_SETUP_MS, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../facts/probe-checks';
 import type { ProbeTarget } from '../facts/probe-checks';
@@ -88,8 +89,10 @@ export function probeTargetUrls(scope: InClusterScope): Readonly<Record<TargetFi
     http: `http://${gateway}${GATEWAY_HEALTH_PATH}`,
     profile_origin: `http://${gateway}${PROBE_PROFILE_PATH}`,
     profile_edge: `https://${apiHostname(scope.domain)}${PROBE_PROFILE_PATH}`,
-    // Engine.IO's WebSocket transport, opened directly (no polling handshake first).
+    // Engine.IO's WebSocket transport, opened directly (no polling handshake first): a bare socket for ws.*, and
+    // the Socket.IO session chat.roundtrip speaks on the same route.
     ws: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket`,
+    chat: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket`,
   };
 }
 

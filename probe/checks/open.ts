@@ -6,6 +6,7 @@ import { openHttpCheck } from './http';
 import { openPostgresCheck } from './postgres';
 import { openRedisCheck } from './redis';
 import { openWsConnectCheck, openWsPingCheck } from './ws';
+import { openChatCheck } from './chat';
 
 /** Opens `check` on its endpoint of `target`, which must be present (CHECK_FIELD). */
 export function openCheck(check: ProbeCheck, target: ProbeTarget, context: CheckContext): Promise<OpenedCheck> {
@@ -26,6 +27,8 @@ export function openCheck(check: ProbeCheck, target: ProbeTarget, context: Check
       return openWsConnectCheck(url, context);
     case 'ws.ping':
       return openWsPingCheck(url, context);
+    case 'chat.roundtrip':
+      return openChatCheck(url, context);
   }
 }
 
@@ -39,4 +42,5 @@ export const CONNECTIONS_PER_USER: Readonly<Partial<Record<ProbeCheck, number>>>
   'profile.read.edge': 1,
   'ws.connect': 2,
   'ws.ping': 1,
+  'chat.roundtrip': 1,
 };
