@@ -64,3 +64,13 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message || e.name || (e as NodeJS.ErrnoException).code || 'error';
   return String(e);
 }
+
+/**
+ * A check that cannot reach its endpoint for a reason found while opening it (an identity that cannot be signed):
+ * every request fails with that reason, so the run counts it as errors instead of stopping.
+ */
+export function failedCheck(reason: unknown): OpenedCheck {
+  const error = reason instanceof Error ? reason : new Error(String(reason));
+  const request: Operation = () => Promise.reject(error);
+  return { session: { request, user: () => sharedUser(request), close: () => undefined } };
+}

@@ -5,7 +5,8 @@
  *    "profile_edge": "https://api.example.com/v1/public/profiles/gigascale-probe:profile"}
  * Every endpoint is optional; the checks of the endpoints present run (lib/facts/probe-checks.ts CHECK_FIELD).
  * `postgres` may also list several URLs (a sample of shards); a `postgres` URL with `auth=iam`, or a `rediss` one with
- * `auth=iam&cache=<replication group id>`, signs in with IAM.
+ * `auth=iam&cache=<replication group id>`, signs in with IAM; a `ws` or `chat` URL with `auth=sts&audience=<env>`
+ * presents the probe's identity to auth (probe/probe-identity.ts).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +14,8 @@ import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../lib/util/errors';
 import { TARGET_FIELDS, type ProbeTarget, type TargetField } from '../lib/facts/probe-checks';
 import { IAM_AUTH_PARAMETER, IAM_AUTH_VALUE } from './rds-iam';
 import { CACHE_PARAMETER } from './elasticache-iam';
+import { AUDIENCE_PARAMETER, STS_AUTH_VALUE } from './probe-identity';
+import { ENV_NAME } from '../lib/plan/schema';
 import { PROBE_PROFILE_PATH } from '../lib/facts/workloads';
 
 /** The URL schemes each field accepts, and an example of each for the messages. */
@@ -22,8 +25,8 @@ const SCHEMES: Readonly<Record<TargetField, { readonly protocols: readonly strin
   http: { protocols: ['http:', 'https:'], example: 'https://host/gateway/health' },
   profile_origin: { protocols: ['http:', 'https:'], example: `http://gateway:8080${PROBE_PROFILE_PATH}` },
   profile_edge: { protocols: ['http:', 'https:'], example: `https://api.example.com${PROBE_PROFILE_PATH}` },
-  ws: { protocols: ['ws:', 'wss:'], example: 'wss://host/ws' },
-  chat: { protocols: ['ws:', 'wss:'], example: 'wss://host/socket.io/?EIO=4&transport=websocket' },
+  ws: { protocols: ['ws:', 'wss:'], example: 'wss://host/ws (add auth=sts&audience=<environment> to present the probe\'s identity)' },
+  chat: { protocols: ['ws:', 'wss:'], example: 'wss://host/socket.io/?EIO=4&transport=websocket (add &auth=sts&audience=<environment> for the probe\'s identity)' },
 };
 
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -115,6 +118,13 @@ function urlProblem(field: TargetField, raw: unknown): string | undefined {
   if (url.hostname === '') return `must name a host, got ${shown}; write it as ${example}`;
   // Cluster-mode Redis (ElastiCache) has database 0 only, so the probe never selects another.
   if (field === 'redis' && !['', '/', '/0'].includes(url.pathname)) return `must not select a database (cluster mode has only database 0), got ${shown}; drop the path`;
+  if ((field === 'ws' || field === 'chat') && url.searchParams.has(IAM_AUTH_PARAMETER)) {
+    const auth = url.searchParams.get(IAM_AUTH_PARAMETER);
+    if (auth !== STS_AUTH_VALUE) return `takes ${IAM_AUTH_PARAMETER}=${STS_AUTH_VALUE} only (the probe's identity for auth), got ${IAM_AUTH_PARAMETER}=${JSON.stringify(auth)} in ${shown}`;
+    if (!ENV_NAME.test(url.searchParams.get(AUDIENCE_PARAMETER) ?? '')) {
+      return `must name the environment whose auth checks the identity with ${IAM_AUTH_PARAMETER}=${STS_AUTH_VALUE}, as ${AUDIENCE_PARAMETER}=<environment> (e.g. prod), got ${shown}`;
+    }
+  }
   if ((field === 'postgres' || field === 'redis') && url.searchParams.has(IAM_AUTH_PARAMETER)) {
     const auth = url.searchParams.get(IAM_AUTH_PARAMETER);
     const user = field === 'postgres' ? 'database user' : 'cache user';

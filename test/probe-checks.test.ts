@@ -154,6 +154,19 @@ describe('ws.connect and ws.ping', () => {
     }
   });
 
+  it('ws.connect and chat.roundtrip carry the headers of their request in the upgrade (the probe\'s identity)', async () => {
+    const seen: (string | undefined)[] = [];
+    const watch = (_: unknown, request: IncomingMessage) => seen.push(request.headers.authorization);
+    wss.on('connection', watch);
+    try {
+      const m = await measure(openWsConnectCheck({ url, headers: { authorization: 'gigascale-probe-sts abc' } }, CONTEXT), { ...SHORT, durationMs: 50 });
+      expect(m.errors).toBe(0);
+      expect(new Set(seen)).toEqual(new Set(['gigascale-probe-sts abc']));
+    } finally {
+      wss.off('connection', watch);
+    }
+  });
+
   it('ws.ping matches each pong to its ping on the one connection opened in setup', async () => {
     const before = http.connections();
     const m = await measure(openWsPingCheck(url, CONTEXT), { ...SHORT, ratePerSecond: 1_000 });

@@ -2,7 +2,8 @@
  * The probe's IAM sign-in to Postgres (probe/rds-iam.ts): the AWS SDK's real signer, the alias the token is signed
  * for, and a token carried as the password to a real Postgres 17 that checks it (scram), as the probe's database
  * user, over a sample of endpoints taken in turn. And to the cache (probe/elasticache-iam.ts): the token ElastiCache
- * documents, signed with the SDK's SigV4 signer, and the endpoint it is the password of.
+ * documents, signed with the SDK's SigV4 signer, and the endpoint it is the password of. And the identity the probe
+ * presents to auth (probe/probe-identity.ts): a presigned STS request in the upgrade's authorization header.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
@@ -12,6 +13,9 @@ import { openPostgresCheck } from '../probe/checks/postgres';
 import { runOpenModel } from '../probe/open-model';
 import { canonicalHost, connectionStringFor, rdsIamToken, type TokenRequest } from '../probe/rds-iam';
 import { elasticacheIamToken, respEndpointFor, type CacheTokenRequest } from '../probe/elasticache-iam';
+import { probeIdentityToken, webSocketRequestFor } from '../probe/probe-identity';
+import { PROBE_AUDIENCE_HEADER, PROBE_AUTH_SCHEME, PROBE_IDENTITY_SECONDS, STS_API_VERSION } from '../lib/facts/probe-identity';
+import { openCheck } from '../probe/checks/open';
 
 /** A resolver over a fixed zone; a name without a CNAME answers ENODATA, as Node's does. */
 function zone(records: Record<string, string>) {
@@ -118,6 +122,44 @@ describe('the cache token (ElastiCache)', () => {
     expect(await respEndpointFor('redis://u:p@h:6379', undefined, tokens, aliases)).toMatchObject({ host: 'h', username: 'u', password: 'p', tls: false });
     expect(requests).toHaveLength(1);
     await expect(respEndpointFor(url, undefined, tokens, aliases)).rejects.toThrow("IAM authentication needs the AWS region the cache is in (the target's region)");
+  });
+});
+
+describe("the probe's identity for auth (STS)", () => {
+  const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' });
+
+  it('is a GetCallerIdentity request presigned for a minute, bound to the environment by a signed header', async () => {
+    const url = new URL(Buffer.from(await probeIdentityToken('eu-west-1', 'prod', credentials), 'base64url').toString());
+    expect(`${url.protocol}//${url.host}${url.pathname}`).toBe('https://sts.eu-west-1.amazonaws.com/');
+    expect(Object.fromEntries([...url.searchParams].filter(([k]) => !['X-Amz-Date', 'X-Amz-Signature', 'X-Amz-Credential'].includes(k)))).toEqual({
+      Action: 'GetCallerIdentity',
+      Version: STS_API_VERSION,
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Expires': String(PROBE_IDENTITY_SECONDS),
+      'X-Amz-SignedHeaders': `host;${PROBE_AUDIENCE_HEADER}`,
+    });
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\/\d{8}\/eu-west-1\/sts\/aws4_request$/);
+    // Signed for prod, it is not dev's: the audience is part of the signature.
+    const dev = new URL(Buffer.from(await probeIdentityToken('eu-west-1', 'dev', credentials), 'base64url').toString());
+    expect(dev.searchParams.get('X-Amz-Signature')).not.toBe(url.searchParams.get('X-Amz-Signature'));
+  });
+
+  it('goes in the authorization header of the upgrade, and its parameters never reach the server', async () => {
+    const token = (region: string, audience: string) => Promise.resolve(`token-${region}-${audience}`);
+    const url = 'ws://gateway:8080/socket.io/?EIO=4&transport=websocket&auth=sts&audience=prod';
+    expect(await webSocketRequestFor(url, 'eu-west-1', token)).toEqual({
+      url: 'ws://gateway:8080/socket.io/?EIO=4&transport=websocket',
+      headers: { authorization: `${PROBE_AUTH_SCHEME} token-eu-west-1-prod` },
+    });
+    expect(await webSocketRequestFor('ws://h/ws', undefined, token)).toEqual({ url: 'ws://h/ws', headers: {} });
+    await expect(webSocketRequestFor(url, undefined, token)).rejects.toThrow("the probe's identity needs the AWS region it is signed in (the target's region)");
+  });
+
+  it('fails every request of a check whose identity cannot be had, and the run goes on', async () => {
+    const opened = await openCheck('ws.ping', { region: 'local', ws: 'ws://127.0.0.1:9/ws?auth=sts&audience=prod' }, { timeoutMs: 100, setupMs: 100 });
+    if (!('session' in opened)) throw new Error('skipped');
+    await expect(opened.session.request()).rejects.toThrow("the probe's identity needs the AWS region it is signed in");
+    await expect(opened.session.user().request()).rejects.toThrow("the probe's identity needs the AWS region it is signed in");
   });
 });
 

@@ -102,7 +102,7 @@ describe('parseTarget', () => {
         '  - redis in t.json: must use redis:// or rediss://, got "http://user:***@cache:6379"; write it as redis://host:6379 or rediss://user:password@host:6379 (rediss://user@host:6379?auth=iam&cache=<id> for IAM)',
         '  - http in t.json: must be a URL like https://host/gateway/health, got "not a url"',
         '  - profile_edge in t.json: must use http:// or https://, got "wss://api.example/v1/public/profiles/p"; write it as https://api.example.com/v1/public/profiles/gigascale-probe:profile',
-        '  - ws in t.json: must use ws:// or wss://, got "https://api.example/ws"; write it as wss://host/ws',
+        '  - ws in t.json: must use ws:// or wss://, got "https://api.example/ws"; write it as wss://host/ws (add auth=sts&audience=<environment> to present the probe\'s identity)',
       ].join('\n'),
     );
   });
@@ -127,6 +127,15 @@ describe('parseTarget', () => {
     ['rediss://u@h:6379?auth=password', 'takes auth=iam only (IAM authentication), got auth="password" in "rediss://u@h:6379?auth=password"'],
   ])('refuses the cache URL %s', (redis, message) => {
     expect(refusal(() => parse({ region: 'local', redis })).message).toBe(`Invalid target (1 problem):\n  - redis in t.json: ${message}`);
+  });
+
+  it.each([
+    ['ws', 'ws://h/ws?auth=iam', 'takes auth=sts only (the probe\'s identity for auth), got auth="iam" in "ws://h/ws?auth=iam"'],
+    ['chat', 'wss://h/socket.io/?auth=sts', 'must name the environment whose auth checks the identity with auth=sts, as audience=<environment> (e.g. prod), got "wss://h/socket.io/?auth=sts"'],
+    ['chat', 'wss://h/socket.io/?auth=sts&audience=Prod', 'must name the environment whose auth checks the identity with auth=sts, as audience=<environment> (e.g. prod), got "wss://h/socket.io/?auth=sts&audience=Prod"'],
+  ])('refuses the %s URL %s', (field, url, message) => {
+    expect(refusal(() => parse({ region: 'local', [field]: url })).message).toBe(`Invalid target (1 problem):\n  - ${field} in t.json: ${message}`);
+    expect(parse({ region: 'local', [field]: 'wss://h/socket.io/?auth=sts&audience=prod' })).toEqual({ region: 'local', [field]: 'wss://h/socket.io/?auth=sts&audience=prod' });
   });
 
   it('redacts the password of URLs and of text that only looks like one', () => {

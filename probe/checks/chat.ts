@@ -12,6 +12,8 @@
 import WebSocket from 'ws';
 import { PROBE_CHAT_EVENT } from '../../lib/facts/workloads';
 import { LazyConnection } from '../lazy-connection';
+import type { WebSocketRequest } from '../probe-identity';
+import { newWebSocket } from './ws';
 import { waitAtMost, type CheckContext, type OpenedCheck, type VirtualUser } from '../session';
 
 /** Engine.IO 4 packet types (the first character of a text frame) and Socket.IO 5's, inside a `4` message. */
@@ -22,13 +24,13 @@ const SOCKET_CONNECT = '40';
 const SOCKET_EVENT = '42';
 const SOCKET_CONNECT_ERROR = '44';
 
-/** Opens chat.roundtrip on the Socket.IO WebSocket URL `url`; its shared connection is opened first (within the setup time). */
-export async function openChatCheck(url: string, context: CheckContext): Promise<OpenedCheck> {
+/** Opens chat.roundtrip on the Socket.IO WebSocket URL `target`; its shared connection is opened first (within the setup time). */
+export async function openChatCheck(target: string | WebSocketRequest, context: CheckContext): Promise<OpenedCheck> {
   const sockets = new Set<ChatConnection>();
   const newConnection = (): LazyConnection<ChatConnection> =>
     new LazyConnection<ChatConnection>({
       open: async () => {
-        const connection = await ChatConnection.open(url, context.timeoutMs);
+        const connection = await ChatConnection.open(target, context.timeoutMs);
         sockets.add(connection);
         return connection;
       },
@@ -79,9 +81,9 @@ export class ChatConnection {
   }
 
   /** A connection that has opened the Socket.IO session, or the reason there is none within `timeoutMs`. */
-  static open(url: string, timeoutMs: number): Promise<ChatConnection> {
+  static open(target: string | WebSocketRequest, timeoutMs: number): Promise<ChatConnection> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false, followRedirects: false });
+      const socket = newWebSocket(target, timeoutMs);
       const fail = (e: Error): void => {
         clearTimeout(timer);
         socket.terminate();

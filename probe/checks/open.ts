@@ -1,6 +1,7 @@
 /** Opens any check of the probe against its endpoint in a target. */
 import { CHECK_FIELD, type ProbeCheck } from '../../lib/facts/probe-checks';
-import type { CheckContext, OpenedCheck } from '../session';
+import { failedCheck, type CheckContext, type OpenedCheck } from '../session';
+import { webSocketRequestFor, type WebSocketRequest } from '../probe-identity';
 import type { ProbeTarget } from '../../lib/facts/probe-checks';
 import { openHttpCheck } from './http';
 import { openPostgresCheck } from './postgres';
@@ -9,7 +10,7 @@ import { openWsConnectCheck, openWsPingCheck } from './ws';
 import { openChatCheck } from './chat';
 
 /** Opens `check` on its endpoint of `target`, which must be present (CHECK_FIELD). */
-export function openCheck(check: ProbeCheck, target: ProbeTarget, context: CheckContext): Promise<OpenedCheck> {
+export async function openCheck(check: ProbeCheck, target: ProbeTarget, context: CheckContext): Promise<OpenedCheck> {
   const endpoint = target[CHECK_FIELD[check]];
   if (endpoint === undefined) throw new Error(`${check} needs the target's ${CHECK_FIELD[check]} endpoint`);
   if (check === 'postgres.select1' || check === 'postgres.memory_read') return openPostgresCheck(check, typeof endpoint === 'string' ? [endpoint] : endpoint, context);
@@ -24,11 +25,17 @@ export function openCheck(check: ProbeCheck, target: ProbeTarget, context: Check
     case 'profile.read.edge':
       return openHttpCheck(url, context);
     case 'ws.connect':
-      return openWsConnectCheck(url, context);
     case 'ws.ping':
-      return openWsPingCheck(url, context);
-    case 'chat.roundtrip':
-      return openChatCheck(url, context);
+    case 'chat.roundtrip': {
+      let request: WebSocketRequest;
+      try {
+        request = await webSocketRequestFor(url, context.region);
+      } catch (e) {
+        return failedCheck(e);
+      }
+      const open = { 'ws.connect': openWsConnectCheck, 'ws.ping': openWsPingCheck, 'chat.roundtrip': openChatCheck }[check];
+      return open(request, context);
+    }
   }
 }
 

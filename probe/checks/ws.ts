@@ -5,12 +5,13 @@
  */
 import WebSocket from 'ws';
 import { LazyConnection } from '../lazy-connection';
+import type { WebSocketRequest } from '../probe-identity';
 import { waitAtMost, type CheckContext, type OpenedCheck, type VirtualUser } from '../session';
 
-/** Opens ws.connect on the `ws://` or `wss://` URL `url`. */
-export function openWsConnectCheck(url: string, context: CheckContext): Promise<OpenedCheck> {
+/** Opens ws.connect on the `ws://` or `wss://` URL `target` (with the headers its upgrade carries). */
+export function openWsConnectCheck(target: string | WebSocketRequest, context: CheckContext): Promise<OpenedCheck> {
   const sockets = new Set<WebSocket>();
-  const open = (): Promise<WebSocket> => handshake(url, context.timeoutMs, sockets);
+  const open = (): Promise<WebSocket> => handshake(target, context.timeoutMs, sockets);
   const user = (): VirtualUser => {
     // Each user holds the connection it opened last, so the users are concurrently connected as real ones would be,
     // and its next request replaces it.
@@ -35,12 +36,12 @@ export function openWsConnectCheck(url: string, context: CheckContext): Promise<
   });
 }
 
-/** Opens ws.ping on the `ws://` or `wss://` URL `url`; its shared connection is opened first (within the setup time). */
-export async function openWsPingCheck(url: string, context: CheckContext): Promise<OpenedCheck> {
+/** Opens ws.ping on the `ws://` or `wss://` URL `target`; its shared connection is opened first (within the setup time). */
+export async function openWsPingCheck(target: string | WebSocketRequest, context: CheckContext): Promise<OpenedCheck> {
   const sockets = new Set<WebSocket>();
   const newConnection = (): LazyConnection<Pinger> =>
     new LazyConnection<Pinger>({
-      open: async () => new Pinger(await handshake(url, context.timeoutMs, sockets), context.timeoutMs),
+      open: async () => new Pinger(await handshake(target, context.timeoutMs, sockets), context.timeoutMs),
       isOpen: (p) => p.isOpen,
       destroy: (p) => p.destroy(),
     });
@@ -122,10 +123,16 @@ class Pinger {
   }
 }
 
+/** A WebSocket opening `target`: a URL as given, or with the headers its upgrade carries (the probe's identity). */
+export function newWebSocket(target: string | WebSocketRequest, timeoutMs: number): WebSocket {
+  const { url, headers } = typeof target === 'string' ? { url: target, headers: {} } : target;
+  return new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false, followRedirects: false, headers });
+}
+
 /** A connected WebSocket (tracked in `sockets` until it closes), or the reason there is none within `timeoutMs`. */
-function handshake(url: string, timeoutMs: number, sockets: Set<WebSocket>): Promise<WebSocket> {
+function handshake(target: string | WebSocketRequest, timeoutMs: number, sockets: Set<WebSocket>): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false, followRedirects: false });
+    const socket = newWebSocket(target, timeoutMs);
     sockets.add(socket);
     socket.once('open', () => resolve(socket));
     // Errors after the handshake (a reset during close) reach the pings through 'close'; here they only settle the handshake.
