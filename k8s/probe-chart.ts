@@ -6,10 +6,9 @@
  * - Target (ConfigMap PROBE_TARGET_CONFIGMAP, `target.json`, lib/views/probe-target.ts): the RDS proxies of a sample
  *   of shards for `postgres`, as the probe's database user with IAM authentication, the gateway's in-cluster
  *   Service for `http` (`/gateway/health`, answered by Envoy itself) and `profile_origin` (the reserved public
- *   profile), the edge hostname for `profile_edge` (the same profile), and the cache's private-zone alias for `redis`,
- *   as the probe's own cache user with IAM authentication. An accepted gap, written down rather than worked around
- *   with made-up credentials: no `ws` (every WebSocket route passes the gateway's external authorization, which the
- *   probe, holding no session, would fail). Those checks run from `npm run probe` wherever credentials exist.
+ *   profile), the edge hostname for `profile_edge` (the same profile), the cache's private-zone alias for `redis`, as
+ *   the probe's own cache user with IAM authentication, and chat's Socket.IO route through the gateway for `ws` and
+ *   `chat`, presenting the probe's identity to auth (a presigned STS request, lib/facts/probe-identity.ts).
  * - Metrics: `--emf --emf-endpoint tcp://$(HOST_IP):25888`. The amazon-cloudwatch-observability add-on runs the
  *   agent as a hostNetwork DaemonSet listening for EMF on the node's port 25888 (stacks/compute/cluster-addons.ts);
  *   stdout would not do: the add-on's Fluent Bit ships container lines wrapped in Kubernetes metadata, which CloudWatch
@@ -18,10 +17,11 @@
  *   one that has not ended after 50 s is stopped; no retry (backoffLimit 0): the next minute is the retry, and a
  *   failed run shows as missing datapoints, which the alarms treat as breaching.
  * - Identity: its own ServiceAccount, no Kubernetes API token; EKS Pod Identity gives it the probe's pod role
- *   (stacks/compute/pod-roles.ts), whose credentials sign the IAM tokens of its database and cache users.
+ *   (stacks/compute/pod-roles.ts), whose credentials sign the IAM tokens of its database and cache users and its
+ *   identity for auth (STS GetCallerIdentity needs no permission).
  * - Network (k8s/network-policies-chart.ts): out to the gateway pods on GATEWAY_PORT, to the VPC on the postgres and
- *   cache ports and on EMF_AGENT_PORT (the agent on the node's address), to the Pod Identity agent, to anywhere on 443 (the
- *   edge), DNS like every pod, nothing in.
+ *   cache ports and on EMF_AGENT_PORT (the agent on the node's address), to the Pod Identity agent, to anywhere on
+ *   443 (the edge), DNS like every pod, nothing in.
  */
 import { Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
@@ -62,7 +62,7 @@ export interface ProbeChartProps {
   readonly image: string;
   /**
    * Target fields the probe gets an endpoint for (lib/views/probe-target.ts); each adds its checks.
-   * @default IN_CLUSTER_PROBE_FIELDS (postgres, http, profile_origin, profile_edge)
+   * @default IN_CLUSTER_PROBE_FIELDS (every field)
    */
   readonly fields?: readonly TargetField[];
   /** Namespace of the CronJob, its ServiceAccount and ConfigMap, and of the gateway it probes. @default 'gigascale' */

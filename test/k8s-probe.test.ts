@@ -9,6 +9,7 @@ import { NetworkPoliciesChart } from '../k8s/network-policies-chart';
 import { ProbeChart } from '../k8s/probe-chart';
 import { renderStageCharts } from '../k8s/compute-charts';
 import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, PROBE_RUN, probeChecksFor, probeRunSeconds, probeShardSample } from '../lib/views/probe-target';
+import { PROBE_CHECKS } from '../lib/facts/probe-checks';
 import { GigascaleError } from '../lib/util/errors';
 import { validateK8sObjects } from './support/k8s-schema';
 import { planOf } from './support/synth';
@@ -28,6 +29,7 @@ const VPC = '10.6.0.0/16';
 const GATEWAY_URL = 'http://gigascale-gateway.gigascale.svc.cluster.local:8080/gateway/health';
 const PROFILE_ORIGIN_URL = 'http://gigascale-gateway.gigascale.svc.cluster.local:8080/v1/public/profiles/gigascale-probe:profile';
 const PROFILE_EDGE_URL = 'https://api.gigascale.example/v1/public/profiles/gigascale-probe:profile';
+const SOCKET_URL = 'ws://gigascale-gateway.gigascale.svc.cluster.local:8080/socket.io/?EIO=4&transport=websocket&auth=sts&audience=prod';
 /** The proxies of shards 0, 32 and 63 of 64, as the probe's user with IAM authentication. */
 const SHARD_URLS = [0, 32, 63].map(
   (shard) => `postgres://gigascale_probe@proxy.shard-${String(shard).padStart(4, '0')}.db.prod.gigascale.internal:5432/gigascale?sslmode=verify-full&auth=iam`,
@@ -68,7 +70,7 @@ describe('ProbeChart', () => {
     expect(pod.restartPolicy).toBe('Never');
     // Every check's setup, warm-up, measurement and last timeout, one after another, and a generous process start,
     // fit inside the deadline.
-    expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length)).toBe(38.5);
+    expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length)).toBe(35);
     expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length) + 10).toBeLessThan(job.activeDeadlineSeconds);
     // Enough samples for a P95 with a dozen above it.
     expect(PROBE_RUN.durationSeconds * PROBE_RUN.ratePerSecond).toBe(240);
@@ -92,11 +94,11 @@ describe('ProbeChart', () => {
       '--warmup',
       '500ms',
       '--duration',
-      '3s',
+      '2s',
       '--rate',
-      '80',
+      '120',
       '--timeout',
-      '1s',
+      '500ms',
       '--emf',
       '--emf-endpoint',
       'tcp://$(HOST_IP):25888',
@@ -132,7 +134,7 @@ describe('ProbeChart', () => {
     expect(job.template.metadata.labels['app.kubernetes.io/name']).toBe('gigascale-probe');
   });
 
-  it('mounts a target file naming the region, a sample of shard proxies, the cache, the gateway health URL and the probe profile at the gateway and the edge, read-only', () => {
+  it('mounts a target file naming the region, a sample of shard proxies, the cache, the gateway health URL, the probe profile at the gateway and the edge, and the chat socket, read-only', () => {
     const configMap = only(manifests, 'ConfigMap');
     expect(Object.keys(configMap.data)).toEqual(['target.json']);
     expect(JSON.parse(configMap.data['target.json'])).toEqual({
@@ -143,18 +145,17 @@ describe('ProbeChart', () => {
       http: GATEWAY_URL,
       profile_origin: PROFILE_ORIGIN_URL,
       profile_edge: PROFILE_EDGE_URL,
+      // Chat's Socket.IO route, presenting the probe's identity to prod's auth.
+      ws: SOCKET_URL,
+      chat: SOCKET_URL,
     });
     expect(pod.volumes).toContainEqual({ name: 'target', configMap: { name: 'gigascale-probe-target' } });
     expect(container.volumeMounts).toContainEqual({ mountPath: '/etc/gigascale-probe', name: 'target', readOnly: true });
   });
 
-  it('adds the WebSocket route through the gateway when asked for ws', () => {
+  it('renders only the fields asked for', () => {
     const configMap = only(probeChart({ fields: ['http', 'ws'] }), 'ConfigMap');
-    expect(JSON.parse(configMap.data['target.json'])).toEqual({
-      region: 'eu-west-1',
-      http: GATEWAY_URL,
-      ws: 'ws://gigascale-gateway.gigascale.svc.cluster.local:8080/socket.io/?EIO=4&transport=websocket',
-    });
+    expect(JSON.parse(configMap.data['target.json'])).toEqual({ region: 'eu-west-1', http: GATEWAY_URL, ws: SOCKET_URL });
   });
 
   it('refuses bad props all at once, naming each', () => {
@@ -175,8 +176,8 @@ describe('ProbeChart', () => {
 });
 
 describe('in-cluster probe target', () => {
-  it('runs the postgres and redis checks as its own users, http.get and the profile reads; ws needs an identity it has not', () => {
-    expect(IN_CLUSTER_PROBE_CHECKS).toEqual(['postgres.select1', 'postgres.memory_read', 'redis.set', 'redis.get', 'http.get', 'profile.read.origin', 'profile.read.edge']);
+  it('runs every check: postgres and redis as its own users, the socket checks with its identity for auth', () => {
+    expect(IN_CLUSTER_PROBE_CHECKS).toEqual(PROBE_CHECKS);
     expect(probeChecksFor(['http', 'ws'])).toEqual(['http.get', 'ws.connect', 'ws.ping']);
   });
 

@@ -169,7 +169,8 @@ describe('probe alarms', () => {
       alarms().hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: 'gigascale-prod-ap-southeast-1-probe-flow-memory.write-p95',
         AlarmDescription: Match.stringLikeRegexp('above its static 263 ms \\(the config waives the flow here\\)'),
-        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'm0 + 260' })]),
+        // ws.connect measures lb, gateway and service in cluster; the rest, with the 220 ms round trip, is budgeted.
+        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'm0 + 255' })]),
         Threshold: 263,
       });
     });

@@ -17,12 +17,10 @@
  *   Cloudflare's ranges (lib/facts/origin-protection.ts), so the in-cluster stretch skips the ALB's 1 ms budget.
  * - `profile_edge`: the same profile through the edge hostname (`api.<domain>`), out through the NAT gateway to the
  *   Cloudflare data centre nearest the region, answered from its cache.
- * - not `ws` nor `chat`: the only WebSocket routes (chat's `/socket.io/`, voice's signalling) pass the gateway's
- *   external authorization, which asks auth with the request's `authorization` and `cookie` headers; the probe has no
- *   session, so its upgrade would be refused and ws.connect, ws.ping and chat.roundtrip would report 100 % errors.
- *   `inClusterProbeTarget` builds the URLs for the day the probe has an identity auth admits; adding 'ws' and 'chat'
- *   to IN_CLUSTER_PROBE_FIELDS then adds the checks, their alarms and their dashboard graphs, and chat.send's flow
- *   alarm takes chat.roundtrip.
+ * - `ws` and `chat`: chat's Socket.IO route through the gateway's Service. Every WebSocket route passes the gateway's
+ *   external authorization, which hands auth the request's `authorization` header; the probe presents its own
+ *   identity there (`auth=sts`: a presigned STS GetCallerIdentity request for its pod role, bound to the environment,
+ *   lib/facts/probe-identity.ts), which auth admits as the reserved probe user. No secret is kept anywhere.
  */
 import { CHECK_FIELD, MAX_SETUP_MS, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../facts/probe-checks';
 import type { ProbeTarget } from '../facts/probe-checks';
@@ -34,8 +32,8 @@ import { apiHostname } from '../facts/names/ingress';
 import { cacheEndpointName, cacheProbeUserName, cacheReplicationGroupId } from '../facts/names/cache';
 import { CACHE_PORT } from '../facts/valkey';
 
-/** The target fields the in-cluster probe has an endpoint for, in TARGET_FIELDS order. */
-export const IN_CLUSTER_PROBE_FIELDS: readonly TargetField[] = ['postgres', 'redis', 'http', 'profile_origin', 'profile_edge'];
+/** The target fields the in-cluster probe is given: every one, in TARGET_FIELDS order. */
+export const IN_CLUSTER_PROBE_FIELDS: readonly TargetField[] = TARGET_FIELDS;
 
 /** Shards the in-cluster probe reads: enough to see one slow shard, few enough to keep each run short. */
 export const PROBE_SHARD_SAMPLE = 3;
@@ -83,6 +81,8 @@ export const EMF_AGENT_PORT = 25888;
 export function probeTargetUrls(scope: InClusterScope): Readonly<Record<TargetField, string | readonly string[]>> {
   const gateway = `${workloadName(GATEWAY)}.${scope.namespace ?? K8S_NAMESPACE}.svc.${CLUSTER_DOMAIN}:${GATEWAY_PORT}`;
   const socket = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!;
+  // The probe's identity for auth, for this environment's auth only (probe/probe-identity.ts).
+  const identity = `auth=sts&audience=${scope.environment}`;
   return {
     postgres: probeShardSample(scope.shards).map((shard) => probeShardUrl(scope.environment, shard)),
     redis: `rediss://${cacheProbeUserName(scope.environment)}@${cacheEndpointName(scope.environment)}:${CACHE_PORT}?auth=iam&cache=${cacheReplicationGroupId(scope.environment)}`,
@@ -91,8 +91,8 @@ export function probeTargetUrls(scope: InClusterScope): Readonly<Record<TargetFi
     profile_edge: `https://${apiHostname(scope.domain)}${PROBE_PROFILE_PATH}`,
     // Engine.IO's WebSocket transport, opened directly (no polling handshake first): a bare socket for ws.*, and
     // the Socket.IO session chat.roundtrip speaks on the same route.
-    ws: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket`,
-    chat: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket`,
+    ws: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket&${identity}`,
+    chat: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket&${identity}`,
   };
 }
 
@@ -113,16 +113,17 @@ export function probeChecksFor(fields: readonly TargetField[]): ProbeCheck[] {
 export const IN_CLUSTER_PROBE_CHECKS: readonly ProbeCheck[] = probeChecksFor(IN_CLUSTER_PROBE_FIELDS);
 
 /**
- * One run of the CronJob, every minute. The checks run one after another, each 0.5 s of warm-up, then 3 s at 80
- * requests a second (240 samples: 12 above the P95), each request given 1 s, after at most 1 s of setup: 5.5 s a
- * check at most, 38.5 s for the seven. With the process's start that ends before the Job is stopped at 50 s, so two
- * runs never overlap and a hung run costs one datapoint.
+ * One run of the CronJob, every minute. The checks run one after another, each 0.5 s of warm-up, then 2 s at 120
+ * requests a second (240 samples: 12 above the P95), each request given 0.5 s (budgets are tens of milliseconds: an
+ * answer that late is a failure), after at most as long of setup: 3.5 s a check at most, 35 s for the ten. With the
+ * process's start that ends before the Job is stopped at 50 s, so two runs never overlap and a hung run costs one
+ * datapoint.
  */
 export const PROBE_RUN = {
   warmupSeconds: 0.5,
-  durationSeconds: 3,
-  ratePerSecond: 80,
-  timeoutSeconds: 1,
+  durationSeconds: 2,
+  ratePerSecond: 120,
+  timeoutSeconds: 0.5,
   /** Kubernetes stops the Job's pod after this long (`activeDeadlineSeconds`): under the 60 s between runs. */
   activeDeadlineSeconds: 50,
   /** A run that could not start this long after its minute is skipped, not started late (`startingDeadlineSeconds`). */
@@ -131,5 +132,7 @@ export const PROBE_RUN = {
 
 /** The longest one run of `checks` checks can take once the process has started, seconds. */
 export function probeRunSeconds(checks: number): number {
-  return checks * (MAX_SETUP_MS / 1000 + PROBE_RUN.warmupSeconds + PROBE_RUN.durationSeconds + PROBE_RUN.timeoutSeconds);
+  // A check's setup waits no longer than a request (probe/run.ts), and never more than MAX_SETUP_MS.
+  const setupSeconds = Math.min(MAX_SETUP_MS / 1000, PROBE_RUN.timeoutSeconds);
+  return checks * (setupSeconds + PROBE_RUN.warmupSeconds + PROBE_RUN.durationSeconds + PROBE_RUN.timeoutSeconds);
 }
