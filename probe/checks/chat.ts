@@ -11,10 +11,11 @@
  */
 import WebSocket from 'ws';
 import { PROBE_CHAT_EVENT } from '../../lib/facts/workloads';
-import { LazyConnection } from '../lazy-connection';
+import { openConnectionCheck } from '../connection-check';
+import { PendingReplies } from '../pending-replies';
 import type { WebSocketRequest } from '../probe-identity';
+import type { CheckContext, OpenedCheck } from '../session';
 import { newWebSocket } from './ws';
-import { waitAtMost, type CheckContext, type OpenedCheck, type VirtualUser } from '../session';
 
 /** Engine.IO 4 packet types (the first character of a text frame) and Socket.IO 5's, inside a `4` message. */
 const ENGINE_OPEN = '0';
@@ -25,59 +26,31 @@ const SOCKET_EVENT = '42';
 const SOCKET_CONNECT_ERROR = '44';
 
 /** Opens chat.roundtrip on the Socket.IO WebSocket URL `target`; its shared connection is opened first (within the setup time). */
-export async function openChatCheck(target: string | WebSocketRequest, context: CheckContext): Promise<OpenedCheck> {
-  const sockets = new Set<ChatConnection>();
-  const newConnection = (): LazyConnection<ChatConnection> =>
-    new LazyConnection<ChatConnection>({
-      open: async () => {
-        const connection = await ChatConnection.open(target, context.timeoutMs);
-        sockets.add(connection);
-        return connection;
-      },
-      isOpen: (c) => c.isOpen,
-      destroy: (c) => c.destroy(),
-    });
-  const send = (connection: LazyConnection<ChatConnection>) => async (): Promise<void> => (connection.ready() ?? (await connection.get())).roundtrip();
-
-  const shared = newConnection();
-  await waitAtMost(shared.get(), context.setupMs);
-  const user = (): VirtualUser => {
-    const own = newConnection();
-    return { connect: () => own.get().then(() => undefined, () => undefined), request: send(own), close: () => own.close() };
-  };
-  return {
-    session: {
-      request: send(shared),
-      user,
-      close: () => {
-        shared.close();
-        for (const c of sockets) c.destroy();
-        sockets.clear();
-      },
-    },
-  };
+export function openChatCheck(target: string | WebSocketRequest, context: CheckContext): Promise<OpenedCheck> {
+  return openConnectionCheck(
+    () => ChatConnection.open(target, context.timeoutMs),
+    (connection) => connection.roundtrip(),
+    context,
+  );
 }
 
 /** One Socket.IO connection's round trips, matched to their answers by id. */
 export class ChatConnection {
-  private readonly pending = new Map<string, { readonly sentMs: number; resolve(): void; reject(e: Error): void }>();
+  private readonly replies: PendingReplies;
   private sequence = 0;
 
   private constructor(
     private readonly socket: WebSocket,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
   ) {
+    this.replies = new PendingReplies(timeoutMs, 'no answer');
     socket.on('message', (data: Buffer, binary: boolean) => {
       if (binary) return;
       const text = data.toString('utf8');
       if (text === ENGINE_PING) socket.send(ENGINE_PONG);
       else if (text.startsWith(SOCKET_EVENT)) this.answered(text.slice(SOCKET_EVENT.length));
     });
-    socket.on('close', () => {
-      const error = new Error('the chat connection closed');
-      for (const waiter of this.pending.values()) waiter.reject(error);
-      this.pending.clear();
-    });
+    socket.on('close', () => this.replies.failAll(new Error('the chat connection closed')));
   }
 
   /** A connection that has opened the Socket.IO session, or the reason there is none within `timeoutMs`. */
@@ -118,16 +91,8 @@ export class ChatConnection {
 
   /** Sends one message to the probe itself; resolves when chat has pushed it back. */
   roundtrip(): Promise<void> {
-    this.forgetExpired();
     const id = `probe-${++this.sequence}`;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { sentMs: performance.now(), resolve, reject });
-      this.socket.send(`${SOCKET_EVENT}${JSON.stringify([PROBE_CHAT_EVENT, { id }])}`, (e) => {
-        if (e === undefined || e === null) return;
-        this.pending.delete(id);
-        reject(e);
-      });
-    });
+    return this.replies.wait(id, (failed) => this.socket.send(`${SOCKET_EVENT}${JSON.stringify([PROBE_CHAT_EVENT, { id }])}`, (e) => (e === undefined || e === null ? undefined : failed(e))));
   }
 
   destroy(): void {
@@ -144,19 +109,6 @@ export class ChatConnection {
     }
     if (!Array.isArray(event) || event[0] !== PROBE_CHAT_EVENT) return;
     const id = (event[1] as { id?: unknown } | undefined)?.id;
-    const waiter = typeof id === 'string' ? this.pending.get(id) : undefined;
-    if (waiter === undefined) return;
-    this.pending.delete(id as string);
-    waiter.resolve();
-  }
-
-  /** Fails the round trips older than the timeout (the load model has counted them), oldest first, so the map stays small. */
-  private forgetExpired(): void {
-    const oldestKept = performance.now() - this.timeoutMs;
-    for (const [id, waiter] of this.pending) {
-      if (waiter.sentMs > oldestKept) return;
-      this.pending.delete(id);
-      waiter.reject(new Error(`no answer within ${this.timeoutMs} ms`));
-    }
+    if (typeof id === 'string') this.replies.answered(id);
   }
 }

@@ -4,9 +4,10 @@
  * connection opened during setup, so requests can overlap on it and a late pong is never taken for another's.
  */
 import WebSocket from 'ws';
-import { LazyConnection } from '../lazy-connection';
+import { openConnectionCheck } from '../connection-check';
+import { PendingReplies } from '../pending-replies';
 import type { WebSocketRequest } from '../probe-identity';
-import { waitAtMost, type CheckContext, type OpenedCheck, type VirtualUser } from '../session';
+import type { CheckContext, OpenedCheck, VirtualUser } from '../session';
 
 /** Opens ws.connect on the `ws://` or `wss://` URL `target` (with the headers its upgrade carries). */
 export function openWsConnectCheck(target: string | WebSocketRequest, context: CheckContext): Promise<OpenedCheck> {
@@ -37,55 +38,28 @@ export function openWsConnectCheck(target: string | WebSocketRequest, context: C
 }
 
 /** Opens ws.ping on the `ws://` or `wss://` URL `target`; its shared connection is opened first (within the setup time). */
-export async function openWsPingCheck(target: string | WebSocketRequest, context: CheckContext): Promise<OpenedCheck> {
+export function openWsPingCheck(target: string | WebSocketRequest, context: CheckContext): Promise<OpenedCheck> {
   const sockets = new Set<WebSocket>();
-  const newConnection = (): LazyConnection<Pinger> =>
-    new LazyConnection<Pinger>({
-      open: async () => new Pinger(await handshake(target, context.timeoutMs, sockets), context.timeoutMs),
-      isOpen: (p) => p.isOpen,
-      destroy: (p) => p.destroy(),
-    });
-  const ping = (connection: LazyConnection<Pinger>) => async (): Promise<void> => (connection.ready() ?? (await connection.get())).ping();
-
-  const shared = newConnection();
-  await waitAtMost(shared.get(), context.setupMs);
-  const user = (): VirtualUser => {
-    const own = newConnection();
-    return { connect: () => own.get().then(() => undefined, () => undefined), request: ping(own), close: () => own.close() };
-  };
-  return {
-    session: {
-      request: ping(shared),
-      user,
-      close: () => {
-        shared.close();
-        terminateAll(sockets);
-      },
-    },
-  };
+  return openConnectionCheck(
+    async () => new Pinger(await handshake(target, context.timeoutMs, sockets), context.timeoutMs),
+    (pinger) => pinger.ping(),
+    context,
+    () => terminateAll(sockets),
+  );
 }
 
 /** One connection's pings, matched to their pongs by payload. */
 class Pinger {
-  private readonly pending = new Map<string, { readonly sentMs: number; resolve(): void; reject(e: Error): void }>();
+  private readonly replies: PendingReplies;
   private sequence = 0;
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
   ) {
-    socket.on('pong', (data: Buffer) => {
-      const key = data.toString('latin1');
-      const waiter = this.pending.get(key);
-      if (waiter === undefined) return;
-      this.pending.delete(key);
-      waiter.resolve();
-    });
-    socket.on('close', () => {
-      const error = new Error('the WebSocket connection closed');
-      for (const waiter of this.pending.values()) waiter.reject(error);
-      this.pending.clear();
-    });
+    this.replies = new PendingReplies(timeoutMs, 'no pong');
+    socket.on('pong', (data: Buffer) => this.replies.answered(data.toString('latin1')));
+    socket.on('close', () => this.replies.failAll(new Error('the WebSocket connection closed')));
   }
 
   get isOpen(): boolean {
@@ -93,33 +67,12 @@ class Pinger {
   }
 
   ping(): Promise<void> {
-    this.forgetExpired();
     const key = `probe-${++this.sequence}`;
-    return new Promise((resolve, reject) => {
-      this.pending.set(key, { sentMs: performance.now(), resolve, reject });
-      this.socket.ping(key, undefined, (e) => {
-        if (e === undefined || e === null) return;
-        this.pending.delete(key);
-        reject(e);
-      });
-    });
+    return this.replies.wait(key, (failed) => this.socket.ping(key, undefined, (e) => (e === undefined || e === null ? undefined : failed(e))));
   }
 
   destroy(): void {
     this.socket.terminate();
-  }
-
-  /**
-   * Fails the pings older than the timeout: the load model has already counted them, and a server that never
-   * pongs must not make the map grow for the whole run. Oldest first (a Map iterates in insertion order).
-   */
-  private forgetExpired(): void {
-    const oldestKept = performance.now() - this.timeoutMs;
-    for (const [key, waiter] of this.pending) {
-      if (waiter.sentMs > oldestKept) return;
-      this.pending.delete(key);
-      waiter.reject(new Error(`no pong within ${this.timeoutMs} ms`));
-    }
   }
 }
 
