@@ -90,7 +90,14 @@ export class ProbeAlarms extends Construct {
     super(scope, id);
     validate(this.node.path, props);
     const action = new actions.SnsAction(props.topic);
-    const alarm = (id: string, name: string, metric: cloudwatch.Metric, threshold: number, description: string): cloudwatch.Alarm => {
+    const alarm = (
+      id: string,
+      name: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      description: string,
+      treatMissingData = cloudwatch.TreatMissingData.BREACHING,
+    ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, id, {
         alarmName: name,
         alarmDescription: description,
@@ -99,7 +106,7 @@ export class ProbeAlarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: PROBE_EVALUATION_PERIODS,
         datapointsToAlarm: PROBE_DATAPOINTS_TO_ALARM,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        treatMissingData,
         actionsEnabled: true,
       });
       created.addAlarmAction(action);
@@ -137,20 +144,17 @@ export class ProbeAlarms extends Construct {
     const flowAlarms = new Map<Flow, cloudwatch.Alarm>();
     for (const probe of props.flows) {
       const held = probe.waiver === null ? `its ${probe.limitMs} ms target` : `its static ${probe.limitMs} ms (the config waives the flow here)`;
-      const created = new cloudwatch.Alarm(this, `Flow${pascalCase(probe.flow.replace(/[^a-z0-9]+/g, '-'))}P95`, {
-        alarmName: flowAlarmName(props.environment, props.region, probe.flow),
-        alarmDescription: `Flow ${probe.flow} in ${props.environment} ${props.region}: probed P95 (${flowSum(probe)}) above ${held} in 3 of 5 minutes (lib/views/flow-probes.ts)`,
-        metric: flowP95Expression(props.environment, props.region, probe),
-        threshold: probe.limitMs,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: PROBE_EVALUATION_PERIODS,
-        datapointsToAlarm: PROBE_DATAPOINTS_TO_ALARM,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        actionsEnabled: true,
-      });
-      created.addAlarmAction(action);
-      created.addOkAction(action);
-      flowAlarms.set(probe.flow, created);
+      flowAlarms.set(
+        probe.flow,
+        alarm(
+          `Flow${pascalCase(probe.flow.replace(/[^a-z0-9]+/g, '-'))}P95`,
+          flowAlarmName(props.environment, props.region, probe.flow),
+          flowP95Expression(props.environment, props.region, probe),
+          probe.limitMs,
+          `Flow ${probe.flow} in ${props.environment} ${props.region}: probed P95 (${flowSum(probe)}) above ${held} in 3 of 5 minutes (lib/views/flow-probes.ts)`,
+          cloudwatch.TreatMissingData.NOT_BREACHING,
+        ),
+      );
     }
     this.flowAlarms = flowAlarms;
     this.alarmNames = [
