@@ -9,6 +9,8 @@ import { geoSteering } from '../lib/views/edge/steering';
 import { greatCircleKm } from '../lib/facts/geo';
 import { REGION_CATALOG } from '../lib/facts/regions';
 import { configWith, env, problems } from './support/config';
+import { PROBE_REQUESTS_PER_RUN } from '../lib/facts/probe-checks';
+import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../lib/facts/rate-limits';
 
 const catalog = (...names: string[]) => names.map((name) => ({ name, latitude: REGION_CATALOG[name].latitude, longitude: REGION_CATALOG[name].longitude }));
 const prodPlan = async () => (resolvePlan(await loadConfigModule())).environments.find((e) => e.name === 'prod')!;
@@ -248,6 +250,16 @@ describe('edge config', () => {
       'environments.test.edge.rateLimitsPerMinute.entity: 500 per minute is more than the origin admits per client (ingress.rateLimitPer5Minutes 2000 = ' +
         '400 per minute), so the origin would block before the edge limit acts; lower it or raise ingress.rateLimitPer5Minutes',
     ]);
+  });
+
+  it("refuses an entity limit below the in-cluster probe's edge reads from one address", () => {
+    expect(PROBE_REQUESTS_PER_RUN).toBe(250);
+    expect(DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE.entity).toBeGreaterThanOrEqual(PROBE_REQUESTS_PER_RUN);
+    expect(problems(configWith(env({ edge: { rateLimitsPerMinute: { entity: 249 } } })))).toEqual([
+      'environments.test.edge.rateLimitsPerMinute.entity: 249 per minute is less than the 250 reads of a public profile the in-cluster probe sends ' +
+        'through the edge each minute from one address (lib/facts/probe-checks.ts PROBE_RUN); raise it to at least 250',
+    ]);
+    expect(() => resolvePlan(configWith(env({ edge: { rateLimitsPerMinute: { entity: 250 } } })))).not.toThrow();
   });
 
   it('refuses an unknown service and a zero limit', () => {

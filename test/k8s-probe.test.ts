@@ -8,8 +8,8 @@ import { GatewayChart } from '../k8s/gateway-chart';
 import { NetworkPoliciesChart } from '../k8s/network-policies-chart';
 import { ProbeChart } from '../k8s/probe-chart';
 import { renderStageCharts } from '../k8s/compute-charts';
-import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, PROBE_RUN, probeChecksFor, probeRunSeconds, probeShardSample } from '../lib/views/probe-target';
-import { PROBE_CHECKS } from '../lib/facts/probe-checks';
+import { EMF_AGENT_PORT, IN_CLUSTER_PROBE_CHECKS, probeChecksFor, probeShardSample } from '../lib/views/probe-target';
+import { PROBE_CHECKS, PROBE_REQUESTS_PER_RUN, PROBE_RUN, probeRunSeconds } from '../lib/facts/probe-checks';
 import { GigascaleError } from '../lib/util/errors';
 import { validateK8sObjects } from './support/k8s-schema';
 import { planOf } from './support/synth';
@@ -73,7 +73,9 @@ describe('ProbeChart', () => {
     expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length)).toBe(35);
     expect(probeRunSeconds(IN_CLUSTER_PROBE_CHECKS.length) + 10).toBeLessThan(job.activeDeadlineSeconds);
     // Enough samples for a P95 with a dozen above it.
-    expect(PROBE_RUN.durationSeconds * PROBE_RUN.ratePerSecond).toBe(240);
+    expect(PROBE_RUN.durationSeconds * PROBE_RUN.ratePerSecond).toBe(200);
+    // What one check sends in a run, warm-up included: the edge must admit it from one address (test/edge-plan.test.ts).
+    expect(PROBE_REQUESTS_PER_RUN).toBe(250);
   });
 
   it('keeps the last successful Job and the last three failed ones', () => {
@@ -96,7 +98,7 @@ describe('ProbeChart', () => {
       '--duration',
       '2s',
       '--rate',
-      '120',
+      '100',
       '--timeout',
       '500ms',
       '--emf',

@@ -46,6 +46,35 @@ export const DEFAULT_MAX_ERROR_RATE = 0.001;
 /** A check's setup (connecting, a first write) waits this long at most, whatever the timeout: a run's length stays bounded. */
 export const MAX_SETUP_MS = 1_000;
 
+/**
+ * One run of the in-cluster probe (k8s/probe-chart.ts), every minute. The checks run one after another, each 0.5 s
+ * of warm-up, then 2 s at 100 requests a second (200 samples: 10 above the P95), each request given 0.5 s (budgets are
+ * tens of milliseconds: an answer that late is a failure), after at most as long of setup: 3.5 s a check at most, 35 s
+ * for ten. With the process's start that ends before the Job is stopped at 50 s, so two runs never overlap and a hung
+ * run costs one datapoint. One check sends PROBE_REQUESTS_PER_RUN requests from one address, which the edge's rate
+ * limit for entity must admit for profile.read.edge (lib/plan/validate-edge.ts).
+ */
+export const PROBE_RUN = {
+  warmupSeconds: 0.5,
+  durationSeconds: 2,
+  ratePerSecond: 100,
+  timeoutSeconds: 0.5,
+  /** Kubernetes stops the Job's pod after this long (`activeDeadlineSeconds`): under the 60 s between runs. */
+  activeDeadlineSeconds: 50,
+  /** A run that could not start this long after its minute is skipped, not started late (`startingDeadlineSeconds`). */
+  startingDeadlineSeconds: 30,
+} as const;
+
+/** The longest one run of `checks` checks can take once the process has started, seconds. */
+export function probeRunSeconds(checks: number): number {
+  // A check's setup waits no longer than a request (probe/run.ts), and never more than MAX_SETUP_MS.
+  const setupSeconds = Math.min(MAX_SETUP_MS / 1000, PROBE_RUN.timeoutSeconds);
+  return checks * (setupSeconds + PROBE_RUN.warmupSeconds + PROBE_RUN.durationSeconds + PROBE_RUN.timeoutSeconds);
+}
+
+/** Requests one check of one run sends, warm-up included. */
+export const PROBE_REQUESTS_PER_RUN = (PROBE_RUN.warmupSeconds + PROBE_RUN.durationSeconds) * PROBE_RUN.ratePerSecond;
+
 /** CloudWatch namespace of the probe's embedded-metric-format lines. */
 export const PROBE_METRIC_NAMESPACE = 'Gigascale/Probe';
 

@@ -1,16 +1,37 @@
 /**
- * Cross-field rules of what the edge serves: per-service edge rate limits against the origin's, and hostnames that
- * two environments would both claim. They run on the raw input like the rest of `validate.ts`.
+ * Cross-field rules of what the edge serves: per-service edge rate limits against the origin's (and entity's against
+ * the probe's edge reads), and hostnames that two environments would both claim. They run on the raw input like the rest of `validate.ts`.
  */
 import type { Issue } from '../util/errors';
 import { isRecord } from '../util/json';
 import { apiHostname, originHostname, turnHostname } from '../facts/names/ingress';
 import { DEFAULT_CACHE_TTLS } from '../facts/cache-tiers';
 import { PHASE_PRESETS, type Phase, type PhasePreset } from '../facts/phases';
+import { PROBE_REQUESTS_PER_RUN } from '../facts/probe-checks';
 
-/** Problems of the edge's settings in one environment: rate limits against the origin's, browser against edge TTLs. */
+/** Problems of the edge's settings in one environment: rate limits against the origin's and the probe's, browser against edge TTLs. */
 export function edgeIssues(at: string, env: Record<string, unknown>): Issue[] {
-  return [...rateLimitIssues(at, env), ...browserTtlIssues(at, env)];
+  return [...rateLimitIssues(at, env), ...probeRateIssues(at, env), ...browserTtlIssues(at, env)];
+}
+
+/**
+ * The in-cluster probe reads the reserved public profile through the edge (profile.read.edge) PROBE_REQUESTS_PER_RUN
+ * times a minute from one address, its region's NAT gateway; an entity limit below that would answer it 429 and the
+ * probe would report the edge as failing.
+ */
+function probeRateIssues(at: string, env: Record<string, unknown>): Issue[] {
+  const edge = isRecord(env.edge) ? env.edge : {};
+  const limits = isRecord(edge.rateLimitsPerMinute) ? edge.rateLimitsPerMinute : {};
+  const limit = limits.entity;
+  if (typeof limit !== 'number' || limit >= PROBE_REQUESTS_PER_RUN) return [];
+  return [
+    {
+      at: `${at}.edge.rateLimitsPerMinute.entity`,
+      message:
+        `${limit} per minute is less than the ${PROBE_REQUESTS_PER_RUN} reads of a public profile the in-cluster probe sends through the edge each minute ` +
+        `from one address (lib/facts/probe-checks.ts PROBE_RUN); raise it to at least ${PROBE_REQUESTS_PER_RUN}`,
+    },
+  ];
 }
 
 /** An edge limit above the origin WAF's per-client limit could never act: the origin would block the client first. */

@@ -1,7 +1,7 @@
 /**
- * The in-cluster probe, described once: the target file the CronJob (k8s/probe-chart.ts) hands bin/probe.ts, the
- * checks that target makes it run (the alarms and the dashboard of stacks/observability watch exactly those), and the
- * timing of one run, which must end well inside the minute between two runs.
+ * The in-cluster probe, described once: the target file the CronJob (k8s/probe-chart.ts) hands bin/probe.ts, and the
+ * checks that target makes it run (the alarms and the dashboard of stacks/observability watch exactly those). The
+ * timing of one run is lib/facts/probe-checks.ts PROBE_RUN.
  *
  * The default target (IN_CLUSTER_PROBE_FIELDS) has only endpoints the probe has an identity for, or needs none for:
  * - `postgres`: the RDS proxies of a sample of shards (PROBE_SHARD_SAMPLE), by their private-zone names, as the
@@ -22,7 +22,7 @@
  *   identity there (`auth=sts`: a presigned STS GetCallerIdentity request for its pod role, bound to the environment,
  *   lib/facts/probe-identity.ts), which auth admits as the reserved probe user. No secret is kept anywhere.
  */
-import { CHECK_FIELD, MAX_SETUP_MS, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../facts/probe-checks';
+import { CHECK_FIELD, PROBE_CHECKS, TARGET_FIELDS, type ProbeCheck, type TargetField } from '../facts/probe-checks';
 import type { ProbeTarget } from '../facts/probe-checks';
 import { K8S_NAMESPACE, workloadName } from '../facts/names/k8s';
 import { shardEndpointName } from '../facts/names/data';
@@ -82,7 +82,7 @@ export function probeTargetUrls(scope: InClusterScope): Readonly<Record<TargetFi
   const gateway = `${workloadName(GATEWAY)}.${scope.namespace ?? K8S_NAMESPACE}.svc.${CLUSTER_DOMAIN}:${GATEWAY_PORT}`;
   const socket = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!;
   // The probe's identity for auth, for this environment's auth only (probe/probe-identity.ts).
-  const identity = `auth=sts&audience=${scope.environment}`;
+  const socketUrl = `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket&auth=sts&audience=${scope.environment}`;
   return {
     postgres: probeShardSample(scope.shards).map((shard) => probeShardUrl(scope.environment, shard)),
     redis: `rediss://${cacheProbeUserName(scope.environment)}@${cacheEndpointName(scope.environment)}:${CACHE_PORT}?auth=iam&cache=${cacheReplicationGroupId(scope.environment)}`,
@@ -91,12 +91,12 @@ export function probeTargetUrls(scope: InClusterScope): Readonly<Record<TargetFi
     profile_edge: `https://${apiHostname(scope.domain)}${PROBE_PROFILE_PATH}`,
     // Engine.IO's WebSocket transport, opened directly (no polling handshake first): a bare socket for ws.*, and
     // the Socket.IO session chat.roundtrip speaks on the same route.
-    ws: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket&${identity}`,
-    chat: `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket&${identity}`,
+    ws: socketUrl,
+    chat: socketUrl,
   };
 }
 
-/** The target file of one region's CronJob: `{"region": ..., "postgres": [...], "redis": ..., "http": ...}`, fields in TARGET_FIELDS order. */
+/** The target file of one region's CronJob: `{"region": ..., "postgres": [...], "redis": ..., ...}`, fields in TARGET_FIELDS order. */
 export function inClusterProbeTarget(region: string, scope: InClusterScope, fields: readonly TargetField[] = IN_CLUSTER_PROBE_FIELDS): ProbeTarget {
   const urls = probeTargetUrls(scope);
   const target: Record<string, string | readonly string[]> = { region };
@@ -111,28 +111,3 @@ export function probeChecksFor(fields: readonly TargetField[]): ProbeCheck[] {
 
 /** The checks the in-cluster CronJob runs in every region: what the probe alarms and dashboard cover. */
 export const IN_CLUSTER_PROBE_CHECKS: readonly ProbeCheck[] = probeChecksFor(IN_CLUSTER_PROBE_FIELDS);
-
-/**
- * One run of the CronJob, every minute. The checks run one after another, each 0.5 s of warm-up, then 2 s at 120
- * requests a second (240 samples: 12 above the P95), each request given 0.5 s (budgets are tens of milliseconds: an
- * answer that late is a failure), after at most as long of setup: 3.5 s a check at most, 35 s for the ten. With the
- * process's start that ends before the Job is stopped at 50 s, so two runs never overlap and a hung run costs one
- * datapoint.
- */
-export const PROBE_RUN = {
-  warmupSeconds: 0.5,
-  durationSeconds: 2,
-  ratePerSecond: 120,
-  timeoutSeconds: 0.5,
-  /** Kubernetes stops the Job's pod after this long (`activeDeadlineSeconds`): under the 60 s between runs. */
-  activeDeadlineSeconds: 50,
-  /** A run that could not start this long after its minute is skipped, not started late (`startingDeadlineSeconds`). */
-  startingDeadlineSeconds: 30,
-} as const;
-
-/** The longest one run of `checks` checks can take once the process has started, seconds. */
-export function probeRunSeconds(checks: number): number {
-  // A check's setup waits no longer than a request (probe/run.ts), and never more than MAX_SETUP_MS.
-  const setupSeconds = Math.min(MAX_SETUP_MS / 1000, PROBE_RUN.timeoutSeconds);
-  return checks * (setupSeconds + PROBE_RUN.warmupSeconds + PROBE_RUN.durationSeconds + PROBE_RUN.timeoutSeconds);
-}
