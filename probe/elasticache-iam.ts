@@ -6,14 +6,10 @@
  *
  * The token is a SigV4-presigned `GET http://<replication group id>/?Action=connect&User=<user>` for the service
  * `elasticache`, valid 900 s, without its `http://` (ElastiCache User Guide, "Authenticating with IAM": the example
- * signs exactly that request). The SDK has no ElastiCache signer, so this builds the request the way
- * @aws-sdk/rds-signer builds RDS's, with the same pieces.
+ * signs exactly that request). The SDK has no ElastiCache signer, so this presigns the request the way
+ * @aws-sdk/rds-signer presigns RDS's, with the same pieces (probe/presign.ts).
  */
-import { formatUrl } from '@aws-sdk/core/util';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { Sha256 } from '@smithy/core/checksum';
-import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { presignedUrl } from './presign';
 import { canonicalHost, IAM_AUTH_PARAMETER, IAM_AUTH_VALUE } from './rds-iam';
 import { respEndpoint, type RespEndpoint } from './resp';
 
@@ -34,18 +30,19 @@ export interface CacheTokenRequest {
 export type CacheTokenProvider = (request: CacheTokenRequest) => Promise<string>;
 
 /** A token for `request`, signed with the credentials the AWS SDK's default chain finds (tests give their own). */
-export async function elasticacheIamToken(request: CacheTokenRequest, credentials = fromNodeProviderChain()): Promise<string> {
-  const signer = new SignatureV4({ service: 'elasticache', region: request.region, credentials, sha256: Sha256 });
-  const unsigned = new HttpRequest({
-    method: 'GET',
-    protocol: 'http:',
-    hostname: request.cacheName,
-    path: '/',
-    query: { Action: 'connect', User: request.username },
-    headers: { host: request.cacheName },
-  });
-  const presigned = await signer.presign(unsigned, { expiresIn: CACHE_TOKEN_SECONDS });
-  return formatUrl(presigned).replace(/^http:\/\//, '');
+export async function elasticacheIamToken(request: CacheTokenRequest, credentials?: Parameters<typeof presignedUrl>[1]): Promise<string> {
+  const url = await presignedUrl(
+    {
+      service: 'elasticache',
+      region: request.region,
+      protocol: 'http:',
+      hostname: request.cacheName,
+      query: { Action: 'connect', User: request.username },
+      expiresInSeconds: CACHE_TOKEN_SECONDS,
+    },
+    credentials,
+  );
+  return url.replace(/^http:\/\//, '');
 }
 
 /**

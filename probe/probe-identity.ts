@@ -4,32 +4,29 @@
  * upgrade. A target asks for it with `auth=sts&audience=<environment>` in a `ws://` or `wss://` URL; the parameters
  * are the probe's and are removed before it connects.
  */
-import { formatUrl } from '@aws-sdk/core/util';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { Sha256 } from '@smithy/core/checksum';
-import { HttpRequest } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { presignedUrl } from './presign';
+import { IAM_AUTH_PARAMETER } from './rds-iam';
 import { PROBE_AUDIENCE_HEADER, PROBE_AUTH_SCHEME, PROBE_IDENTITY_SECONDS, STS_API_VERSION } from '../lib/facts/probe-identity';
 
 /** The parameters of a WebSocket URL that ask for the probe's identity. */
 export const STS_AUTH_VALUE = 'sts';
 export const AUDIENCE_PARAMETER = 'audience';
-const AUTH_PARAMETER = 'auth';
 
 /** The presigned request, as base64url, for the environment `audience` in `region`. */
-export async function probeIdentityToken(region: string, audience: string, credentials = fromNodeProviderChain()): Promise<string> {
-  const hostname = `sts.${region}.amazonaws.com`;
-  const signer = new SignatureV4({ service: 'sts', region, credentials, sha256: Sha256 });
-  const request = new HttpRequest({
-    method: 'GET',
-    protocol: 'https:',
-    hostname,
-    path: '/',
-    query: { Action: 'GetCallerIdentity', Version: STS_API_VERSION },
-    headers: { host: hostname, [PROBE_AUDIENCE_HEADER]: audience },
-  });
-  const presigned = await signer.presign(request, { expiresIn: PROBE_IDENTITY_SECONDS });
-  return Buffer.from(formatUrl(presigned)).toString('base64url');
+export async function probeIdentityToken(region: string, audience: string, credentials?: Parameters<typeof presignedUrl>[1]): Promise<string> {
+  const url = await presignedUrl(
+    {
+      service: 'sts',
+      region,
+      protocol: 'https:',
+      hostname: `sts.${region}.amazonaws.com`,
+      query: { Action: 'GetCallerIdentity', Version: STS_API_VERSION },
+      headers: { [PROBE_AUDIENCE_HEADER]: audience },
+      expiresInSeconds: PROBE_IDENTITY_SECONDS,
+    },
+    credentials,
+  );
+  return Buffer.from(url).toString('base64url');
 }
 
 /** A WebSocket URL to open and the headers its upgrade carries. */
@@ -48,10 +45,10 @@ export async function webSocketRequestFor(
   token: (region: string, audience: string) => Promise<string> = probeIdentityToken,
 ): Promise<WebSocketRequest> {
   const parsed = new URL(url);
-  if (parsed.searchParams.get(AUTH_PARAMETER) !== STS_AUTH_VALUE) return { url, headers: {} };
+  if (parsed.searchParams.get(IAM_AUTH_PARAMETER) !== STS_AUTH_VALUE) return { url, headers: {} };
   if (region === undefined) throw new Error("the probe's identity needs the AWS region it is signed in (the target's region)");
   const audience = parsed.searchParams.get(AUDIENCE_PARAMETER)!;
-  parsed.searchParams.delete(AUTH_PARAMETER);
+  parsed.searchParams.delete(IAM_AUTH_PARAMETER);
   parsed.searchParams.delete(AUDIENCE_PARAMETER);
   return { url: parsed.toString(), headers: { authorization: `${PROBE_AUTH_SCHEME} ${await token(region, audience)}` } };
 }

@@ -11,7 +11,10 @@
 import { promises as dns } from 'node:dns';
 import { Signer } from '@aws-sdk/rds-signer';
 
-/** The `auth` parameter of a `postgres://` URL that asks for IAM authentication. */
+/**
+ * The `auth` parameter of a target URL, which asks for a way of signing in: `iam` in a `postgres://` URL (here) or a
+ * `rediss://` one (probe/elasticache-iam.ts), `sts` in a `ws://` one (probe/probe-identity.ts).
+ */
 export const IAM_AUTH_PARAMETER = 'auth';
 export const IAM_AUTH_VALUE = 'iam';
 
