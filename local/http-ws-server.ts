@@ -12,14 +12,12 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { LOOPBACK } from './ports';
-import { PROBE_CHAT_EVENT, PROBE_PROFILE_PATH, PUBLIC_PROFILE_PREFIX, SERVICE_SPECS } from '../lib/facts/workloads';
+import { CHAT_SOCKET_PATH, PROBE_CHAT_EVENT, PROBE_PROFILE_PATH, PUBLIC_PROFILE_PREFIX, SOCKET_IO_WEBSOCKET_QUERY } from '../lib/facts/workloads';
 
 /** The health path Envoy serves at the gateway. */
 export const HEALTH_PATH = '/gateway/health';
 /** The path that accepts WebSocket upgrades. */
 export const WS_PATH = '/ws';
-/** Chat's Socket.IO path, where the stand-in answers chat.roundtrip (SERVICE_SPECS' chat WebSocket route). */
-export const CHAT_PATH = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!.prefix;
 /** What the stand-in answers for the reserved profile: the shape of a public profile. */
 const PROFILE_BODY = Buffer.from(JSON.stringify({ id: PROBE_PROFILE_PATH.slice(PUBLIC_PROFILE_PREFIX.length), displayName: 'gigascale probe', public: true }));
 /**
@@ -63,13 +61,13 @@ export async function startHttpWsServer(): Promise<LocalHttpWsServer> {
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = pathOf(request);
-    if (path !== WS_PATH && path !== CHAT_PATH) {
+    if (path !== WS_PATH && path !== CHAT_SOCKET_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       wss.emit('connection', ws, request);
-      if (path === CHAT_PATH) serveChat(ws);
+      if (path === CHAT_SOCKET_PATH) serveChat(ws);
     });
   });
   server.on('clientError', (_error, socket: Socket) => socket.destroy());
@@ -90,7 +88,7 @@ export async function startHttpWsServer(): Promise<LocalHttpWsServer> {
     httpUrl: `http://${LOOPBACK}:${port}${HEALTH_PATH}`,
     profileUrl: `http://${LOOPBACK}:${port}${PROBE_PROFILE_PATH}`,
     wsUrl: `ws://${LOOPBACK}:${port}${WS_PATH}`,
-    chatUrl: `ws://${LOOPBACK}:${port}${CHAT_PATH}?EIO=4&transport=websocket`,
+    chatUrl: `ws://${LOOPBACK}:${port}${CHAT_SOCKET_PATH}?${SOCKET_IO_WEBSOCKET_QUERY}`,
     port,
     openWebSockets: () => wss.clients.size,
     stop() {

@@ -238,6 +238,11 @@ export const SERVICE_SPECS: Readonly<Record<HttpService, ServiceSpec>> = {
   },
 };
 
+/** Chat's Socket.IO path: its WebSocket route (the probe's ws.* and chat.roundtrip checks, and probe:local's stand-in). */
+export const CHAT_SOCKET_PATH = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!.prefix;
+/** The query that opens Engine.IO 4's WebSocket transport directly, without the polling handshake first. */
+export const SOCKET_IO_WEBSOCKET_QUERY = 'EIO=4&transport=websocket';
+
 /** Every route of every service, with its service, longest prefix first (the order the gateway matches them in). */
 export function allRoutes(): { readonly service: HttpService; readonly route: Route }[] {
   return HTTP_SERVICES.flatMap((service) => SERVICE_SPECS[service].routes.map((route) => ({ service, route }))).sort(

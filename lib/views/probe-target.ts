@@ -27,7 +27,7 @@ import type { ProbeTarget } from '../facts/probe-checks';
 import { K8S_NAMESPACE, workloadName } from '../facts/names/k8s';
 import { shardEndpointName } from '../facts/names/data';
 import { DATABASE_NAME, DATABASE_PORT, PROBE_DB_USER } from '../facts/aurora';
-import { GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT, PROBE_PROFILE_PATH, SERVICE_SPECS } from '../facts/workloads';
+import { CHAT_SOCKET_PATH, GATEWAY, GATEWAY_HEALTH_PATH, GATEWAY_PORT, PROBE_PROFILE_PATH, SOCKET_IO_WEBSOCKET_QUERY } from '../facts/workloads';
 import { apiHostname } from '../facts/names/ingress';
 import { cacheEndpointName, cacheProbeUserName, cacheReplicationGroupId } from '../facts/names/cache';
 import { CACHE_PORT } from '../facts/valkey';
@@ -80,9 +80,8 @@ export const EMF_AGENT_PORT = 25888;
  */
 export function probeTargetUrls(scope: InClusterScope): Readonly<Record<TargetField, string | readonly string[]>> {
   const gateway = `${workloadName(GATEWAY)}.${scope.namespace ?? K8S_NAMESPACE}.svc.${CLUSTER_DOMAIN}:${GATEWAY_PORT}`;
-  const socket = SERVICE_SPECS.chat.routes.find((r) => r.websocket)!;
   // The probe's identity for auth, for this environment's auth only (probe/probe-identity.ts).
-  const socketUrl = `ws://${gateway}${socket.prefix}?EIO=4&transport=websocket&auth=sts&audience=${scope.environment}`;
+  const socketUrl = `ws://${gateway}${CHAT_SOCKET_PATH}?${SOCKET_IO_WEBSOCKET_QUERY}&auth=sts&audience=${scope.environment}`;
   return {
     postgres: probeShardSample(scope.shards).map((shard) => probeShardUrl(scope.environment, shard)),
     redis: `rediss://${cacheProbeUserName(scope.environment)}@${cacheEndpointName(scope.environment)}:${CACHE_PORT}?auth=iam&cache=${cacheReplicationGroupId(scope.environment)}`,
