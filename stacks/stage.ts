@@ -21,6 +21,7 @@ import { MigrationsStack } from './compute/migrations-stack';
 import { shardGroupOf } from '../lib/facts/shard-groups';
 import { IngressStack } from './ingress/ingress-stack';
 import { ObservabilityStack } from './observability/observability-stack';
+import { ChaosStack } from './chaos/chaos-stack';
 
 export interface RegionStageProps {
   /** The environment, from the resolved plan. */
@@ -49,6 +50,8 @@ export class RegionStage extends Stage {
   readonly backup: BackupStack;
   /** The probe's alarms, the origin canary and the latency dashboard. */
   readonly observability: ObservabilityStack;
+  /** The region's failure experiments (AWS FIS) and their weekly schedules. */
+  readonly chaos: ChaosStack;
   /** Write region only: one stack per migrations group (shard secrets and Jobs), in group order. */
   readonly migrations: readonly MigrationsStack[];
   /**
@@ -137,6 +140,9 @@ export class RegionStage extends Stage {
     for (const tier of [...this.shardAlarms, this.cache, this.bus, this.media]) {
       this.observability.addStackDependency(tier, 'the region composite alarm watches the tier\'s composite alarm');
     }
+    this.chaos = new ChaosStack(this, 'Chaos', { environment, region });
+    // The experiments' stop conditions name the region's alarms: they exist before a schedule can start a run.
+    this.chaos.addStackDependency(this.observability, 'the experiments stop on the region composite and the probe alarms');
     this.renderedCharts = renderStageCharts(environment, region);
 
     applyComplianceGate(this);

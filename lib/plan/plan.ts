@@ -7,6 +7,7 @@ import type { HttpService } from '../facts/workloads';
 import type { RegionBusPlan, TopicPlan } from './bus-sizing';
 import type { CacheTtls } from '../facts/cache-tiers';
 import type { CrossRegionReplication, DestructiveAllowance, VaultLockMode } from './schema';
+import type { Weekday } from '../facts/chaos';
 import type { SubnetLayout } from './subnets';
 import type { Flow } from '../facts/flows';
 import type { Hop } from '../facts/hops';
@@ -143,6 +144,18 @@ export interface BackupSettings {
   readonly copyAccount: { readonly account: string; readonly vaultName: string } | null;
 }
 
+/** The weekly window of the failure experiments (lib/views/chaos-plan.ts lays them out in it). */
+export interface ChaosSettings {
+  readonly schedule: {
+    /** Whether the schedules start the experiments; off, they exist disabled. */
+    readonly enabled: boolean;
+    /** Day of the week (UTC) the window opens. */
+    readonly day: Weekday;
+    /** Hour (UTC) the window opens. */
+    readonly startHourUtc: number;
+  };
+}
+
 /** A Slack channel AWS Chatbot posts an environment's alarms to. */
 export interface SlackChannel {
   readonly workspaceId: string;
@@ -192,6 +205,8 @@ export interface EnvironmentPlan {
   readonly observability: ObservabilityPlan;
   /** AWS Backup of the shards and media buckets. */
   readonly backup: BackupSettings;
+  /** The failure experiments' weekly window. */
+  readonly chaos: ChaosSettings;
   readonly regions: readonly RegionPlan[];
 }
 

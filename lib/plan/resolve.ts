@@ -27,6 +27,7 @@ import { TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
 import { DEFAULT_NODE_AMI_ALIAS } from '../facts/karpenter';
 import { DEFAULT_RPO_SECONDS } from '../facts/alarms';
 import { DEFAULT_BACKUP_RETENTION_DAYS } from './backup';
+import { DEFAULT_CHAOS_WINDOW } from '../facts/chaos';
 import { CONSUMER_POD, CONSUMERS, type Consumer } from '../facts/consumers';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../facts/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../facts/rate-limits';
@@ -241,6 +242,14 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
       retentionDays: env.backup?.retentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS,
       vaultLock: env.backup?.vaultLock ?? (env.phase >= 4 ? 'compliance' : 'governance'),
       copyAccount: env.backup?.copyAccount ?? null,
+    },
+    chaos: {
+      schedule: {
+        // Production traffic (phase 4 on) is not failed on a schedule until the config says so.
+        enabled: env.chaos?.schedule?.enabled ?? env.phase < 4,
+        day: env.chaos?.schedule?.day ?? DEFAULT_CHAOS_WINDOW.day,
+        startHourUtc: env.chaos?.schedule?.startHourUtc ?? DEFAULT_CHAOS_WINDOW.startHourUtc,
+      },
     },
     regions: regionPlans,
   };

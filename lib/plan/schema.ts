@@ -21,6 +21,7 @@ import { HOP_NAMES, type Hop } from '../facts/hops';
 import { WORKLOAD_FIELDS, type WorkloadModel } from './workload';
 import { CAPACITY_NUMBERS, type CapacityInput } from './capacities';
 import { integerProblem } from '../util/ranges';
+import { WEEKDAYS, type Weekday } from '../facts/chaos';
 
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
 export const MAX_SHARDS = BUCKET_COUNT;
@@ -301,6 +302,17 @@ export const environmentSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  chaos: z
+    .strictObject({
+      schedule: z
+        .strictObject({
+          enabled: z.boolean({ error: (i) => `must be true or false, got ${JSON.stringify(i.input)}` }).optional(),
+          day: choice(WEEKDAYS).optional(),
+          startHourUtc: intIn(0, 23).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   // Values are checked by lib/plan (workloadIssues, capacityIssues) for messages that say what the field means.
   workload: z.strictObject(anyOf(WORKLOAD_FIELDS)).optional(),
   capacity: z
@@ -577,6 +589,24 @@ export interface EnvironmentInput {
      * one to copy into it. @default - no copy outside the account
      */
     readonly copyAccount?: { readonly account: string; readonly vaultName: string };
+  };
+  /** The failure experiments of every region (AWS FIS) and their weekly run (docs/chaos.md). */
+  readonly chaos?: {
+    /**
+     * The weekly window in which EventBridge Scheduler starts every experiment, one region after another (the write
+     * region first), one experiment at a time.
+     */
+    readonly schedule?: {
+      /**
+       * Whether the schedules start the experiments; off, they exist disabled. @default - true before phase 4, false
+       * from phase 4 (production traffic): turn it on once each experiment has been run by hand
+       */
+      readonly enabled?: boolean;
+      /** Day of the week (UTC) the window opens. @default 'TUE' */
+      readonly day?: Weekday;
+      /** Hour (UTC) the window opens, 0..23. @default 14 */
+      readonly startHourUtc?: number;
+    };
   };
   /**
    * The workload the environment is sized for (lib/plan/workload.ts): users and their peak load over all regions.

@@ -1,9 +1,9 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SecureBucket } from '../secure-bucket';
 import type { Construct } from 'constructs';
-import { mediaBucketName, mediaKeyAlias, mediaLogBucketName } from '../../lib/facts/names/media';
+import { MEDIA_BUCKET_TAG, mediaBucketName, mediaKeyAlias, mediaLogBucketName } from '../../lib/facts/names/media';
 import { RegionalStack, type RegionalStackProps } from '../regional-stack';
 import { AccessLogBucket } from './access-log-bucket';
 import { MediaReplication } from './media-replication';
@@ -86,6 +86,8 @@ export class MediaStack extends RegionalStack {
       replicationRole: this.replication?.role,
       replicationRules: this.replication ? [...this.replication.rules] : undefined,
     });
+    // FIS finds the bucket whose replication the media-replication-pause experiment pauses by tags only.
+    Tags.of(this.bucket).add(MEDIA_BUCKET_TAG.key, MEDIA_BUCKET_TAG.value);
 
     new CfnOutput(this, 'MediaBucketName', {
       value: this.bucket.bucketName,

@@ -27,3 +27,9 @@ export function mediaKeyAlias(env: string): string {
 export function mediaReplicationRuleId(destinationRegion: string): string {
   return `to-${destinationRegion}`;
 }
+
+/**
+ * The tag that tells the media bucket from the access-log bucket beside it (both carry the stack's tags): FIS finds
+ * the bucket whose replication it pauses by tags only.
+ */
+export const MEDIA_BUCKET_TAG = { key: 'bucket', value: 'media' } as const;

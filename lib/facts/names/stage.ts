@@ -18,6 +18,7 @@ export type Concern =
   | 'compute'
   | 'observability'
   | 'backup'
+  | 'chaos'
   | `shards-${number}`
   | `shard-alarms-${number}`
   | `migrations-${number}`;

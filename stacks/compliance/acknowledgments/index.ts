@@ -16,6 +16,7 @@ import type { IConstruct } from 'constructs';
 import { covers, type NagAcknowledgment } from './acknowledgment';
 import { BACKUP_ACKNOWLEDGMENTS } from './backup';
 import { BUS_ACKNOWLEDGMENTS } from './bus';
+import { CHAOS_ACKNOWLEDGMENTS } from './chaos';
 import { CACHE_ACKNOWLEDGMENTS } from './cache';
 import { COMPUTE_ACKNOWLEDGMENTS } from './compute';
 import { DATA_ACKNOWLEDGMENTS } from './data';
@@ -38,6 +39,7 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   ...COMPUTE_ACKNOWLEDGMENTS,
   ...BACKUP_ACKNOWLEDGMENTS,
   ...OBSERVABILITY_ACKNOWLEDGMENTS,
+  ...CHAOS_ACKNOWLEDGMENTS,
   ...SHARED_ACKNOWLEDGMENTS,
 ];
 
