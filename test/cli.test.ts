@@ -50,7 +50,7 @@ describe('npx cdk synth', () => {
 
   it('synthesizes the default config offline and ends with the summary table', () => {
     expect(first.stderr).toContain('prod-ap-southeast-1-network');
-    expect(first.stderr).toMatch(/5 stages, 57 stacks; resources per stack max \d+ \(limit 400\)/);
+    expect(first.stderr).toMatch(/5 stages, 62 stacks; resources per stack max \d+ \(limit 400\)/);
     expect(first.code).toBe(0);
   });
 
@@ -214,6 +214,7 @@ describe('npx cdk synth', () => {
       'prod-eu-west-1/Compute (prod-eu-west-1-compute)',
       'prod-eu-west-1/Backup (prod-eu-west-1-backup)',
       'prod-eu-west-1/Observability (prod-eu-west-1-observability)',
+      'prod-eu-west-1/Chaos (prod-eu-west-1-chaos)',
     ]);
   });
 

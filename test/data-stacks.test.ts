@@ -255,9 +255,9 @@ describe('128 shards, the write region and a secondary', () => {
     const { app, stages } = stagesOf(planOf({ env: 'prod', regions: TWO_REGIONS, shards: 128, rdsClusterQuota: 128, rdsInstanceQuota: 256, rdsProxyQuota: 128 }));
     const sizes = [...templates(app.synth().nestedAssemblies.map((n) => n.nestedAssembly)).entries()].map(([name, text]) => ({ name, resources: Object.keys((JSON.parse(text) as { Resources: object }).Resources).length, bytes: text.length }));
     for (const s of stages) expect(s.shardGroups).toHaveLength(8);
-    // Per region: network, data, cache, media, bus, ingress, compute, backup, observability, 8 shard groups and their 8
-    // alarm stacks; in the write region two migrations stacks of 64 shards each.
-    expect(sizes).toHaveLength(2 * 25 + 2);
+    // Per region: network, data, cache, media, bus, ingress, compute, backup, observability, chaos, 8 shard groups and
+    // their 8 alarm stacks; in the write region two migrations stacks of 64 shards each.
+    expect(sizes).toHaveLength(2 * 26 + 2);
     expect(stages.map((s) => s.migrations.length)).toEqual([2, 0]);
     expect(Math.max(...sizes.map((s) => s.resources))).toBeLessThanOrEqual(400);
     expect(Math.max(...sizes.map((s) => s.bytes))).toBeLessThanOrEqual(800_000);

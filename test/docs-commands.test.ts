@@ -29,7 +29,7 @@ const NOT_RUN: readonly (readonly [prefix: string, why: string])[] = [
   ['npm ci', 'CI runs it on a fresh clone (.ci/run)'],
   ['npm test', 'CI runs it (.ci/run)'],
 ];
-const RUN_OFFLINE = ['plan', 'budget', 'edge:plan', 'shards'];
+const RUN_OFFLINE = ['plan', 'budget', 'edge:plan', 'shards', 'chaos'];
 
 interface Command {
   readonly where: string;

@@ -186,8 +186,9 @@ describe('npm run -s review against the base commit', () => {
       expect(r.properties).toEqual([{ name: 'Properties.DBInstanceClass', impact: 'update', before: 'db.r7g.large', after: 'db.r7g.xlarge' }]);
     }
     // The added shard: its resources added, and what lists every shard grows by one: the proxies' connect policy, the
-    // shard map services read, the migration Jobs; the probe's sample moves to the new last shard. The cluster
-    // parameters follow the class (its connection limit).
+    // shard map services read, the migration Jobs; the probe's sample moves to the new last shard; the reader-reboot
+    // experiment names the new shard's reader (it picks from the first 5 shards). The cluster parameters follow the
+    // class (its connection limit).
     const added = resources.filter((r) => r.change === 'added');
     expect(added.length).toBeGreaterThan(10);
     // Its alarms are added beside its group; the other shards' memory floor and connection limit follow the class.
@@ -207,6 +208,8 @@ describe('npm run -s review against the base commit', () => {
       'modified dev-us-east-1/Migrations0/Manifests/ShardSecrets0',
       'modified dev-us-east-1/Migrations0/Manifests/Migrations0',
       'modified dev-us-east-1/Observability/TierDashboard/Dashboard',
+      'modified dev-us-east-1/Chaos/AuroraReaderReboot/Policy',
+      'modified dev-us-east-1/Chaos/AuroraReaderReboot/Template',
     ]);
     expect(report.stages[0].manifests.map((m) => `${m.change} ${m.object}`)).toEqual([
       'changed ConfigMap gigascale/gigascale-probe-target',

@@ -41,8 +41,8 @@ export const REPLICATION_PAUSE_MINUTES = 10;
 export const FAILOVER_SHARDS = 2;
 
 /**
- * Reader instances one reboot experiment may pick from, spread evenly over the shards: FIS takes at most 5 ARNs in
- * a target (its API's ResourceArns) and a reader cannot be told from a writer by tags, so the candidates are named.
+ * Reader instances one reboot experiment may pick from, one per shard: FIS takes at most 5 ARNs in a target (its
+ * API's ResourceArns) and a reader cannot be told from a writer by tags, so the candidates are named.
  */
 export const REBOOT_CANDIDATES = 5;
 

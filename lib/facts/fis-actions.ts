@@ -52,14 +52,20 @@ export interface FisAction {
    * but the fault (S3: a replication configuration may be written only as a pause request).
    */
   readonly onTargetsIf?: { readonly actions: readonly string[]; readonly condition: Readonly<Record<string, Readonly<Record<string, string>>>> };
-  /** IAM actions on resources FIS creates for the fault and tags `managedByFIS=true` (network ACLs, route tables). */
-  readonly onManaged: readonly string[];
+  /**
+   * IAM actions on what FIS makes for the fault (network ACLs, route tables) and tags `managedByFIS=true`: `create`
+   * makes it, with the tag in the request; `change` acts on what already carries the tag (an entry in FIS's ACL, a
+   * route in its route table, their deletion).
+   */
+  readonly onManaged: { readonly create: readonly string[]; readonly change: readonly string[] };
   /** IAM actions that take no resource (descriptions, tag lookups): allowed on `*`, as IAM requires. */
   readonly unscoped: readonly string[];
 }
 
 /** The tag FIS puts on what it creates during a network fault, and the managed policies' condition on it. */
 export const FIS_MANAGED_TAG = { key: 'managedByFIS', value: 'true' } as const;
+
+const NONE = { create: [], change: [] } as const;
 
 export const FIS_ACTIONS = {
   'aws:fis:wait': {
@@ -71,7 +77,7 @@ export const FIS_ACTIONS = {
     byArn: false,
     maxTargets: null,
     onTargets: [],
-    onManaged: [],
+    onManaged: NONE,
     unscoped: [],
   },
   'aws:rds:failover-db-cluster': {
@@ -83,7 +89,7 @@ export const FIS_ACTIONS = {
     byArn: true,
     maxTargets: 5,
     onTargets: ['rds:FailoverDBCluster'],
-    onManaged: [],
+    onManaged: NONE,
     unscoped: ['rds:DescribeDBClusters', 'tag:GetResources'],
   },
   'aws:rds:reboot-db-instances': {
@@ -95,7 +101,7 @@ export const FIS_ACTIONS = {
     byArn: true,
     maxTargets: 5,
     onTargets: ['rds:RebootDBInstance'],
-    onManaged: [],
+    onManaged: NONE,
     unscoped: ['rds:DescribeDBInstances', 'tag:GetResources'],
   },
   'aws:elasticache:replicationgroup-interrupt-az-power': {
@@ -107,7 +113,7 @@ export const FIS_ACTIONS = {
     byArn: false,
     maxTargets: 5,
     onTargets: ['elasticache:InterruptClusterAzPower'],
-    onManaged: [],
+    onManaged: NONE,
     unscoped: ['elasticache:DescribeReplicationGroups', 'tag:GetResources'],
   },
   'aws:ec2:terminate-instances': {
@@ -119,7 +125,7 @@ export const FIS_ACTIONS = {
     byArn: true,
     maxTargets: 5,
     onTargets: ['ec2:TerminateInstances'],
-    onManaged: [],
+    onManaged: NONE,
     unscoped: ['ec2:DescribeInstances'],
   },
   'aws:network:disrupt-connectivity': {
@@ -132,7 +138,7 @@ export const FIS_ACTIONS = {
     maxTargets: 5,
     // Replacing a subnet's network ACL association acts on the subnet and the ACLs (the old and FIS's).
     onTargets: ['ec2:ReplaceNetworkAclAssociation'],
-    onManaged: ['ec2:CreateNetworkAcl', 'ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl', 'ec2:CreateTags'],
+    onManaged: { create: ['ec2:CreateNetworkAcl', 'ec2:CreateTags'], change: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'] },
     unscoped: ['ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs', 'ec2:GetManagedPrefixListEntries'],
   },
   'aws:network:route-table-disrupt-cross-region-connectivity': {
@@ -144,17 +150,10 @@ export const FIS_ACTIONS = {
     byArn: true,
     maxTargets: 6,
     onTargets: ['ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable', 'ec2:ReplaceRouteTableAssociation', 'ec2:ModifyVpcEndpoint'],
-    onManaged: [
-      'ec2:CreateManagedPrefixList',
-      'ec2:CreateNetworkInterface',
-      'ec2:CreateRoute',
-      'ec2:CreateRouteTable',
-      'ec2:CreateTags',
-      'ec2:DeleteManagedPrefixList',
-      'ec2:DeleteNetworkInterface',
-      'ec2:DeleteRouteTable',
-      'ec2:ModifyManagedPrefixList',
-    ],
+    onManaged: {
+      create: ['ec2:CreateManagedPrefixList', 'ec2:CreateNetworkInterface', 'ec2:CreateRouteTable', 'ec2:CreateTags'],
+      change: ['ec2:CreateRoute', 'ec2:DeleteManagedPrefixList', 'ec2:DeleteNetworkInterface', 'ec2:DeleteRouteTable', 'ec2:ModifyManagedPrefixList'],
+    },
     unscoped: [
       'ec2:DescribeManagedPrefixLists',
       'ec2:DescribeNetworkInterfaces',
@@ -178,7 +177,7 @@ export const FIS_ACTIONS = {
       actions: ['s3:GetReplicationConfiguration', 's3:PutReplicationConfiguration'],
       condition: { BoolIfExists: { 's3:IsReplicationPauseRequest': 'true' } },
     },
-    onManaged: [],
+    onManaged: NONE,
     unscoped: ['s3:ListAllMyBuckets', 'tag:GetResources'],
   },
 } as const satisfies Record<string, FisAction>;

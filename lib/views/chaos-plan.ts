@@ -340,17 +340,15 @@ function regionFaults(environment: EnvironmentPlan, region: RegionPlan): Fault[]
 }
 
 /**
- * The reader instances the reboot experiment picks from: one of each of up to REBOOT_CANDIDATES shards spread evenly
- * over the environment's, so every shard group has one. In the write region the first reader (`-1`; `-0` is the
- * planned writer, which the failover experiment fails back to); elsewhere every instance reads and `-0` is taken.
- * None when the write region has no readers.
+ * The reader instances the reboot experiment picks from: one of each of the first REBOOT_CANDIDATES shards, which
+ * every environment has whatever its size (so adding shards leaves the experiment as it is). In the write region the
+ * first reader (`-1`; `-0` is the planned writer, which the failover experiment fails back to); elsewhere every
+ * instance reads and `-0` is taken. None when the write region has no readers.
  */
 export function rebootCandidates(environment: EnvironmentPlan, region: RegionPlan): string[] {
   if (region.isWriteRegion && environment.database.writeRegionReaders === 0) return [];
   const index = region.isWriteRegion ? 1 : 0;
-  const n = Math.min(REBOOT_CANDIDATES, environment.shards);
-  const shards = [...new Set(Array.from({ length: n }, (_, i) => Math.floor((i * environment.shards) / n)))];
-  return shards.map((shard) => `${shardClusterIdentifier(environment.name, shard)}-${index}`);
+  return Array.from({ length: Math.min(REBOOT_CANDIDATES, environment.shards) }, (_, shard) => `${shardClusterIdentifier(environment.name, shard)}-${index}`);
 }
 
 /**

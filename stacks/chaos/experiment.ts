@@ -109,14 +109,13 @@ function faultStatements(spec: ExperimentProps['spec'], stack: Stack): iam.Polic
     if (target && 'onTargetsIf' in known) {
       statements.push(new iam.PolicyStatement({ sid: `${sid}OnTargetsIf`, actions: [...known.onTargetsIf.actions], resources: [...target.iamResources], conditions: known.onTargetsIf.condition }));
     }
-    if (known.onManaged.length > 0) {
-      const creates = known.onManaged.filter((a) => /^ec2:Create/.test(a));
-      const changes = known.onManaged.filter((a) => !/^ec2:Create/.test(a));
-      // What FIS creates carries its tag from the request on; what it changes or deletes is what it tagged.
-      statements.push(new iam.PolicyStatement({ sid: `${sid}CreateTagged`, actions: creates, resources: managedResources, conditions: { StringEquals: { [`aws:RequestTag/${FIS_MANAGED_TAG.key}`]: FIS_MANAGED_TAG.value } } }));
-      if (changes.length > 0) {
-        statements.push(new iam.PolicyStatement({ sid: `${sid}ChangeTagged`, actions: changes, resources: managedResources, conditions: { StringEquals: { [`aws:ResourceTag/${FIS_MANAGED_TAG.key}`]: FIS_MANAGED_TAG.value } } }));
-      }
+    const { create, change } = known.onManaged;
+    // What FIS creates carries its tag from the request on; what it changes or deletes is what it tagged.
+    if (create.length > 0) {
+      statements.push(new iam.PolicyStatement({ sid: `${sid}CreateTagged`, actions: [...create], resources: managedResources, conditions: { StringEquals: { [`aws:RequestTag/${FIS_MANAGED_TAG.key}`]: FIS_MANAGED_TAG.value } } }));
+    }
+    if (change.length > 0) {
+      statements.push(new iam.PolicyStatement({ sid: `${sid}ChangeTagged`, actions: [...change], resources: managedResources, conditions: { StringEquals: { [`aws:ResourceTag/${FIS_MANAGED_TAG.key}`]: FIS_MANAGED_TAG.value } } }));
     }
     if (known.unscoped.length > 0) statements.push(new iam.PolicyStatement({ sid: `${sid}Describe`, actions: [...known.unscoped], resources: ['*'] }));
   }
