@@ -8,6 +8,15 @@
 import { defineConfig } from './lib/config';
 
 export default defineConfig({
+  // The deploy pipeline, in a tooling account that every environment's account trusts (README "Deploy pipeline"):
+  // dev, then prod's write region, then prod's other regions one at a time, behind probe gates. The account, the
+  // repository and the connection are examples, as the environments' accounts are.
+  pipeline: {
+    account: '333333333333',
+    region: 'us-east-1',
+    repository: 'example-org/gigascale',
+    connectionArn: 'arn:aws:codeconnections:us-east-1:333333333333:connection/00000000-0000-4000-8000-000000000000',
+  },
   environments: {
     dev: {
       phase: 3,

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const cloudFormationValidation = BackgroundCloudFormationValidation.start();
   const { CfnGuardScan } = await import('../stacks/compliance/cfn-guard.js');
   const guard = new CfnGuardScan();
-  const { addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetReport, writeCostReport, writeRenderedCharts } = await import('../stacks/app.js');
+  const { addPipeline, addStages, emptyOutdir, relativizeTraces, writeAllowances, writeBudgetReport, writeCostReport, writeRenderedCharts } = await import('../stacks/app.js');
   const { failedValidationPlugins, summarizeAssembly, VALIDATION_REPORT_FILE } = await import('../stacks/assembly-summary.js');
   const { CHECK_MILLISECONDS, STACK_LIMITS_PLUGIN } = await import('../stacks/compliance/index.js');
   phases.load += performance.now() - loading;
@@ -84,6 +84,17 @@ async function main(): Promise<void> {
       cloudFormationValidation.submit(stageAssembly);
       guard.submit(stageAssembly);
       console.error(`gigascale: [${i + 1}/${stages.length}] ${stage.stageName} synthesized in ${seconds(performance.now() - began)}`);
+    }
+    // The pipeline deploys the stages just synthesized (CDK Pipelines reads each one's cached assembly): built after
+    // them, then synthesized and checked as they were.
+    const pipelineBegan = performance.now();
+    const tooling = timed('constructs', () => addPipeline(app, plan, stages));
+    if (tooling) {
+      cloudFormationValidation.expectResourceTypes(tooling);
+      const toolingAssembly = timed('synthesis', () => tooling.synth());
+      cloudFormationValidation.submit(toolingAssembly);
+      guard.submit(toolingAssembly);
+      console.error(`gigascale: ${tooling.stageName} (the deploy pipeline) synthesized in ${seconds(performance.now() - pipelineBegan)}`);
     }
     // Only now: aws-cdk-lib writes a stage's validation plugins into the AWS::CDK::Metadata of its templates.
     cloudFormationValidation.registerOn(app);

@@ -7,12 +7,22 @@ import { ALLOWANCES_FILE, BUDGET_REPORT_FILE, COST_REPORT_FILE, MANIFESTS_DIR } 
 import { verdictJson, type FlowVerdict } from '../lib/views/verdicts';
 import type { StageCostsJson } from '../lib/views/cost-report';
 import { RegionStage } from './stage';
+import { PipelineStage } from './pipeline/pipeline-stage';
 
 /** Adds one RegionStage per environment x region of the plan, in plan order. */
 export function addStages(app: App, plan: Plan): RegionStage[] {
   return plan.environments.flatMap((environment) =>
     environment.regions.map((region) => new RegionStage(app, { environment, region })),
   );
+}
+
+/**
+ * Adds the deploy pipeline's stage when the plan has one, over `stages` (bin/app.ts's, already synthesized: CDK
+ * Pipelines reads each stage's assembly, and reuses the one synthesized).
+ */
+export function addPipeline(app: App, plan: Plan, stages: readonly RegionStage[]): PipelineStage | undefined {
+  if (!plan.pipeline) return undefined;
+  return new PipelineStage(app, { pipeline: plan.pipeline, environments: plan.environments, stages });
 }
 
 /** Files a cloud assembly always has at its top: a directory holding one of them is a previous synth's output. */

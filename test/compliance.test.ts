@@ -11,7 +11,8 @@ import { suppressedFindings, unacknowledgedFindings, type SuppressedFinding } fr
 
 /** An acknowledgment as a failing test names it: rule, accepted wildcard ARNs, resource type and construct path. */
 function describeAcknowledgment(a: NagAcknowledgment): string {
-  const wildcards = a.wildcardResources === undefined ? '' : ` [Resource::${a.wildcardResources.source}]`;
+  const wildcards =
+    (a.wildcardResources === undefined ? '' : ` [Resource::${a.wildcardResources.source}]`) + (a.wildcardActions === undefined ? '' : ` [Action::${a.wildcardActions.source}]`);
   return `${a.rule}${wildcards} on ${a.resourceType} ${a.pathPattern.source}`;
 }
 

@@ -210,9 +210,26 @@ export interface EnvironmentPlan {
   readonly regions: readonly RegionPlan[];
 }
 
+/** The deploy pipeline of the config's `pipeline` (stacks/pipeline). */
+export interface PipelinePlan {
+  readonly account: string;
+  readonly region: string;
+  /** `owner/name`. */
+  readonly repository: string;
+  readonly branch: string;
+  readonly connectionArn: string;
+  /** When the weekly run starts, UTC. */
+  readonly weeklyRun: { readonly day: Weekday; readonly hourUtc: number };
+}
+
 export interface Plan {
   /** Environments in the order the config lists them. */
   readonly environments: readonly EnvironmentPlan[];
+  /**
+   * The deploy pipeline, or null: none configured, or `-c env` / `-c regions` narrowed the plan (the pipeline deploys
+   * every environment of the config as written, so a narrowed synth leaves it out).
+   */
+  readonly pipeline: PipelinePlan | null;
   /**
    * The config's `review.allowDestructive`, sorted by path: every entry, whichever environments `-c env` selects
    * (a change may remove a stage that is no longer in the plan).

@@ -20,7 +20,7 @@ import { probeBudgetsMs } from '../facts/probe-checks';
 import { MIGRATION_SHARDS_PER_GROUP, shardGroups } from '../facts/shard-groups';
 import { DEFAULT_FLOW_TARGETS_MS, type Flow } from '../facts/flows';
 import { MEASURED_RTT, pairKey, RTT_ESTIMATE_RATIO, rttBound, rttEstimateMs } from '../facts/rtt';
-import type { EnvironmentPlan, IngressPlan, LatencyBudgets, Plan, RegionPlan } from './plan';
+import type { EnvironmentPlan, IngressPlan, LatencyBudgets, PipelinePlan, Plan, RegionPlan } from './plan';
 import { KUBERNETES_VERSION } from '../facts/kubernetes';
 import { defaultImages } from '../facts/images';
 import { TURN_POD, WORKLOADS, type Workload } from '../facts/workloads';
@@ -28,6 +28,7 @@ import { DEFAULT_NODE_AMI_ALIAS } from '../facts/karpenter';
 import { DEFAULT_RPO_SECONDS } from '../facts/alarms';
 import { DEFAULT_BACKUP_RETENTION_DAYS } from './backup';
 import { DEFAULT_CHAOS_WINDOW } from '../facts/chaos';
+import { DEFAULT_WEEKLY_RUN } from '../facts/pipeline';
 import { CONSUMER_POD, CONSUMERS, type Consumer } from '../facts/consumers';
 import { CLOUDFLARE_IPV4, CLOUDFLARE_IPV6 } from '../facts/cloudflare-ranges';
 import { DEFAULT_EDGE_RATE_LIMITS_PER_MINUTE } from '../facts/rate-limits';
@@ -311,5 +312,18 @@ export function resolvePlan(config: unknown, context: Readonly<Record<string, un
   const allowDestructive = [...(applied.config.review?.allowDestructive ?? [])]
     .map((a) => ({ path: a.path, reason: a.reason.trim() }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return deepFreeze({ environments, allowDestructive });
+  const given = applied.config.pipeline;
+  const pipeline = given && parsed.overrides.env === undefined && parsed.overrides.regions === undefined ? resolvePipeline(given) : null;
+  return deepFreeze({ environments, pipeline, allowDestructive });
+}
+
+function resolvePipeline(p: NonNullable<GigascaleConfig['pipeline']>): PipelinePlan {
+  return {
+    account: p.account,
+    region: p.region,
+    repository: p.repository,
+    branch: p.branch ?? 'main',
+    connectionArn: p.connectionArn,
+    weeklyRun: { day: p.weeklyRun?.day ?? DEFAULT_WEEKLY_RUN.day, hourUtc: p.weeklyRun?.hourUtc ?? DEFAULT_WEEKLY_RUN.hourUtc },
+  };
 }

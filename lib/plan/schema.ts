@@ -33,6 +33,9 @@ const SLACK_ID = /^[A-Z0-9]{9,20}$/;
 /** A lower-case DNS name of at least two labels (a domain). */
 export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/** An AWS CodeConnections (formerly CodeStar Connections) connection. */
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
+
 const regionName = z.string().regex(REGION_NAME, { error: (i) => `must be an AWS region name like us-east-1, got ${JSON.stringify(i.input)}` });
 
 const positiveMs = z
@@ -355,6 +358,19 @@ export const configSchema = z.strictObject({
     .record(z.string(), environmentSchema)
     .refine((envs) => Object.keys(envs).length > 0, { error: 'must define at least one environment' }),
   review: z.strictObject({ allowDestructive: z.array(allowanceSchema).optional() }).optional(),
+  pipeline: z
+    .strictObject({
+      account: z.string().regex(/^\d{12}$/, { error: (i) => `must be the 12-digit id of the tooling account the pipeline runs in, got ${JSON.stringify(i.input)}` }),
+      region: regionName,
+      repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: (i) => `must be a repository as owner/name, got ${JSON.stringify(i.input)}` }),
+      branch: z.string().regex(/^[A-Za-z0-9._\/-]+$/, { error: (i) => `must be a branch name, got ${JSON.stringify(i.input)}` }).optional(),
+      connectionArn: z.string().regex(CONNECTION_ARN, {
+        error: (i) =>
+          `must be the ARN of an AWS CodeConnections connection to the repository's host (arn:aws:codeconnections:<region>:<account>:connection/<id>), got ${JSON.stringify(i.input)}`,
+      }),
+      weeklyRun: z.strictObject({ day: choice(WEEKDAYS).optional(), hourUtc: intIn(0, 23).optional() }).optional(),
+    })
+    .optional(),
 });
 
 /** A region of an environment: its name alone when the region catalog knows it, or with pinned AZs/CIDR. */
@@ -658,6 +674,31 @@ export interface DestructiveAllowance {
 export interface GigascaleConfig {
   /** Environments by name (lower-case, at most 10 characters: they prefix every stack name). */
   readonly environments: Readonly<Record<string, EnvironmentInput>>;
+  /**
+   * The deploy pipeline (CDK Pipelines, docs/pipeline.md): it runs in a tooling account, synthesizes the repository's
+   * branch and deploys environment by environment in config order, each write region first, then one region at a
+   * time; a probe gate after each region, the change-set review and a manual approval before each production
+   * environment (phase 4 and on). @default - no pipeline
+   */
+  readonly pipeline?: {
+    /** 12-digit id of the tooling account the pipeline runs in; every environment's account trusts it (cdk bootstrap --trust). */
+    readonly account: string;
+    /** Region of the pipeline. */
+    readonly region: string;
+    /** The repository, `owner/name`, on the host the connection reaches (GitHub, GitLab, Bitbucket). */
+    readonly repository: string;
+    /** The branch deployed. @default 'main' */
+    readonly branch?: string;
+    /** ARN of the AWS CodeConnections connection to the repository's host, created and authorized in the tooling account. */
+    readonly connectionArn: string;
+    /** When the pipeline also runs without a push, so that a change ships at least weekly. @default - Monday 09:00 UTC */
+    readonly weeklyRun?: {
+      /** Day of the week (UTC). @default 'MON' */
+      readonly day?: Weekday;
+      /** Hour (UTC), 0..23. @default 9 */
+      readonly hourUtc?: number;
+    };
+  };
   /** What `npm run -s review` and `npm run -s review:changeset` accept. */
   readonly review?: {
     /**

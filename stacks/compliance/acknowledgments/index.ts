@@ -24,6 +24,7 @@ import { INGRESS_ACKNOWLEDGMENTS } from './ingress';
 import { MEDIA_ACKNOWLEDGMENTS } from './media';
 import { NETWORK_ACKNOWLEDGMENTS } from './network';
 import { OBSERVABILITY_ACKNOWLEDGMENTS } from './observability';
+import { PIPELINE_ACKNOWLEDGMENTS } from './pipeline';
 import { SHARED_ACKNOWLEDGMENTS } from './shared';
 
 export { acknowledgedFindings, type NagAcknowledgment } from './acknowledgment';
@@ -40,6 +41,7 @@ export const NAG_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   ...BACKUP_ACKNOWLEDGMENTS,
   ...OBSERVABILITY_ACKNOWLEDGMENTS,
   ...CHAOS_ACKNOWLEDGMENTS,
+  ...PIPELINE_ACKNOWLEDGMENTS,
   ...SHARED_ACKNOWLEDGMENTS,
 ];
 

@@ -1,7 +1,7 @@
 import type { NagAcknowledgment } from './acknowledgment';
 
 /** The customer-managed key of each stack that has one. */
-const STACK_KEYS = /^[a-z0-9-]+\/(Network\/FlowLogs\/Key|Data\/DataKey|Cache\/CacheKey|Media\/MediaKey|Bus\/BusKey|Ingress\/IngressKey|Compute\/ClusterKey|Backup\/BackupKey|Observability\/ObservabilityKey|Chaos\/ChaosKey)\/Resource$/;
+const STACK_KEYS = /^[a-z0-9-]+\/(Network\/FlowLogs\/Key|Data\/DataKey|Cache\/CacheKey|Media\/MediaKey|Bus\/BusKey|Ingress\/IngressKey|Compute\/ClusterKey|Backup\/BackupKey|Observability\/ObservabilityKey|Chaos\/ChaosKey|Pipeline\/PipelineKey)\/Resource$/;
 /** Log groups of operations, kept for the phase's logRetentionDays. */
 const OPERATIONAL_LOG_GROUPS =
   /^[a-z0-9-]+\/(Bus\/(BrokerLogs|LookupLogs)|Cache\/Valkey\/(EngineLog|SlowLog)|Compute\/(ContainerInsightsLogs|TurnSecretRotationLogs)|Ingress\/(OriginTokenRotationLogs|OriginTokenSyncLogs|EdgeTokenSyncLogs)|Observability\/ProbeLogs|Shards\d+\/shard-\d{4}\/LogGroup)\/Resource$/;
@@ -24,7 +24,7 @@ export const SHARED_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
     reason:
       'The control asks every key policy for a Deny of kms:CreateGrant unless an AWS service creates the grant for an AWS ' +
       'resource. These keys are used by AWS services that create their own grants (Aurora, ElastiCache, MSK, EKS and its ' +
-      'EBS volumes, S3, CloudWatch Logs, AWS Backup, Secrets Manager, and for the failure experiments\' logs CloudWatch Logs). Their policies allow kms:CreateGrant only to the ' +
+      'EBS volumes, S3, CloudWatch Logs, AWS Backup, Secrets Manager, and for the failure experiments\' and the deploy pipeline\'s logs CloudWatch Logs). Their policies allow kms:CreateGrant only to the ' +
       "account's IAM (the default statement) and to Secrets Manager's use (kms:ViaService), and no inline or " +
       'customer-managed policy of these stacks allows it (test/iam-hardening.test.ts reads every template): the ' +
       "principals left are the account's administrators, whom a Deny in ten key policies per region would bind as " +
