@@ -2,20 +2,9 @@
 import { EXIT_BAD_INPUT, GigascaleError, type Issue } from '../lib/util/errors';
 import { DRILL_FAULT_NAMES, type DrillFaultName } from '../lib/views/drill-report';
 import { formatDuration, parseDuration } from '../probe/duration';
+import type { DrillOptions } from './drill';
 
-export interface DrillArgs {
-  /** The faults to inject, in the drill's order. @default - all of DRILL_FAULTS */
-  readonly faults: readonly DrillFaultName[];
-  /** How long a timed fault lasts (redis-server down, a proxy stalling or dropping), milliseconds. @default 3_000 */
-  readonly faultMs: number;
-  /** The longest recovery that passes, milliseconds. @default 15_000 */
-  readonly maxRecoveryMs: number;
-  /** Requests per second of each check. @default 50 */
-  readonly ratePerSecond: number;
-  /** A request unanswered this long after its intended start is an error, milliseconds. @default 250 */
-  readonly timeoutMs: number;
-  /** A fault that is never ended, to see (and test) the drill failing on a recovery that never comes. @default - none */
-  readonly stuck?: DrillFaultName;
+export interface DrillArgs extends DrillOptions {
   /** Exact JSON on stdout instead of the table. @default false */
   readonly json: boolean;
   readonly help: boolean;

@@ -40,12 +40,19 @@ const STRETCH_MS = 1_000;
 /** How often the drill looks at the outcomes while it waits for quiet or for a recovery. */
 const POLL_MS = 50;
 
+/** How the drill runs (local/drill-args.ts gives the defaults). */
 export interface DrillOptions {
+  /** The faults to inject, in the drill's order. @default - all of DRILL_FAULTS */
   readonly faults: readonly DrillFaultName[];
+  /** How long a timed fault lasts (redis-server down, a proxy stalling or dropping), milliseconds. @default 3_000 */
   readonly faultMs: number;
+  /** The longest recovery that passes, milliseconds. @default 15_000 */
   readonly maxRecoveryMs: number;
+  /** Requests per second of each check. @default 50 */
   readonly ratePerSecond: number;
+  /** A request unanswered this long after its intended start is an error, milliseconds. @default 250 */
   readonly timeoutMs: number;
+  /** A fault that is never ended, to see (and test) the drill failing on a recovery that never comes. @default - none */
   readonly stuck?: DrillFaultName;
 }
 
