@@ -96,6 +96,9 @@ export async function runDrill(services: { readonly postgres: LocalPostgres; rea
         continue;
       }
       const { affects } = DRILL_FAULTS.find((f) => f.name === name)!;
+      // What the fault's verdict reads: requests seen from its start, which arrive after it (outcomes are pushed as
+      // they settle), so the drill's earlier requests are not sorted again at every look.
+      const from = outcomes.length;
       const startMs = nowMs();
       const stuck = options.stuck === name;
       log(`${name}: injected${stuck ? ' (--stuck: it will not be ended)' : ''}`);
@@ -103,11 +106,11 @@ export async function runDrill(services: { readonly postgres: LocalPostgres; rea
       const endMs = nowMs();
       let fault: InjectedFault = { name, affects, startMs, endMs, observedUntilMs: settledBefore() };
       // Watch until the affected checks run a clean second, or until a recovery within the bound is impossible.
-      while (recoveredAfterMs(outcomes, fault) === undefined && fault.observedUntilMs < endMs + maxRecoveryMs + CLEAN_WINDOW_MS) {
+      while (recoveredAfterMs(outcomes.slice(from), fault) === undefined && fault.observedUntilMs < endMs + maxRecoveryMs + CLEAN_WINDOW_MS) {
         await sleep(POLL_MS);
         fault = { ...fault, observedUntilMs: settledBefore() };
       }
-      const row = judgeFault(outcomes, fault, maxRecoveryMs);
+      const row = judgeFault(outcomes.slice(from), fault, maxRecoveryMs);
       log(`${name}: ${(row.fault_ms! / 1_000).toFixed(1)} s, detected after ${row.detected_after_ms ?? '-'} ms, ${row.errors} errors, recovered after ${row.recovered_after_ms ?? '-'} ms: ${row.verdict}`);
       rows.push(row);
     }
@@ -134,11 +137,21 @@ export async function runDrill(services: { readonly postgres: LocalPostgres; rea
       const gaveUpAt = nowMs() + QUIET_MS + timeoutMs + maxRecoveryMs;
       for (;;) {
         const until = settledBefore();
-        const recent = outcomes.filter((o) => o.intendedMs >= until - QUIET_MS && o.intendedMs < until);
+        const recent = latest(until - QUIET_MS).filter((o) => o.intendedMs < until);
         if (until >= QUIET_MS && recent.every((o) => o.ok) && DRILL_CHECKS.every((c) => recent.some((o) => o.check === c))) return true;
         if (nowMs() > gaveUpAt) return false;
         await sleep(POLL_MS);
       }
+    }
+
+    /**
+     * The outcomes of the requests intended from `sinceMs` on. Outcomes are pushed as they settle, a timeout at most
+     * a scheduler turn after it is due, so the search back from the newest stops a second before `sinceMs`.
+     */
+    function latest(sinceMs: number): DrillOutcome[] {
+      let i = outcomes.length;
+      while (i > 0 && outcomes[i - 1].settledMs >= sinceMs - 1_000) i--;
+      return outcomes.slice(i).filter((o) => o.intendedMs >= sinceMs);
     }
 
     /** Starts the fault and, unless `stuck`, ends it: resolves when it has ended (the server answers, the proxy passes). */

@@ -131,14 +131,14 @@ describe('the drill report', () => {
     );
   });
 
-  it('prints one row per fault, dashes for what was not measured, and names the faults that failed', () => {
+  it('prints one row per fault, dashes for what was not measured, and names every fault that did not recover', () => {
     expect(drillTable(drillReport(rows, { ratePerSecond: 50, timeoutMs: 250 }))).toBe(
       [
         'fault             affects                                                       fault s  detected after ms  errors  recovered after ms  bound ms  verdict',
         'redis.stop-start  redis.set, redis.get                                              3.0                  4     310                  96     15000  recovered',
         'proxy.stall       postgres.select1, postgres.memory_read, redis.set, redis.get      3.0                250     612                   -     15000  not recovered',
         'proxy.drop        postgres.select1, postgres.memory_read, redis.set, redis.get        -                  -       0                   -     15000  not run',
-        'FAILED: proxy.stall not recovered',
+        'FAILED: proxy.stall not recovered, proxy.drop not run',
       ].join('\n'),
     );
   });
