@@ -99,10 +99,11 @@ export async function runDrill(services: { readonly postgres: LocalPostgres; rea
       // What the fault's verdict reads: requests seen from its start, which arrive after it (outcomes are pushed as
       // they settle), so the drill's earlier requests are not sorted again at every look.
       const from = outcomes.length;
-      const startMs = nowMs();
+      const startNs = nowNs();
+      const startMs = Number(startNs - t0) / 1e6;
       const stuck = options.stuck === name;
       log(`${name}: injected${stuck ? ' (--stuck: it will not be ended)' : ''}`);
-      await inject(name, stuck);
+      await inject(name, stuck, startNs);
       const endMs = nowMs();
       let fault: InjectedFault = { name, affects, startMs, endMs, observedUntilMs: settledBefore() };
       // Watch until the affected checks run a clean second, or until a recovery within the bound is impossible.
@@ -155,9 +156,9 @@ export async function runDrill(services: { readonly postgres: LocalPostgres; rea
     }
 
     /** Starts the fault and, unless `stuck`, ends it: resolves when it has ended (the server answers, the proxy passes). */
-    async function inject(fault: DrillFaultName, stuck: boolean): Promise<void> {
-      const began = performance.now();
-      const rest = (): Promise<void> => sleep(Math.max(0, options.faultMs - (performance.now() - began)));
+    async function inject(fault: DrillFaultName, stuck: boolean, startNs: bigint): Promise<void> {
+      // On the clock the fault is timed with: a timer alone may fire a millisecond early.
+      const rest = (): Promise<void> => sleepUntil(startNs + BigInt(options.faultMs) * 1_000_000n);
       switch (fault) {
         case 'redis.stop-start':
           await redis.stopServer();
