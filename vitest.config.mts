@@ -19,6 +19,9 @@ const TIMED = [
   'test/probe-local.test.ts',
   // The failure drill: detection and recovery timed to the millisecond, requests at 50/s against real servers.
   'test/chaos-local.test.ts',
+  // Requests with 250-300 ms timeouts across a server restart, and a proxy's silence told from its echo by 300 ms.
+  'test/probe-reconnect.test.ts',
+  'test/fault-proxy.test.ts',
   'test/probe-redis.test.ts',
   'test/probe-cli.test.ts',
   'test/migrations.test.ts',
