@@ -26,7 +26,7 @@ import {
 } from '../lib/views/drill-report';
 import { openCheck } from '../probe/checks/open';
 import { nowNs, sleepUntil } from '../probe/clock';
-import { runOpenModel } from '../probe/open-model';
+import { runOpenModel, type RequestOutcome } from '../probe/open-model';
 import type { CheckSession } from '../probe/session';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
 import type { LocalPostgres } from './postgres';
@@ -120,7 +120,7 @@ export async function runDrill(services: { readonly postgres: LocalPostgres; rea
     /** The open model's schedule for one check, stretch after stretch, until the drill stops. */
     async function runChecks(check: DrillCheck, session: CheckSession, startNs: bigint): Promise<void> {
       const stretches: Promise<unknown>[] = [];
-      const onOutcome = (o: { intendedNs: bigint; settledNs: bigint; ok: boolean }): void =>
+      const onOutcome = (o: RequestOutcome): void =>
         void outcomes.push({ check, intendedMs: Number(o.intendedNs - t0) / 1e6, settledMs: Number(o.settledNs - t0) / 1e6, ok: o.ok });
       for (let k = 0n; !stopping; k++) {
         const begins = startNs + k * BigInt(STRETCH_MS) * 1_000_000n;
