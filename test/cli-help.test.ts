@@ -18,6 +18,7 @@ describe('--help', () => {
   it('is answered by every CLI with its usage on stdout, exit 0 and nothing on stderr', async () => {
     expect(CLIS.map(([script]) => script)).toEqual([
       'budget',
+      'chaos:local',
       'edge:plan',
       'k8s',
       'migrate',
