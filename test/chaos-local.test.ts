@@ -52,9 +52,10 @@ describe('npm run chaos:local', () => {
     ]);
     for (const f of report.faults) {
       expect(Object.keys(f), f.fault).toEqual(['fault', 'affects', 'fault_ms', 'detected_after_ms', 'errors', 'recovered_after_ms', 'bound_ms', 'verdict']);
-      // A restart lasts as long as it takes; the timed faults last --fault-duration, and a server's start on top.
+      // A restart lasts as long as it takes; the timed faults last --fault-duration, and a server's start on top
+      // (under a second here, more on a loaded machine).
       expect(f.fault_ms, f.fault).toBeGreaterThanOrEqual(f.fault === 'postgres.restart' ? 1 : FAULT_MS);
-      expect(f.fault_ms, f.fault).toBeLessThan(FAULT_MS + 2_000);
+      expect(f.fault_ms, f.fault).toBeLessThan(FAULT_MS + 5_000);
       expect(f.detected_after_ms, f.fault).toBeGreaterThan(0);
       expect(f.detected_after_ms, f.fault).toBeLessThan(f.fault_ms!);
       expect(f.errors, f.fault).toBeGreaterThan(0);

@@ -72,6 +72,11 @@ describe('judgeFault', () => {
     });
   });
 
+  it('rounds the detection up, so a fault is never reported seen sooner than it was', () => {
+    const outcomes = timeline(REDIS, 10_000, (t) => t >= 3_000 && t < 5_000, 5);
+    expect(judgeFault(outcomes, fault({ startMs: 2_999.7 }), 15_000)).toMatchObject({ detected_after_ms: 6, fault_ms: 2_000 });
+  });
+
   it('fails a recovery slower than the bound, with the time it took', () => {
     const outcomes = timeline(REDIS, 10_000, (t) => t >= 3_000 && t < 7_000, 5);
     expect(judgeFault(outcomes, fault(), 1_500)).toMatchObject({ recovered_after_ms: 2_000, bound_ms: 1_500, verdict: 'not recovered' });
