@@ -17,6 +17,11 @@ const TIMED = [
   'test/probe-schedule.test.ts',
   'test/probe-checks.test.ts',
   'test/probe-local.test.ts',
+  // The failure drill: detection and recovery timed to the millisecond, requests at 50/s against real servers.
+  'test/chaos-local.test.ts',
+  // Requests with 250-300 ms timeouts across a server restart, and a proxy's silence told from its echo by 300 ms.
+  'test/probe-reconnect.test.ts',
+  'test/fault-proxy.test.ts',
   'test/probe-redis.test.ts',
   'test/probe-cli.test.ts',
   'test/migrations.test.ts',
@@ -38,10 +43,11 @@ const LONGEST_FIRST = [
   'test/cli.test.ts',
   'test/any-region.test.ts',
   'test/data-stacks.test.ts',
-  // The timed group's: the probe against failing proxies, then the two that start a Postgres (probe:local, the
-  // migrations).
+  // The timed group's: the probe against failing proxies, then the three that start a Postgres (probe:local, the
+  // failure drill, the migrations).
   'test/probe-faults.test.ts',
   'test/probe-local.test.ts',
+  'test/chaos-local.test.ts',
   'test/migrations.test.ts',
 ];
 

@@ -80,8 +80,15 @@ export interface LocalPostgres {
   readonly migrations: MigrationReport;
   /** Files of db/migrations not applied, with the reason (an extension these binaries lack). */
   readonly skippedMigrations: readonly SkippedMigration[];
-  /** The server's log so far. */
+  /** The server's log so far, across restarts. */
   log(): string;
+  /** Stops the server (fast shutdown, SIGKILL after 10 s), keeping its port and data for startServer(). */
+  stopServer(): Promise<void>;
+  /**
+   * Starts the server again on the same port and data once stopServer() has stopped it; resolves when it accepts
+   * connections. Does nothing while the server runs.
+   */
+  startServer(): Promise<void>;
   /** Stops the server (fast shutdown, SIGKILL after 10 s) and removes its directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -110,6 +117,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
   let output = '';
   let server: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
+  /** Spawns the server on the initialised data dir and waits until it accepts connections; set once initdb ran. */
+  let launch: ((deadline: number) => Promise<void>) | undefined;
 
   // 'exit' handlers run synchronously only: SIGKILL the postmaster (its backends exit when they see it gone).
   const killOnExit = (): void => {
@@ -117,16 +126,19 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   process.once('exit', killOnExit);
+  const stopServer = async (): Promise<void> => {
+    if (server !== undefined && server.exitCode === null && server.signalCode === null) {
+      // SIGINT is Postgres's fast shutdown: roll back open transactions, close connections, exit.
+      server.kill('SIGINT');
+      const timer = setTimeout(() => server?.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (server !== undefined && server.exitCode === null && server.signalCode === null) {
-        // SIGINT is Postgres's fast shutdown: roll back open transactions, close connections, exit.
-        server.kill('SIGINT');
-        const timer = setTimeout(() => server?.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopServer();
       killOnExit();
       process.removeListener('exit', killOnExit);
     })();
@@ -164,25 +176,29 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     clearTimeout(timer);
     if (initialised !== 0) throw new Error(`initdb exited with ${initialised}${initialised === 'signal SIGKILL' ? `: killed after ${START_TIMEOUT_MS} ms` : ''}`);
 
-    server = spawn(
-      join(bin, 'postgres'),
-      [
-        '-D', dataDir,
-        '-p', String(port),
-        '-c', `listen_addresses=${LOOPBACK}`,
-        // No Unix socket: its default directory is /tmp, where it would outlive a killed server.
-        '-c', 'unix_socket_directories=',
-        // Durability buys nothing for data deleted at stop, and costs fsyncs the probe would measure.
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
-      ],
-      { ...ids, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server.stdout?.on('data', log);
-    server.stderr?.on('data', log);
-    exited = exitOf(server).then(() => undefined);
-    await untilAccepting(port, server, deadline);
+    launch = async (until: number): Promise<void> => {
+      const started = spawn(
+        join(bin, 'postgres'),
+        [
+          '-D', dataDir,
+          '-p', String(port),
+          '-c', `listen_addresses=${LOOPBACK}`,
+          // No Unix socket: its default directory is /tmp, where it would outlive a killed server.
+          '-c', 'unix_socket_directories=',
+          // Durability buys nothing for data deleted at stop, and costs fsyncs the probe would measure.
+          '-c', 'fsync=off',
+          '-c', 'synchronous_commit=off',
+          '-c', 'full_page_writes=off',
+        ],
+        { ...ids, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      server = started;
+      started.stdout?.on('data', log);
+      started.stderr?.on('data', log);
+      exited = exitOf(started).then(() => undefined);
+      await untilAccepting(port, started, until);
+    };
+    await launch(deadline);
   } catch (e) {
     return fail('did not start', e);
   }
@@ -217,6 +233,11 @@ export async function startLocalPostgres(options: LocalPostgresOptions = {}): Pr
     migrations,
     skippedMigrations,
     log: () => output,
+    stopServer,
+    async startServer() {
+      if (server !== undefined && server.exitCode === null && server.signalCode === null) return;
+      await launch!(performance.now() + START_TIMEOUT_MS);
+    },
     stop,
   };
 }

@@ -3,7 +3,7 @@
  * server for the probe (`npm run probe:local`) and its tests. The cache tests' cluster-mode server with ElastiCache's
  * users is test/support/redis.ts, built on the helpers here.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,7 @@ export interface PlainRedis {
   /** The same server as the probe's cache user, whose ACL allows GET and SET on `probe:` keys only. */
   readonly probeUrl: string;
   readonly port: number;
-  /** The server's process id (e.g. to raise its scheduling priority for a latency measurement). */
+  /** The server's process id (e.g. to raise its scheduling priority for a latency measurement); a new one after startServer(). */
   readonly pid: number;
   /** `redis-server --version`'s version, e.g. `7.0.15`. */
   readonly version: string;
@@ -80,8 +80,15 @@ export interface PlainRedis {
   readonly startMs: number;
   /** Milliseconds spent installing redis-server, or undefined when it was already on PATH. */
   readonly installMs: number | undefined;
-  /** The server's log so far. */
+  /** The log of the server running now (or of the last one) so far. */
   log(): string;
+  /** Stops the server process (SIGTERM, then SIGKILL after 5 s), keeping its port and directory for startServer(). */
+  stopServer(): Promise<void>;
+  /**
+   * Starts the server again on the same port, with the same users, once stopServer() has stopped it; resolves at
+   * its first PONG. Nothing is persisted, so it starts empty. Does nothing while the server runs.
+   */
+  startServer(): Promise<void>;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -109,6 +116,61 @@ export async function startPlainRedis(): Promise<PlainRedis> {
     '--user', LOCAL_PROBE_USER, `>${LOCAL_PROBE_PASSWORD}`, ...PROBE_CACHE_ACCESS.split(' '),
   ];
 
+  // 'exit' handlers run synchronously only: SIGKILL cannot be ignored, and the directory goes with it.
+  let server: Launched | undefined;
+  const killOnExit = (): void => {
+    server?.process.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
+  const stopServer = async (): Promise<void> => {
+    if (server !== undefined) await stopProcess(server.process, server.exited);
+  };
+  const stop = async (): Promise<void> => {
+    await stopServer();
+    process.removeListener('exit', killOnExit);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const began = performance.now();
+  try {
+    server = await launch(args, dir, port, version);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const startMs = Math.round(performance.now() - began);
+  return {
+    url: `redis://${LOOPBACK}:${port}`,
+    probeUrl: `redis://${LOCAL_PROBE_USER}:${LOCAL_PROBE_PASSWORD}@${LOOPBACK}:${port}`,
+    port,
+    get pid() {
+      return server!.process.pid!;
+    },
+    version,
+    startMs,
+    installMs,
+    log: () => server!.output(),
+    stopServer,
+    async startServer() {
+      if (server !== undefined && server.process.exitCode === null && server.process.signalCode === null) return;
+      server = await launch(args, dir, port, version);
+    },
+    stop,
+  };
+}
+
+/** A redis-server process. */
+interface Launched {
+  readonly process: ChildProcess;
+  /** Settles when the process has exited and closed its output. */
+  readonly exited: Promise<unknown>;
+  /** Its log so far. */
+  output(): string;
+}
+
+/** Spawns redis-server with `args` and waits for its PONG; kills it and rejects with its log when it does not answer. */
+async function launch(args: readonly string[], dir: string, port: number, version: string): Promise<Launched> {
   const began = performance.now();
   const server = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -116,42 +178,19 @@ export async function startPlainRedis(): Promise<PlainRedis> {
   server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<unknown>((resolve) => server.once('close', resolve));
-  // 'exit' handlers run synchronously only: SIGKILL cannot be ignored, and the directory goes with it.
-  const killOnExit = (): void => {
-    server.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', killOnExit);
-  const stop = async (): Promise<void> => {
-    await stopProcess(server, exited);
-    process.removeListener('exit', killOnExit);
-    rmSync(dir, { recursive: true, force: true });
-  };
-
   const deadline = began + START_TIMEOUT_MS;
   for (;;) {
     if (server.exitCode !== null || server.signalCode !== null || output.startsWith('spawn failed')) {
-      await stop();
+      await stopProcess(server, exited);
       throw new Error(`redis-server ${version} on ${LOOPBACK}:${port} exited (${server.exitCode ?? server.signalCode}) before answering PING\n--- server log ---\n${output}`);
     }
-    if (await answersPing(port)) break;
+    if (await answersPing(port)) return { process: server, exited, output: () => output };
     if (performance.now() > deadline) {
-      await stop();
+      await stopProcess(server, exited);
       throw new Error(`redis-server ${version} on ${LOOPBACK}:${port} did not answer PING within ${START_TIMEOUT_MS} ms\n--- server log ---\n${output}`);
     }
     await sleep(20);
   }
-  return {
-    url: `redis://${LOOPBACK}:${port}`,
-    probeUrl: `redis://${LOCAL_PROBE_USER}:${LOCAL_PROBE_PASSWORD}@${LOOPBACK}:${port}`,
-    port,
-    pid: server.pid!,
-    version,
-    startMs: Math.round(performance.now() - began),
-    installMs,
-    log: () => output,
-    stop,
-  };
 }
 
 /** Whether a server on `port` answers an inline PING with +PONG within 1 s; a refused connection is a no. */

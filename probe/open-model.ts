@@ -26,6 +26,21 @@ export interface OpenModelOptions {
   readonly maxInFlight?: number;
   /** When request 0 is due (nowNs() time). @default - at once */
   readonly startNs?: bigint;
+  /**
+   * Told the outcome of each request of the measured window as it settles, in the order they settle (the failure
+   * drill times faults with it). @default - nobody: no outcome is built
+   */
+  readonly onOutcome?: (outcome: RequestOutcome) => void;
+}
+
+/** What became of one request of the measured window, as runOpenModel counted it. */
+export interface RequestOutcome {
+  /** Its intended start (nowNs() time). */
+  readonly intendedNs: bigint;
+  /** When its outcome was known: its answer, its failure, its timeout (intended start + timeout), or not being sent. */
+  readonly settledNs: bigint;
+  /** Answered within the timeout. */
+  readonly ok: boolean;
 }
 
 export const DEFAULT_MAX_IN_FLIGHT = 1_024;
@@ -63,6 +78,7 @@ export async function runOpenModel(op: Operation, options: OpenModelOptions): Pr
   const timeoutNs = BigInt(timeoutMs) * 1_000_000n;
   const timeoutMessage = `no answer within ${timeoutMs} ms of the intended start`;
   const tally = new Tally(timeoutMs);
+  const observe = options.onOutcome;
 
   // Outstanding requests in intended-start order, which is also their timeout order: the head is always the next
   // to expire, so one look at it per scheduler turn finds every timeout.
@@ -75,7 +91,10 @@ export async function runOpenModel(op: Operation, options: OpenModelOptions): Pr
       if (request.state === 'pending') {
         if (now - request.intendedNs < timeoutNs) break;
         request.state = 'settled';
-        if (request.measured) tally.recordError(timeoutMessage);
+        if (request.measured) {
+          tally.recordError(timeoutMessage);
+          if (observe !== undefined) observe({ intendedNs: request.intendedNs, settledNs: request.intendedNs + timeoutNs, ok: false });
+        }
       }
     }
     if (head > 4_096 && head * 2 > queue.length) {
@@ -94,6 +113,10 @@ export async function runOpenModel(op: Operation, options: OpenModelOptions): Pr
     if (latencyNs >= timeoutNs) tally.recordError(timeoutMessage);
     else if (error === undefined) tally.recordLatency(latencyNs);
     else tally.recordError(errorMessage(error));
+    if (observe !== undefined) {
+      const late = latencyNs >= timeoutNs;
+      observe({ intendedNs: request.intendedNs, settledNs: late ? request.intendedNs + timeoutNs : now, ok: !late && error === undefined });
+    }
   };
 
   let sentNs = 0n;
@@ -105,7 +128,10 @@ export async function runOpenModel(op: Operation, options: OpenModelOptions): Pr
     await sleepUntil(request.intendedNs, stayHot);
     expire(nowNs());
     if (inFlight >= maxInFlight) {
-      if (request.measured) tally.recordError(`not sent: ${maxInFlight} requests were already unanswered`);
+      if (request.measured) {
+        tally.recordError(`not sent: ${maxInFlight} requests were already unanswered`);
+        if (observe !== undefined) observe({ intendedNs: request.intendedNs, settledNs: nowNs(), ok: false });
+      }
       continue;
     }
     inFlight++;

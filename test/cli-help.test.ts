@@ -19,11 +19,13 @@ describe('--help', () => {
     expect(CLIS.map(([script]) => script)).toEqual([
       'budget',
       'chaos',
+      'chaos:local',
       'edge:plan',
       'k8s',
       'migrate',
       'plan',
       'probe',
+      'probe-gate',
       'probe:local',
       'review',
       'review:changeset',

@@ -1,7 +1,7 @@
 /**
  * postgres.select1 and postgres.memory_read against a real Postgres (PGlite over TCP, test/support/postgres.ts):
- * the memory read is skipped, saying why, until the probe's view of ai_user_memory exists, and a refused connection
- * is counted.
+ * the memory read is skipped, saying why, until the probe's view of ai_user_memory exists, a refused connection
+ * is counted, and requests that overlap on one connection wait their turn in the probe, not in pg.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresCheck } from '../probe/checks/postgres';
@@ -11,6 +11,13 @@ import { startPostgres, type LocalPostgres } from './support/postgres';
 import { freePort } from '../local/ports';
 
 const HOST = '127.0.0.1';
+
+/**
+ * Every process warning of this file's tests. pg 8 warns (once a process) when query() is called while the client
+ * runs a query, a call pg@9 refuses; collected from the start, so the test below sees it whichever test caused it.
+ */
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(`${w.name}: ${w.message}`));
 const CONTEXT = { timeoutMs: 300, setupMs: 300 };
 const SHORT = { ratePerSecond: 200, warmupMs: 0, durationMs: 200, timeoutMs: 300 } as const;
 
@@ -76,6 +83,19 @@ describe('postgres.select1 and postgres.memory_read against Postgres (PGlite)', 
     await untilFree();
     const m = await measure(openPostgresCheck('postgres.memory_read', [url], CONTEXT, 1));
     expect(m).toMatchObject({ count: 40, errors: 0 });
+  });
+
+  it('queues requests that overlap on one connection in the probe: all answered, and no query() while one runs', async () => {
+    const session = sessionOf(await openPostgresCheck('postgres.select1', [url], CONTEXT, 1));
+    try {
+      const answered = await Promise.all(Array.from({ length: 8 }, () => session.request().then(() => true)));
+      expect(answered).toEqual(Array(8).fill(true));
+    } finally {
+      session.close();
+    }
+    // Node emits a warning on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings).toEqual([]);
   });
 
   it('counts a refused connection as an error', async () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { nowNs } from '../probe/clock';
 import { runClosedModel } from '../probe/closed-model';
 import { Tally } from '../probe/histogram';
-import { runOpenModel } from '../probe/open-model';
+import { runOpenModel, type RequestOutcome } from '../probe/open-model';
 import type { VirtualUser } from '../probe/session';
 
 const never = (): Promise<void> => new Promise<void>(() => undefined);
@@ -106,6 +106,35 @@ describe('runOpenModel', () => {
       { message: 'not sent: 5 requests were already unanswered', count: 15 },
       { message: 'no answer within 300 ms of the intended start', count: 5 },
     ]);
+  });
+
+  it("tells an observer each measured request's intended start, when it settled and whether it succeeded, as counted", async () => {
+    const outcomes: RequestOutcome[] = [];
+    let i = 0;
+    // Request 0 answers, 1 fails at once, 2 never answers (a timeout), 3 answers after its timeout; warm-up unseen.
+    const op = (): Promise<void> => {
+      const n = i++ - 2;
+      if (n === 1) return Promise.reject(new Error('refused'));
+      if (n === 2) return never();
+      if (n === 3) return sleep(80);
+      return Promise.resolve();
+    };
+    const startNs = nowNs() + 10_000_000n;
+    const m = await runOpenModel(op, { ratePerSecond: 100, warmupMs: 20, durationMs: 40, timeoutMs: 40, startNs, onOutcome: (o) => outcomes.push(o) });
+    expect(m).toMatchObject({ count: 4, errors: 3 });
+    const byStart = [...outcomes].sort((a, b) => Number(a.intendedNs - b.intendedNs));
+    // Relative to the first measured request's intended start (request 2 of the schedule, 20 ms in), in ms.
+    const at = (ns: bigint): number => Number(ns - startNs - 20_000_000n) / 1e6;
+    expect(byStart.map((o) => [at(o.intendedNs), o.ok])).toEqual([
+      [0, true],
+      [10, false],
+      [20, false],
+      [30, false],
+    ]);
+    // A timeout settles at its intended start + the timeout, exactly; an answer or a failure when it came.
+    expect(byStart.slice(2).map((o) => at(o.settledNs))).toEqual([60, 70]);
+    expect(at(byStart[0].settledNs)).toBeLessThan(40);
+    expect(at(byStart[1].settledNs)).toBeLessThan(50);
   });
 });
 

@@ -44,6 +44,8 @@ interface PgConnection {
   readonly socket: Socket;
   open: boolean;
   outstanding: number;
+  /** Settles when every query handed to the client so far has; the next query waits for it. */
+  tail: Promise<unknown>;
 }
 
 /** Opens postgres.select1 or postgres.memory_read on the `postgres://` URLs `urls`, taken in turn. */
@@ -81,8 +83,13 @@ export async function openPostgresCheck(
     const own = endpoints[turn++ % endpoints.length];
     const connection = leastBusy(own) ?? (await Promise.any(own.map((l) => l.get())));
     connection.outstanding++;
+    // One query at a time on a connection, queued here rather than in pg: pg 8 deprecates query() while the client
+    // runs one and pg@9 refuses it, which would count as errors of the database. The wait is the same either way:
+    // a Postgres connection runs one query at a time.
+    const answered = connection.tail.then(() => connection.client.query(query()));
+    connection.tail = answered.catch(() => undefined);
     try {
-      await connection.client.query(query());
+      await answered;
     } finally {
       connection.outstanding--;
     }
@@ -137,7 +144,7 @@ async function connect(url: string, region: string | undefined, tokens: TokenPro
   const connectionString = await connectionStringFor(url, region, tokens);
   const socket = new Socket();
   const client = new Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: 'gigascale-probe', stream: () => socket });
-  const connection: PgConnection = { client, socket, open: false, outstanding: 0 };
+  const connection: PgConnection = { client, socket, open: false, outstanding: 0, tail: Promise.resolve() };
   // A lost connection fails its queries through their promises; the events only mark it closed.
   client.on('error', () => (connection.open = false));
   client.on('end', () => (connection.open = false));

@@ -1,6 +1,6 @@
 /**
  * bin/probe.ts as the measurement tests run it: a child process (`node --import tsx`, as in the CronJob) against real
- * local services behind TCP proxies of test/support/tcp-proxy.ts, with every process on the measured path at a raised
+ * local services behind the fault proxies of local/fault-proxy.ts, with every process on the measured path at a raised
  * scheduling priority. Everything listens on 127.0.0.1 only.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../../lib/plan/cdk-json';
 import type { ProbeTarget } from '../../lib/facts/probe-checks';
 import type { CheckJson, ProbeJson } from '../../probe/report';
 import { runTsx, type ProcessRun } from './process';
-import { startTcpProxy, type ProxyMode, type TcpProxy } from './tcp-proxy';
+import { startFaultProxy, type FaultProxy, type ProxyMode } from '../../local/fault-proxy';
 
 /** No probe run may outlive this, whatever it does; the tests' own bounds are tighter. */
 const KILL_AFTER_MS = 120_000;
@@ -29,7 +29,7 @@ export interface ProbeHarness {
   /** Gives `pid` the measured priority if this process may; says so once when it may not. */
   favour(pid: number): void;
   /** A proxy in front of `targetPort`, stopped by stop(). */
-  proxy(targetPort: number, mode: ProxyMode, delayMs?: number): Promise<TcpProxy>;
+  proxy(targetPort: number, mode: ProxyMode, delayMs?: number): Promise<FaultProxy>;
   /** Writes `target` to a file and runs bin/probe.ts on it with `args`, at the measured priority; bounded in time. */
   probe(target: ProbeTarget, args: readonly string[]): Promise<ProcessRun>;
   /** Stops the proxies, removes the target files and gives this process its priority back. */
@@ -39,7 +39,7 @@ export interface ProbeHarness {
 /** A harness for one test file; this process (the proxies' and the servers' worker) gets the measured priority. */
 export function probeHarness(): ProbeHarness {
   const dir = mkdtempSync(join(tmpdir(), 'gigascale-probe-measurement-'));
-  const proxies: TcpProxy[] = [];
+  const proxies: FaultProxy[] = [];
   const workerNice = getPriority();
   let refused = false;
   let runs = 0;
@@ -55,7 +55,7 @@ export function probeHarness(): ProbeHarness {
   return {
     favour,
     async proxy(targetPort, mode, delayMs) {
-      const p = await startTcpProxy({ targetPort, mode, delayMs });
+      const p = await startFaultProxy({ targetPort, mode, delayMs });
       proxies.push(p);
       return p;
     },
