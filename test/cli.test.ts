@@ -50,7 +50,7 @@ describe('npx cdk synth', () => {
 
   it('synthesizes the default config offline and ends with the summary table', () => {
     expect(first.stderr).toContain('prod-ap-southeast-1-network');
-    expect(first.stderr).toMatch(/5 stages, 62 stacks; resources per stack max \d+ \(limit 400\)/);
+    expect(first.stderr).toMatch(/6 stages, 66 stacks; resources per stack max \d+ \(limit 400\)/);
     expect(first.code).toBe(0);
   });
 

@@ -23,6 +23,8 @@ const NOT_RUN: readonly (readonly [prefix: string, why: string])[] = [
   ['pulumi ', 'needs Cloudflare and AWS credentials (and a state backend); npm run -s edge:plan is its offline preview'],
   ['npm run -s probe ', 'needs live endpoints; test/probe-local.test.ts runs it against local Postgres, Redis and HTTP/WebSocket'],
   ['npm run probe:local', 'starts local servers; test/probe-local.test.ts runs it'],
+  ['npx cdk bootstrap ', 'creates the bootstrap stack in an account (docs/pipeline.md): needs its credentials'],
+  ['npm run -s probe-gate', 'reads a describe-alarms answer saved from AWS; test/pipeline.test.ts runs it on recorded answers'],
   ['npm run chaos:local', 'starts local servers and breaks them for about 25 s; test/chaos-local.test.ts runs it with short faults'],
   ['npm run -s chaos:local', 'starts local servers and breaks them for about 25 s; test/chaos-local.test.ts runs it with --json'],
   ['aws backup ', 'the restore procedure (docs/data.md): needs AWS credentials and a recovery point in a vault'],

@@ -70,7 +70,7 @@ export class PipelineStack extends Stack {
       enableKeyRotation: true,
       cliVersion,
       // One CloudFormation action per stack: the change sets a production region deploys were reviewed in its pre
-      // step, and CodePipeline allows 50 actions per stage (a region of 16 shard groups has 44 stacks).
+      // step, and CodePipeline allows 50 actions per stage (the write region of 256 shards has 46 stacks).
       useChangeSets: false,
       // Every build (synth, self-mutation, assets, the gates) logs to one encrypted group with a retention.
       codeBuildDefaults: {
