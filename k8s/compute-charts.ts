@@ -29,6 +29,7 @@ import { ServiceConfigChart } from './service-config-chart';
 import { TargetGroupBindingsChart, TARGET_GROUP_BINDINGS_CHART_ID, type TargetGroupArns } from './target-group-bindings-chart';
 import { TurnChart, TURN_CHART_ID } from './turn-chart';
 import { ConsumersChart, CONSUMERS_CHART_ID } from './consumers-chart';
+import { FisChart, FIS_CHART_ID } from './fis-chart';
 import { CONSUMERS, consumerWorkload, type Consumer } from '../lib/facts/consumers';
 import { BUS_OUTPUTS } from '../lib/facts/names/bus';
 
@@ -137,6 +138,7 @@ export function addComputeCharts(app: App, props: ComputeChartsProps): Chart[] {
       eventsPerPod: environment.capacities.eventsPerConsumerPod,
       bootstrapBrokers: bus.bootstrapBrokers,
     }),
+    new FisChart(app, FIS_CHART_ID),
   ];
   return charts;
 }

@@ -16,6 +16,8 @@
  *   gateway Service's selector. Out to the VPC CIDR on EMF_AGENT_PORT: the CloudWatch agent listens on its node's
  *   address (hostNetwork), which no pod selector matches. And out to anywhere on 443, for the edge hostname it reads
  *   a profile through. Nothing in; the gateway's ingress from the VPC CIDR already admits the probe's pod addresses;
+ * - the pod FIS creates for a pod experiment (k8s/fis-chart.ts): out to the API server (its Service's cluster IP and
+ *   the VPC CIDR, where its endpoints are) on 443; nothing in;
  * - TURN relay: in on 3478 UDP/TCP and the relay ports from anywhere; out UDP to public addresses only.
  *
  * Not subject to policies: traffic from the pod's own node, which the VPC CNI's network policy agent always allows
@@ -32,8 +34,8 @@ import type { Construct } from 'constructs';
 import { DEPENDENCY_PORTS, GATEWAY, GATEWAY_PORT, HTTP_SERVICES, SERVICE_PORT, SERVICE_SPECS, type Dependency } from '../lib/facts/workloads';
 import { GigascaleError, type Issue } from '../lib/util/errors';
 import { parseCidr } from '../lib/plan/cidr';
-import { DNS_LABEL } from '../lib/facts/kubernetes';
-import { K8S_NAMESPACE, PROBE, TURN_NAMESPACE, workloadName } from '../lib/facts/names/k8s';
+import { DNS_LABEL, KUBERNETES_API_PORT, kubernetesApiServiceIp } from '../lib/facts/kubernetes';
+import { FIS, K8S_NAMESPACE, PROBE, TURN_NAMESPACE, workloadName } from '../lib/facts/names/k8s';
 import { TURN_PORT, TURN_RELAY_MAX_PORT, TURN_RELAY_MIN_PORT } from '../lib/facts/workloads';
 import { EMF_AGENT_PORT } from '../lib/views/probe-target';
 import { TURN_DENIED_PEER_CIDRS } from './turn-chart';
@@ -131,6 +133,12 @@ export class NetworkPoliciesChart extends Chart {
     }
 
     policy(namespace, workloadName('migrations'), workloadPods('migrations'), { egress: [dependencyRule('postgres', vpc)] });
+
+    // The pod FIS creates for a pod experiment (k8s/fis-chart.ts), labelled as the experiment's fisPodLabels says: out
+    // to the API server only, at its Service's cluster IP and at its endpoints in the VPC.
+    policy(namespace, workloadName(FIS), workloadPods(FIS), {
+      egress: [{ peers: [cidr(`${kubernetesApiServiceIp(vpc)}/32`), cidr(vpc)], ports: [tcp(KUBERNETES_API_PORT)] }],
+    });
 
     policy(namespace, workloadName(PROBE), workloadPods(PROBE), {
       egress: [

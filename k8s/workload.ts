@@ -21,7 +21,7 @@ import { GigascaleError, type Issue } from '../lib/util/errors';
 import { DNS_LABEL } from '../lib/facts/kubernetes';
 import { SPOT_TAINT } from '../lib/facts/karpenter';
 import { pascalCase } from '../lib/util/strings';
-import { workloadName, workloadServiceAccountName } from '../lib/facts/names/k8s';
+import { WORKLOAD_LABEL, workloadName, workloadServiceAccountName } from '../lib/facts/names/k8s';
 import { APP_UID, containerSecurity, podSecurity, workloadLabels } from './secure-defaults';
 import { integerProblem } from '../lib/util/ranges';
 
@@ -106,7 +106,7 @@ export const TARGET_CPU_UTILIZATION = 60;
 
 /** Labels a workload's pods carry and its Deployment, Service and PodDisruptionBudget select on. */
 export function workloadSelector(name: string): Record<string, string> {
-  return { 'app.kubernetes.io/name': workloadName(name) };
+  return { [WORKLOAD_LABEL]: workloadName(name) };
 }
 
 export class Workload extends Construct {

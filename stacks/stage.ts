@@ -143,6 +143,7 @@ export class RegionStage extends Stage {
     this.chaos = new ChaosStack(this, 'Chaos', { environment, region });
     // The experiments' stop conditions name the region's alarms: they exist before a schedule can start a run.
     this.chaos.addStackDependency(this.observability, 'the experiments stop on the region composite and the probe alarms');
+    this.chaos.addStackDependency(this.compute, 'the pod experiment\'s access entry is on the cluster');
     this.renderedCharts = renderStageCharts(environment, region);
 
     applyComplianceGate(this);

@@ -16,6 +16,8 @@ import { regionCompositeName } from '../lib/facts/names/observability';
 import { environmentChaosPlan, experimentProblems, rebootCandidates, weeklyCron, weeklyTime, type ExperimentSpec } from '../lib/views/chaos-plan';
 import { chaosPlanJson, formatChaosPlan } from '../lib/views/chaos-report';
 import { Experiment } from '../stacks/chaos/experiment';
+import { Testing } from 'cdk8s';
+import { FisChart } from '../k8s/fis-chart';
 import type { RegionStage } from '../stacks/stage';
 import { configWith, env, problems } from './support/config';
 import { defaultSynth } from './support/default-synth';
@@ -35,13 +37,13 @@ const experimentsOf = (e: EnvironmentPlan) => environmentChaosPlan(e).flatMap((r
 describe('the experiments of each region', () => {
   it('gives every prod region its experiments, the write region the failover and the others the cut from it', () => {
     expect(Object.fromEntries(environmentChaosPlan(prod).map((r) => [r.region, r.experiments.map((e) => e.key)]))).toEqual({
-      'us-east-1': ['aurora-failover', 'aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'az-network-cut', 'media-replication-pause'],
-      'us-west-2': ['aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'az-network-cut', 'write-region-cut', 'media-replication-pause'],
-      'eu-west-1': ['aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'az-network-cut', 'write-region-cut', 'media-replication-pause'],
-      'ap-southeast-1': ['aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'az-network-cut', 'write-region-cut', 'media-replication-pause'],
+      'us-east-1': ['aurora-failover', 'aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'chat-pod-delete', 'az-network-cut', 'media-replication-pause'],
+      'us-west-2': ['aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'chat-pod-delete', 'az-network-cut', 'write-region-cut', 'media-replication-pause'],
+      'eu-west-1': ['aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'chat-pod-delete', 'az-network-cut', 'write-region-cut', 'media-replication-pause'],
+      'ap-southeast-1': ['aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'chat-pod-delete', 'az-network-cut', 'write-region-cut', 'media-replication-pause'],
     });
     // One region: nothing to cut it from, nowhere to replicate to.
-    expect(environmentChaosPlan(dev).map((r) => r.experiments.map((e) => e.key))).toEqual([['aurora-failover', 'aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'az-network-cut']]);
+    expect(environmentChaosPlan(dev).map((r) => r.experiments.map((e) => e.key))).toEqual([['aurora-failover', 'aurora-reader-reboot', 'cache-az-power', 'az-node-loss', 'chat-pod-delete', 'az-network-cut']]);
   });
 
   it('stops every experiment on its region composite, with at most 5 stop conditions, and finds nothing FIS or gigascale would refuse', () => {
@@ -69,6 +71,7 @@ describe('the experiments of each region', () => {
     'aws:rds:reboot-db-instances': 'aws:rds:db',
     'aws:elasticache:replicationgroup-interrupt-az-power': 'aws:elasticache:replicationgroup',
     'aws:ec2:terminate-instances': 'aws:ec2:instance',
+    'aws:eks:pod-delete': 'aws:eks:pod',
     'aws:network:disrupt-connectivity': 'aws:ec2:subnet',
     'aws:network:route-table-disrupt-cross-region-connectivity': 'aws:ec2:subnet',
     'aws:s3:bucket-pause-replication': 'aws:s3:bucket',
@@ -101,6 +104,70 @@ describe('the experiments of each region', () => {
     expect(rebootCandidates(prod, writeRegion)).toEqual(['0000', '0001', '0002', '0003', '0004'].map((s) => `gigascale-prod-shard-${s}-1`));
     expect(rebootCandidates(prod, secondary)).toEqual(['0000', '0001', '0002', '0003', '0004'].map((s) => `gigascale-prod-shard-${s}-0`));
     expect(rebootCandidates(dev, dev.regions[0])).toEqual(['gigascale-dev-shard-0000-1', 'gigascale-dev-shard-0001-1']);
+  });
+});
+
+describe('the pod experiment', () => {
+  it('deletes one chat pod, found by its label in the cluster, through FIS\'s pod running as the namespace\'s FIS identity', () => {
+    const pods = experimentsOf(prod).find((e) => e.name === 'gigascale-prod-eu-west-1-chat-pod-delete')!;
+    expect(pods.actions.delete).toEqual({
+      actionId: 'aws:eks:pod-delete',
+      description: 'delete one chat pod with no grace period',
+      parameters: {
+        kubernetesServiceAccount: 'gigascale-fis',
+        gracePeriodSeconds: '0',
+        fisPodSecurityPolicy: 'restricted',
+        fisPodLabels: '{"app.kubernetes.io/name":"gigascale-fis"}',
+      },
+      target: 'pods',
+    });
+    expect(pods.targets.pods).toEqual({
+      resourceType: 'aws:eks:pod',
+      selectionMode: 'COUNT(1)',
+      parameters: { clusterIdentifier: 'gigascale-prod-eu-west-1', namespace: 'gigascale', selectorType: 'labelSelector', selectorValue: 'app.kubernetes.io/name=gigascale-chat' },
+      iamResources: ['arn:aws:eks:eu-west-1:222222222222:cluster/gigascale-prod-eu-west-1'],
+      scope: '1 pod of gigascale-chat in gigascale-prod-eu-west-1',
+    });
+    expect(experimentProblems({ ...pods, targets: { pods: { ...pods.targets.pods, resourceTags: { app: 'chat' }, parameters: { namespace: 'gigascale' } } } })).toEqual([
+      { at: `${pods.name} action delete`, message: 'aws:eks:pod-delete finds its targets by their parameters only: give target pods neither resourceArns nor resourceTags' },
+      { at: `${pods.name} action delete`, message: 'target pods of aws:eks:pod-delete needs the parameter "clusterIdentifier"' },
+      { at: `${pods.name} action delete`, message: 'target pods of aws:eks:pod-delete needs the parameter "selectorType"' },
+      { at: `${pods.name} action delete`, message: 'target pods of aws:eks:pod-delete needs the parameter "selectorValue"' },
+    ]);
+  });
+});
+
+describe('the FIS identity in the workloads\' namespace', () => {
+  it('gives FIS\'s pod and the experiment\'s user the Role AWS documents, in the namespace only', () => {
+    const objects = Testing.synth(new FisChart(Testing.app(), 'fis')).map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, rules: o.rules, roleRef: o.roleRef, subjects: o.subjects }));
+    expect(objects).toEqual([
+      { kind: 'ServiceAccount', name: 'gigascale-fis', namespace: 'gigascale', rules: undefined, roleRef: undefined, subjects: undefined },
+      {
+        kind: 'Role',
+        name: 'gigascale-fis',
+        namespace: 'gigascale',
+        rules: [
+          { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch', 'delete'] },
+          { apiGroups: [''], resources: ['pods'], verbs: ['create', 'list', 'get', 'delete', 'deletecollection'] },
+          { apiGroups: [''], resources: ['pods/ephemeralcontainers'], verbs: ['update'] },
+          { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+          { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get'] },
+        ],
+        roleRef: undefined,
+        subjects: undefined,
+      },
+      {
+        kind: 'RoleBinding',
+        name: 'gigascale-fis',
+        namespace: 'gigascale',
+        rules: undefined,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gigascale-fis' },
+        subjects: [
+          { kind: 'ServiceAccount', name: 'gigascale-fis', namespace: 'gigascale' },
+          { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'gigascale-fis-experiment' },
+        ],
+      },
+    ]);
   });
 });
 
@@ -196,11 +263,12 @@ describe('the weekly window', () => {
       'us-east-1 aurora-reader-reboot cron(30 14 ? * TUE *)',
       'us-east-1 cache-az-power cron(0 15 ? * TUE *)',
       'us-east-1 az-node-loss cron(30 15 ? * TUE *)',
-      'us-east-1 az-network-cut cron(0 16 ? * TUE *)',
-      'us-east-1 media-replication-pause cron(30 16 ? * TUE *)',
-      'us-west-2 aurora-reader-reboot cron(0 17 ? * TUE *)',
+      'us-east-1 chat-pod-delete cron(0 16 ? * TUE *)',
+      'us-east-1 az-network-cut cron(30 16 ? * TUE *)',
+      'us-east-1 media-replication-pause cron(0 17 ? * TUE *)',
     ]);
-    expect(times.at(-1)).toBe('ap-southeast-1 media-replication-pause cron(30 1 ? * WED *)');
+    expect(times[7]).toBe('us-west-2 aurora-reader-reboot cron(30 17 ? * TUE *)');
+    expect(times.at(-1)).toBe('ap-southeast-1 media-replication-pause cron(30 3 ? * WED *)');
     expect(new Set(times.map((t) => t.split(' ').slice(2).join(' '))).size).toBe(times.length);
   });
 
@@ -300,8 +368,15 @@ describe('the chaos stack', () => {
     });
   });
 
-  it('deploys after the observability stack whose alarms stop the experiments', () => {
-    expect(devStage.chaos.dependencies.map((s) => s.stackName)).toContain('dev-us-east-1-observability');
+  it('maps the pod experiment\'s role, and no other, to the Kubernetes user the namespace\'s RoleBinding names', () => {
+    const entries = Object.values(resources('AWS::EKS::AccessEntry')).map((r) => r.Properties);
+    expect(entries).toEqual([
+      { ClusterName: 'gigascale-dev-us-east-1', PrincipalArn: { 'Fn::GetAtt': [expect.stringMatching(/^ChatPodDeleteRole/), 'Arn'] }, Type: 'STANDARD', Username: 'gigascale-fis-experiment', Tags: expect.any(Array) },
+    ]);
+  });
+
+  it('deploys after the observability stack whose alarms stop the experiments and the compute stack whose cluster it enters', () => {
+    expect(devStage.chaos.dependencies.map((s) => s.stackName)).toEqual(expect.arrayContaining(['dev-us-east-1-observability', 'dev-us-east-1-compute']));
   });
 
   it('renders prod\'s schedules disabled, and tags the media bucket FIS pauses by tag', async () => {
@@ -313,7 +388,7 @@ describe('the chaos stack', () => {
     };
     const chaos = read('Chaos');
     const states = Object.values(chaos.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule').map((r) => r.Properties.State);
-    expect(states).toEqual(Array(6).fill('DISABLED'));
+    expect(states).toEqual(Array(7).fill('DISABLED'));
     const cut = Object.values(chaos.Resources).find((r) => r.Type === 'AWS::FIS::ExperimentTemplate' && r.Properties.Tags.Name === 'gigascale-prod-us-west-2-write-region-cut')!;
     expect(cut.Properties.Actions.cut.Parameters).toEqual({ duration: 'PT5M', region: 'us-east-1' });
     const media = Object.values(read('Media').Resources).find((r) => r.Type === 'AWS::S3::Bucket' && r.Properties.BucketName === 'gigascale-prod-media-222222222222-us-west-2')!;
@@ -327,11 +402,11 @@ describe('npm run -s chaos -- plan', () => {
     expect([text.code, text.stderr, json.code, json.stderr]).toEqual([0, '', 0, '']);
     expect(text.stdout).toBe(`${formatChaosPlan(prod)}\n`);
     expect(text.stdout.split('\n')[0]).toBe(
-      'prod: 24 experiments in 4 regions, weekly from TUE 14:00 UTC, one at a time; schedules disabled (phase 4 and on: set chaos.schedule.enabled to turn it on)',
+      'prod: 28 experiments in 4 regions, weekly from TUE 14:00 UTC, one at a time; schedules disabled (phase 4 and on: set chaos.schedule.enabled to turn it on)',
     );
     expect(text.stdout).toContain(
       [
-        'gigascale-prod-us-west-2-write-region-cut  TUE 19:00 UTC, at most 5 min',
+        'gigascale-prod-us-west-2-write-region-cut  TUE 20:00 UTC, at most 5 min',
         "  Cuts the region's private subnets off from us-east-1, the write region, for 5 minutes: what the pods send there fails while reads go on",
         '  action cut: aws:network:route-table-disrupt-cross-region-connectivity on subnets (duration=PT5M, region=us-east-1)',
         "  target subnets: aws:ec2:subnet ALL by tags project=gigascale, env=prod, concern=network, aws-cdk:subnet-type=Private: the VPC's 3 private subnets, to us-east-1 only",

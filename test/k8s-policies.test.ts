@@ -121,6 +121,18 @@ describe('NetworkPoliciesChart', () => {
     });
   });
 
+  it('lets the pod FIS creates for a pod experiment reach the API server, at its cluster IP and in the VPC, and nothing else', () => {
+    expect(policy('gigascale-fis').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gigascale-fis' } },
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '172.20.0.1/32' } }, { ipBlock: { cidr: VPC } }], ports: [{ protocol: 'TCP', port: 443 }] }],
+    });
+    // EKS takes 10.100.0.0/16 for services when the VPC is outside 10.0.0.0/8.
+    const other = new NetworkPoliciesChart(Testing.app(), 'np', { vpcCidr: '192.168.0.0/16' });
+    const fis = Testing.synth(other).find((o) => o.metadata.name === 'gigascale-fis')!;
+    expect(fis.spec.egress[0].to[0]).toEqual({ ipBlock: { cidr: '10.100.0.1/32' } });
+  });
+
   it('opens the relay to TURN and relay ports from anywhere and lets relayed UDP out to public addresses only', () => {
     const spec = policy('gigascale-turn', 'gigascale-turn').spec;
     expect(spec.ingress).toEqual([
@@ -147,6 +159,7 @@ describe('NetworkPoliciesChart', () => {
       'gigascale/gigascale-analytics-consumer',
       'gigascale/gigascale-push-consumer',
       'gigascale/gigascale-migrations',
+      'gigascale/gigascale-fis',
       'gigascale/gigascale-probe',
       'gigascale-turn/gigascale-turn',
     ]);

@@ -41,8 +41,18 @@ export interface FisAction {
   readonly required: readonly string[];
   /** Parameters the target may carry for this resource type (`availabilityZoneIdentifier`). */
   readonly targetParameters: readonly string[];
-  /** Whether FIS accepts targets by ARN; false: by tags (and filters) only. */
-  readonly byArn: boolean;
+  /** Target parameters FIS requires (a pod target is found by them alone). */
+  readonly requiredTargetParameters: readonly string[];
+  /**
+   * How FIS finds the targets: by ARN or by tags (and filters), by tags only, or by the target parameters alone (EKS
+   * pods: "You can't use resource ARNs or resource tags to identify aws:eks:pod targets").
+   */
+  readonly findBy: 'arn-or-tags' | 'tags' | 'parameters';
+  /**
+   * Whether the experiment's role acts inside the cluster: it needs an EKS access entry mapping it to a Kubernetes user
+   * the namespace's RoleBinding names (AWS FIS User Guide, "Use the AWS FIS aws:eks:pod actions").
+   */
+  readonly kubernetesUser?: true;
   /** The most resources one target of the action may resolve to (Service Quotas); null: no quota. */
   readonly maxTargets: number | null;
   /** IAM actions on the targeted resources themselves: the role allows them on those resources only. */
@@ -74,7 +84,8 @@ export const FIS_ACTIONS = {
     parameters: ['duration'],
     required: ['duration'],
     targetParameters: [],
-    byArn: false,
+    requiredTargetParameters: [],
+    findBy: 'tags',
     maxTargets: null,
     onTargets: [],
     onManaged: NONE,
@@ -86,7 +97,8 @@ export const FIS_ACTIONS = {
     parameters: [],
     required: [],
     targetParameters: ['writerAvailabilityZoneIdentifiers'],
-    byArn: true,
+    requiredTargetParameters: [],
+    findBy: 'arn-or-tags',
     maxTargets: 5,
     onTargets: ['rds:FailoverDBCluster'],
     onManaged: NONE,
@@ -98,7 +110,8 @@ export const FIS_ACTIONS = {
     parameters: ['forceFailover'],
     required: [],
     targetParameters: ['availabilityZoneIdentifiers'],
-    byArn: true,
+    requiredTargetParameters: [],
+    findBy: 'arn-or-tags',
     maxTargets: 5,
     onTargets: ['rds:RebootDBInstance'],
     onManaged: NONE,
@@ -110,7 +123,8 @@ export const FIS_ACTIONS = {
     parameters: ['duration'],
     required: ['duration'],
     targetParameters: ['availabilityZoneIdentifier'],
-    byArn: false,
+    requiredTargetParameters: [],
+    findBy: 'tags',
     maxTargets: 5,
     onTargets: ['elasticache:InterruptClusterAzPower'],
     onManaged: NONE,
@@ -122,7 +136,8 @@ export const FIS_ACTIONS = {
     parameters: [],
     required: [],
     targetParameters: [],
-    byArn: true,
+    requiredTargetParameters: [],
+    findBy: 'arn-or-tags',
     maxTargets: 5,
     onTargets: ['ec2:TerminateInstances'],
     onManaged: NONE,
@@ -134,7 +149,8 @@ export const FIS_ACTIONS = {
     parameters: ['duration', 'scope', 'prefixListIdentifier'],
     required: ['duration'],
     targetParameters: ['availabilityZoneIdentifier', 'vpc'],
-    byArn: true,
+    requiredTargetParameters: [],
+    findBy: 'arn-or-tags',
     maxTargets: 5,
     // Replacing a subnet's network ACL association acts on the subnet and the ACLs (the old and FIS's).
     onTargets: ['ec2:ReplaceNetworkAclAssociation'],
@@ -147,7 +163,8 @@ export const FIS_ACTIONS = {
     parameters: ['duration', 'region'],
     required: ['duration', 'region'],
     targetParameters: [],
-    byArn: true,
+    requiredTargetParameters: [],
+    findBy: 'arn-or-tags',
     maxTargets: 6,
     onTargets: ['ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable', 'ec2:ReplaceRouteTableAssociation', 'ec2:ModifyVpcEndpoint'],
     onManaged: {
@@ -164,13 +181,28 @@ export const FIS_ACTIONS = {
       'ec2:GetManagedPrefixListEntries',
     ],
   },
+  'aws:eks:pod-delete': {
+    resourceType: 'aws:eks:pod',
+    targetKey: 'Pods',
+    parameters: ['kubernetesServiceAccount', 'gracePeriodSeconds', 'maxErrorsPercent', 'fisPodContainerImage', 'fisPodLabels', 'fisPodAnnotations', 'fisPodSecurityPolicy'],
+    required: ['kubernetesServiceAccount'],
+    targetParameters: ['clusterIdentifier', 'namespace', 'selectorType', 'selectorValue', 'availabilityZoneIdentifier', 'targetContainerName'],
+    requiredTargetParameters: ['clusterIdentifier', 'namespace', 'selectorType', 'selectorValue'],
+    findBy: 'parameters',
+    kubernetesUser: true,
+    maxTargets: 50,
+    onTargets: ['eks:DescribeCluster'],
+    onManaged: NONE,
+    unscoped: ['ec2:DescribeSubnets', 'tag:GetResources'],
+  },
   'aws:s3:bucket-pause-replication': {
     resourceType: 'aws:s3:bucket',
     targetKey: 'Buckets',
     parameters: ['duration', 'region', 'destinationBuckets', 'prefixes'],
     required: ['duration', 'region'],
     targetParameters: [],
-    byArn: false,
+    requiredTargetParameters: [],
+    findBy: 'tags',
     maxTargets: 20,
     onTargets: ['s3:PauseReplication'],
     onTargetsIf: {

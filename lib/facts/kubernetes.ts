@@ -29,3 +29,15 @@ export const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** DNS-1123 subdomain: what a Secret name must be. */
 export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * The `kubernetes` Service's cluster IP (the API server inside the cluster): the first address of the service CIDR
+ * EKS assigns when none is configured, 172.20.0.0/16 for a VPC inside 10.0.0.0/8 and 10.100.0.0/16 otherwise, so that
+ * the two never overlap (Amazon EKS User Guide, "Create an Amazon EKS cluster": Kubernetes service IPv4 range).
+ */
+export function kubernetesApiServiceIp(vpcCidr: string): string {
+  return vpcCidr.startsWith('10.') ? '172.20.0.1' : '10.100.0.1';
+}
+
+/** Where the API server listens, behind its Service and at its endpoints (the control plane's network interfaces in the VPC). */
+export const KUBERNETES_API_PORT = 443;

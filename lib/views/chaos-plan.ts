@@ -13,6 +13,7 @@ import { FIS_ACTIONS, FIS_DURATION, MAX_STOP_CONDITIONS, type FisActionId } from
 import { cacheReplicationGroupId } from '../facts/names/cache';
 import { experimentName } from '../facts/names/chaos';
 import { clusterName } from '../facts/names/compute';
+import { FIS, K8S_NAMESPACE, WORKLOAD_LABEL, workloadName, workloadServiceAccountName } from '../facts/names/k8s';
 import { shardClusterIdentifier, shardClusterIdentifierPattern } from '../facts/names/data';
 import { MEDIA_BUCKET_TAG, mediaBucketName } from '../facts/names/media';
 import { probeAlarmName, regionCompositeName } from '../facts/names/observability';
@@ -28,6 +29,7 @@ export const EXPERIMENTS = [
   'aurora-reader-reboot',
   'cache-az-power',
   'az-node-loss',
+  'chat-pod-delete',
   'az-network-cut',
   'write-region-cut',
   'media-replication-pause',
@@ -254,6 +256,38 @@ function regionFaults(environment: EnvironmentPlan, region: RegionPlan): Fault[]
     }),
   );
 
+  const chat = workloadName('chat');
+  faults.push(
+    fault('chat-pod-delete', {
+      description: `Deletes one of chat's pods at once, as a crash would: its sockets drop and their clients reconnect to the others`,
+      actions: {
+        delete: {
+          actionId: 'aws:eks:pod-delete',
+          description: 'delete one chat pod with no grace period',
+          parameters: {
+            kubernetesServiceAccount: workloadServiceAccountName(FIS),
+            gracePeriodSeconds: '0',
+            // The namespace enforces the restricted Pod Security Standard; its NetworkPolicy selects FIS's pod by label.
+            fisPodSecurityPolicy: 'restricted',
+            fisPodLabels: JSON.stringify({ [WORKLOAD_LABEL]: workloadName(FIS) }),
+          },
+          target: 'pods',
+        },
+      },
+      targets: {
+        pods: {
+          resourceType: 'aws:eks:pod',
+          selectionMode: 'COUNT(1)',
+          parameters: { clusterIdentifier: cluster, namespace: K8S_NAMESPACE, selectorType: 'labelSelector', selectorValue: `${WORKLOAD_LABEL}=${chat}` },
+          iamResources: [arn('eks', `cluster/${cluster}`)],
+          scope: `1 pod of ${chat} in ${cluster}`,
+        },
+      },
+      stopAlarms: stops('chat.roundtrip', 'ws.connect'),
+      maxMinutes: FAULT_MINUTES,
+    }),
+  );
+
   faults.push(
     fault('az-network-cut', {
       description: `Cuts every subnet in ${az} off from the rest of the network for ${FAULT_MINUTES} minutes (a network ACL denying all traffic in and out)`,
@@ -396,7 +430,13 @@ export function experimentProblems(spec: Omit<ExperimentSpec, 'schedule'>): Issu
       continue;
     }
     if (target.resourceType !== known.resourceType) at(where, `${action.actionId} acts on ${known.resourceType}, not on ${target.resourceType} (target ${action.target})`);
-    if (target.resourceArns && !known.byArn) at(where, `${action.actionId} finds its targets by tags only: give target ${action.target} resourceTags, not resourceArns`);
+    if (target.resourceArns && known.findBy === 'tags') at(where, `${action.actionId} finds its targets by tags only: give target ${action.target} resourceTags, not resourceArns`);
+    if ((target.resourceArns || target.resourceTags) && known.findBy === 'parameters') {
+      at(where, `${action.actionId} finds its targets by their parameters only: give target ${action.target} neither resourceArns nor resourceTags`);
+    }
+    for (const p of known.requiredTargetParameters) {
+      if (!Object.hasOwn(target.parameters ?? {}, p)) at(where, `target ${action.target} of ${action.actionId} needs the parameter ${JSON.stringify(p)}`);
+    }
     for (const p of Object.keys(target.parameters ?? {})) {
       if (!(known.targetParameters as readonly string[]).includes(p)) at(where, `target ${action.target} of ${action.actionId} takes no parameter ${JSON.stringify(p)}`);
     }
@@ -408,7 +448,9 @@ export function experimentProblems(spec: Omit<ExperimentSpec, 'schedule'>): Issu
   for (const [name, target] of Object.entries(spec.targets)) {
     const where = ` target ${name}`;
     if (!used.has(name)) at(where, 'is not the target of any action: remove it');
-    if (Boolean(target.resourceArns) === Boolean(target.resourceTags)) at(where, 'must be found either by resourceArns or by resourceTags (FIS takes one of the two)');
+    // A resource type found by its target parameters (EKS pods) takes neither; the action's check above says so.
+    const byParameters = Object.values(FIS_ACTIONS).some((a) => a.resourceType === target.resourceType && a.findBy === 'parameters');
+    if (!byParameters && Boolean(target.resourceArns) === Boolean(target.resourceTags)) at(where, 'must be found either by resourceArns or by resourceTags (FIS takes one of the two)');
     if (target.resourceArns && target.filters) at(where, 'FIS takes filters with resourceTags only');
     if ((target.resourceArns?.length ?? 0) > 5) at(where, `names ${target.resourceArns!.length} ARNs, FIS takes at most 5`);
     const mode = /^(ALL|COUNT\(([1-9]\d*)\)|PERCENT\(([1-9]\d?|100)\))$/.exec(target.selectionMode);

@@ -1,9 +1,13 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import { CHAOS_LOG_RETENTION_DAYS } from '../../lib/facts/chaos';
+import { FIS_ACTIONS } from '../../lib/facts/fis-actions';
+import { clusterName } from '../../lib/facts/names/compute';
+import { FIS_KUBERNETES_USER } from '../../lib/facts/names/k8s';
 import { chaosKeyAlias, chaosSchedulerRoleName, experimentLogGroupName } from '../../lib/facts/names/chaos';
 import { regionChaosPlan, weeklyCron, type RegionChaosPlan } from '../../lib/views/chaos-plan';
 import { pascalCase } from '../../lib/util/strings';
@@ -25,8 +29,8 @@ export interface ChaosStackProps {
 const START_EXPERIMENT_TARGET = 'arn:aws:scheduler:::aws-sdk:fis:startExperiment';
 
 /**
- * The region's failure experiments (AWS FIS templates, lib/views/chaos-plan.ts), the log group they write to, and the
- * weekly schedules that start them, enabled or not as the environment's `chaos.schedule.enabled` says. The stop
+ * The region's failure experiments (AWS FIS templates, lib/views/chaos-plan.ts), the log group they write to, the
+ * cluster access of the pod experiment, and the weekly schedules that start them, enabled or not as the environment's `chaos.schedule.enabled` says. The stop
  * conditions name the region's alarms, which the observability and tier stacks create first.
  */
 export class ChaosStack extends RegionalStack {
@@ -48,6 +52,17 @@ export class ChaosStack extends RegionalStack {
       retentionDays: CHAOS_LOG_RETENTION_DAYS,
     });
     this.experiments = this.plan.experiments.map((spec) => new Experiment(this, pascalCase(spec.key), { spec, logGroup }));
+    // A pod experiment's role acts in the cluster as the Kubernetes user the namespace's RoleBinding names
+    // (k8s/fis-chart.ts): an access entry with no access policy, so the RoleBinding is all it may do.
+    for (const [i, spec] of this.plan.experiments.entries()) {
+      if (!Object.values(spec.actions).some((a) => 'kubernetesUser' in FIS_ACTIONS[a.actionId])) continue;
+      new eks.CfnAccessEntry(this, `${pascalCase(spec.key)}Access`, {
+        clusterName: clusterName(env, region.name),
+        principalArn: this.experiments[i].role.roleArn,
+        type: 'STANDARD',
+        username: FIS_KUBERNETES_USER,
+      });
+    }
 
     const role = new iam.Role(this, 'SchedulerRole', {
       roleName: chaosSchedulerRoleName(env, region.name),

@@ -12,6 +12,9 @@ export const K8S_NAMESPACE = PROJECT;
 /** Namespace of the TURN relay: it takes UDP from the internet, so it shares nothing with the services. */
 export const TURN_NAMESPACE = `${PROJECT}-turn`;
 
+/** The label that names a workload's pods (`app.kubernetes.io/name: gigascale-chat`): their selector everywhere. */
+export const WORKLOAD_LABEL = 'app.kubernetes.io/name';
+
 /** `gigascale-chat`: the Kubernetes name of a workload (Deployment, Service, ServiceAccount, HPA, PDB). */
 export function workloadName(workload: string): string {
   return `${PROJECT}-${workload}`;
@@ -43,3 +46,15 @@ export const PROBE_TARGET_CONFIGMAP = `${PROJECT}-probe-target`;
 
 /** Kubernetes Secret (and its SecretProviderClass) the TURN relay reads its static auth secret from, key `secret`. */
 export const TURN_AUTH_SECRET = `${PROJECT}-turn-auth`;
+
+/**
+ * The failure experiments' identity in the workloads' namespace (k8s/fis-chart.ts): the ServiceAccount and Role
+ * `workloadName(FIS)` FIS's pod runs with, and the labels it is given (its NetworkPolicy selects them).
+ */
+export const FIS = 'fis';
+
+/**
+ * `gigascale-fis-experiment`: the Kubernetes user a pod experiment's role is mapped to by its EKS access entry; the
+ * namespace's RoleBinding names it (AWS FIS User Guide, "Use the AWS FIS aws:eks:pod actions").
+ */
+export const FIS_KUBERNETES_USER = `${PROJECT}-fis-experiment`;
