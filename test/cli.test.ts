@@ -70,10 +70,11 @@ describe('npx cdk synth', () => {
   });
 
   it('renders every chart of every stage as YAML into <outdir>/k8s/<stage>/', () => {
-    expect(first.stderr).toContain(`79 Kubernetes manifests rendered to ${first.outdir}/k8s/<stage>/<chart>.yaml`);
+    expect(first.stderr).toContain(`84 Kubernetes manifests rendered to ${first.outdir}/k8s/<stage>/<chart>.yaml`);
     expect(readdirSync(join(tmp, 'a', 'k8s')).sort()).toEqual(['dev-us-east-1', 'prod-ap-southeast-1', 'prod-eu-west-1', 'prod-us-east-1', 'prod-us-west-2']);
     expect(readdirSync(join(tmp, 'a', 'k8s', 'prod-us-east-1')).sort()).toEqual([
       'consumers.yaml',
+      'fis.yaml',
       'gateway.yaml',
       'migrations-0.yaml',
       'namespaces.yaml',

@@ -118,7 +118,7 @@ describe('npm run k8s', () => {
     expect(render('--out', join(tmp, 'a')).status).toBe(0);
     expect(render('--out', join(tmp, 'b')).status).toBe(0);
     const a = tree(join(tmp, 'a'));
-    const common = ['consumers', 'gateway', 'namespaces', 'network-policies', 'node-pools', 'probe', 'secret-sync', 'service-auth', 'service-chat', 'service-config', 'service-entity', 'service-memory', 'service-voice', 'target-group-bindings', 'turn'];
+    const common = ['consumers', 'fis', 'gateway', 'namespaces', 'network-policies', 'node-pools', 'probe', 'secret-sync', 'service-auth', 'service-chat', 'service-config', 'service-entity', 'service-memory', 'service-voice', 'target-group-bindings', 'turn'];
     const files = (stage: string, write: boolean) => [...common, ...(write ? ['migrations-0', 'shard-secrets-0'] : [])].sort().map((c) => `${stage}/${c}.yaml`);
     expect(a.map(([f]) => f)).toEqual([
       ...files('dev-us-east-1', true),
