@@ -22,6 +22,7 @@ import type { Plan } from '../lib/plan/plan';
 import { breaches, planVerdicts, verdictJson } from '../lib/views/verdicts';
 import { breachMessage, formatVerdicts } from '../lib/views/latency-report';
 import { driftFlagged, driftJson, driftRows, flowDriftJson, flowDriftRows, formatDrift, overTarget, parseMeasuredRun, type MeasuredRun } from '../lib/views/drift-report';
+import { runCli } from './run-cli';
 
 const USAGE = [
   'usage: npm run -s budget -- [--env <name>] [--json] [--config <file>]',
@@ -88,13 +89,4 @@ function readRuns(files: readonly string[]): MeasuredRun[] {
   return runs;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof GigascaleError) {
-      console.error(`gigascale: ${e.message}`);
-      process.exit(e.exitCode);
-    }
-    throw e;
-  },
-);
+runCli(main);

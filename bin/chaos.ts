@@ -4,10 +4,10 @@
  * Without `--env`, every environment of the config. `--json` prints one object (an array of them without `--env`).
  * Reads the config only: no credentials, no synth. Exit 0, or 2 for bad arguments or a config that does not plan.
  */
-import { GigascaleError } from '../lib/util/errors';
 import { argumentError, parseEnvArgs } from '../lib/util/cli-args';
 import { environmentOf, loadConfigModule, resolvePlan } from '../lib/plan';
 import { chaosPlanJson, formatChaosPlan } from '../lib/views/chaos-report';
+import { runCli } from './run-cli';
 
 const USAGE = 'usage: npm run -s chaos -- plan [--env <name>] [--json] [--config <file>]';
 const COMMANDS = ['plan'];
@@ -36,10 +36,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof GigascaleError) {
-    console.error(`gigascale: ${e.message}`);
-    process.exit(e.exitCode);
-  }
-  throw e;
-});
+runCli(main);

@@ -11,6 +11,7 @@ import { edgePlan } from '../lib/views/edge/plan';
 import { CLOUDFLARE_GEO_REGIONS, GEO_REGION_CODES } from '../lib/views/edge/geo-regions';
 import { formatTable } from '../lib/util/table';
 import { environmentOf, loadPlan } from '../edge/plan-input';
+import { runCli } from './run-cli';
 
 const USAGE = 'usage: npm run -s edge:plan -- --env <name> [--json] [--config <file>]';
 
@@ -57,10 +58,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof GigascaleError) {
-    console.error(`gigascale: ${e.message}`);
-    process.exit(e.exitCode);
-  }
-  throw e;
-});
+runCli(main);

@@ -11,6 +11,7 @@ import { loadConfigModule, parseOverrides, resolvePlan } from '../lib/plan';
 import { GigascaleError } from '../lib/util/errors';
 import { stageName } from '../lib/facts/names/stage';
 import { renderStageCharts } from '../k8s';
+import { runCli } from './run-cli';
 
 const USAGE = 'usage: npm run -s k8s -- [--out <dir>] [-c <key>=<value> ...]   (keys as for cdk synth: env, regions, shards, config, ...)';
 
@@ -64,10 +65,4 @@ async function main(): Promise<void> {
   console.error(`gigascale: wrote ${files.size} manifests to ${out}`);
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof GigascaleError) {
-    console.error(`gigascale: ${e.message}`);
-    process.exit(e.exitCode);
-  }
-  throw e;
-});
+runCli(main);

@@ -7,7 +7,6 @@
  * `--json` prints exactly one object (an array of them without a selector) with `monthly_usd` and `usd_per_mau`.
  * Exit 0, or 2 for bad arguments or a config that does not plan.
  */
-import { GigascaleError } from '../lib/util/errors';
 import { argumentError, parseEnvArgs, type EnvArgs } from '../lib/util/cli-args';
 import { environmentOf, loadConfigModule, resolvePlan } from '../lib/plan';
 import type { EnvironmentPlan } from '../lib/plan/plan';
@@ -15,6 +14,7 @@ import { PHASES, type Phase } from '../lib/facts/phases';
 import { phaseForUsers } from '../lib/plan/workload';
 import { capacityPlanJson, formatCapacityPlan } from '../lib/views/cost-report';
 import { referenceEnvironment } from '../lib/plan/reference';
+import { runCli } from './run-cli';
 
 const USAGE = 'usage: npm run -s plan -- [--env <name> | --users <n> | --phase <3|4|5>] [--json] [--config <file>]';
 
@@ -63,10 +63,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof GigascaleError) {
-    console.error(`gigascale: ${e.message}`);
-    process.exit(e.exitCode);
-  }
-  throw e;
-});
+runCli(main);

@@ -11,6 +11,7 @@ import { argumentError, parseEnvArgs } from '../lib/util/cli-args';
 import { environmentOf, loadConfigModule, resolvePlan } from '../lib/plan';
 import { probeGateAlarmNames, probeGateVerdict } from '../lib/views/probe-gate';
 import { formatTable } from '../lib/util/table';
+import { runCli } from './run-cli';
 
 const USAGE = 'usage: npm run -s probe-gate -- --env <name> --region <region> --alarms <describe-alarms JSON file> [--json] [--config <file>]';
 
@@ -55,13 +56,4 @@ async function main(): Promise<number> {
   return verdict.ok ? 0 : EXIT_CHECK_FAILED;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof GigascaleError) {
-      console.error(`gigascale: ${e.message}`);
-      process.exit(e.exitCode);
-    }
-    throw e;
-  },
-);
+runCli(main);
