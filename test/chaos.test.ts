@@ -105,6 +105,14 @@ describe('the experiments of each region', () => {
     expect(rebootCandidates(prod, secondary)).toEqual(['0000', '0001', '0002', '0003', '0004'].map((s) => `gigascale-prod-shard-${s}-0`));
     expect(rebootCandidates(dev, dev.regions[0])).toEqual(['gigascale-dev-shard-0000-1', 'gigascale-dev-shard-0001-1']);
   });
+
+  it('neither fails over nor reboots a reader in a write region without readers', () => {
+    const noReaders = planOf({}, configWith(env({ sizes: { database: { writeRegionReaders: 0 } } }))).environments[0];
+    expect(environmentChaosPlan(noReaders).map((r) => `${r.region}: ${r.experiments.map((e) => e.key).join(', ')}`)).toEqual([
+      'us-east-1: cache-az-power, az-node-loss, chat-pod-delete, az-network-cut, media-replication-pause',
+      'eu-west-1: aurora-reader-reboot, cache-az-power, az-node-loss, chat-pod-delete, az-network-cut, write-region-cut, media-replication-pause',
+    ]);
+  });
 });
 
 describe('the pod experiment', () => {

@@ -157,7 +157,8 @@ function regionFaults(environment: EnvironmentPlan, region: RegionPlan): Fault[]
   const fault = (key: ExperimentKey, rest: Omit<Fault, 'key' | 'name'>): Fault => ({ key, name: experimentName(env, r, key), ...rest });
   const faults: Fault[] = [];
 
-  if (region.isWriteRegion) {
+  // A failover promotes a reader: a write region without readers has none to promote.
+  if (region.isWriteRegion && environment.database.writeRegionReaders > 0) {
     const shards = Math.min(FAILOVER_SHARDS, environment.shards);
     faults.push(
       fault('aurora-failover', {
