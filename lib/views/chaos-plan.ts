@@ -19,6 +19,7 @@ import { MEDIA_BUCKET_TAG, mediaBucketName } from '../facts/names/media';
 import { probeAlarmName, regionCompositeName } from '../facts/names/observability';
 import { PROJECT, TAG_KEYS } from '../facts/names/stage';
 import type { ProbeCheck } from '../facts/probe-checks';
+import { regionsWriteFirst } from '../plan/deploy-order';
 import { replicationDestinations } from '../plan/media-replication';
 import type { EnvironmentPlan, RegionPlan } from '../plan/plan';
 import type { Issue } from '../util/errors';
@@ -114,10 +115,9 @@ export function regionChaosPlan(environment: EnvironmentPlan, region: RegionPlan
 
 /** Every region's experiments, in the order the window runs them: the write region first, then the config's order. */
 export function environmentChaosPlan(environment: EnvironmentPlan): RegionChaosPlan[] {
-  const ordered = [...environment.regions].sort((a, b) => Number(b.isWriteRegion) - Number(a.isWriteRegion));
   const { day, startHourUtc, enabled } = environment.chaos.schedule;
   let slot = 0;
-  return ordered.map((region) => {
+  return regionsWriteFirst(environment).map((region) => {
     const faults = regionFaults(environment, region);
     return {
       region: region.name,

@@ -7,6 +7,7 @@
  * next is deployed.
  */
 import { stageName } from '../facts/names/stage';
+import { regionsWriteFirst } from '../plan/deploy-order';
 import type { EnvironmentPlan, Plan } from '../plan/plan';
 
 export interface PipelineWave {
@@ -28,9 +29,8 @@ export function isProduction(environment: EnvironmentPlan): boolean {
 /** Every wave of the pipeline, in the order it runs them. */
 export function pipelineWaves(plan: Pick<Plan, 'environments'>): PipelineWave[] {
   return plan.environments.flatMap((environment) => {
-    const ordered = [...environment.regions].sort((a, b) => Number(b.isWriteRegion) - Number(a.isWriteRegion));
     const production = isProduction(environment);
-    return ordered.map((region, i) => ({
+    return regionsWriteFirst(environment).map((region, i) => ({
       stage: stageName(environment.name, region.name),
       environment: environment.name,
       region: region.name,
