@@ -15,6 +15,15 @@ import { WORKLOADS, type Workload } from './workloads';
 export const PHASES = [3, 4, 5] as const;
 export type Phase = (typeof PHASES)[number];
 
+/**
+ * Whether an environment of this phase serves production traffic: phase 4 and on. Its load balancers are
+ * deletion-protected, its vault lock is compliance mode, its images run by digest, its alarms must reach someone, its
+ * failure experiments wait for the config to schedule them, and the deploy pipeline asks for approval before it.
+ */
+export function servesProductionTraffic(phase: number): boolean {
+  return phase >= 4;
+}
+
 /** NAT gateways of a region: one shared, or one per AZ. */
 export const NAT_GATEWAYS = ['one', 'per-az'] as const;
 export type NatGateways = (typeof NAT_GATEWAYS)[number];

@@ -5,6 +5,7 @@
  * something no deploy chose. The capacity planner (`npm run -s plan`) does not ask: it plans any phase of any config.
  */
 import { version } from '../../package.json';
+import { servesProductionTraffic } from '../facts/phases';
 import { defaultImages, imageDigest, IMAGE_KEYS } from '../facts/images';
 import type { Issue } from '../util/errors';
 import type { EnvironmentPlan } from './plan';
@@ -13,7 +14,7 @@ import type { EnvironmentPlan } from './plan';
 export function imageDigestIssues(environments: readonly EnvironmentPlan[]): Issue[] {
   const defaults = defaultImages(version);
   return environments.flatMap((env): Issue[] => {
-    if (env.phase < 4) return [];
+    if (!servesProductionTraffic(env.phase)) return [];
     const at = `environments.${env.name}.compute.images`;
     const production = `phase ${env.phase} serves production traffic, which runs images only by digest`;
     const undigested = IMAGE_KEYS.filter((key) => imageDigest(env.compute.images[key]) === undefined);

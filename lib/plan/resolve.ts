@@ -14,7 +14,7 @@ import { DEFAULT_CACHE_TTLS } from '../facts/cache-tiers';
 import { BROKER_TYPES, KAFKA_VERSION } from '../facts/broker-types';
 import { busIssues, busTopics, regionBus } from './bus-sizing';
 import { TOPIC_NAMES } from '../facts/topics';
-import { PHASE_PRESETS, SEED_MAX_CONNECTIONS, type BusSizes, type WorkloadSizes } from '../facts/phases';
+import { PHASE_PRESETS, SEED_MAX_CONNECTIONS, servesProductionTraffic, type BusSizes, type WorkloadSizes } from '../facts/phases';
 import { DEFAULT_HOP_BUDGETS_MS, type Hop } from '../facts/hops';
 import { probeBudgetsMs } from '../facts/probe-checks';
 import { MIGRATION_SHARDS_PER_GROUP, shardGroups } from '../facts/shard-groups';
@@ -241,13 +241,13 @@ function resolveEnvironment(name: string, env: EnvironmentInput): ResolvedEnviro
     },
     backup: {
       retentionDays: env.backup?.retentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS,
-      vaultLock: env.backup?.vaultLock ?? (env.phase >= 4 ? 'compliance' : 'governance'),
+      vaultLock: env.backup?.vaultLock ?? (servesProductionTraffic(env.phase) ? 'compliance' : 'governance'),
       copyAccount: env.backup?.copyAccount ?? null,
     },
     chaos: {
       schedule: {
         // Production traffic (phase 4 on) is not failed on a schedule until the config says so.
-        enabled: env.chaos?.schedule?.enabled ?? env.phase < 4,
+        enabled: env.chaos?.schedule?.enabled ?? !servesProductionTraffic(env.phase),
         day: env.chaos?.schedule?.day ?? DEFAULT_CHAOS_WINDOW.day,
         startHourUtc: env.chaos?.schedule?.startHourUtc ?? DEFAULT_CHAOS_WINDOW.startHourUtc,
       },
@@ -266,7 +266,7 @@ function resolveIngress(env: EnvironmentInput): IngressPlan {
     edgeIpv6Cidrs: edge ? edge.filter((c) => c.includes(':')).sort() : [...CLOUDFLARE_IPV6],
     rateLimitPer5Minutes: env.ingress?.rateLimitPer5Minutes ?? PHASE_PRESETS[env.phase].rateLimitPer5Minutes,
     idleTimeoutSeconds: env.ingress?.idleTimeoutSeconds ?? 3600,
-    deletionProtection: env.phase >= 4,
+    deletionProtection: servesProductionTraffic(env.phase),
   };
 }
 

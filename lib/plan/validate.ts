@@ -12,7 +12,7 @@ import { catalogRegion, catalogRegionNames, REGION_NAME } from '../facts/regions
 import { formatCidr, isPrivate, overlaps, parseCidr, type Cidr } from './cidr';
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX } from './subnets';
 import { GRAVITON_CLASS_MEMORY_GIB, isGravitonClass, maxConnectionsLimit } from '../facts/instance-classes';
-import { PHASE_PRESETS, PHASES, type Phase, type PhasePreset } from '../facts/phases';
+import { PHASE_PRESETS, PHASES, servesProductionTraffic, type Phase, type PhasePreset } from '../facts/phases';
 import { workloadIssues } from './workload';
 import { capacityIssues, resolveCapacities, type CapacityInput } from './capacities';
 import { configSchema, ENV_NAME } from './schema';
@@ -247,7 +247,7 @@ function computeIssues(at: string, env: Record<string, unknown>, regions: readon
 function observabilityIssues(at: string, env: Record<string, unknown>): Issue[] {
   const notifications = isRecord(env.observability) && isRecord(env.observability.notifications) ? env.observability.notifications : {};
   const count = (list: unknown): number => (Array.isArray(list) ? list.length : 0);
-  if (typeof env.phase !== 'number' || env.phase < 4 || count(notifications.emails) + count(notifications.httpsEndpoints) + count(notifications.slackChannels) > 0) return [];
+  if (typeof env.phase !== 'number' || !servesProductionTraffic(env.phase) || count(notifications.emails) + count(notifications.httpsEndpoints) + count(notifications.slackChannels) > 0) return [];
   return [
     {
       at: `${at}.observability.notifications`,

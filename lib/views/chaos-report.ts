@@ -3,6 +3,7 @@
  * weekly window runs them, each experiment's faults, what they hit, the alarms that stop it, how long it may run and
  * when its schedule starts it.
  */
+import { servesProductionTraffic } from '../facts/phases';
 import type { EnvironmentPlan } from '../plan/plan';
 import { environmentChaosPlan, weeklyCron, type ExperimentSpec, type ExperimentTarget, type WeeklyTime } from './chaos-plan';
 
@@ -16,7 +17,7 @@ export function formatWeeklyTime(t: WeeklyTime): string {
 function scheduleState(environment: EnvironmentPlan): string {
   const { enabled } = environment.chaos.schedule;
   if (enabled) return 'enabled';
-  return environment.phase >= 4 ? 'disabled (phase 4 and on: set chaos.schedule.enabled to turn it on)' : 'disabled (chaos.schedule.enabled)';
+  return servesProductionTraffic(environment.phase) ? 'disabled (phase 4 and on: set chaos.schedule.enabled to turn it on)' : 'disabled (chaos.schedule.enabled)';
 }
 
 function describeTarget(name: string, t: ExperimentTarget): string {

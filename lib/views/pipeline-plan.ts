@@ -7,8 +7,9 @@
  * next is deployed.
  */
 import { stageName } from '../facts/names/stage';
+import { servesProductionTraffic } from '../facts/phases';
 import { regionsWriteFirst } from '../plan/deploy-order';
-import type { EnvironmentPlan, Plan } from '../plan/plan';
+import type { Plan } from '../plan/plan';
 
 export interface PipelineWave {
   /** The stage deployed: `prod-us-east-1`. */
@@ -21,15 +22,10 @@ export interface PipelineWave {
   readonly reviewChangeSets: boolean;
 }
 
-/** Whether an environment serves production traffic: phase 4 and on, as the load balancers' deletion protection says. */
-export function isProduction(environment: EnvironmentPlan): boolean {
-  return environment.phase >= 4;
-}
-
 /** Every wave of the pipeline, in the order it runs them. */
 export function pipelineWaves(plan: Pick<Plan, 'environments'>): PipelineWave[] {
   return plan.environments.flatMap((environment) => {
-    const production = isProduction(environment);
+    const production = servesProductionTraffic(environment.phase);
     return regionsWriteFirst(environment).map((region, i) => ({
       stage: stageName(environment.name, region.name),
       environment: environment.name,
