@@ -2,10 +2,7 @@
  * The figures gigascale's failure experiments rest on (lib/views/chaos-plan.ts lays the experiments out from the
  * plan): how long a fault lasts, how much it may hit, and the weekly window they run in. Each with its reason.
  */
-
-/** Days of the week as EventBridge Scheduler's cron expressions name them, Monday first. */
-export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import type { Weekday } from './week';
 
 /**
  * The weekly window opens Tuesday 14:00 UTC unless the config says otherwise: a working day, mid-week (not a deploy's

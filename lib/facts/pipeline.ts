@@ -1,7 +1,7 @@
 /**
  * The figures and names the deploy pipeline (stacks/pipeline) rests on, each with its reason.
  */
-import type { Weekday } from './chaos';
+import type { Weekday } from './week';
 
 /**
  * The pipeline runs every Monday 09:00 UTC even without a push unless the config says otherwise: "weekly deployments

@@ -7,7 +7,7 @@ import type { HttpService } from '../facts/workloads';
 import type { RegionBusPlan, TopicPlan } from './bus-sizing';
 import type { CacheTtls } from '../facts/cache-tiers';
 import type { CrossRegionReplication, DestructiveAllowance, VaultLockMode } from './schema';
-import type { Weekday } from '../facts/chaos';
+import type { Weekday } from '../facts/week';
 import type { SubnetLayout } from './subnets';
 import type { Flow } from '../facts/flows';
 import type { Hop } from '../facts/hops';

@@ -21,7 +21,7 @@ import { HOP_NAMES, type Hop } from '../facts/hops';
 import { WORKLOAD_FIELDS, type WorkloadModel } from './workload';
 import { CAPACITY_NUMBERS, type CapacityInput } from './capacities';
 import { integerProblem } from '../util/ranges';
-import { WEEKDAYS, type Weekday } from '../facts/chaos';
+import { WEEKDAYS, type Weekday } from '../facts/week';
 
 /** A shard count is at most the bucket count: a shard with no bucket would hold no user. */
 export const MAX_SHARDS = BUCKET_COUNT;

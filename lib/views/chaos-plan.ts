@@ -8,7 +8,8 @@
  * from a write region that has just been exercised), and within a region one experiment at a time, each in its own
  * CHAOS_SLOT_MINUTES.
  */
-import { CHAOS_SLOT_MINUTES, FAILOVER_SHARDS, FAULT_MINUTES, NODE_LOSS_MAX, REBOOT_CANDIDATES, REPLICATION_PAUSE_MINUTES, WEEKDAYS, type Weekday } from '../facts/chaos';
+import { CHAOS_SLOT_MINUTES, FAILOVER_SHARDS, FAULT_MINUTES, NODE_LOSS_MAX, REBOOT_CANDIDATES, REPLICATION_PAUSE_MINUTES } from '../facts/chaos';
+import { weeklyTime, type WeeklyTime } from '../facts/week';
 import { FIS_ACTIONS, FIS_DURATION, MAX_STOP_CONDITIONS, type FisActionId } from '../facts/fis-actions';
 import { cacheReplicationGroupId } from '../facts/names/cache';
 import { experimentName } from '../facts/names/chaos';
@@ -75,13 +76,6 @@ export interface ExperimentAction {
   readonly startAfter?: readonly string[];
 }
 
-/** When a schedule starts an experiment, UTC, every week. */
-export interface WeeklyTime {
-  readonly day: Weekday;
-  readonly hour: number;
-  readonly minute: number;
-}
-
 export interface ExperimentSpec {
   readonly key: ExperimentKey;
   /** The template's Name tag, its schedule's and its role's name. */
@@ -125,18 +119,6 @@ export function environmentChaosPlan(environment: EnvironmentPlan): RegionChaosP
       experiments: faults.map((f) => ({ ...f, schedule: weeklyTime(day, startHourUtc, (slot++) * CHAOS_SLOT_MINUTES) })),
     };
   });
-}
-
-/** `day` `hour`:00 plus `offsetMinutes`, wrapped around the week. */
-export function weeklyTime(day: Weekday, hour: number, offsetMinutes: number): WeeklyTime {
-  const week = 7 * 24 * 60;
-  const at = (((WEEKDAYS.indexOf(day) * 24 + hour) * 60 + offsetMinutes) % week + week) % week;
-  return { day: WEEKDAYS[Math.floor(at / (24 * 60))], hour: Math.floor(at / 60) % 24, minute: at % 60 };
-}
-
-/** `cron(30 15 ? * TUE *)`: EventBridge Scheduler's weekly cron expression for a time. */
-export function weeklyCron(t: WeeklyTime): string {
-  return `cron(${t.minute} ${t.hour} ? * ${t.day} *)`;
 }
 
 type Fault = Omit<ExperimentSpec, 'schedule'>;

@@ -5,7 +5,8 @@
  */
 import { servesProductionTraffic } from '../facts/phases';
 import type { EnvironmentPlan } from '../plan/plan';
-import { environmentChaosPlan, weeklyCron, type ExperimentSpec, type ExperimentTarget, type WeeklyTime } from './chaos-plan';
+import { weeklyCron, type WeeklyTime } from '../facts/week';
+import { environmentChaosPlan, type ExperimentSpec, type ExperimentTarget } from './chaos-plan';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 

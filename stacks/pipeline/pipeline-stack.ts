@@ -11,7 +11,7 @@ import { PIPELINE_KEY_ALIAS, PIPELINE_LOG_GROUP_NAME, PIPELINE_NAME, pipelineSch
 import type { EnvironmentPlan, PipelinePlan, RegionPlan } from '../../lib/plan';
 import { pipelineWaves } from '../../lib/views/pipeline-plan';
 import { probeGateAlarmNames } from '../../lib/views/probe-gate';
-import { weeklyCron } from '../../lib/views/chaos-plan';
+import { weeklyCron } from '../../lib/facts/week';
 import type { RegionStage } from '../stage';
 
 export interface PipelineStackProps extends StackProps {
