@@ -9,19 +9,15 @@
  * --output json` prints (CloudWatch API Reference, DescribeAlarms: `MetricAlarms` and `CompositeAlarms`, each with
  * `AlarmName` and `StateValue`).
  */
-import { flowAlarmName, probeAlarmName, regionCompositeName } from '../facts/names/observability';
+import { probeAlarmNames, regionCompositeName } from '../facts/names/observability';
 import type { EnvironmentPlan, RegionPlan } from '../plan/plan';
 import { regionFlowProbes } from './flow-probes';
 import { IN_CLUSTER_PROBE_CHECKS } from './probe-target';
 
 /** Every alarm the gate reads for a region: the composite, each probe check's P95 and error rate, each flow's P95. */
 export function probeGateAlarmNames(environment: EnvironmentPlan, region: RegionPlan): string[] {
-  const env = environment.name;
-  return [
-    regionCompositeName(env, region.name),
-    ...IN_CLUSTER_PROBE_CHECKS.flatMap((check) => (['p95', 'error-rate'] as const).map((kind) => probeAlarmName(env, region.name, check, kind))),
-    ...regionFlowProbes(environment, region.name, IN_CLUSTER_PROBE_CHECKS).map((p) => flowAlarmName(env, region.name, p.flow)),
-  ];
+  const flows = regionFlowProbes(environment, region.name, IN_CLUSTER_PROBE_CHECKS).map((p) => p.flow);
+  return [regionCompositeName(environment.name, region.name), ...probeAlarmNames(environment.name, region.name, IN_CLUSTER_PROBE_CHECKS, flows)];
 }
 
 export interface GateRow {

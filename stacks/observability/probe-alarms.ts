@@ -5,7 +5,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { GigascaleError, type Issue } from '../../lib/util/errors';
 import { pascalCase } from '../../lib/util/strings';
-import { flowAlarmName, probeAlarmName } from '../../lib/facts/names/observability';
+import { flowAlarmName, probeAlarmName, probeAlarmNames } from '../../lib/facts/names/observability';
 import type { Flow } from '../../lib/facts/flows';
 import type { FlowProbe } from '../../lib/views/flow-probes';
 import { PROBE_DIMENSIONS, PROBE_METRIC_NAMESPACE, type ProbeCheck, type ProbeMetric } from '../../lib/facts/probe-checks';
@@ -157,10 +157,12 @@ export class ProbeAlarms extends Construct {
       );
     }
     this.flowAlarms = flowAlarms;
-    this.alarmNames = [
-      ...props.checks.flatMap((check) => (['p95', 'error-rate'] as const).map((kind) => probeAlarmName(props.environment, props.region, check, kind))),
-      ...props.flows.map((probe) => flowAlarmName(props.environment, props.region, probe.flow)),
-    ];
+    this.alarmNames = probeAlarmNames(
+      props.environment,
+      props.region,
+      props.checks,
+      props.flows.map((probe) => probe.flow),
+    );
   }
 }
 

@@ -31,6 +31,17 @@ export function flowAlarmName(env: string, region: string, flow: string): string
   return `${PROJECT}-${stageName(env, region)}-probe-flow-${flow}-p95`;
 }
 
+/**
+ * Every alarm of a region's probe, in the order the region composite lists them: each check's P95 and error rate, then
+ * each flow's P95. The deploy pipeline's probe gate reads the same list.
+ */
+export function probeAlarmNames(env: string, region: string, checks: readonly string[], flows: readonly string[]): string[] {
+  return [
+    ...checks.flatMap((check) => (['p95', 'error-rate'] as const).map((kind) => probeAlarmName(env, region, check, kind))),
+    ...flows.map((flow) => flowAlarmName(env, region, flow)),
+  ];
+}
+
 /** `gigascale-prod-eu-west-1-canary-success`: the alarm on the origin canary's success rate. */
 export function canaryAlarmName(env: string, region: string): string {
   return `${PROJECT}-${stageName(env, region)}-canary-success`;
