@@ -25,7 +25,7 @@ beforeAll(() => {
 
 describe('the order of promotion', () => {
   it('deploys dev, then prod\'s write region behind its review and an approval, then each other prod region behind its review', () => {
-    expect(pipelineWaves(planOf())).toEqual([
+    expect(pipelineWaves(planOf()).map((w) => ({ ...w, environment: w.environment.name, region: w.region.name }))).toEqual([
       { stage: 'dev-us-east-1', environment: 'dev', region: 'us-east-1', approval: false, reviewChangeSets: false },
       { stage: 'prod-us-east-1', environment: 'prod', region: 'us-east-1', approval: true, reviewChangeSets: true },
       { stage: 'prod-us-west-2', environment: 'prod', region: 'us-west-2', approval: false, reviewChangeSets: true },

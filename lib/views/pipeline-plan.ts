@@ -9,13 +9,13 @@
 import { stageName } from '../facts/names/stage';
 import { servesProductionTraffic } from '../facts/phases';
 import { regionsWriteFirst } from '../plan/deploy-order';
-import type { Plan } from '../plan/plan';
+import type { EnvironmentPlan, Plan, RegionPlan } from '../plan/plan';
 
 export interface PipelineWave {
   /** The stage deployed: `prod-us-east-1`. */
   readonly stage: string;
-  readonly environment: string;
-  readonly region: string;
+  readonly environment: EnvironmentPlan;
+  readonly region: RegionPlan;
   /** A person approves the promotion before this wave: the first wave of a production environment. */
   readonly approval: boolean;
   /** The stage's change sets are prepared and checked (review/change-sets.sh) before it deploys. */
@@ -28,8 +28,8 @@ export function pipelineWaves(plan: Pick<Plan, 'environments'>): PipelineWave[] 
     const production = servesProductionTraffic(environment.phase);
     return regionsWriteFirst(environment).map((region, i) => ({
       stage: stageName(environment.name, region.name),
-      environment: environment.name,
-      region: region.name,
+      environment,
+      region,
       approval: production && i === 0,
       reviewChangeSets: production,
     }));

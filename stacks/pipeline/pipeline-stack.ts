@@ -8,7 +8,7 @@ import { BOOTSTRAP_QUALIFIER, PIPELINE_LOG_RETENTION_DAYS, PROBE_GATE_WAIT_MINUT
 import { customerKey } from '../customer-key';
 import { encryptedLogGroup } from '../logs-key-grant';
 import { PIPELINE_KEY_ALIAS, PIPELINE_LOG_GROUP_NAME, PIPELINE_NAME, pipelineSchedulerRoleName } from '../../lib/facts/names/pipeline';
-import type { EnvironmentPlan, PipelinePlan, RegionPlan } from '../../lib/plan';
+import type { EnvironmentPlan, PipelinePlan } from '../../lib/plan';
 import { pipelineWaves } from '../../lib/views/pipeline-plan';
 import { probeGateAlarmNames } from '../../lib/views/probe-gate';
 import { weeklyCron } from '../../lib/facts/week';
@@ -81,14 +81,10 @@ export class PipelineStack extends Stack {
     });
 
     const byName = new Map(stages.map((s) => [s.stageName, s]));
-    const regionOf = (environment: string, region: string): { environment: EnvironmentPlan; region: RegionPlan } => {
-      const e = environments.find((x) => x.name === environment)!;
-      return { environment: e, region: e.regions.find((r) => r.name === region)! };
-    };
     for (const wave of pipelineWaves({ environments })) {
       const stage = byName.get(wave.stage);
       if (!stage) throw new Error(`the pipeline has no stage ${wave.stage} to deploy; have ${[...byName.keys()].join(', ')}`);
-      const { environment, region } = regionOf(wave.environment, wave.region);
+      const { environment, region } = wave;
       const account = environment.account;
       const pre: pipelines.Step[] = [];
       if (wave.reviewChangeSets) {
@@ -107,8 +103,8 @@ export class PipelineStack extends Stack {
       }
       if (wave.approval) {
         // After the review: the approver sees the change sets passed before promoting to production traffic.
-        const approval = new pipelines.ManualApprovalStep(`Promote-${wave.environment}`, {
-          comment: `Promote the change to ${wave.environment} (production traffic): the environments before it passed their probe gates, and ${wave.stage}'s change sets their review`,
+        const approval = new pipelines.ManualApprovalStep(`Promote-${environment.name}`, {
+          comment: `Promote the change to ${environment.name} (production traffic): the environments before it passed their probe gates, and ${wave.stage}'s change sets their review`,
         });
         for (const step of pre) approval.addStepDependency(step);
         pre.push(approval);
